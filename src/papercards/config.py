@@ -1,0 +1,240 @@
+"""`papercards.yaml`: loaded once, validated, with defaults for every key.
+
+Unknown keys and wrong types are reported with the file and line of the
+offending key, so a typo in the config never silently changes a build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import InputError
+
+CONFIG_NAME = "papercards.yaml"
+
+DEFAULT_SECTIONS: dict[str, list[str]] = {
+    "keywords": ["关键字", "关键词", "Keywords", "Key words", "Tags"],
+    "content": ["主要内容", "内容", "Main content", "Content", "Notes", "笔记"],
+    "links": ["文章链接", "相关链接", "链接", "Links", "Link", "Resources"],
+    "abstract": ["摘要", "Abstract"],
+    "summary": ["一句话总结", "一句话", "总结", "Summary", "TL;DR", "TLDR"],
+}
+DEFAULT_PLACEHOLDERS = ["占位", "待补充", "TODO", "TBD", "Placeholder"]
+CARD_KINDS = ["term", "definition", "claim", "cloze", "paper", "method", "summary", "sentence"]
+
+
+@dataclass
+class QuizConfig:
+    questions: int = 40
+    types: list[str] = field(default_factory=lambda: ["mcq", "cloze", "match", "tf"])
+    seed: int = 1
+    paper: str = "A4"
+    direction: str = "mixed"
+
+
+@dataclass
+class Config:
+    root: Path = field(default_factory=Path.cwd)
+    deck: str = "Paper notes"
+    source_dir: str = "source"
+    cards_dir: str = "cards"
+    decks_dir: str = "decks"
+    paper_heading_level: int | str = "auto"     # 1, 2, 3 or "auto"
+    sections: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_SECTIONS.items()})
+    placeholders: list[str] = field(default_factory=lambda: list(DEFAULT_PLACEHOLDERS))
+    cards: dict[str, bool] = field(default_factory=lambda: {k: True for k in CARD_KINDS})
+    max_cloze_blanks: int = 2
+    quiz: QuizConfig = field(default_factory=QuizConfig)
+    path: Path | None = None                     # the file it was read from, if any
+
+    @property
+    def source_path(self) -> Path:
+        return self.root / self.source_dir
+
+    @property
+    def cards_path(self) -> Path:
+        return self.root / self.cards_dir
+
+    @property
+    def decks_path(self) -> Path:
+        return self.root / self.decks_dir
+
+    def role_of(self, heading: str) -> str | None:
+        """The section role a heading names, through the aliases (case/punctuation-insensitive)."""
+        key = _norm_heading(heading)
+        for role, aliases in self.sections.items():
+            if any(_norm_heading(a) == key for a in aliases):
+                return role
+        return None
+
+    def is_placeholder(self, text: str) -> bool:
+        key = _norm_heading(text)
+        return any(_norm_heading(p) == key for p in self.placeholders)
+
+
+def _norm_heading(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum() or ch in ";")
+
+
+# --------------------------------------------------------------------------- loading
+
+_SCALARS: dict[str, type | tuple] = {
+    "deck": str, "source_dir": str, "cards_dir": str, "decks_dir": str,
+    "max_cloze_blanks": int,
+}
+
+
+def load_config(root: Path) -> Config:
+    """Read ``root/papercards.yaml`` if present; defaults otherwise."""
+    root = Path(root)
+    path = root / CONFIG_NAME
+    cfg = Config(root=root)
+    if not path.exists():
+        return cfg
+    shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=yaml.SafeLoader)
+    except UnicodeDecodeError:
+        raise InputError(shown, 0, "config is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(shown, line, f"config is not valid YAML: {problem}") from None
+    if data is None:
+        cfg.path = path
+        return cfg
+    if not isinstance(data, dict):
+        raise InputError(shown, 1, "config must be a mapping of keys to values")
+    lines = _key_lines(node)
+
+    def bad(key: str, msg: str) -> InputError:
+        return InputError(shown, lines.get(key, 1), f"config key '{key}': {msg}")
+
+    for key, value in data.items():
+        if key in _SCALARS:
+            want = _SCALARS[key]
+            if not isinstance(value, want) or isinstance(value, bool):
+                raise bad(key, f"expected {want.__name__}, got {type(value).__name__}")
+            if key == "max_cloze_blanks" and not 1 <= value <= 9:
+                raise bad(key, "must be between 1 and 9")
+            setattr(cfg, key, value)
+        elif key == "paper_heading_level":
+            if value != "auto" and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5):
+                raise bad(key, "must be 'auto' or a heading level from 1 to 5")
+            cfg.paper_heading_level = value
+        elif key == "sections":
+            if not isinstance(value, dict):
+                raise bad(key, "expected a mapping of role: [aliases]")
+            for role, aliases in value.items():
+                if role not in DEFAULT_SECTIONS:
+                    raise bad(f"sections.{role}" if f"sections.{role}" in lines else key,
+                              f"unknown section role '{role}' (known: {', '.join(DEFAULT_SECTIONS)})")
+                if isinstance(aliases, str):
+                    aliases = [aliases]
+                if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                    raise bad(f"sections.{role}", "expected a list of headings")
+                cfg.sections[role] = aliases
+        elif key == "placeholders":
+            if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+                raise bad(key, "expected a list of strings")
+            cfg.placeholders = value
+        elif key == "cards":
+            if not isinstance(value, dict):
+                raise bad(key, f"expected a mapping of kind: true/false ({', '.join(CARD_KINDS)})")
+            for kind, on in value.items():
+                if kind not in CARD_KINDS:
+                    raise bad(f"cards.{kind}", f"unknown card kind '{kind}' (known: {', '.join(CARD_KINDS)})")
+                if not isinstance(on, bool):
+                    raise bad(f"cards.{kind}", "expected true or false")
+                cfg.cards[kind] = on
+        elif key == "quiz":
+            _load_quiz(cfg.quiz, value, bad)
+        else:
+            known = ", ".join(list(_SCALARS) + ["paper_heading_level", "sections", "placeholders", "cards", "quiz"])
+            raise bad(key, f"unknown key (known keys: {known})")
+    cfg.path = path
+    return cfg
+
+
+def _load_quiz(quiz: QuizConfig, value: Any, bad) -> None:
+    if not isinstance(value, dict):
+        raise bad("quiz", "expected a mapping")
+    for key, v in value.items():
+        full = f"quiz.{key}"
+        if key in ("questions", "seed"):
+            if not isinstance(v, int) or isinstance(v, bool) or v < (1 if key == "questions" else 0):
+                raise bad(full, "expected a positive whole number")
+        elif key == "types":
+            if not isinstance(v, list) or not all(t in ("mcq", "cloze", "match", "tf") for t in v):
+                raise bad(full, "expected a list from mcq, cloze, match, tf")
+        elif key == "paper":
+            if v not in ("A4", "Letter"):
+                raise bad(full, "expected A4 or Letter")
+        elif key == "direction":
+            if v not in ("en-zh", "zh-en", "mixed"):
+                raise bad(full, "expected en-zh, zh-en or mixed")
+        else:
+            raise bad(full, "unknown key (known: questions, types, seed, paper, direction)")
+        setattr(quiz, key, v)
+
+
+def _key_lines(node, prefix: str = "") -> dict[str, int]:
+    """Map dotted key paths to their 1-based line in the YAML text."""
+    out: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            name = f"{prefix}{k.value}"
+            out[name] = k.start_mark.line + 1
+            out.update(_key_lines(v, name + "."))
+    return out
+
+
+DEFAULT_CONFIG_TEXT = """\
+# papercards configuration. Every key is optional; these are the defaults
+# except for the deck name.
+deck: {deck}
+
+# Folders, relative to this file.
+source_dir: source      # your Markdown notes
+cards_dir: cards        # the item store: reviewable, hand-editable YAML
+decks_dir: decks        # built Anki packages and quizzes
+
+# Heading level of one paper: 2 for "## 1. Title" (many papers per file),
+# 1 for one paper per file under "# Title", or auto to detect it.
+paper_heading_level: auto
+
+# Section headings, by the role they play. Add your own spellings.
+sections:
+  keywords: [关键字, 关键词, Keywords]
+  content: [主要内容, 内容, Main content, Notes]
+  links: [文章链接, 相关链接, 链接, Links]
+  abstract: [摘要, Abstract]
+  summary: [一句话总结, 一句话, Summary, TL;DR]
+
+# Paper headings that only hold a place for later.
+placeholders: [占位, 待补充, TODO, TBD]
+
+# Which kinds of items become Anki cards.
+cards:
+  term: true        # glossary: abbreviation / English <-> 中文, both ways
+  definition: true  # "X是指…", "X是一种…"
+  claim: true       # sub-heading -> its bullets
+  cloze: true       # key sentences with blanks on whole words
+  paper: true       # English title <-> 中文标题
+  method: true      # method name -> paper
+  summary: true     # one-line summary -> paper
+  sentence: true    # abstract sentence, English <-> 中文
+
+quiz:
+  questions: 40
+  types: [mcq, cloze, match, tf]
+  seed: 1
+  paper: A4         # or Letter
+  direction: mixed  # en-zh, zh-en or mixed
+"""

@@ -1,0 +1,71 @@
+"""The study item: the unit that lives in ``cards/`` and becomes Anki notes and quiz questions.
+
+Fields are kept as inline Markdown (``**bold**``, `` `code` ``, ``$math$``),
+exactly as a person would write them when editing the YAML by hand; the Anki
+and quiz layers render them. Cloze items carry ``{{c1::…}}`` markup in
+``fields["text"]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+# kind -> the fields it carries, in the order they are written to YAML
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "term": ("term", "english", "chinese", "note"),        # glossary entry; paper-independent
+    "definition": ("term", "definition"),                    # "COV是指 …"
+    "claim": ("question", "answer"),                         # sub-heading -> its content
+    "cloze": ("text", "hint"),                               # sentence with {{cN::…}} blanks
+    "paper": ("english", "chinese"),                         # title <-> 中文标题
+    "method": ("method", "description"),                     # NS-DPO -> what it is (+ paper)
+    "summary": ("summary",),                                 # one-line summary of the paper
+    "sentence": ("english", "chinese"),                      # aligned abstract sentence pair
+}
+KINDS = tuple(KIND_FIELDS)
+
+
+@dataclass
+class Item:
+    id: str                      # "<paper key>/<kind>/<anchor>", or "term/<anchor>" for terms
+    kind: str
+    fields: dict[str, str]
+    paper: str | None = None     # paper key; None for glossary terms
+    papers: list[str] = field(default_factory=list)   # terms: every paper that uses it
+    tags: list[str] = field(default_factory=list)
+    source: str = ""             # "source/notes.md:42"
+
+    def content(self) -> dict:
+        """What a fingerprint covers: the generated text and tags, nothing positional."""
+        return {"fields": {k: v for k, v in self.fields.items() if v}, "tags": sorted(self.tags),
+                "papers": sorted(self.papers)}
+
+    def fingerprint(self) -> str:
+        return fingerprint(self.content())
+
+
+def fingerprint(content: dict) -> str:
+    blob = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:12]
+
+
+def short_hash(text: str, n: int = 8) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:n]
+
+
+@dataclass
+class PaperInfo:
+    """What every card's back shows about its paper; also the header of its YAML file."""
+    key: str
+    title: str
+    title_zh: str | None = None
+    short: str = ""              # deck name: "NS-DPO", "3D-Properties", …
+    number: int | None = None
+    pdf: str | None = None
+    openreview: str | None = None
+    links: list[dict] = field(default_factory=list)   # other links: {text, href}
+    methods: list[str] = field(default_factory=list)
+    source: str = ""             # "source/notes.md:3"
+    file: str = ""               # the notes file (for grouping in cards/)
+    tags: list[str] = field(default_factory=list)      # from the keywords

@@ -1,0 +1,27 @@
+"""A stored item: the extracted `Item` plus what the store knows about its life."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..items.model import Item
+
+
+@dataclass
+class Record:
+    item: Item
+    origin: str = "auto"         # "auto" (extracted) or "manual" (written by hand: never touched)
+    suspended: bool = False      # user says: ship it suspended / leave it out of quizzes
+    status: str = "active"       # "active" or "retired" (its source is gone; kept, tagged)
+    conflict: str | None = None  # hand edit and source both changed: what the source says now
+    fingerprint: str = ""        # hash of the content papercards last generated for this item
+    modified: int = 0            # epoch seconds when the content last changed: Anki note mod time
+    checksum: str = ""           # hash of the content as of `modified` (tells a new hand edit)
+
+    @property
+    def id(self) -> str:
+        return self.item.id
+
+    @property
+    def kind(self) -> str:
+        return self.item.kind
