@@ -1,4 +1,4 @@
-"""papercards: bilingual paper notes → reviewable items → Anki decks and quizzes.
+r"""papercards: bilingual paper notes → reviewable items → Anki decks and quizzes.
 
 The pipeline, one package per arrow::
 

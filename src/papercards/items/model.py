@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 # kind -> the fields it carries, in the order they are written to YAML
@@ -37,12 +38,26 @@ class Item:
     source: str = ""             # "source/notes.md:42"
 
     def content(self) -> dict:
-        """What a fingerprint covers: the generated text and tags, nothing positional."""
-        return {"fields": {k: v for k, v in self.fields.items() if v}, "tags": sorted(self.tags),
-                "papers": sorted(self.papers)}
+        """What a fingerprint covers: the generated text and tags, nothing positional.
+
+        Cloze numbers are canonicalised (first blank c1, …): the store renumbers
+        blanks to keep Anki's card ordinals, and that is not an edit.
+        """
+        fields = {k: v for k, v in self.fields.items() if v}
+        if self.kind == "cloze" and "text" in fields:
+            fields["text"] = canonical_cloze(fields["text"])
+        return {"fields": fields, "tags": sorted(self.tags), "papers": sorted(self.papers)}
 
     def fingerprint(self) -> str:
         return fingerprint(self.content())
+
+
+_CLOZE_NUM = re.compile(r"\{\{c(\d+)::")
+
+
+def canonical_cloze(text: str) -> str:
+    order: dict[str, int] = {}
+    return _CLOZE_NUM.sub(lambda m: "{{c%d::" % order.setdefault(m.group(1), len(order) + 1), text)
 
 
 def fingerprint(content: dict) -> str:

@@ -1,0 +1,131 @@
+"""store: the item store in ``cards/`` — load, merge a new extraction, write back.
+
+One YAML file per paper, grouped by notes file (``cards/<notes>/<key>.yaml``),
+and ``cards/glossary.yaml`` for terms shared by papers. A record stays in the
+file it was found in, so a user may move or add items freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..diagnostics import InputError
+from ..fsutil import atomic_write
+from ..items.model import Item, PaperInfo
+from .identity import match_papers
+from .merge import MergeReport, merge, shipped_checksum, stamp
+from .model import Record
+from .yamlio import dump_file, load_text, paper_from_dict
+
+__all__ = ["Store", "Record", "MergeReport", "merge", "stamp", "shipped_checksum", "GLOSSARY_FILE"]
+
+GLOSSARY_FILE = "glossary.yaml"
+
+
+@dataclass
+class Store:
+    root: Path                                      # the cards/ folder
+    records: list[Record] = field(default_factory=list)
+    papers: dict[str, PaperInfo] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)        # file → text as read
+    paper_home: dict[str, str] = field(default_factory=dict)   # paper key → file
+
+    @classmethod
+    def load(cls, root: Path, shown_root: str = "cards") -> "Store":
+        store = cls(root=Path(root))
+        if not store.root.is_dir():
+            return store
+        seen: dict[str, str] = {}
+        for path in sorted(store.root.rglob("*.yaml")):
+            rel = path.relative_to(store.root).as_posix()
+            if any(part.startswith(".") for part in PurePosixPath(rel).parts):
+                continue
+            shown = f"{shown_root}/{rel}"
+            try:
+                text = path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                raise InputError(shown, 0, "not UTF-8 text (fix the file, or delete it to regenerate it)") from None
+            store.texts[rel] = text
+            header, records = load_text(text, shown)
+            info = paper_from_dict(header) if header else None
+            if info is not None:
+                store.papers.setdefault(info.key, info)
+                store.paper_home.setdefault(info.key, rel)
+            for rec in records:
+                if rec.id in seen:
+                    raise InputError(shown, rec.line, f"item id '{rec.id}' is used twice "
+                                     f"(also in {shown_root}/{seen[rec.id]}); ids must be unique")
+                seen[rec.id] = rel
+                rec.home = rel
+                store.records.append(rec)
+        return store
+
+    # -- identity of papers --------------------------------------------------------
+    def adopt_paper_keys(self, items: list[Item], papers: dict[str, PaperInfo]) -> dict[str, str]:
+        """Give renamed papers (title fixed, no OpenReview id) their old key back."""
+        renames = match_papers(papers, self.papers)
+        for new, old in renames.items():
+            info = papers.pop(new)
+            info.key = old
+            papers[old] = info
+        if renames:
+            for item in items:
+                if item.paper in renames:
+                    item.paper = renames[item.paper]
+                    head, _, rest = item.id.partition("/")
+                    if head in renames:
+                        item.id = f"{renames[head]}/{rest}"
+                item.papers = [renames.get(p, p) for p in item.papers]
+        return renames
+
+    # -- merge and write ------------------------------------------------------------
+    def merge(self, items: list[Item], papers: dict[str, PaperInfo], now: int) -> tuple[list[Record], MergeReport]:
+        records, report = merge(self.records, items, now)
+        all_papers = {**self.papers, **papers}
+        stamp(records, now, all_papers)
+        return records, report
+
+    def plan(self, records: list[Record], papers: dict[str, PaperInfo]) -> dict[str, str]:
+        """The text of every store file after this build (only files that have records)."""
+        groups: dict[str, list[Record]] = {}
+        for rec in records:
+            home = rec.home or self.home_of(rec, papers)
+            rec.home = home
+            groups.setdefault(home, []).append(rec)
+        out = {}
+        for home, recs in sorted(groups.items()):
+            key = next((r.item.paper for r in recs if r.item.paper), None)
+            info = papers.get(key) or self.papers.get(key) if key else None
+            if home == GLOSSARY_FILE:
+                what, info = "glossary (terms shared by all papers)", None
+            elif info is not None:
+                what = f"{info.title}"
+            else:
+                what = home
+            out[home] = dump_file(what, info, recs)
+        return out
+
+    def home_of(self, rec: Record, papers: dict[str, PaperInfo]) -> str:
+        key = rec.item.paper
+        if not key:
+            return GLOSSARY_FILE
+        if key in self.paper_home:
+            return self.paper_home[key]
+        info = papers.get(key) or self.papers.get(key)
+        group = PurePosixPath(info.file).stem if info and info.file else "notes"
+        return f"{group}/{_safe(key)}.yaml"
+
+    def changed_files(self, planned: dict[str, str]) -> dict[str, str]:
+        return {rel: text for rel, text in planned.items() if self.texts.get(rel) != text}
+
+    def write(self, planned: dict[str, str]) -> list[str]:
+        """Write the files whose text changed; returns their paths relative to cards/."""
+        changed = self.changed_files(planned)
+        for rel, text in changed.items():
+            atomic_write(self.root / rel, text)
+        return sorted(changed)
+
+
+def _safe(key: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in key).strip("-.") or "paper"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..items.model import Item
 
@@ -17,6 +17,8 @@ class Record:
     fingerprint: str = ""        # hash of the content papercards last generated for this item
     modified: int = 0            # epoch seconds when the content last changed: Anki note mod time
     checksum: str = ""           # hash of the content as of `modified` (tells a new hand edit)
+    line: int = field(default=0, compare=False)   # where it stands in its YAML file
+    home: str = field(default="", compare=False)  # the store file it lives in (relative to cards/)
 
     @property
     def id(self) -> str:

@@ -1,0 +1,102 @@
+"""The three papercards note types (genanki Models).
+
+These are a RELEASED SCHEMA. Anki matches an imported note type to the one in
+the learner's collection by id *and* by its field and template names: adding,
+removing, renaming or reordering a field or a template under the same id makes
+Anki import a copy ("papercards Q&A+") and log every existing note as
+conflicting -- their text never updates again. Changing the id adds another copy.
+So: the ids, names, field lists and template names below must never change.
+`tests/test_anki_schema.py` pins them.
+
+Changing template HTML or CSS (the files in ``templates/``) is safe, but Anki
+only takes the new version when the incoming note type is newer: bump
+``NOTETYPE_MOD`` whenever a template or style.css changes (the schema test pins
+a hash of the templates together with NOTETYPE_MOD to remind you).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import genanki
+
+# --- constant ids: generated once at random; they must NEVER change ---------------
+TERM_MODEL_ID = 2129189792
+QA_MODEL_ID = 1081909573
+CLOZE_MODEL_ID = 1525080601
+
+# Modification time (epoch seconds) of the templates/CSS. Anki updates an existing
+# note type's templates/CSS on import only if this is newer than what it has.
+# Bump it (to the current time) whenever anything in templates/ changes.
+NOTETYPE_MOD = 1767225600  # 2026-01-01T00:00:00Z
+
+TERM_NAME = "papercards Term"
+QA_NAME = "papercards Q&A"
+CLOZE_NAME = "papercards Cloze"
+
+TERM_FIELDS = ("Term", "English", "Chinese", "Note", "Papers", "Links", "Extra", "Source", "ItemId")
+QA_FIELDS = ("Front", "Back", "Context", "Paper", "Links", "Extra", "Source", "ItemId", "Reverse")
+CLOZE_FIELDS = ("Text", "Extra", "Context", "Paper", "Links", "Source", "ItemId")
+
+TERM_TEMPLATES = ("Term → meaning", "中文 → term")
+QA_TEMPLATES = ("Question → answer", "Reverse")
+CLOZE_TEMPLATES = ("Cloze",)
+
+TEMPLATE_FILES = (
+    "term_front.html", "term_back.html", "term_reverse_front.html", "term_reverse_back.html",
+    "qa_front.html", "qa_back.html", "qa_reverse_front.html", "qa_reverse_back.html",
+    "cloze_front.html", "cloze_back.html", "style.css",
+)
+
+
+def template_text(name: str) -> str:
+    """A template or the stylesheet, from the package data in ``templates/``."""
+    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _fields(names: tuple[str, ...]) -> list[dict]:
+    return [{"name": n} for n in names]
+
+
+def _tmpl(name: str, front: str, back: str) -> dict:
+    return {"name": name, "qfmt": template_text(front), "afmt": template_text(back)}
+
+
+@cache
+def term_model() -> genanki.Model:
+    return genanki.Model(
+        TERM_MODEL_ID, TERM_NAME, fields=_fields(TERM_FIELDS),
+        templates=[
+            _tmpl(TERM_TEMPLATES[0], "term_front.html", "term_back.html"),
+            # front is wrapped in {{#Chinese}}: no card when Chinese is empty
+            _tmpl(TERM_TEMPLATES[1], "term_reverse_front.html", "term_reverse_back.html"),
+        ],
+        css=template_text("style.css"), model_type=genanki.Model.FRONT_BACK, sort_field_index=0,
+    )
+
+
+@cache
+def qa_model() -> genanki.Model:
+    return genanki.Model(
+        QA_MODEL_ID, QA_NAME, fields=_fields(QA_FIELDS),
+        templates=[
+            _tmpl(QA_TEMPLATES[0], "qa_front.html", "qa_back.html"),
+            # front is wrapped in {{#Reverse}}: only generated when Reverse is non-empty
+            _tmpl(QA_TEMPLATES[1], "qa_reverse_front.html", "qa_reverse_back.html"),
+        ],
+        css=template_text("style.css"), model_type=genanki.Model.FRONT_BACK, sort_field_index=0,
+    )
+
+
+@cache
+def cloze_model() -> genanki.Model:
+    return genanki.Model(
+        CLOZE_MODEL_ID, CLOZE_NAME, fields=_fields(CLOZE_FIELDS),
+        templates=[_tmpl(CLOZE_TEMPLATES[0], "cloze_front.html", "cloze_back.html")],
+        css=template_text("style.css"), model_type=genanki.Model.CLOZE, sort_field_index=0,
+    )
+
+
+def all_models() -> tuple[genanki.Model, genanki.Model, genanki.Model]:
+    return term_model(), qa_model(), cloze_model()

@@ -1,0 +1,446 @@
+"""Record + PaperInfo → note type, field values (HTML), tags, deck and GUID.
+
+Pure functions: nothing here touches files or the clock. Item fields are inline
+Markdown; they are rendered with ``papercards.text.render_inline`` (the one
+Markdown/LaTeX → HTML renderer of the project), line by line, with lines that
+start with ``- ``/``* ``/``1. `` turned into ``<ul>``/``<ol>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import genanki
+
+from ..items.model import Item, PaperInfo
+from ..store.model import Record
+from ..text import render_inline
+from .notetypes import CLOZE_FIELDS, QA_FIELDS, TERM_FIELDS, cloze_model, qa_model, term_model
+
+try:
+    from ..text import cloze_safe
+except ImportError:  # pragma: no cover - papercards.text.cloze_safe is being written in parallel
+    _MATH_SPAN = re.compile(r"\$\$.+?\$\$|\$.+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
+
+    def cloze_safe(text: str) -> str:
+        """Fallback: rewrite ``}}`` inside math as ``} }`` so it cannot end a cloze."""
+        def fix(m: re.Match) -> str:
+            s = m.group(0)
+            while "}}" in s:
+                s = s.replace("}}", "} }")
+            return s
+        return _MATH_SPAN.sub(fix, text)
+
+
+GLOSSARY_DECK = "Glossary 术语"
+
+TAG_PREFIX = "papercards"
+RETIRED_TAG = "papercards::retired"
+SUSPENDED_TAG = "papercards::suspended"
+
+KIND_MODEL = {
+    "term": "term",
+    "definition": "qa", "claim": "qa", "paper": "qa", "method": "qa", "summary": "qa", "sentence": "qa",
+    "cloze": "cloze",
+}
+
+
+class SkipRecord(ValueError):
+    """The record would make an empty or unanswerable card; the reason is the message."""
+
+
+@dataclass
+class RenderedNote:
+    """Everything a genanki note needs, computed from one record."""
+    item_id: str
+    kind: str
+    model: genanki.Model
+    fields: dict[str, str]            # field name -> HTML, in the model's field order
+    tags: list[str]
+    deck: str                         # full deck name: "Deck::Short"
+    guid: str
+    mod: int                          # record.modified: when the content last changed
+    suspend: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def field_list(self) -> list[str]:
+        return [self.fields[f["name"]] for f in self.model.fields]
+
+    def fingerprint(self) -> str:
+        """Hash of what Anki will see (fields, tags, note type). If it changes while
+        ``record.modified`` does not (e.g. a paper title or the renderer changed),
+        Anki will keep the old text: the caller may bump ``modified``."""
+        blob = "\x1e".join([str(self.model.model_id), *self.field_list, " ".join(sorted(self.tags))])
+        return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- Markdown
+
+_LIST_LINE = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<bullet>[-*+])|(?P<num>\d{1,9})[.)])[ \t]+(?P<text>.*)$")
+_HEADING_LINE = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<text>.*?)[ \t#]*$")
+
+
+def render_block(md: str | None) -> str:
+    """Multi-line inline Markdown → HTML: lines starting ``- ``/``* ``/``1. `` become
+    ``<ul>``/``<ol>`` (nested by indentation), ``## heading`` lines become bold lines,
+    other lines are rendered inline and joined with ``<br>``; a single plain line
+    comes back as plain inline HTML (no wrapper)."""
+    if not md or not md.strip():
+        return ""
+    lines = md.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
+    blocks: list[tuple[str, str]] = []     # ("p" | "list" | "h", html)
+    para: list[str] = []
+    out: list[str] = []                    # html of the list being built
+    stack: list[tuple[int, str]] = []      # open lists: (indent, "ul"/"ol"), each with an open <li>
+
+    def flush_para() -> None:
+        if para:
+            blocks.append(("p", "<br>".join(render_inline(line) for line in para)))
+            para.clear()
+
+    def close_lists(indent: int = -1) -> None:
+        while stack and stack[-1][0] > indent:
+            out.append(f"</li></{stack.pop()[1]}>")
+        if not stack and out:
+            blocks.append(("list", "".join(out)))
+            out.clear()
+
+    for raw in lines:
+        if not raw.strip():
+            flush_para()
+            continue
+        m = _LIST_LINE.match(raw)
+        if m:
+            flush_para()
+            indent = len(m.group("indent").expandtabs(4))
+            tag = "ol" if m.group("num") else "ul"
+            # close lists nested deeper than this line
+            while stack and stack[-1][0] > indent:
+                out.append(f"</li></{stack.pop()[1]}>")
+            if stack and stack[-1][0] == indent and stack[-1][1] == tag:
+                out.append("</li><li>")
+            else:
+                if stack and stack[-1][0] == indent:      # same level, other list type
+                    out.append(f"</li></{stack.pop()[1]}>")
+                start = int(m.group("num")) if m.group("num") else 1
+                attr = f' start="{start}"' if tag == "ol" and start != 1 else ""
+                out.append(f"<{tag}{attr}><li>")
+                stack.append((indent, tag))
+            out.append(render_inline(m.group("text").strip()))
+            continue
+        h = _HEADING_LINE.match(raw)
+        if h:
+            flush_para()
+            close_lists()
+            blocks.append(("h", f'<div class="pc-h"><b>{render_inline(h.group("text"))}</b></div>'))
+            continue
+        if stack and raw[:1] in (" ", "\t"):               # continuation of a list item
+            out.append("<br>" + render_inline(raw.strip()))
+            continue
+        close_lists()
+        para.append(raw.strip())
+    flush_para()
+    close_lists()
+
+    if len(blocks) == 1 and blocks[0][0] == "p":
+        return blocks[0][1]
+    return "".join(f"<div>{h}</div>" if kind == "p" else h for kind, h in blocks)
+
+
+# Cloze markers are swapped for private-use placeholders while the text is rendered,
+# so Markdown may span a blank (``**{{c1::x}}**``) and the blank's inside is rendered too.
+_OPEN_PH = "\ue000"
+_HINT_PH = "\ue001"
+_CLOSE_PH = "\ue002"
+_PH_NUM_END = "\ue003"
+_CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+_PLACEHOLDER_RE = re.compile(f"{_OPEN_PH}(\\d+){_PH_NUM_END}")
+
+
+def _protect_clozes(text: str) -> str:
+    out: list[str] = []
+    i, depth = 0, 0
+    hint_open: list[bool] = []
+    while i < len(text):
+        m = _CLOZE_OPEN.match(text, i)
+        if m:
+            out.append(f"{_OPEN_PH}{m.group(1)}{_PH_NUM_END}")
+            hint_open.append(False)
+            depth += 1
+            i = m.end()
+        elif depth and text.startswith("}}", i):
+            out.append(_CLOSE_PH)
+            hint_open.pop()
+            depth -= 1
+            i += 2
+        elif depth and not hint_open[-1] and text.startswith("::", i):
+            out.append(_HINT_PH)
+            hint_open[-1] = True
+            i += 2
+        else:
+            out.append(text[i])
+            i += 1
+    return "".join(out)
+
+
+def _restore_clozes(rendered: str) -> str:
+    rendered = _PLACEHOLDER_RE.sub(lambda m: "{{c" + m.group(1) + "::", rendered)
+    return rendered.replace(_HINT_PH, "::").replace(_CLOSE_PH, "}}")
+
+
+def render_cloze(text: str) -> str:
+    """Cloze Markdown → HTML with the ``{{cN::…}}`` (and ``::hint``) markers intact."""
+    safe = cloze_safe(text)
+    protected = _protect_clozes(safe)
+    rendered = _restore_clozes(render_block(protected))
+    if any(ph in rendered for ph in (_OPEN_PH, _HINT_PH, _CLOSE_PH, _PH_NUM_END)) or \
+            len(_CLOZE_OPEN.findall(rendered)) != len(_CLOZE_OPEN.findall(safe)):
+        # the renderer mangled a placeholder: render piece by piece instead
+        parts = re.split(r"(\{\{c\d+::|::|\}\})", safe)
+        rendered = "".join(p if re.fullmatch(r"\{\{c\d+::|::|\}\}", p) else render_inline(p) for p in parts)
+    return rendered
+
+
+# --------------------------------------------------------------------------- papers
+
+def _e(s: str | None) -> str:
+    return html.escape(s or "", quote=True)
+
+
+def safe_href(href: str | None) -> str | None:
+    """The href if it is http(s) or relative, else None (no javascript:, data:, file: …)."""
+    if not href:
+        return None
+    href = href.strip().replace(" ", "%20")
+    if not href or any(unicodedata.category(c)[0] in "CZ" for c in href):
+        return None                   # control, format or other space characters
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return None
+    if parts.scheme.lower() in ("http", "https"):
+        return href if parts.netloc else None
+    if parts.scheme:                  # any other scheme
+        return None
+    if ":" in href.split("/", 1)[0] or href.startswith("\\"):
+        return None                   # "java script:"-like tricks, Windows paths
+    return href
+
+
+def paper_links(info: PaperInfo | None) -> list[tuple[str, str]]:
+    """(label, href) for the PDF, OpenReview and other links, unsafe hrefs dropped."""
+    if info is None:
+        return []
+    found: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    candidates = [("PDF", info.pdf), ("OpenReview", info.openreview)]
+    candidates += [((link.get("text") or "").strip(), link.get("href")) for link in info.links or []]
+    for label, href in candidates:
+        ok = safe_href(href)
+        if ok is None or ok in seen:
+            continue
+        seen.add(ok)
+        found.append((label or ok, ok))
+    return found
+
+
+def links_html(info: PaperInfo | None, *, label: str | None = None) -> str:
+    links = paper_links(info)
+    if not links:
+        return ""
+    anchors = " ".join(f'<a href="{_e(href)}">{_e(text)}</a>' for text, href in links)
+    head = f'<span class="links-paper">{_e(label)}</span> ' if label else ""
+    return f'<div class="links">{head}{anchors}</div>'
+
+
+def paper_html(info: PaperInfo | None, key: str | None = None) -> str:
+    if info is None:
+        return f'<div class="paper-en">{_e(key)}</div>' if key else ""
+    out = f'<div class="paper-en">{render_inline(info.title or info.key)}</div>'
+    if info.title_zh:
+        out += f'<div class="paper-zh">{render_inline(info.title_zh)}</div>'
+    return out
+
+
+def short_name(info: PaperInfo | None, key: str | None = None) -> str:
+    return ((info.short if info else "") or (info.key if info else "") or key or "").strip()
+
+
+# --------------------------------------------------------------------------- tags, decks
+
+def sanitize_tag(tag: str) -> str:
+    """A tag Anki keeps as one tag: whitespace → ``_``, no control characters, no empty
+    ``::`` components. Any script is kept (CJK included)."""
+    tag = unicodedata.normalize("NFC", tag or "")
+    tag = re.sub(r"\s+", "_", tag.strip()).replace('"', "")
+    tag = "".join(c for c in tag if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co", "Cn"))
+    return "::".join(p for p in (part.strip("_") for part in tag.split("::")) if p)
+
+
+def _dedupe_tags(tags: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for t in tags:
+        t = sanitize_tag(t)
+        if t and t.casefold() not in seen:       # Anki tags are case-insensitive
+            seen.add(t.casefold())
+            out.append(t)
+    return out
+
+
+def sanitize_deck_part(name: str) -> str:
+    name = unicodedata.normalize("NFC", name or "")
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    return re.sub(r"\s+", " ", name.replace("::", ":")).strip()
+
+
+def deck_path(deck_name: str, *parts: str) -> str:
+    root = "::".join(p for p in (sanitize_deck_part(x) for x in deck_name.split("::")) if p) or "papercards"
+    sub = [p for p in (sanitize_deck_part(x) for x in parts) if p]
+    return "::".join([root, *sub])
+
+
+def deck_id(full_name: str) -> int:
+    """Deterministic deck id from the deck's full name, in genanki's range [2**30, 2**31)."""
+    h = int.from_bytes(hashlib.sha1(full_name.encode("utf-8")).digest()[:8], "big")
+    return (1 << 30) + h % (1 << 30)
+
+
+# --------------------------------------------------------------------------- records
+
+def _f(item: Item, name: str) -> str:
+    return (item.fields.get(name) or "").strip()
+
+
+def _plain(html_text: str) -> str:
+    text = re.sub(r"<[^>]*>", "", html_text)
+    return html.unescape(text).replace("\xa0", " ").strip()
+
+
+def _papers_of(item: Item) -> list[str]:
+    keys = list(item.papers or [])
+    if item.paper and item.paper not in keys:
+        keys.insert(0, item.paper)
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[genanki.Model, dict[str, str]]:
+    """The note type and its field values (HTML) for one record.
+
+    Raises SkipRecord when the card's front (or answer) would be empty."""
+    item = record.item
+    kind = item.kind
+    if kind not in KIND_MODEL:
+        raise SkipRecord(f"unknown kind {kind!r}")
+    common = {"Source": _e(item.source), "ItemId": _e(item.id)}
+
+    if kind == "term":
+        keys = _papers_of(item)
+        infos = [(k, papers.get(k)) for k in keys]
+        if len(infos) > 1:
+            plist = "".join(f"<li>{paper_html(info, k)}</li>" for k, info in infos)
+            papers_field = f'<ul class="papers">{plist}</ul>'
+        else:
+            papers_field = "".join(paper_html(info, k) for k, info in infos)
+        label = len(infos) > 1
+        links = "".join(links_html(info, label=short_name(info, k) if label else None) for k, info in infos)
+        values = {
+            "Term": render_inline(_f(item, "term")),
+            "English": render_inline(_f(item, "english")),
+            "Chinese": render_inline(_f(item, "chinese")),
+            "Note": render_block(_f(item, "note")),
+            "Papers": papers_field, "Links": links, "Extra": "", **common,
+        }
+        if not _plain(values["Term"]):
+            raise SkipRecord("empty term")
+        if not any(_plain(values[k]) for k in ("English", "Chinese", "Note")):
+            raise SkipRecord("term without meaning")
+        return term_model(), {name: values[name] for name in TERM_FIELDS}
+
+    info = papers.get(item.paper) if item.paper else None
+    short = short_name(info, item.paper)
+    base = {"Context": _e(short), "Paper": paper_html(info, item.paper), "Links": links_html(info),
+            "Extra": "", **common}
+
+    if kind == "cloze":
+        text = render_cloze(_f(item, "text"))
+        if not _CLOZE_OPEN.search(text):
+            raise SkipRecord("cloze without a blank")
+        values = {**base, "Text": text, "Extra": render_block(_f(item, "hint"))}
+        return cloze_model(), {name: values[name] for name in CLOZE_FIELDS}
+
+    reverse = ""
+    if kind == "definition":
+        term = render_inline(_f(item, "term"))
+        front = f"<b>{term}</b> 是什么？ / What is {term}?" if _plain(term) else ""
+        back = render_block(_f(item, "definition"))
+    elif kind == "claim":
+        front, back = render_block(_f(item, "question")), render_block(_f(item, "answer"))
+    elif kind == "paper":
+        front, back = render_inline(_f(item, "english")), render_inline(_f(item, "chinese"))
+        base["Context"] = ""             # the short name would give the answer away
+        reverse = "1" if _plain(front) and _plain(back) else ""
+    elif kind == "method":
+        method = render_inline(_f(item, "method"))
+        front = f"<b>{method}</b>: which paper, what idea? 哪篇论文，什么思路？" if _plain(method) else ""
+        back = render_block(_f(item, "description"))
+        base["Context"] = ""             # the question asks for the paper
+        if _plain(back) and short:
+            back += f'<div class="pc-answer-paper">Paper 论文: {_e(short)}</div>'
+    elif kind == "summary":
+        front = "One-line summary? 一句话概括" if short else ""
+        back = render_block(_f(item, "summary"))
+    elif kind == "sentence":
+        front, back = render_block(_f(item, "english")), render_block(_f(item, "chinese"))
+        reverse = "1" if _plain(front) and _plain(back) else ""
+    else:  # pragma: no cover - KIND_MODEL and this chain list the same kinds
+        raise SkipRecord(f"unknown kind {kind!r}")
+
+    if not _plain(front):
+        raise SkipRecord("empty front")
+    if not _plain(back):
+        raise SkipRecord("empty answer")
+    values = {**base, "Front": front, "Back": back, "Reverse": reverse}
+    return qa_model(), {name: values[name] for name in QA_FIELDS}
+
+
+def note_tags(record: Record, papers: Mapping[str, PaperInfo]) -> list[str]:
+    item = record.item
+    tags = list(item.tags or [])
+    tags.append(f"{TAG_PREFIX}::kind::{item.kind}")
+    for key in _papers_of(item):
+        short = short_name(papers.get(key), key)
+        if short:
+            tags.append(f"{TAG_PREFIX}::paper::{short}")
+    if record.status == "retired":
+        tags.append(RETIRED_TAG)
+    if record.suspended:
+        tags.append(SUSPENDED_TAG)
+    return _dedupe_tags(tags)
+
+
+def note_deck(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -> str:
+    item = record.item
+    if item.kind == "term":
+        return deck_path(deck_name, GLOSSARY_DECK)
+    if item.paper:
+        return deck_path(deck_name, short_name(papers.get(item.paper), item.paper))
+    return deck_path(deck_name)
+
+
+def render_record(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -> RenderedNote:
+    """Everything about one record's Anki note. Raises SkipRecord for empty cards."""
+    model, fields = render_fields(record, papers)
+    return RenderedNote(
+        item_id=record.item.id, kind=record.item.kind, model=model, fields=fields,
+        tags=note_tags(record, papers), deck=note_deck(record, papers, deck_name),
+        guid=genanki.guid_for(record.item.id), mod=int(record.modified or 0),
+        suspend=bool(record.suspended),
+    )

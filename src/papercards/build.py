@@ -1,0 +1,113 @@
+"""The build, as a recipe: read notes → extract items → merge into cards/ → write the deck.
+
+Usable without the CLI: ``build(load_config(path))`` returns a `BuildResult`.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .diagnostics import Diagnostic
+from .fsutil import build_lock
+from .items import Extraction, extract
+from .items.model import PaperInfo
+from .notes import NotesFile, find_notes, read_notes, slugify
+from .store import MergeReport, Record, Store
+
+
+@dataclass
+class BuildResult:
+    notes: list[NotesFile] = field(default_factory=list)
+    extraction: Extraction = field(default_factory=Extraction)
+    records: list[Record] = field(default_factory=list)
+    papers: dict[str, PaperInfo] = field(default_factory=dict)
+    report: MergeReport = field(default_factory=MergeReport)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    cards_written: list[str] = field(default_factory=list)     # store files (re)written
+    cards_pending: list[str] = field(default_factory=list)     # dry run: files that would change
+    deck_path: Path | None = None
+    deck_written: bool = False
+    package: object | None = None                             # anki.PackageStats
+
+    @property
+    def placeholders(self) -> int:
+        return sum(n.placeholders for n in self.notes)
+
+    @property
+    def paper_count(self) -> int:
+        return sum(len(n.papers) for n in self.notes)
+
+
+def now_seconds() -> int:
+    """Build time; SOURCE_DATE_EPOCH pins it for reproducible builds and tests."""
+    pinned = os.environ.get("SOURCE_DATE_EPOCH")
+    return int(pinned) if pinned and pinned.isdigit() else int(time.time())
+
+
+def deck_file(config: Config) -> Path:
+    return config.decks_path / f"{slugify(config.deck) or 'papercards'}.apkg"
+
+
+def read_all(config: Config, progress: Callable[[str], None] | None = None) -> list[NotesFile]:
+    notes = []
+    for path in find_notes(config):
+        if progress:
+            progress(str(path))
+        notes.append(read_notes(path, config))
+    return notes
+
+
+def prepare(config: Config, *, now: int | None = None,
+            progress: Callable[[str], None] | None = None) -> tuple[BuildResult, Store, dict[str, str]]:
+    """Everything up to writing: parse, extract, merge. Pure apart from reading."""
+    result = BuildResult()
+    result.notes = read_all(config, progress)
+    for nf in result.notes:
+        result.diagnostics.extend(nf.diagnostics)
+    result.extraction = extract(result.notes, config)
+    result.diagnostics.extend(result.extraction.diagnostics)
+    store = Store.load(config.cards_path, shown_root=config.cards_dir)
+    papers = result.extraction.papers
+    store.adopt_paper_keys(result.extraction.items, papers)
+    result.records, result.report = store.merge(result.extraction.items, papers,
+                                                now if now is not None else now_seconds())
+    result.papers = {**store.papers, **papers}
+    for _, message in result.report.conflicts:
+        result.diagnostics.append(Diagnostic(config.cards_dir, 0, message))
+    planned = store.plan(result.records, result.papers)
+    _name_conflicts(result, config)
+    result.cards_pending = sorted(store.changed_files(planned))
+    return result, store, planned
+
+
+def _name_conflicts(result: BuildResult, config: Config) -> None:
+    """Conflict messages name the store file of the item."""
+    homes = {r.id: r.home for r in result.records}
+    fixed = []
+    for d in result.diagnostics:
+        if d.file == config.cards_dir and d.message.startswith("item "):
+            item_id = d.message.split()[1]
+            fixed.append(Diagnostic(f"{config.cards_dir}/{homes.get(item_id, '')}", 0, d.message, d.level))
+        else:
+            fixed.append(d)
+    result.diagnostics = fixed
+
+
+def build(config: Config, *, dry_run: bool = False, now: int | None = None,
+          progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Run the whole pipeline; writes cards/ and decks/ unless ``dry_run``."""
+    with build_lock(config.cards_path):
+        result, store, planned = prepare(config, now=now, progress=progress)
+        result.deck_path = deck_file(config)
+        if dry_run:
+            return result
+        result.cards_written = store.write(planned)
+        from .anki import write_package
+        result.package = write_package(result.records, result.papers, config.deck, result.deck_path)
+        result.deck_written = True
+    return result

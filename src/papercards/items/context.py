@@ -1,0 +1,52 @@
+"""What every extractor may look at besides the paper itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ..config import Config
+from ..diagnostics import Diagnostic
+from ..notes import Paper
+from .model import PaperInfo
+
+
+@dataclass
+class Glossary:
+    """Terms known across all papers: what segmentation keeps whole and clozes prefer."""
+    words: set[str] = field(default_factory=set)      # every surface form (abbr, en, zh)
+    by_paper: dict[str, set[str]] = field(default_factory=dict)
+
+
+@dataclass
+class Context:
+    config: Config
+    glossary: Glossary = field(default_factory=Glossary)
+    chinese_of: dict[str, str] = field(default_factory=dict)    # term label → its 中文 name
+    common: set[str] = field(default_factory=set)               # terms in several papers
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @cached_property
+    def segmenter(self):
+        """One jieba-backed segmenter for the whole build, taught the glossary."""
+        from ..text import Segmenter
+        return Segmenter(sorted(self.glossary.words, key=lambda w: (-len(w), w)))
+
+    def warn(self, file: str, line: int, message: str) -> None:
+        self.diagnostics.append(Diagnostic(file, line, message))
+
+
+@dataclass
+class PaperContext:
+    """Per-paper state shared by the extractors of one paper, in chain order."""
+    paper: Paper
+    info: PaperInfo
+    ctx: Context
+    consumed: set[int] = field(default_factory=set)   # source lines an earlier rule already used
+    methods: list = field(default_factory=list)       # paperinfo.Method, found in the first pass
+    abstract_en: list[tuple[str, int]] = field(default_factory=list)   # (sentence, line)
+    abstract_zh: list[tuple[str, int]] = field(default_factory=list)
+    claim_answers: set[str] = field(default_factory=set)  # single-sentence answers already carded
+
+    def where(self, line: int) -> str:
+        return f"{self.paper.file}:{line}"

@@ -1,0 +1,93 @@
+"""Sub-heading → its content, as a question and answer.
+
+``#### DPO不稳定的来源`` with its bullet becomes "DPO不稳定的来源？" →
+"选择和拒绝响应的梯度之间的相互作用会导致不稳定". Lists keep their items; lines
+an earlier rule used (definitions, the one-line summary) are left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...notes import OTHER, Block, Subsection
+from ..context import PaperContext
+from ..model import Item, short_hash
+from .walk import SKIP_ROLES
+
+MAX_ANSWER = 320      # characters; longer content is not one fact: left to cloze items
+
+
+def question_of(heading: str) -> str:
+    q = heading.strip().rstrip("：:。.")
+    return q if q.endswith(("?", "？")) else q + "？"
+
+
+def answer_lines(blocks: list[Block], consumed: set[int]) -> list[str]:
+    lines: list[str] = []
+    for block in blocks:
+        if block.line in consumed:
+            continue
+        if block.kind == "paragraph":
+            lines.append(_join(block.text))
+        elif block.kind == "list":
+            counters: dict[int, int] = {}
+            for depth, item in block.walk_items():
+                if item.line in consumed or not item.text.strip():
+                    continue
+                ordered = block.ordered if depth == 0 else False
+                counters[depth] = counters.get(depth, 0) + 1
+                mark = f"{counters[depth]}." if ordered else "-"
+                lines.append("  " * depth + f"{mark} {_join(item.text)}")
+        elif block.kind == "table" and block.rows:
+            for row in block.rows[1:]:
+                lines.append("- " + " | ".join(c.strip() for c in row))
+    return lines
+
+
+def _join(text: str) -> str:
+    """Soft line breaks: nothing between CJK characters, a space elsewhere."""
+    parts = [p.strip() for p in text.split("\n") if p.strip()]
+    out = ""
+    for p in parts:
+        if out and not (re.search(r"[\u3400-\u9fff，。：；]$", out) and re.match(r"[\u3400-\u9fff]", p)):
+            out += " "
+        out += p
+    return out
+
+
+def extract(pc: PaperContext):
+    units: list[tuple[str, int, list[Block]]] = []
+    for section in pc.paper.sections:
+        if section.role in SKIP_ROLES:
+            continue
+        if section.role == OTHER and section.heading and section.blocks:
+            units.append((section.heading, section.line, section.blocks))
+        for sub in section.subsections:
+            units.append(_unit(sub))
+    seen: set[str] = set()
+    for heading, line, blocks in units:
+        if not heading:
+            continue
+        lines = answer_lines(blocks, pc.consumed)
+        if not lines:
+            if not blocks:
+                pc.ctx.warn(pc.paper.file, line, f"sub-heading '{heading}' has no content; no card made")
+            continue
+        answer = "\n".join(lines)
+        if len(answer) > MAX_ANSWER:
+            pc.ctx.warn(pc.paper.file, line, f"'{heading}' is too long for one card "
+                        f"({len(answer)} characters); its sentences become cloze cards instead")
+            continue
+        question = question_of(heading)
+        anchor = short_hash(question)
+        while anchor in seen:
+            anchor = short_hash(anchor + question)
+        seen.add(anchor)
+        if len(lines) == 1:
+            pc.claim_answers.add(lines[0].lstrip("-0123456789. "))
+        yield Item(id=f"{pc.info.key}/claim/{anchor}", kind="claim", paper=pc.info.key,
+                   fields={"question": question, "answer": answer}, source=pc.where(line))
+
+
+def _unit(sub: Subsection):
+    return sub.heading, sub.line, sub.blocks

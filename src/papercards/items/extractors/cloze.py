@@ -1,0 +1,68 @@
+"""Key sentences of the content as cloze deletions on whole words.
+
+A sentence qualifies when the author marked it (**bold**, `code`) or it holds
+a glossary term or a number; the blanks go on jieba word boundaries and
+prefer the author's marks, then terms, then numbers. Sentences that already
+are the whole answer of a Q&A card are not carded twice.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...notes import strip_marks
+from ...text import make_cloze, split_sentences
+from ..context import PaperContext
+from ..model import Item, short_hash
+from .walk import content_texts
+
+MAX_PER_PAPER = 6
+_MARKED = re.compile(r"\*\*[^*]+\*\*|`[^`]+`")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+(?:\.\d+)?[xX×]\b")
+
+
+def _score(sentence: str, terms: set[str]) -> int:
+    score = 0
+    if _MARKED.search(sentence) and not re.search(r"\*\*\w\*\*\w", sentence):
+        score += 4
+    if _NUMBER.search(sentence):
+        score += 2
+    plain = strip_marks(sentence)
+    score += min(2, sum(1 for t in terms if len(t) >= 2 and t in plain))
+    return score
+
+
+def extract(pc: PaperContext):
+    terms = pc.ctx.glossary.words
+    avoid = [pc.info.short, *(m.name for m in pc.methods)]
+    candidates: list[tuple[int, int, str, int]] = []
+    for text, line, _ in content_texts(pc.paper):
+        if line in pc.consumed:
+            continue
+        for sentence in split_sentences(text.replace("\n", "")):
+            plain = strip_marks(sentence)
+            if not 10 <= len(plain) <= 100 or plain.endswith(("：", ":", "？", "?")):
+                continue
+            if plain in pc.claim_answers or strip_marks(sentence.lstrip("-0123456789. ")) in pc.claim_answers:
+                continue
+            score = _score(sentence, terms)
+            if score >= 2:
+                candidates.append((-score, line, sentence, len(candidates)))
+    candidates.sort()
+    made = 0
+    seen: set[str] = set()
+    for _, line, sentence, _ in candidates:
+        if made >= MAX_PER_PAPER:
+            break
+        prefer = [m.group(0).strip("*`") for m in _MARKED.finditer(sentence)] + sorted(terms, key=len, reverse=True)
+        text = make_cloze(sentence, pc.ctx.segmenter, prefer=prefer, avoid=avoid,
+                          max_blanks=pc.ctx.config.max_cloze_blanks)
+        if not text:
+            continue
+        anchor = short_hash(strip_marks(sentence))
+        if anchor in seen:
+            continue
+        seen.add(anchor)
+        made += 1
+        yield Item(id=f"{pc.info.key}/cloze/{anchor}", kind="cloze", paper=pc.info.key,
+                   fields={"text": text, "hint": ""}, source=pc.where(line))

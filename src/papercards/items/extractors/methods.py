@@ -1,0 +1,33 @@
+"""Method → paper: ``NS-DPO`` → which paper proposes it, and what it stands for."""
+
+from __future__ import annotations
+
+from ...notes import slugify
+from ..context import PaperContext
+from ..model import Item
+
+
+def extract(pc: PaperContext):
+    methods = pc.methods
+    if not methods:
+        return
+    # Methods proposed together without a long form share one card (RLHF-COV / DPO-COV).
+    groups: list[list] = []
+    for m in methods:
+        if not m.long_form and groups and not groups[-1][0].long_form and groups[-1][0].sentence == m.sentence:
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+    for group in groups:
+        name = " / ".join(m.name for m in group)
+        head = group[0]
+        zh = pc.ctx.chinese_of.get(head.name, "")
+        if head.long_form:
+            description = head.long_form + (f"（{zh}）" if zh else "")
+        elif head.sentence:
+            description = head.sentence
+        else:
+            description = pc.info.title
+        yield Item(id=f"{pc.info.key}/method/{slugify(head.name)}", kind="method", paper=pc.info.key,
+                   fields={"method": name, "description": description},
+                   source=pc.where(head.line))

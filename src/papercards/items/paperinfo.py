@@ -1,0 +1,79 @@
+"""What a paper is called: its methods and the short name used for decks and fronts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..notes import Paper
+from .model import PaperInfo
+from .terms import abbreviations_in, is_abbreviation
+
+_PROPOSE = re.compile(r"\b(?:we|this paper|this work|our work)\s+(?:further\s+)?(?:propose|introduce|present|develop|call|term|name)s?d?\b"
+                      r"|\bpropose[sd]?\b|\bintroduce[sd]?\b|\btermed\b|\bnamed\b|\bcalled\b", re.I)
+_CLAUSE_END = re.compile(r",|;|\.\s|\bwhich\b|\bthat\b|\bto\b|\bby\b|\bfor\b|\bwith\b|$")
+_METHOD_TOKEN = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+\b|\b[A-Z]{2,}[a-z]?\b")
+_ZH_PROPOSE = re.compile(r"提出(?:了)?\s*([A-Za-z][A-Za-z0-9.\-]*(?:\s*(?:和|、|与|,|/)\s*[A-Za-z][A-Za-z0-9.\-]*)*)")
+
+
+@dataclass
+class Method:
+    name: str
+    long_form: str = ""
+    sentence: str = ""      # where it is proposed (English)
+    line: int = 0
+
+
+def find_methods(paper: Paper, en_sentences: list[tuple[str, int]], common: set[str]) -> list[Method]:
+    """Methods the paper itself proposes: ``we propose X (ABBR)``, ``提出RLHF-COV和DPO-COV``.
+
+    ``common`` holds terms shared by several papers (DPO, RLHF): never a method.
+    """
+    found: dict[str, Method] = {}
+    for sentence, line in en_sentences:
+        for m in _PROPOSE.finditer(sentence):
+            window = sentence[m.end():]
+            window = window[: _CLAUSE_END.search(window, 1).start()] if window else ""
+            for cand in abbreviations_in(sentence[m.end():m.end() + len(window) + 40]):
+                if cand.abbr not in common:
+                    found.setdefault(cand.abbr, Method(cand.abbr, cand.english, sentence, line))
+            for tok in _METHOD_TOKEN.findall(window):
+                if tok not in common and tok not in found and is_abbreviation(tok):
+                    found[tok] = Method(tok, "", sentence, line)
+    title_head = paper.title.split(":")[0].strip()
+    if ":" in paper.title and is_abbreviation(title_head) and title_head not in common:
+        found.setdefault(title_head, Method(title_head, "", "", paper.line))
+    for section in paper.sections:
+        for sub in section.subsections:
+            for m in _ZH_PROPOSE.finditer(sub.heading):
+                for tok in re.split(r"\s*(?:和|、|与|,|/)\s*", m.group(1)):
+                    tok = tok.strip(" -")
+                    if tok and is_abbreviation(tok) and tok not in common:
+                        found.setdefault(tok, Method(tok, "", "", sub.line))
+    return list(found.values())
+
+
+def short_title(paper: Paper, methods: list[Method], expansions: dict[str, str]) -> str:
+    """A name that fits a deck and a card front: the method, the title's head, or a cut."""
+    if methods:
+        named = [m for m in methods if m.long_form] or methods
+        return named[0].name
+    title = paper.title
+    head = title.split(":")[0].strip()
+    if ":" in title and len(head) <= 32:
+        return head
+    title = re.sub(r"^(?:The|A|An|Towards?|On)\s+", "", title)
+    for long, abbr in sorted(expansions.items(), key=lambda kv: -len(kv[0])):
+        title = re.sub(re.escape(long), abbr, title, flags=re.I)
+    if len(title) <= 40:
+        return title
+    cut = title[:40].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"
+
+
+def make_info(paper: Paper, key: str) -> PaperInfo:
+    other = [{"text": ln.text, "href": ln.href} for ln in paper.links
+             if ln.kind not in ("pdf", "openreview")]
+    return PaperInfo(key=key, title=paper.title, title_zh=paper.title_zh, number=paper.number,
+                     pdf=paper.link_of("pdf"), openreview=paper.link_of("openreview"),
+                     links=other, source=paper.where, file=paper.file)

@@ -1,0 +1,306 @@
+"""Recognising terms in the shapes people write them.
+
+Pure string functions, no jieba: keyword bullets (``DPO (直接偏好优化 Direct
+Preference Optimization)``, ``non-stationarity 非平稳性``, ``KTO(Knowledge
+Transfer Optimization)``, bare ``Fine-Tuning``), Schwartz–Hearst
+abbreviation definitions in English prose (``Direct Preference Optimization
+(DPO)``), and ``中文(English)`` / ``English(中文)`` pairs in content.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{_CJK}]")
+_RUNS = re.compile(f"([{_CJK}][{_CJK}\\s·]*)|([^{_CJK}]+)")
+_ABBR = re.compile(r"^(?:[A-Z][a-z]?\.\s?)?[A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*s?$")
+
+# Chinese that reads as a remark, not as the name of a thing.
+_REMARK_MARKERS = ("是", "用于", "主要", "指", "一种", "一个", "可以", "通过", "问题", "因为",
+                   "表示", "例如", "比如", "，", "。", "：", ":", "；")
+
+
+@dataclass
+class TermCandidate:
+    abbr: str = ""
+    english: str = ""
+    chinese: str = ""
+    note: str = ""
+    line: int = 0
+    origin: str = "keyword"        # keyword | abstract | content
+    keyword: str = ""              # the raw keyword text (for tags)
+    chinese_alts: list[str] = field(default_factory=list)
+
+    @property
+    def is_card(self) -> bool:
+        """Two names for one thing: enough for a glossary card."""
+        return sum(bool(x) for x in (self.abbr, self.english, self.chinese)) >= 2
+
+    @property
+    def label(self) -> str:
+        return self.abbr or self.english or self.chinese
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text))
+
+
+def is_abbreviation(text: str) -> bool:
+    """DPO, NS-DPO, LLMs, RLHF/PPO, Dr. DPO, 3D — short tokens with capitals."""
+    text = text.strip()
+    if not text or len(text) > 16 or has_cjk(text):
+        return False
+    if " " in text and not re.match(r"^[A-Z][a-z]?\.\s[A-Z]", text):
+        return False
+    return bool(_ABBR.match(text)) and sum(c.isupper() for c in text) >= 2
+
+
+def abbr_key(abbr: str) -> str:
+    """LLMs → LLM (plural s); the spelling otherwise kept."""
+    abbr = abbr.strip()
+    if len(abbr) > 2 and abbr.endswith("s") and abbr[:-1].isupper():
+        return abbr[:-1]
+    return abbr
+
+
+def split_runs(text: str) -> list[tuple[str, str]]:
+    """[('zh'|'en', run)] alternating CJK and non-CJK runs, stripped, empties dropped."""
+    out = []
+    for m in _RUNS.finditer(text):
+        run = m.group(0).strip(" \t()（）")
+        if run:
+            out.append(("zh" if m.group(1) else "en", run))
+    return out
+
+
+def _split_top(text: str, seps: str) -> list[str]:
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "(（[":
+            depth += 1
+        elif ch in ")）]":
+            depth = max(0, depth - 1)
+        if ch in seps and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _paren(text: str) -> tuple[str, str, str]:
+    """'head (inside) tail' → parts; unclosed paren runs to the end."""
+    m = re.search(r"[(（]", text)
+    if not m:
+        return text.strip(), "", ""
+    depth, end = 0, len(text)
+    for i in range(m.start(), len(text)):
+        if text[i] in "(（":
+            depth += 1
+        elif text[i] in ")）":
+            depth -= 1
+            if depth == 0:
+                end = i
+                break
+    return text[: m.start()].strip(), text[m.start() + 1: end].strip(), text[end + 1:].strip()
+
+
+_STOP_EN = {"of", "from", "for", "and", "the", "to", "in", "on", "with", "by", "via", "a", "an",
+            "using", "under", "at", "as", "or"}
+
+
+def long_form(abbr: str, candidate: str) -> str | None:
+    """The tail of ``candidate`` that ``abbr`` abbreviates, or None.
+
+    First by word initials (hyphen parts count: NS-DPO ← "Non-Stationary
+    Direct Preference Optimisation"), else Schwartz–Hearst: every letter found
+    in order, the first at the start of a word (UNA ← "UNified Alignment").
+    """
+    letters = [c.lower() for c in abbr_key(abbr) if c.isalnum()]
+    if len(letters) < 2 or not letters[0].isalpha() or has_cjk(candidate):
+        return None
+    by_initials = _initials_form(letters, candidate)
+    if by_initials:
+        return by_initials
+    s, li = len(letters) - 1, len(candidate) - 1
+    while s >= 0:
+        c = letters[s]
+        while li >= 0 and (candidate[li].lower() != c or
+                           (s == 0 and li > 0 and candidate[li - 1].isalnum())):
+            li -= 1
+        if li < 0:
+            return None
+        s -= 1
+        li -= 1
+    start = li + 1
+    while start > 0 and candidate[start - 1].isalnum():
+        start -= 1
+    result = candidate[start:].strip(" -–—,;:")
+    words = result.split()
+    if len(words) < 2 and "-" not in result:
+        return None
+    if len(words) > len(letters) + 3 or result.lower() == abbr.lower():
+        return None
+    return result
+
+
+def _initials_form(letters: list[str], candidate: str) -> str | None:
+    words = candidate.split()
+    for start in range(len(words) - 1, -1, -1):
+        tail = words[start:]
+        parts = [p for w in tail for p in re.split(r"[-/]", w) if p]
+        initials = [p[0].lower() for p in parts if p.lower() not in _STOP_EN]
+        if initials == letters and tail[0].lower() not in _STOP_EN:
+            return " ".join(tail).strip(" ,;:")
+        if len(initials) > len(letters):
+            break
+    return None
+
+
+def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
+    """One keyword bullet → one or more candidates (comma lists are split)."""
+    text = text.strip().rstrip("。.;；,，")
+    parts = _split_top(text, ",，、;；")
+    if len(parts) > 1 and all(len(p) <= 48 for p in parts):
+        out = []
+        for p in parts:
+            out.extend(parse_keyword(p, line))
+        return out
+    head, inside, tail = _paren(text)
+    cand = TermCandidate(line=line, keyword=text)
+    for lang, run in split_runs(head):
+        if lang == "zh" and not cand.chinese:
+            cand.chinese = run
+        elif lang == "en":
+            if is_abbreviation(run) and not cand.abbr and not cand.english:
+                cand.abbr = run
+            elif not cand.english:
+                cand.english = run
+            else:
+                cand.note = (cand.note + " " + run).strip()
+    if inside:
+        _read_paren(cand, inside)
+    if tail:
+        cand.note = (cand.note + " " + tail).strip()
+    if cand.english and not cand.abbr and is_abbreviation(cand.english):
+        cand.abbr, cand.english = cand.english, ""
+    return [cand]
+
+
+def _read_paren(cand: TermCandidate, inside: str) -> None:
+    runs = split_runs(inside)
+    if cand.chinese and not cand.abbr and not cand.english and is_abbreviation(inside):
+        cand.abbr = inside
+        return
+    zh = [r for lang, r in runs if lang == "zh"]
+    en = [r for lang, r in runs if lang == "en"]
+    name_like = len(runs) <= 2 and all(len(z) <= 14 and not any(m in z for m in _REMARK_MARKERS)
+                                        for z in zh)
+    if name_like:
+        for r in en:
+            if is_abbreviation(r) and not cand.abbr and cand.english and long_form(r, cand.english):
+                cand.abbr = r
+            elif cand.abbr and not cand.english and (long_form(cand.abbr, r) or len(r.split()) >= 2):
+                cand.english = r
+            elif not cand.english and not is_abbreviation(r):
+                cand.english = r
+            else:
+                name_like = False
+        if name_like and zh:
+            if cand.chinese:
+                name_like = False
+            else:
+                cand.chinese = zh[0]
+        if name_like:
+            return
+    # A remark: keep it whole as a note, and look inside for the abbreviation.
+    cand.note = inside
+    m = re.match(r"^([A-Z][A-Za-z0-9\-]{1,10})", inside)
+    if m and not cand.abbr and cand.english and long_form(m.group(1), cand.english):
+        cand.abbr = m.group(1)
+
+
+_PAREN_ABBR = re.compile(r"[(（]\s*([A-Z][A-Za-z0-9.\-/ ]{0,14}?[A-Za-z0-9])\s*[)）]")
+
+
+def abbreviations_in(text: str, line: int = 0) -> list[TermCandidate]:
+    """'Long Form (LF)' definitions in English prose."""
+    out = []
+    for m in _PAREN_ABBR.finditer(text):
+        abbr = m.group(1)
+        if not is_abbreviation(abbr):
+            continue
+        before = text[: m.start()].rstrip().split("\n")[-1]
+        words = re.findall(r"\S+", before)[-(len(abbr) + 4):]
+        lf = long_form(abbr, " ".join(words))
+        if lf and not re.search(r"[,;:.!?]", lf[:-1]):
+            out.append(TermCandidate(abbr=abbr_key(abbr), english=lf, line=line, origin="abstract"))
+    return out
+
+
+_PAIR_ZH_EN = re.compile(f"([{_CJK}]{{2,}})\\s*[(（]\\s*([A-Za-z][A-Za-z\\- ]{{1,60}}[A-Za-z])\\s*[)）]")
+_PAIR_EN_ZH = re.compile(f"([A-Za-z][A-Za-z\\-]*(?:\\s+[A-Za-z][A-Za-z\\-]*){{0,5}})\\s*[(（]\\s*([{_CJK}]{{2,14}})\\s*[)）]")
+
+
+def pairs_in(text: str, line: int = 0) -> list[tuple[str, str, int]]:
+    """(english, chinese-with-context, line) translation pairs written inline.
+
+    The Chinese side is returned with the text before it (``…离线偏好数据集的``):
+    the caller trims it to the name on word boundaries.
+    """
+    out = []
+    for m in _PAIR_ZH_EN.finditer(text):
+        en = m.group(2).strip()
+        if len(en.split()) <= 5 and not is_abbreviation(en):
+            out.append((en, m.group(1), line))
+    for m in _PAIR_EN_ZH.finditer(text):
+        words = m.group(1).split()
+        while len(words) > 1 and any(w.lower() in _STOP_EN for w in words):
+            words = words[1:]
+        en = " ".join(words)
+        if not is_abbreviation(en) and len(en) >= 4 and en.lower() not in _STOP_EN:
+            out.append((en, m.group(2), line))
+    return out
+
+
+_LEAD_BREAKS = {"了", "是", "而", "和", "与", "其中", "我们", "提出", "使用", "利用", "通过", "引入", "将",
+                "在", "对", "为", "即", "称为", "一种", "这种", "该", "本", "及", "以及", "并", "或",
+                "可能", "收到", "受到", "由", "从", "中", "等", "的"}
+
+
+def trim_chinese_name(tokens: list[str], english: str) -> tuple[str, bool]:
+    """Walk back over jieba tokens to the start of the name that ``english`` translates.
+
+    Bounded by the English content-word count (about 2.5 characters per word)
+    and stopped at function words and punctuation. Returns (name, certain):
+    certain when a break, not the length bound, ended the name.
+    """
+    toks = list(tokens)
+    while toks and toks[-1] in ("的", " "):
+        toks.pop()
+    words = [w for w in re.findall(r"[A-Za-z]+", english) if w.lower() not in _STOP_EN]
+    limit = int(2.5 * max(1, len(words))) + 1
+    taken: list[str] = []
+    size, certain = 0, True
+    for tok in reversed(toks):
+        if not tok.strip():
+            if taken and re.match(r"[A-Za-z]", taken[-1]):
+                taken.append(tok)     # "分布稳健性 DPO": the space inside a mixed name
+                continue
+            break
+        if taken and tok in _LEAD_BREAKS or re.fullmatch(r"[，。、：；！？,.;:()（）]+", tok):
+            break
+        size += len(tok)
+        if size > limit and taken:
+            certain = False
+            break
+        taken.append(tok)
+    else:
+        certain = True
+    name = "".join(reversed(taken)).strip()
+    if not (has_cjk(name) and len(name) >= 2):
+        return "", False
+    return name, certain

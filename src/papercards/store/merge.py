@@ -1,0 +1,181 @@
+"""The three-way merge: new extraction × last generation × current YAML.
+
+For every item, compare what the notes give now (``new``), what papercards
+generated last time (``fingerprint``) and what the YAML holds (which the user
+may have edited):
+
+=================  ==============  =========================================
+notes changed?     YAML edited?    result
+=================  ==============  =========================================
+no                 no / yes        keep the YAML as it is
+yes                no              take the new text
+yes                yes             keep the hand edit, record a conflict
+=================  ==============  =========================================
+
+``origin: manual`` items are never touched. Items whose source is gone are
+retired (kept, tagged), never deleted. Pure: no files, no clock (``now`` is
+passed in).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..items.model import Item, PaperInfo, fingerprint
+from .identity import match_items
+from .model import Record
+
+
+@dataclass
+class MergeReport:
+    new: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    hand_edited: list[str] = field(default_factory=list)    # kept over an unchanged source
+    conflicts: list[tuple[str, str]] = field(default_factory=list)   # (id, message) reported now
+    retired: list[str] = field(default_factory=list)        # retired by this build
+    revived: list[str] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)    # (old id, new extraction id)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.new or self.updated or self.conflicts or self.retired or self.revived)
+
+
+def content_of(item: Item) -> str:
+    return fingerprint(item.content())
+
+
+def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Record], MergeReport]:
+    """Merge a fresh extraction into the stored records; returns (records, report)."""
+    report = MergeReport()
+    by_id = {r.id: r for r in old}
+    auto_old = [r.item for r in old if r.origin == "auto" and r.id not in {i.id for i in extracted}]
+    unmatched_new = [i for i in extracted if i.id not in by_id]
+    renames = match_items(unmatched_new, auto_old)
+    out: list[Record] = []
+    seen: set[str] = set()
+    for item in extracted:
+        if item.id in renames:
+            report.renamed.append((renames[item.id], item.id))
+            item = _with_id(item, renames[item.id])
+        seen.add(item.id)
+        gen = item.fingerprint()
+        rec = by_id.get(item.id)
+        if rec is None:
+            out.append(Record(item=item, fingerprint=gen))
+            report.new.append(item.id)
+            continue
+        if rec.origin == "manual":
+            out.append(rec)                       # the user's own item wins, always
+            continue
+        if rec.status == "retired":
+            rec.status = "active"
+            report.revived.append(item.id)
+        hand_edited = content_of(rec.item) != rec.fingerprint
+        source_changed = gen != rec.fingerprint
+        rec.item.source = item.source             # positions move freely; not content
+        if not source_changed:
+            if hand_edited:
+                report.hand_edited.append(item.id)
+        elif not hand_edited:
+            rec.item = _carry_cloze_numbers(item, rec.item)
+            rec.fingerprint = gen
+            rec.conflict = None
+            report.updated.append(item.id)
+        else:
+            new_item = _carry_cloze_numbers(item, rec.item)
+            rec.conflict = {"source": item.source, "fields": dict(new_item.fields)}
+            rec.fingerprint = gen                 # reported once; the edit stays until the user acts
+            report.conflicts.append((item.id, f"item {item.id} was edited by hand and its source "
+                                     f"changed at {item.source}; kept your edit, the new text is "
+                                     "under 'conflict:'"))
+        out.append(rec)
+    for rec in old:
+        if rec.id in seen:
+            continue
+        if rec.origin == "auto" and rec.status != "retired":
+            rec.status = "retired"
+            report.retired.append(rec.id)
+        out.append(rec)
+    stamp(out, now)
+    return out, report
+
+
+def stamp(records: list[Record], now: int, papers: dict[str, PaperInfo] | None = None) -> None:
+    """Move `modified` forward on every record whose shipped content changed.
+
+    Anki updates a note on import only when its modification time is newer,
+    so this is what makes real edits arrive and leaves the rest alone.
+    """
+    for rec in records:
+        checksum = shipped_checksum(rec, papers)
+        if checksum != rec.checksum:
+            rec.checksum = checksum
+            rec.modified = max(now, rec.modified + 1)
+
+
+def shipped_checksum(rec: Record, papers: dict[str, PaperInfo] | None = None) -> str:
+    content = rec.item.content()
+    content["fields"] = dict(rec.item.fields)        # exact cloze numbers matter to Anki
+    content["status"] = rec.status
+    content["suspended"] = rec.suspended
+    content["kind"] = rec.kind
+    if papers is not None:
+        keys = [rec.item.paper] if rec.item.paper else rec.item.papers
+        content["paper"] = [_paper_face(papers[k]) for k in keys if k in papers]
+    return fingerprint(content)
+
+
+def _paper_face(p: PaperInfo) -> dict:
+    """What a card's back shows of its paper: a change here must reach Anki too."""
+    return {"title": p.title, "zh": p.title_zh or "", "short": p.short, "pdf": p.pdf or "",
+            "openreview": p.openreview or "", "tags": sorted(p.tags)}
+
+
+def _with_id(item: Item, new_id: str) -> Item:
+    return Item(id=new_id, kind=item.kind, fields=dict(item.fields), paper=item.paper,
+                papers=list(item.papers), tags=list(item.tags), source=item.source)
+
+
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+
+
+def _carry_cloze_numbers(new: Item, old: Item) -> Item:
+    """Keep each blank's number across edits: Anki keeps a card's history by its ordinal.
+
+    A blank whose answer was there before gets its old number; a new blank gets
+    a number never used by this item before.
+    """
+    if new.kind != "cloze" or "text" not in new.fields:
+        return new
+    old_numbers: dict[str, int] = {}
+    highest = 0
+    for m in _CLOZE.finditer(old.fields.get("text", "")):
+        n = int(m.group(1))
+        old_numbers.setdefault(_norm(m.group(2)), n)
+        highest = max(highest, n)
+    if not old_numbers:
+        return new
+    used: set[int] = set()
+    mapping: dict[int, int] = {}
+    for m in _CLOZE.finditer(new.fields["text"]):
+        n = int(m.group(1))
+        if n in mapping:
+            continue
+        target = old_numbers.get(_norm(m.group(2)))
+        if target is None or target in used:
+            highest += 1
+            target = highest
+        mapping[n] = target
+        used.add(target)
+    text = _CLOZE.sub(lambda m: "{{c%d::%s%s}}" % (mapping[int(m.group(1))], m.group(2),
+                                                  f"::{m.group(3)}" if m.group(3) else ""),
+                      new.fields["text"])
+    item = _with_id(new, new.id)
+    item.fields["text"] = text
+    return item
+
+
+def _norm(answer: str) -> str:
+    return re.sub(r"[\s*`]", "", answer).casefold()

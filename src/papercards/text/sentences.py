@@ -1,0 +1,115 @@
+"""Sentence splitting for English, Chinese and the mix of both found in the notes.
+
+Rules (each one exists because of text in the shipped notes):
+
+* **Chinese** – a sentence ends after 。！？ (and ASCII ``!?``/``.`` written
+  between two Chinese characters, a machine-translation habit), together
+  with any closing quotes or brackets that follow (``”）」』】》``).
+  Semicolons (；/;) do **not** end a sentence, in either language: the
+  English abstracts use them to join the parts of one enumerating sentence
+  ("UNA can 1. unify …; 2. outperform …; 3. accommodate …") and the
+  translation keeps them, so splitting there would only make the two sides
+  harder to align and leave half-thoughts on cards.
+* **English** – a sentence ends at ``.``, ``!`` or ``?`` (plus closing quotes
+  or brackets) followed by whitespace and then a capital letter, a digit, an
+  opening quote/bracket or a Chinese character. Not after an abbreviation
+  (e.g., i.e., et al., Dr., vs., Fig., Eq., etc., …), a single-letter
+  initial, or a list number ("1." at the start of an item), and never inside
+  a token (decimals such as 4.5%, footnote-marked names such as ``NS-DPO1``,
+  ``e.g.``) since those have no space after the dot.
+* Line breaks inside a paragraph are soft wraps: they become one space
+  (nothing between two Chinese characters). A blank line always ends a
+  sentence.
+
+Sentences come back stripped, with no empty ones.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lang import _CJK_CLASS
+
+# Words that end with a dot without ending the sentence (compared casefolded,
+# without the final dot). "etc." is among them: a sentence ending in it is
+# rare in papers, while "…, etc. [citation]" continuing the sentence is common.
+ABBREVIATIONS = frozenset("""
+e.g i.e et al etc cf vs viz approx resp dr mr mrs ms prof st jr sr inc ltd co
+fig figs eq eqs sec secs tab ref refs ch chap vol no nos pp p ed eds app appx
+def thm lem prop cor alg est ca
+""".split())
+
+_CLOSERS = "\"'”’」』）)】》〉]"
+_OPENERS = "\"'“‘「『（(【《〈["
+_ZH_END = re.compile(f"[。！？!?]+[{re.escape(_CLOSERS)}]*")
+_ZH_DOT = re.compile(f"(?<=[{_CJK_CLASS}])[.!?](?=[{_CJK_CLASS}])")
+_EN_END = re.compile(
+    f"[.!?]+[{re.escape(_CLOSERS)}]*(?=\\s+[A-Z0-9{re.escape(_OPENERS)}{_CJK_CLASS}])")
+_PREV_WORD = re.compile(r"([A-Za-z0-9.'’\-]+)$")
+_SOFT_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+_PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
+_CJK_PAIR_BREAK = re.compile(f"(?<=[{_CJK_CLASS}，。；：！？、）」』】》]) (?=[{_CJK_CLASS}])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split English, Chinese or mixed ``text`` into stripped, non-empty sentences."""
+    out: list[str] = []
+    for para in _PARAGRAPH.split(text.replace("\r\n", "\n")):
+        para = _join_soft_breaks(para)
+        out.extend(s.strip() for s in _split_paragraph(para))
+    return [s for s in out if s]
+
+
+def _join_soft_breaks(para: str) -> str:
+    """Line breaks → one space, or nothing when both sides are Chinese."""
+    if "\n" not in para:
+        return para
+    parts = _SOFT_BREAK.split(para.strip())
+    joined = parts[0]
+    for part in parts[1:]:
+        if joined and part and re.match(f"[{_CJK_CLASS}]", part) and re.search(
+                f"[{_CJK_CLASS}，。；：！？、]$", joined):
+            joined += part
+        else:
+            joined += " " + part
+    return joined
+
+
+def _split_paragraph(para: str) -> list[str]:
+    cuts = {m.end() for m in _ZH_END.finditer(para) if not _is_ascii_stop_in_english(para, m)}
+    cuts |= {m.end() for m in _ZH_DOT.finditer(para)}
+    cuts |= {m.end() for m in _EN_END.finditer(para) if _ends_english_sentence(para, m.start())}
+    pieces, last = [], 0
+    for cut in sorted(cuts):
+        pieces.append(para[last:cut])
+        last = cut
+    pieces.append(para[last:])
+    return pieces
+
+
+def _is_ascii_stop_in_english(para: str, m: re.Match[str]) -> bool:
+    """ASCII !/? runs are left to the English rule (which needs a following capital)."""
+    return m.group()[0] in "!?" and not re.search(f"[{_CJK_CLASS}]", para[max(0, m.start() - 1):m.start()])
+
+
+def _ends_english_sentence(para: str, dot: int) -> bool:
+    """Whether the punctuation at ``dot`` ends a sentence, judged by the word before it."""
+    if para[dot] != ".":
+        return True
+    m = _PREV_WORD.search(para, 0, dot)
+    if not m:
+        return True                          # after a bracket, quote or symbol: "(NS-DPO). By"
+    word = m.group(1)
+    key = word.casefold()
+    if key in ABBREVIATIONS or key.rstrip(".") in ABBREVIATIONS:
+        return False
+    if re.fullmatch(r"[A-Z]", word):          # an initial: "J. Smith"
+        return False
+    if re.fullmatch(r"\d{1,2}", word) and _starts_item(para, m.start()):
+        return False                         # a list number: "Results: 1. Unify …"
+    return True
+
+
+def _starts_item(para: str, start: int) -> bool:
+    before = para[:start].rstrip()
+    return not before or before[-1] in ":;：；。.!?！？"

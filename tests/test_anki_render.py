@@ -1,0 +1,213 @@
+"""Pure rendering: Record + PaperInfo → note type, fields, tags, deck, GUID (no Anki engine)."""
+
+import re
+
+import genanki
+import pytest
+from anki_engine import DECK, sample_papers, sample_records
+
+from papercards.anki import notetypes
+from papercards.anki.render import (
+    SkipRecord, deck_id, note_deck, note_tags, render_block, render_cloze, render_record, safe_href,
+    sanitize_tag,
+)
+from papercards.items.model import Item
+from papercards.store.model import Record
+
+PAPERS = sample_papers()
+
+
+def by_id():
+    return {r.item.id: r for r in sample_records()}
+
+
+def note(item_id):
+    return render_record(by_id()[item_id], PAPERS, DECK)
+
+
+# ---------------------------------------------------------------- Markdown
+
+
+def test_block_lists_and_inline():
+    assert render_block("- a **b**\n- $x$") == "<ul><li>a <b>b</b></li><li>\\(x\\)</li></ul>"
+    assert render_block("1. one\n2. two") == "<ol><li>one</li><li>two</li></ol>"
+    assert render_block("* star") == "<ul><li>star</li></ul>"
+    assert render_block("just `code`") == "just <code>code</code>"
+    out = render_block("intro:\n- a\n  - nested\n- b\ntail")
+    assert out == "<div>intro:</div><ul><li>a<ul><li>nested</li></ul></li><li>b</li></ul><div>tail</div>"
+    assert "##" not in render_block("## Heading\ntext")
+    assert render_block("") == "" and render_block(None) == ""
+
+
+def test_block_escapes_html():
+    assert "<script>" not in render_block("- <script>alert(1)</script>")
+
+
+def test_cloze_markers_survive_and_inside_is_rendered():
+    out = render_cloze("x {{c1::**bold**}} y {{c2::$a$::hint *h*}} z")
+    assert "{{c1::<b>bold</b>}}" in out
+    assert "{{c2::\\(a\\)::hint" in out
+    assert "**" not in out and "$" not in out
+
+
+def test_cloze_double_brace_in_math_does_not_end_the_blank():
+    out = render_cloze("{{c1::$\\frac{a}{\\pi_{\\text{ref}}}$}} end")
+    # the `}}` inside math became `} }`; the blank closes after the math
+    assert re.fullmatch(r"\{\{c1::\\\(.*\\\)\}\} end", out), out
+    inner = out[len("{{c1::"):out.index("\\)")]
+    assert "}}" not in inner
+
+
+def test_cloze_bold_around_a_blank():
+    assert render_cloze("**{{c1::词}}**") == "<b>{{c1::词}}</b>"
+
+
+# ---------------------------------------------------------------- fields by kind
+
+
+def test_term_fields():
+    n = note("term/DPO")
+    assert n.model is notetypes.term_model()
+    f = n.fields
+    assert (f["Term"], f["English"], f["Chinese"]) == ("DPO", "Direct Preference Optimization", "直接偏好优化")
+    # both papers listed, with their links
+    assert "3D-Properties: Identifying" in f["Papers"] and "偏好漂移下的非平稳直接偏好优化" in f["Papers"]
+    assert "openreview.net/forum?id=9Hxdixed7p" in f["Links"] and "id=PabAln0jjB" in f["Links"]
+    assert f["ItemId"] == "term/DPO"
+    assert n.deck == f"{DECK}::Glossary 术语"
+
+
+def test_term_without_chinese_has_empty_chinese():
+    f = note("term/LLM").fields
+    assert f["Chinese"] == "" and f["Note"] == "DPO 主要用于<b>大模型</b>微调"
+
+
+def test_definition_front_is_short_and_bilingual():
+    n = note("9Hxdixed7p/definition/3D-properties")
+    assert n.fields["Front"] == "<b>3D-properties</b> 是什么？ / What is 3D-properties?"
+    assert n.fields["Back"].count("<li>") == 3 and "<b>D</b>rastic" in n.fields["Back"]
+    assert n.fields["Context"] == "3D-Properties"
+    assert n.fields["Reverse"] == ""
+
+
+def test_paper_field_and_links():
+    f = note("9Hxdixed7p/claim/5b1c0e2a").fields
+    assert f["Paper"] == ('<div class="paper-en">3D-Properties: Identifying Challenges in DPO and Charting '
+                          'a Path Forward</div><div class="paper-zh">3D 属性：识别 DPO 中的挑战并规划前进道路</div>')
+    assert 'href="./papers/5344_3D_Properties_Identifying.pdf">PDF</a>' in f["Links"]
+    assert 'href="https://openreview.net/forum?id=9Hxdixed7p">OpenReview</a>' in f["Links"]
+    assert "javascript" not in f["Links"]
+    # attributes and text escaped
+    assert 'href="https://example.org/3d?a=1&amp;b=&quot;2&quot;">Code &amp; data</a>' in f["Links"]
+
+
+def test_paper_and_sentence_are_reversible():
+    paper = note("9Hxdixed7p/paper/title").fields
+    assert paper["Reverse"] == "1" and paper["Back"].startswith("3D 属性")
+    assert paper["Context"] == ""            # the short name would give the title away
+    sentence = note("9Hxdixed7p/sentence/3c6e8d90").fields
+    assert sentence["Reverse"] == "1" and "<b>3D</b>" in sentence["Front"] and "<b>3D</b>" in sentence["Back"]
+
+
+def test_method_front_does_not_give_the_paper_away():
+    f = note("PabAln0jjB/method/NS-DPO").fields
+    assert f["Front"].startswith("<b>NS-DPO</b>:") and f["Context"] == ""
+    assert "\\(\\gamma \\in (0, 1)\\)" in f["Back"] and "NS-DPO" in f["Back"]
+
+
+def test_summary_names_the_paper_on_the_front():
+    f = note("PabAln0jjB/summary/one-line").fields
+    assert f["Context"] == "NS-DPO" and "一句话概括" in f["Front"]
+
+
+def test_cloze_fields():
+    n = note("9Hxdixed7p/cloze/0d9e4f11")
+    assert n.model is notetypes.cloze_model()
+    assert "{{c2::<b>参考策略</b>}}" in n.fields["Text"]
+    assert n.fields["Extra"] == "温度 \\(\\beta\\)"
+
+
+@pytest.mark.parametrize("item_id", ["PabAln0jjB/claim/empty", "PabAln0jjB/cloze/noblank"])
+def test_empty_cards_are_skipped(item_id):
+    with pytest.raises(SkipRecord):
+        note(item_id)
+
+
+def test_no_raw_markdown_in_any_field():
+    for record in sample_records():
+        try:
+            n = render_record(record, PAPERS, DECK)
+        except SkipRecord:
+            continue
+        for name, value in n.fields.items():
+            assert "**" not in value, (record.item.id, name, value)
+            assert not re.search(r"\$[^$]+\$", value), (record.item.id, name, value)
+            assert not re.search(r"(^|>)\s*(\* |- |#{1,6} )", value), (record.item.id, name, value)
+
+
+# ---------------------------------------------------------------- identity, tags, decks
+
+
+def test_guid_from_item_id_only():
+    r = by_id()["9Hxdixed7p/claim/5b1c0e2a"]
+    before = render_record(r, PAPERS, DECK).guid
+    r.item.fields["answer"] = "completely different text"
+    r.item.tags.append("new")
+    assert render_record(r, PAPERS, DECK).guid == before == genanki.guid_for(r.item.id)
+
+
+def test_tags():
+    records = by_id()
+    tags = note_tags(records["term/DPO"], PAPERS)
+    assert tags == ["DPO", "偏好_优化", "papercards::kind::term", "papercards::paper::3D-Properties",
+                    "papercards::paper::NS-DPO"]
+    assert "papercards::retired" in note_tags(records["9Hxdixed7p/claim/9f00aa01"], PAPERS)
+    assert "papercards::suspended" in note_tags(records["PabAln0jjB/cloze/77aa0b3c"], PAPERS)
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("偏好 优化", "偏好_优化"),
+    ("  非平稳性\u3000漂移 ", "非平稳性_漂移"),
+    ("a::::b::", "a::b"),
+    ("Fine-Tuning", "Fine-Tuning"),
+    ('say "hi"', "say_hi"),
+    ("  ", ""),
+    ("tab\there", "tab_here"),
+])
+def test_sanitize_tag(raw, clean):
+    assert sanitize_tag(raw) == clean
+
+
+def test_empty_and_duplicate_tags_dropped():
+    r = Record(Item("p/claim/x", "claim", {"question": "q?", "answer": "a"}, paper="p",
+                    tags=["", "  ", "DPO", "dpo", "中文"]), modified=1)
+    assert note_tags(r, {}) == ["DPO", "中文", "papercards::kind::claim", "papercards::paper::p"]
+
+
+def test_decks():
+    records = by_id()
+    assert note_deck(records["9Hxdixed7p/claim/5b1c0e2a"], PAPERS, DECK) == f"{DECK}::3D-Properties"
+    assert note_deck(records["PabAln0jjB/method/NS-DPO"], PAPERS, DECK) == f"{DECK}::NS-DPO"
+    assert deck_id(f"{DECK}::NS-DPO") == deck_id(f"{DECK}::NS-DPO")
+    assert deck_id("a") != deck_id("b")
+    assert all((1 << 30) <= deck_id(name) < (1 << 31) for name in ("a", "b", "术语", DECK))
+
+
+@pytest.mark.parametrize("href, ok", [
+    ("https://openreview.net/forum?id=x", True),
+    ("http://a.b/c.pdf", True),
+    ("./papers/a.pdf", True),
+    ("papers/a b.pdf", True),
+    ("javascript:alert(1)", False),
+    ("JavaScript:alert(1)", False),
+    (" java\tscript:alert(1)", False),
+    ("data:text/html,<b>", False),
+    ("file:///etc/passwd", False),
+    ("vbscript:x", False),
+    ("C:\\papers\\a.pdf", False),
+    ("http:no-host", False),
+    ("", False),
+    (None, False),
+])
+def test_safe_href(href, ok):
+    assert (safe_href(href) is not None) == ok
