@@ -37,13 +37,13 @@ def render_all(col: Collection) -> list[tuple[int, str, str]]:
     return out
 
 
-_BLOCK_END = re.compile(r"<br\s*/?>|</(?:div|p|li|ul|ol|h\d|tr|table|pre)>|<hr[^>]*>", re.I)
+_BLOCK = re.compile(r"<br\s*/?>|</?(?:div|p|li|ul|ol|h\d|tr|table|pre)\b[^>]*>|<hr[^>]*>", re.I)
 
 
 def strip_html(s: str) -> str:
     """Visible text: no <style>/<script>, block ends become newlines, entities decoded."""
     s = re.sub(r"<(style|script)\b.*?</\1>", "", s, flags=re.S | re.I)
-    s = _BLOCK_END.sub("\n", s)
+    s = _BLOCK.sub("\n", s)
     s = re.sub(r"<[^>]+>", "", s)
     s = html.unescape(s).replace("\xa0", " ")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in s.split("\n")]
@@ -54,16 +54,21 @@ def study_all_due(col: Collection, rating: int = CardAnswer.GOOD, max_answers: i
     """Answer every card the v3 scheduler offers now with `rating` (default Good),
     until the queue is empty. Returns the number of answers given."""
     answers = 0
-    while answers < max_answers:
-        queued = col.sched.get_queued_cards(fetch_limit=1)
-        if not queued.cards:
-            break
-        cid = queued.cards[0].card.id
-        card = col.get_card(cid)
-        card.start_timer()
-        states = col._backend.get_scheduling_states(cid)
-        col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=rating))
-        answers += 1
+    # the scheduler serves the selected deck and its children: visit every top-level deck
+    for deck in col.decks.all_names_and_ids():
+        if "::" in deck.name:
+            continue
+        col.decks.select(deck.id)
+        while answers < max_answers:
+            queued = col.sched.get_queued_cards(fetch_limit=1)
+            if not queued.cards:
+                break
+            cid = queued.cards[0].card.id
+            card = col.get_card(cid)
+            card.start_timer()
+            states = col._backend.get_scheduling_states(cid)
+            col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=rating))
+            answers += 1
     return answers
 
 

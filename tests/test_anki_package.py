@@ -1,5 +1,6 @@
 """The .apkg file itself: stats, determinism, compression, atomic writes."""
 
+import os
 import sqlite3
 import time
 import zipfile
@@ -77,11 +78,16 @@ def test_media_files_are_packed(tmp_path):
         assert zf.read("0") == b"\x89PNG fake"
 
 
-def test_atomic_write_keeps_old_file(tmp_path, monkeypatch):
+def _changed_records():
+    records = sample_records()
+    records[0].item.fields["english"] = "changed"
+    return records
+
+
+def test_failure_while_packing_keeps_old_file(tmp_path, monkeypatch):
     path = tmp_path / "d.apkg"
     build(path)
     old = path.read_bytes()
-
     calls = {"n": 0}
     real_writestr = zipfile.ZipFile.writestr
 
@@ -92,16 +98,46 @@ def test_atomic_write_keeps_old_file(tmp_path, monkeypatch):
         return real_writestr(self, *args, **kwargs)
 
     monkeypatch.setattr(zipfile.ZipFile, "writestr", failing_writestr)
-    records = sample_records()
-    records[0].item.fields["english"] = "changed"
     with pytest.raises(OSError, match="disk full"):
-        build(path, records)
+        build(path, _changed_records())
     assert calls["n"] == 2
     assert path.read_bytes() == old
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.apkg"]   # no temp file left
+
+
+def test_failure_while_writing_the_file_keeps_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "d.apkg"
+    build(path)
+    old = path.read_bytes()
+
+    def failing_fsync(fd):                      # the new bytes are in the temp file, not yet renamed
+        raise OSError("I/O error")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(OSError, match="I/O error"):
+        build(path, _changed_records())
+    assert path.read_bytes() == old
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.apkg"]
 
 
 def test_duplicate_ids_rejected(tmp_path):
     records = sample_records()
     with pytest.raises(ValueError, match="duplicate item id"):
         build(tmp_path / "d.apkg", records + records[:1])
+
+
+def test_deterministic_across_processes(tmp_path):
+    """Hash seeds (set/dict order of strings) must not leak into the file."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    here = Path(__file__).parent
+    a, b = tmp_path / "a.apkg", tmp_path / "b.apkg"
+    build(a)
+    code = ("import sys; sys.path.insert(0, sys.argv[1]);"
+            "from anki_engine import DECK, sample_papers, sample_records;"
+            "from papercards.anki import write_package;"
+            "write_package(sample_records(), sample_papers(), DECK, sys.argv[2])")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code, str(here), str(b)], check=True, env=env)
+    assert a.read_bytes() == b.read_bytes()

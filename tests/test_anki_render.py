@@ -13,8 +13,14 @@ from papercards.anki.render import (
 )
 from papercards.items.model import Item
 from papercards.store.model import Record
+from papercards.text import render_inline
 
 PAPERS = sample_papers()
+
+
+def bold(text):
+    """However the project's renderer writes **bold** (<b> or <strong>)."""
+    return render_inline(f"**{text}**")
 
 
 def by_id():
@@ -29,10 +35,10 @@ def note(item_id):
 
 
 def test_block_lists_and_inline():
-    assert render_block("- a **b**\n- $x$") == "<ul><li>a <b>b</b></li><li>\\(x\\)</li></ul>"
+    assert render_block("- a **b**\n- $x$") == f"<ul><li>a {bold('b')}</li><li>\\(x\\)</li></ul>"
     assert render_block("1. one\n2. two") == "<ol><li>one</li><li>two</li></ol>"
     assert render_block("* star") == "<ul><li>star</li></ul>"
-    assert render_block("just `code`") == "just <code>code</code>"
+    assert render_block("just `code`") == render_inline("just `code`")
     out = render_block("intro:\n- a\n  - nested\n- b\ntail")
     assert out == "<div>intro:</div><ul><li>a<ul><li>nested</li></ul></li><li>b</li></ul><div>tail</div>"
     assert "##" not in render_block("## Heading\ntext")
@@ -45,7 +51,7 @@ def test_block_escapes_html():
 
 def test_cloze_markers_survive_and_inside_is_rendered():
     out = render_cloze("x {{c1::**bold**}} y {{c2::$a$::hint *h*}} z")
-    assert "{{c1::<b>bold</b>}}" in out
+    assert "{{c1::" + bold("bold") + "}}" in out
     assert "{{c2::\\(a\\)::hint" in out
     assert "**" not in out and "$" not in out
 
@@ -58,8 +64,21 @@ def test_cloze_double_brace_in_math_does_not_end_the_blank():
     assert "}}" not in inner
 
 
+def test_cloze_latex_macro_inside_a_blank():
+    # the macro's closing brace followed by the blank's }} must not end the blank early
+    assert render_cloze("{{c1::\\textbf{3D}}}属性") == "{{c1::" + bold("3D") + "}}属性"
+    # unbalanced braces: Anki's own rule, the first }} ends the blank
+    assert render_cloze("{{c1::a { b}} c") == "{{c1::a { b}} c"
+
+
+def test_unclosed_blank_is_skipped():
+    r = Record(Item("p/cloze/x", "cloze", {"text": "{{c1::never closed", "hint": ""}, paper="p"), modified=1)
+    with pytest.raises(SkipRecord):
+        render_record(r, {}, DECK)
+
+
 def test_cloze_bold_around_a_blank():
-    assert render_cloze("**{{c1::词}}**") == "<b>{{c1::词}}</b>"
+    assert render_cloze("**{{c1::词}}**") == bold("{{c1::词}}")
 
 
 # ---------------------------------------------------------------- fields by kind
@@ -79,13 +98,13 @@ def test_term_fields():
 
 def test_term_without_chinese_has_empty_chinese():
     f = note("term/LLM").fields
-    assert f["Chinese"] == "" and f["Note"] == "DPO 主要用于<b>大模型</b>微调"
+    assert f["Chinese"] == "" and f["Note"] == render_inline("DPO 主要用于**大模型**微调")
 
 
 def test_definition_front_is_short_and_bilingual():
     n = note("9Hxdixed7p/definition/3D-properties")
     assert n.fields["Front"] == "<b>3D-properties</b> 是什么？ / What is 3D-properties?"
-    assert n.fields["Back"].count("<li>") == 3 and "<b>D</b>rastic" in n.fields["Back"]
+    assert n.fields["Back"].count("<li>") == 3 and bold("D") + "rastic" in n.fields["Back"]
     assert n.fields["Context"] == "3D-Properties"
     assert n.fields["Reverse"] == ""
 
@@ -106,13 +125,14 @@ def test_paper_and_sentence_are_reversible():
     assert paper["Reverse"] == "1" and paper["Back"].startswith("3D 属性")
     assert paper["Context"] == ""            # the short name would give the title away
     sentence = note("9Hxdixed7p/sentence/3c6e8d90").fields
-    assert sentence["Reverse"] == "1" and "<b>3D</b>" in sentence["Front"] and "<b>3D</b>" in sentence["Back"]
+    assert sentence["Reverse"] == "1" and bold("3D") in sentence["Front"] and bold("3D") in sentence["Back"]
 
 
 def test_method_front_does_not_give_the_paper_away():
     f = note("PabAln0jjB/method/NS-DPO").fields
     assert f["Front"].startswith("<b>NS-DPO</b>:") and f["Context"] == ""
-    assert "\\(\\gamma \\in (0, 1)\\)" in f["Back"] and "NS-DPO" in f["Back"]
+    assert "\\(\\gamma \\in (0, 1)\\)" in f["Back"]
+    assert "Paper 论文: Right Now, Wrong Then: Non-Stationary" in f["Back"]
 
 
 def test_summary_names_the_paper_on_the_front():
@@ -123,7 +143,7 @@ def test_summary_names_the_paper_on_the_front():
 def test_cloze_fields():
     n = note("9Hxdixed7p/cloze/0d9e4f11")
     assert n.model is notetypes.cloze_model()
-    assert "{{c2::<b>参考策略</b>}}" in n.fields["Text"]
+    assert "{{c2::" + bold("参考策略") + "}}" in n.fields["Text"]
     assert n.fields["Extra"] == "温度 \\(\\beta\\)"
 
 
@@ -211,3 +231,22 @@ def test_decks():
 ])
 def test_safe_href(href, ok):
     assert (safe_href(href) is not None) == ok
+
+
+def test_css_covers_phones_night_mode_and_cjk_fonts():
+    css = notetypes.template_text("style.css")
+    for font in ("Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "Noto Sans CJK SC",
+                 "Source Han Sans SC", "WenQuanYi Micro Hei"):
+        assert f'"{font}"' in css, font
+    for needle in ("overflow-wrap: anywhere", "word-wrap: break-word", "overflow-x: auto",
+                   ".card.nightMode", ".nightMode .cloze", ".night_mode .cloze", ".cloze {",
+                   "@media (max-width: 480px)", "mjx-container"):
+        assert needle in css, needle
+    assert css.count("{") == css.count("}")
+
+
+def test_every_back_shows_paper_and_links():
+    for name in ("term_back.html", "term_reverse_back.html", "qa_back.html", "qa_reverse_back.html",
+                 "cloze_back.html"):
+        html_ = notetypes.template_text(name)
+        assert "{{Links}}" in html_ and ("{{Paper}}" in html_ or "{{Papers}}" in html_), name

@@ -74,9 +74,11 @@ def prepare(config: Config, *, now: int | None = None,
     store = Store.load(config.cards_path, shown_root=config.cards_dir)
     papers = result.extraction.papers
     store.adopt_paper_keys(result.extraction.items, papers)
-    result.records, result.report = store.merge(result.extraction.items, papers,
-                                                now if now is not None else now_seconds())
     result.papers = {**store.papers, **papers}
+    from .anki import note_face
+    result.records, result.report = store.merge(
+        result.extraction.items, now if now is not None else now_seconds(),
+        face=lambda rec: note_face(rec, result.papers, config.deck))
     for _, message in result.report.conflicts:
         result.diagnostics.append(Diagnostic(config.cards_dir, 0, message))
     planned = store.plan(result.records, result.papers)

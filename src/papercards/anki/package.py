@@ -10,6 +10,7 @@ inputs → byte-identical file.
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import os
@@ -17,16 +18,16 @@ import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import genanki
 
+from ..fsutil import atomic_write
 from ..items.model import PaperInfo
 from ..store.model import Record
 from .notetypes import NOTETYPE_MOD
-from .render import RenderedNote, SkipRecord, _plain, deck_id, deck_path, render_record
+from .render import RETIRED_TAG, RenderedNote, SkipRecord, deck_id, deck_path, html_text, render_record
 
 # ids (ms) start here when no record has a modification time
 _FALLBACK_ID_EPOCH = 1_700_000_000
@@ -55,7 +56,7 @@ class _Note(genanki.Note):
     def __init__(self, rendered: RenderedNote, due: int = 0):
         fields = rendered.field_list
         super().__init__(model=rendered.model, fields=fields, tags=rendered.tags, guid=rendered.guid,
-                         due=due, sort_field=_plain(fields[rendered.model.sort_field_index]))
+                         due=due, sort_field=html_text(fields[rendered.model.sort_field_index]))
         self.mod = rendered.mod
         self.suspend = rendered.suspend
 
@@ -101,7 +102,7 @@ def build_collection(notes: Sequence[RenderedNote], deck_name: str) -> tuple[byt
         stats.notes += 1
         model_name = rendered.model.name
         stats.cards[model_name] = stats.cards.get(model_name, 0) + len(note.cards)
-        stats.retired += "papercards::retired" in rendered.tags
+        stats.retired += RETIRED_TAG in rendered.tags
         stats.suspended += rendered.suspend
     stats.decks = sorted(name for name, deck in decks.items() if deck.notes)
 
@@ -128,21 +129,12 @@ def _zinfo(name: str) -> zipfile.ZipInfo:
     return info
 
 
-def _fsync_dir(directory: Path) -> None:
-    with suppress(OSError):                      # not possible on every platform
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def write_package(records: Iterable[Record], papers: Mapping[str, PaperInfo], deck_name: str,
                   path: Path | str, *, media: Sequence[str | os.PathLike] = ()) -> PackageStats:
     """Write the records as an Anki package at ``path``.
 
-    Deterministic (same inputs → same bytes), zip entries deflated, and atomic:
-    the file is written next to ``path``, fsynced and renamed over it, so an
+    Deterministic (same inputs → same bytes), zip entries deflated, and atomic
+    (``fsutil.atomic_write``: temp file next to ``path``, fsync, rename), so an
     interrupted build leaves the previous deck intact. Retired records are
     included (tagged ``papercards::retired``); records whose card would be
     empty are skipped and counted in ``stats.skipped``.
@@ -161,24 +153,12 @@ def write_package(records: Iterable[Record], papers: Mapping[str, PaperInfo], de
         media_names[str(i)] = name
         media_data.append(Path(file).read_bytes())
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = (path.stat().st_mode & 0o777) if path.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-                zf.writestr(_zinfo("collection.anki2"), collection, compresslevel=9)
-                zf.writestr(_zinfo("media"), json.dumps(media_names, ensure_ascii=False, sort_keys=True),
-                            compresslevel=9)
-                for i, data in enumerate(media_data):
-                    zf.writestr(_zinfo(str(i)), data, compresslevel=9)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(_zinfo("collection.anki2"), collection, compresslevel=9)
+        zf.writestr(_zinfo("media"), json.dumps(media_names, ensure_ascii=False, sort_keys=True),
+                    compresslevel=9)
+        for i, data in enumerate(media_data):
+            zf.writestr(_zinfo(str(i)), data, compresslevel=9)
+    atomic_write(path, buffer.getvalue())
     return stats

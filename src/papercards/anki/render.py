@@ -13,43 +13,21 @@ import html
 import re
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import genanki
 
-from ..items.model import Item, PaperInfo
+from ..items.model import KINDS, Item, PaperInfo
 from ..store.model import Record
-from ..text import render_inline
+from ..text import cloze_safe, render_inline
 from .notetypes import CLOZE_FIELDS, QA_FIELDS, TERM_FIELDS, cloze_model, qa_model, term_model
-
-try:
-    from ..text import cloze_safe
-except ImportError:  # pragma: no cover - papercards.text.cloze_safe is being written in parallel
-    _MATH_SPAN = re.compile(r"\$\$.+?\$\$|\$.+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
-
-    def cloze_safe(text: str) -> str:
-        """Fallback: rewrite ``}}`` inside math as ``} }`` so it cannot end a cloze."""
-        def fix(m: re.Match) -> str:
-            s = m.group(0)
-            while "}}" in s:
-                s = s.replace("}}", "} }")
-            return s
-        return _MATH_SPAN.sub(fix, text)
-
 
 GLOSSARY_DECK = "Glossary 术语"
 
 TAG_PREFIX = "papercards"
 RETIRED_TAG = "papercards::retired"
 SUSPENDED_TAG = "papercards::suspended"
-
-KIND_MODEL = {
-    "term": "term",
-    "definition": "qa", "claim": "qa", "paper": "qa", "method": "qa", "summary": "qa", "sentence": "qa",
-    "cloze": "cloze",
-}
-
 
 class SkipRecord(ValueError):
     """The record would make an empty or unanswerable card; the reason is the message."""
@@ -67,23 +45,15 @@ class RenderedNote:
     guid: str
     mod: int                          # record.modified: when the content last changed
     suspend: bool = False
-    extra: dict = field(default_factory=dict)
 
     @property
     def field_list(self) -> list[str]:
         return [self.fields[f["name"]] for f in self.model.fields]
 
-    def fingerprint(self) -> str:
-        """Hash of what Anki will see (fields, tags, note type). If it changes while
-        ``record.modified`` does not (e.g. a paper title or the renderer changed),
-        Anki will keep the old text: the caller may bump ``modified``."""
-        blob = "\x1e".join([str(self.model.model_id), *self.field_list, " ".join(sorted(self.tags))])
-        return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:12]
-
 
 # --------------------------------------------------------------------------- Markdown
 
-_LIST_LINE = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<bullet>[-*+])|(?P<num>\d{1,9})[.)])[ \t]+(?P<text>.*)$")
+_LIST_LINE = re.compile(r"^(?P<indent>[ \t]*)(?:(?P<bullet>[-*+])|(?P<num>\d{1,3})[.)])[ \t]+(?P<text>.*)$")
 _HEADING_LINE = re.compile(r"^[ \t]*#{1,6}[ \t]+(?P<text>.*?)[ \t#]*$")
 
 
@@ -161,33 +131,49 @@ _HINT_PH = "\ue001"
 _CLOSE_PH = "\ue002"
 _PH_NUM_END = "\ue003"
 _CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+_CLOZE_BLANK = re.compile(r"\{\{c[1-9]\d*::.+?\}\}", re.S)     # what makes Anki create a card
 _PLACEHOLDER_RE = re.compile(f"{_OPEN_PH}(\\d+){_PH_NUM_END}")
 
 
-def _protect_clozes(text: str) -> str:
+def _protect_clozes(text: str, *, balance: bool) -> tuple[str, bool]:
+    """Swap cloze markers for placeholders. With ``balance``, a ``}}`` ends a blank
+    only when the braces opened inside it are closed (``{{c1::\\textbf{3D}}}``: the
+    macro's brace is not the blank's end). Returns the text and whether every
+    blank was closed."""
     out: list[str] = []
-    i, depth = 0, 0
-    hint_open: list[bool] = []
+    stack: list[list] = []           # open blanks: [brace depth, hint seen]
+    i = 0
     while i < len(text):
         m = _CLOZE_OPEN.match(text, i)
         if m:
             out.append(f"{_OPEN_PH}{m.group(1)}{_PH_NUM_END}")
-            hint_open.append(False)
-            depth += 1
+            stack.append([0, False])
             i = m.end()
-        elif depth and text.startswith("}}", i):
-            out.append(_CLOSE_PH)
-            hint_open.pop()
-            depth -= 1
-            i += 2
-        elif depth and not hint_open[-1] and text.startswith("::", i):
-            out.append(_HINT_PH)
-            hint_open[-1] = True
-            i += 2
-        else:
-            out.append(text[i])
-            i += 1
-    return "".join(out)
+            continue
+        if stack:
+            top = stack[-1]
+            if text.startswith("}}", i) and (not balance or top[0] == 0):
+                out.append(_CLOSE_PH)
+                stack.pop()
+                i += 2
+                continue
+            if text.startswith("::", i) and not top[1]:
+                out.append(_HINT_PH)
+                top[1] = True
+                i += 2
+                continue
+            if balance:
+                if text[i] == "\\":            # \{ \} and macros: copied as they are
+                    out.append(text[i:i + 2])
+                    i += 2
+                    continue
+                if text[i] == "{":
+                    top[0] += 1
+                elif text[i] == "}" and top[0]:
+                    top[0] -= 1
+        out.append(text[i])
+        i += 1
+    return "".join(out), not stack
 
 
 def _restore_clozes(rendered: str) -> str:
@@ -198,7 +184,9 @@ def _restore_clozes(rendered: str) -> str:
 def render_cloze(text: str) -> str:
     """Cloze Markdown → HTML with the ``{{cN::…}}`` (and ``::hint``) markers intact."""
     safe = cloze_safe(text)
-    protected = _protect_clozes(safe)
+    protected, closed = _protect_clozes(safe, balance=True)
+    if not closed:                   # unbalanced braces: Anki's own rule, first }} ends a blank
+        protected, _ = _protect_clozes(safe, balance=False)
     rendered = _restore_clozes(render_block(protected))
     if any(ph in rendered for ph in (_OPEN_PH, _HINT_PH, _CLOSE_PH, _PH_NUM_END)) or \
             len(_CLOZE_OPEN.findall(rendered)) != len(_CLOZE_OPEN.findall(safe)):
@@ -319,8 +307,9 @@ def _f(item: Item, name: str) -> str:
     return (item.fields.get(name) or "").strip()
 
 
-def _plain(html_text: str) -> str:
-    text = re.sub(r"<[^>]*>", "", html_text)
+def html_text(fragment: str) -> str:
+    """The visible text of an HTML fragment (to tell an empty field)."""
+    text = re.sub(r"<[^>]*>", "", fragment)
     return html.unescape(text).replace("\xa0", " ").strip()
 
 
@@ -337,7 +326,7 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
     Raises SkipRecord when the card's front (or answer) would be empty."""
     item = record.item
     kind = item.kind
-    if kind not in KIND_MODEL:
+    if kind not in KINDS:
         raise SkipRecord(f"unknown kind {kind!r}")
     common = {"Source": _e(item.source), "ItemId": _e(item.id)}
 
@@ -358,9 +347,9 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
             "Note": render_block(_f(item, "note")),
             "Papers": papers_field, "Links": links, "Extra": "", **common,
         }
-        if not _plain(values["Term"]):
+        if not html_text(values["Term"]):
             raise SkipRecord("empty term")
-        if not any(_plain(values[k]) for k in ("English", "Chinese", "Note")):
+        if not any(html_text(values[k]) for k in ("English", "Chinese", "Note")):
             raise SkipRecord("term without meaning")
         return term_model(), {name: values[name] for name in TERM_FIELDS}
 
@@ -371,7 +360,7 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
 
     if kind == "cloze":
         text = render_cloze(_f(item, "text"))
-        if not _CLOZE_OPEN.search(text):
+        if not _CLOZE_BLANK.search(text):
             raise SkipRecord("cloze without a blank")
         values = {**base, "Text": text, "Extra": render_block(_f(item, "hint"))}
         return cloze_model(), {name: values[name] for name in CLOZE_FIELDS}
@@ -379,33 +368,34 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
     reverse = ""
     if kind == "definition":
         term = render_inline(_f(item, "term"))
-        front = f"<b>{term}</b> 是什么？ / What is {term}?" if _plain(term) else ""
+        front = f"<b>{term}</b> 是什么？ / What is {term}?" if html_text(term) else ""
         back = render_block(_f(item, "definition"))
     elif kind == "claim":
         front, back = render_block(_f(item, "question")), render_block(_f(item, "answer"))
     elif kind == "paper":
         front, back = render_inline(_f(item, "english")), render_inline(_f(item, "chinese"))
         base["Context"] = ""             # the short name would give the answer away
-        reverse = "1" if _plain(front) and _plain(back) else ""
+        reverse = "1" if html_text(front) and html_text(back) else ""
     elif kind == "method":
         method = render_inline(_f(item, "method"))
-        front = f"<b>{method}</b>: which paper, what idea? 哪篇论文，什么思路？" if _plain(method) else ""
+        front = f"<b>{method}</b>: which paper, what idea? 哪篇论文，什么思路？" if html_text(method) else ""
         back = render_block(_f(item, "description"))
         base["Context"] = ""             # the question asks for the paper
-        if _plain(back) and short:
-            back += f'<div class="pc-answer-paper">Paper 论文: {_e(short)}</div>'
+        if html_text(back) and (info is not None or item.paper):
+            title = render_inline(info.title or info.key) if info else _e(item.paper)
+            back += f'<div class="pc-answer-paper">Paper 论文: {title}</div>'
     elif kind == "summary":
         front = "One-line summary? 一句话概括" if short else ""
         back = render_block(_f(item, "summary"))
     elif kind == "sentence":
         front, back = render_block(_f(item, "english")), render_block(_f(item, "chinese"))
-        reverse = "1" if _plain(front) and _plain(back) else ""
-    else:  # pragma: no cover - KIND_MODEL and this chain list the same kinds
+        reverse = "1" if html_text(front) and html_text(back) else ""
+    else:  # pragma: no cover - a kind added to KINDS and not mapped here
         raise SkipRecord(f"unknown kind {kind!r}")
 
-    if not _plain(front):
+    if not html_text(front):
         raise SkipRecord("empty front")
-    if not _plain(back):
+    if not html_text(back):
         raise SkipRecord("empty answer")
     values = {**base, "Front": front, "Back": back, "Reverse": reverse}
     return qa_model(), {name: values[name] for name in QA_FIELDS}
@@ -419,6 +409,8 @@ def note_tags(record: Record, papers: Mapping[str, PaperInfo]) -> list[str]:
         short = short_name(papers.get(key), key)
         if short:
             tags.append(f"{TAG_PREFIX}::paper::{short}")
+    if item.paper and item.paper in papers:          # the paper's keywords, as the author wrote them
+        tags.extend(f"{TAG_PREFIX}::kw::{kw}" for kw in papers[item.paper].tags)
     if record.status == "retired":
         tags.append(RETIRED_TAG)
     if record.suspended:
@@ -444,3 +436,19 @@ def render_record(record: Record, papers: Mapping[str, PaperInfo], deck_name: st
         guid=genanki.guid_for(record.item.id), mod=int(record.modified or 0),
         suspend=bool(record.suspended),
     )
+
+
+def note_face(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -> str:
+    """A digest of what the learner sees of this note in Anki.
+
+    The store moves a record's modification time when this changes, so a fixed
+    title typo or a new link reaches notes already in Anki. The Source and
+    ItemId fields are left out: a line number moving is not worth an update.
+    """
+    try:
+        note = render_record(record, papers, deck_name)
+    except SkipRecord as why:
+        return f"skip:{why}"
+    shown = {k: v for k, v in note.fields.items() if k not in ("Source", "ItemId")}
+    blob = repr((note.model.name, sorted(shown.items()), note.tags, note.suspend))
+    return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:12]

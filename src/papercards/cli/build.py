@@ -47,7 +47,8 @@ def build_cmd(project, dry_run: bool, quiet: bool) -> None:
     stats = result.package
     deck = result.deck_path.relative_to(config.root) if result.deck_path.is_relative_to(config.root) \
         else result.deck_path
-    click.echo(f"Deck:  {deck} — {stats.notes} notes, {stats.cards} cards")
+    click.echo(f"Deck:  {deck} — {stats.notes} notes, {stats.total_cards} cards"
+               + (f", {stats.skipped} skipped" if stats.skipped else ""))
 
 
 class _Progress:

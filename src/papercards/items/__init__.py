@@ -20,7 +20,8 @@ from .extractors.walk import content_texts
 from .glossary import Entry, merge
 from .model import KIND_FIELDS, KINDS, Item, PaperInfo, fingerprint, short_hash
 from .paperinfo import find_methods, make_info, short_title
-from .terms import TermCandidate, abbreviations_in, parse_keyword, pairs_in, split_runs, trim_chinese_name
+from .terms import (_REMARK_MARKERS, TermCandidate, abbreviations_in, is_abbreviation, pairs_in,
+                    parse_keyword, split_runs, trim_chinese_name)
 
 __all__ = ["Item", "PaperInfo", "KINDS", "KIND_FIELDS", "Extraction", "extract", "fingerprint", "short_hash"]
 
@@ -157,20 +158,27 @@ def _abstract_terms(pc: PaperContext, base) -> list[TermCandidate]:
 
 def _content_terms(pc: PaperContext, base) -> list[TermCandidate]:
     out = []
-    for text, line, _ in content_texts(pc.paper):
+    for text, line, _, unit in content_texts(pc.paper):
         plain = strip_marks(text)
         runs = split_runs(plain)
-        if len(runs) == 2 and runs[0][0] == "en" and runs[1][0] == "zh" \
-                and len(runs[0][1].split()) <= 4 and len(runs[1][1]) <= 10 and "(" not in plain:
+        if unit == "item" and _is_pair_bullet(text, runs):
             # a bullet that is itself a pair: "Corrupted Preference 偏好受限"
             out.append(TermCandidate(english=runs[0][1], chinese=runs[1][1], line=line, origin="content"))
-            pc.consumed.add(line)
             continue
-        for english, zh_context, _ in pairs_in(plain, line):
-            name, _ = trim_chinese_name(base.cut(zh_context), english)
+        for english, zh, needs_trim in pairs_in(plain, line):
+            name = trim_chinese_name(base.cut(zh), english)[0] if needs_trim else zh
             if name:
                 out.append(TermCandidate(english=english, chinese=name, line=line, origin="content"))
     return out
+
+
+def _is_pair_bullet(raw: str, runs) -> bool:
+    """"English name 中文名" and nothing else; the author's bold marks a claim, not a term."""
+    if len(runs) != 2 or runs[0][0] != "en" or runs[1][0] != "zh" or "**" in raw or "(" in raw:
+        return False
+    en, zh = runs[0][1], runs[1][1]
+    return (len(en.split()) <= 3 and not is_abbreviation(en) and len(zh) <= 8
+            and not any(m in zh for m in _REMARK_MARKERS))
 
 
 # --------------------------------------------------------------------------- glossary

@@ -34,8 +34,9 @@ class Entry:
             value = getattr(c, attr)
             if value:
                 votes[value] += 1
-                first.setdefault(value, (rank.get(c.origin, 3), n))
-                first[value] = min(first[value], (rank.get(c.origin, 3), n))
+                # an English name checked against its abbreviation beats a loose one
+                trust = rank.get(c.origin, 3) - (3 if attr == "english" and c.abbr else 0)
+                first[value] = min(first.get(value, (trust, n)), (trust, n))
         if not votes:
             return "", []
         order = sorted(votes, key=lambda v: (first[v][0], -votes[v], first[v][1]))

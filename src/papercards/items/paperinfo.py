@@ -29,8 +29,9 @@ def find_methods(paper: Paper, en_sentences: list[tuple[str, int]], common: set[
 
     ``common`` holds terms shared by several papers (DPO, RLHF): never a method.
     """
+    from ..text import plain_inline
     found: dict[str, Method] = {}
-    for sentence, line in en_sentences:
+    for sentence, line in ((plain_inline(s), ln) for s, ln in en_sentences):
         for m in _PROPOSE.finditer(sentence):
             window = sentence[m.end():]
             window = window[: _CLAUSE_END.search(window, 1).start()] if window else ""
@@ -38,19 +39,25 @@ def find_methods(paper: Paper, en_sentences: list[tuple[str, int]], common: set[
                 if cand.abbr not in common:
                     found.setdefault(cand.abbr, Method(cand.abbr, cand.english, sentence, line))
             for tok in _METHOD_TOKEN.findall(window):
-                if tok not in common and tok not in found and is_abbreviation(tok):
+                if tok not in common and tok not in found and _mostly_capitals(tok):
                     found[tok] = Method(tok, "", sentence, line)
     title_head = paper.title.split(":")[0].strip()
-    if ":" in paper.title and is_abbreviation(title_head) and title_head not in common:
+    if ":" in paper.title and re.fullmatch(r"[A-Z][A-Z0-9\-]{1,9}", title_head) and title_head not in common:
         found.setdefault(title_head, Method(title_head, "", "", paper.line))
     for section in paper.sections:
         for sub in section.subsections:
             for m in _ZH_PROPOSE.finditer(sub.heading):
                 for tok in re.split(r"\s*(?:和|、|与|,|/)\s*", m.group(1)):
                     tok = tok.strip(" -")
-                    if tok and is_abbreviation(tok) and tok not in common:
+                    if tok and _mostly_capitals(tok) and tok not in common:
                         found.setdefault(tok, Method(tok, "", "", sub.line))
     return list(found.values())
+
+
+def _mostly_capitals(token: str) -> bool:
+    """RLHF-COV, NS-DPO, UNA — not Non-Stationary or Bradley-Terry."""
+    letters = [c for c in token if c.isalpha()]
+    return is_abbreviation(token) and sum(c.isupper() for c in letters) * 2 > len(letters)
 
 
 def short_title(paper: Paper, methods: list[Method], expansions: dict[str, str]) -> str:

@@ -236,6 +236,8 @@ def abbreviations_in(text: str, line: int = 0) -> list[TermCandidate]:
         before = text[: m.start()].rstrip().split("\n")[-1]
         words = re.findall(r"\S+", before)[-(len(abbr) + 4):]
         lf = long_form(abbr, " ".join(words))
+        if lf:   # "\textbf{UN}ified" leaves "UNified": write it as a word
+            lf = re.sub(r"\b([A-Z]{2,})([a-z]+)\b", lambda w: (w.group(1) + w.group(2)).capitalize(), lf)
         if lf and not re.search(r"[,;:.!?]", lf[:-1]):
             out.append(TermCandidate(abbr=abbr_key(abbr), english=lf, line=line, origin="abstract"))
     return out
@@ -245,30 +247,31 @@ _PAIR_ZH_EN = re.compile(f"([{_CJK}]{{2,}})\\s*[(（]\\s*([A-Za-z][A-Za-z\\- ]{{
 _PAIR_EN_ZH = re.compile(f"([A-Za-z][A-Za-z\\-]*(?:\\s+[A-Za-z][A-Za-z\\-]*){{0,5}})\\s*[(（]\\s*([{_CJK}]{{2,14}})\\s*[)）]")
 
 
-def pairs_in(text: str, line: int = 0) -> list[tuple[str, str, int]]:
-    """(english, chinese-with-context, line) translation pairs written inline.
+def pairs_in(text: str, line: int = 0) -> list[tuple[str, str, bool]]:
+    """(english, chinese, needs_trim) translation pairs written inline.
 
-    The Chinese side is returned with the text before it (``…离线偏好数据集的``):
-    the caller trims it to the name on word boundaries.
+    For ``中文(English)`` the Chinese side is the whole run before the bracket
+    (``…离线偏好数据集的``): the caller trims it to the name on word boundaries.
+    For ``English(中文)`` the bracket already delimits the name.
     """
     out = []
     for m in _PAIR_ZH_EN.finditer(text):
         en = m.group(2).strip()
         if len(en.split()) <= 5 and not is_abbreviation(en):
-            out.append((en, m.group(1), line))
+            out.append((en, m.group(1), True))
     for m in _PAIR_EN_ZH.finditer(text):
         words = m.group(1).split()
         while len(words) > 1 and any(w.lower() in _STOP_EN for w in words):
             words = words[1:]
         en = " ".join(words)
         if not is_abbreviation(en) and len(en) >= 4 and en.lower() not in _STOP_EN:
-            out.append((en, m.group(2), line))
+            out.append((en, m.group(2), False))
     return out
 
 
 _LEAD_BREAKS = {"了", "是", "而", "和", "与", "其中", "我们", "提出", "使用", "利用", "通过", "引入", "将",
                 "在", "对", "为", "即", "称为", "一种", "这种", "该", "本", "及", "以及", "并", "或",
-                "可能", "收到", "受到", "由", "从", "中", "等", "的"}
+                "可能", "收到", "受到", "由", "从", "中", "等"}
 
 
 def trim_chinese_name(tokens: list[str], english: str) -> tuple[str, bool]:
@@ -283,6 +286,10 @@ def trim_chinese_name(tokens: list[str], english: str) -> tuple[str, bool]:
         toks.pop()
     words = [w for w in re.findall(r"[A-Za-z]+", english) if w.lower() not in _STOP_EN]
     limit = int(2.5 * max(1, len(words))) + 1
+    whole = "".join(toks).strip()
+    if len(whole) <= limit and has_cjk(whole) and not any(t in _LEAD_BREAKS for t in toks[:1]) \
+            and re.fullmatch(f"[{_CJK}]+", whole):
+        return whole, True
     taken: list[str] = []
     size, certain = 0, True
     for tok in reversed(toks):

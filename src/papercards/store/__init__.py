@@ -80,10 +80,10 @@ class Store:
         return renames
 
     # -- merge and write ------------------------------------------------------------
-    def merge(self, items: list[Item], papers: dict[str, PaperInfo], now: int) -> tuple[list[Record], MergeReport]:
+    def merge(self, items: list[Item], now: int, face=None) -> tuple[list[Record], MergeReport]:
+        """Merge an extraction; ``face(record)`` digests what ships (see `stamp`)."""
         records, report = merge(self.records, items, now)
-        all_papers = {**self.papers, **papers}
-        stamp(records, now, all_papers)
+        stamp(records, now, face)
         return records, report
 
     def plan(self, records: list[Record], papers: dict[str, PaperInfo]) -> dict[str, str]:

@@ -20,9 +20,10 @@ passed in).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..items.model import Item, PaperInfo, fingerprint
+from ..items.model import Item, fingerprint
 from .identity import match_items
 from .model import Record
 
@@ -98,39 +99,29 @@ def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Reco
             rec.status = "retired"
             report.retired.append(rec.id)
         out.append(rec)
-    stamp(out, now)
     return out, report
 
 
-def stamp(records: list[Record], now: int, papers: dict[str, PaperInfo] | None = None) -> None:
+def stamp(records: list[Record], now: int, face: Callable[[Record], str] | None = None) -> None:
     """Move `modified` forward on every record whose shipped content changed.
 
     Anki updates a note on import only when its modification time is newer,
     so this is what makes real edits arrive and leaves the rest alone.
+    ``face`` says what the learner sees of a record (the Anki layer passes the
+    rendered note); without it, the record's own content is used.
     """
     for rec in records:
-        checksum = shipped_checksum(rec, papers)
+        checksum = face(rec) if face is not None else shipped_checksum(rec)
         if checksum != rec.checksum:
             rec.checksum = checksum
             rec.modified = max(now, rec.modified + 1)
 
 
-def shipped_checksum(rec: Record, papers: dict[str, PaperInfo] | None = None) -> str:
+def shipped_checksum(rec: Record) -> str:
     content = rec.item.content()
     content["fields"] = dict(rec.item.fields)        # exact cloze numbers matter to Anki
-    content["status"] = rec.status
-    content["suspended"] = rec.suspended
-    content["kind"] = rec.kind
-    if papers is not None:
-        keys = [rec.item.paper] if rec.item.paper else rec.item.papers
-        content["paper"] = [_paper_face(papers[k]) for k in keys if k in papers]
+    content.update(status=rec.status, suspended=rec.suspended, kind=rec.kind)
     return fingerprint(content)
-
-
-def _paper_face(p: PaperInfo) -> dict:
-    """What a card's back shows of its paper: a change here must reach Anki too."""
-    return {"title": p.title, "zh": p.title_zh or "", "short": p.short, "pdf": p.pdf or "",
-            "openreview": p.openreview or "", "tags": sorted(p.tags)}
 
 
 def _with_id(item: Item, new_id: str) -> Item:

@@ -191,15 +191,16 @@ class _Aligner:
         lz = sum(c * weight + o for c, o in self.zh_parts[j:j + dj])
         z = (lz - le) / math.sqrt(max(1.0, (le + lz) / 2) * _VARIANCE)
         p_len = max(_norm_sf(z), 1e-12)
+        fit = math.exp(-z * z / 8)          # for the confidence: 1σ → 0.88, 2σ → 0.61, 3σ → 0.32
         anchors = _anchor_score(set().union(*(a[0] for a in self.en_anc[i:i + di])),
                                 set().union(*(a[1] for a in self.en_anc[i:i + di])),
                                 set().union(*self.zh_anc[j:j + dj]))
         cost = prior - math.log(p_len)
         if anchors is not None:
             cost += _ANCHOR_WEIGHT * (0.5 - anchors)
-            conf = 0.5 * p_len + 0.5 * anchors
+            conf = 0.5 * fit + 0.5 * anchors
         else:
-            conf = p_len
+            conf = fit
         if (di, dj) != (1, 1):
             conf *= 0.9
         return cost, min(1.0, max(0.0, conf))

@@ -1,20 +1,246 @@
-"""Inline Markdown/LaTeX from the notes → safe HTML (PLACEHOLDER: to be completed)."""
+"""Inline Markdown/LaTeX from the notes → safe HTML for Anki, plain text, cloze-safe text.
+
+The notes mix Markdown (``**bold**``, `` `code` ``, links), LaTeX pasted from
+abstracts (``\\textbf{3D}``, ``$x^2$``) and raw HTML (``<a href=…>``). One
+parser reads all three so the HTML, the plain text and the cloze logic agree
+on what is math and what is markup:
+
+* markdown-it-py (commonmark rules, raw HTML allowed) with mdit-py-plugins'
+  dollarmath for ``$…$``/``$$…$$`` and a small rule of ours for
+  ``\\textbf{}``, ``\\textit{}``, ``\\emph{}``, ``\\texttt{}``, ``\\underline{}``;
+* math is written out as MathJax ``\\(…\\)`` / ``\\[…\\]`` (what Anki
+  renders), its content HTML-escaped and otherwise untouched;
+* the HTML then goes through nh3 (Rust's ammonia sanitiser): an allow-list of
+  formatting tags, ``href``/``src`` only with http(s) or relative URLs, and
+  ``<script>``/``<style>``/``<iframe>`` removed with their content. A raw tag
+  that is neither allowed nor dangerous (``x<y and y>z`` looks like a tag) is
+  shown as text rather than silently dropped.
+* a ``$`` that is not math (an unclosed one, a price) stays a literal dollar,
+  written ``&#36;`` so no raw ``$…$`` pair ever reaches the card.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
-_MATH = re.compile(r"\$\$(.+?)\$\$|\$(.+?)\$", re.S)
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+ALLOWED_TAGS = frozenset({
+    "a", "b", "strong", "i", "em", "u", "s", "del", "ins", "mark", "small", "code", "kbd",
+    "sub", "sup", "br", "span", "img",
+})
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
+URL_SCHEMES = frozenset({"http", "https"})
+# Removed together with their content; other unknown tags are shown as text.
+DANGEROUS_TAGS = frozenset({
+    "script", "style", "iframe", "object", "embed", "noscript", "template", "frame", "frameset",
+    "form", "input", "button", "textarea", "select", "option", "link", "meta", "base", "svg",
+    "math", "applet", "audio", "video", "source", "track", "canvas", "dialog", "xmp", "plaintext",
+    "title", "head", "body", "html",
+})
+# Real HTML elements that are not allowed: removed, their text kept. A "tag"
+# whose name is in none of these lists (``x<y and y>z``) is shown as text.
+KNOWN_TAGS = ALLOWED_TAGS | DANGEROUS_TAGS | frozenset("""
+div p table thead tbody tfoot tr td th caption colgroup col ul ol li dl dt dd h1 h2 h3 h4 h5 h6
+blockquote pre hr center font section article header footer nav main aside address details
+summary figure figcaption abbr cite q time var samp wbr bdi bdo ruby rt rp big tt strike label
+fieldset legend area map picture dfn data output progress meter acronym marquee blink
+""".split())
+_CLEAN_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template",
+                  "textarea", "select", "svg", "math", "xmp", "title", "applet", "frameset"}
+
+# LaTeX text macros outside math, and the HTML tag each becomes.
+_TEXT_MACROS = {"textbf": "b", "textit": "i", "emph": "i", "texttt": "code",
+                "underline": "u", "textsc": None, "textrm": None, "textsf": None, "text": None}
+_MACRO_RE = re.compile(r"\\([a-z]+)\{")
+_TAG_NAME = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)")
 
 
-def render_inline(text: str) -> str:
-    out = html.escape(text, quote=False)
-    out = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", out)
-    out = re.sub(r"`(.+?)`", r"<code>\1</code>", out)
-    out = _MATH.sub(lambda m: f"\\[{m.group(1)}\\]" if m.group(1) else f"\\({m.group(2)}\\)", out)
-    return out.replace("\n", "<br>")
+def _latex_text_rule(state: StateInline, silent: bool) -> bool:
+    """``\\textbf{…}`` and friends → the matching inline tokens (content parsed as Markdown)."""
+    src, pos = state.src, state.pos
+    if src[pos] != "\\":
+        return False
+    m = _MACRO_RE.match(src, pos)
+    if not m or m.group(1) not in _TEXT_MACROS:
+        return False
+    start = m.end()
+    end = _matching_brace(src, start, state.posMax)
+    if end is None:
+        return False
+    if not silent:
+        tag = _TEXT_MACROS[m.group(1)]
+        if tag == "code":
+            token = state.push("code_inline", "code", 0)
+            token.content = src[start:end]
+            token.markup = "\\texttt"
+        else:
+            if tag:
+                token = state.push("latex_open", tag, 1)
+                token.markup = m.group(1)
+            old_max = state.posMax
+            state.pos, state.posMax = start, end
+            state.md.inline.tokenize(state)
+            state.posMax = old_max
+            if tag:
+                token = state.push("latex_close", tag, -1)
+                token.markup = m.group(1)
+    state.pos = end + 1
+    return True
 
 
-def plain_inline(text: str) -> str:
-    return re.sub(r"\*\*|`", "", text)
+def _latex_math_rule(state: StateInline, silent: bool) -> bool:
+    """``\\(…\\)`` and ``\\[…\\]`` written directly in the notes are math too."""
+    src, pos = state.src, state.pos
+    if not src.startswith(("\\(", "\\["), pos):
+        return False
+    closer = "\\)" if src[pos + 1] == "(" else "\\]"
+    end = src.find(closer, pos + 2, state.posMax)
+    if end < 0:
+        return False
+    if not silent:
+        token = state.push("math_inline" if closer == "\\)" else "math_inline_double", "math", 0)
+        token.content = src[pos + 2:end]
+        token.markup = src[pos:pos + 2]
+    state.pos = end + 2
+    return True
+
+
+def _matching_brace(src: str, start: int, limit: int) -> int | None:
+    """Index of the ``}`` closing the group that starts at ``start`` (just after ``{``)."""
+    depth = 1
+    i = start
+    while i < limit:
+        ch = src[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def _render_math_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "\\(" + html.escape(tokens[idx].content, quote=False) + "\\)"
+
+
+def _render_math_display(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "\\[" + html.escape(tokens[idx].content, quote=False) + "\\]"
+
+
+def _render_latex_tag(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    tok = tokens[idx]
+    return f"<{tok.tag}>" if tok.nesting == 1 else f"</{tok.tag}>"
+
+
+def _render_html_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    raw = tokens[idx].content
+    m = _TAG_NAME.match(raw)
+    if raw.startswith("<!--") or (m and m.group(1).lower() in KNOWN_TAGS):
+        return raw                      # nh3 decides: keeps, cleans or removes it
+    return html.escape(raw)             # not a tag we know: show it as written
+
+
+def _render_as(tag: str):
+    """Markdown's strong/em written as Anki's own <b>/<i> (what its editor produces)."""
+    def render(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+        return f"<{tag}>" if tokens[idx].nesting == 1 else f"</{tag}>"
+    return render
+
+
+def _render_break(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return "<br>"
+
+
+def _build() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True})
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=False,
+           double_inline=True)
+    md.inline.ruler.before("escape", "latex_text", _latex_text_rule)
+    md.inline.ruler.before("escape", "latex_math", _latex_math_rule)
+    md.add_render_rule("math_inline", _render_math_inline)
+    md.add_render_rule("math_inline_double", _render_math_display)
+    md.add_render_rule("latex_open", _render_latex_tag)
+    md.add_render_rule("latex_close", _render_latex_tag)
+    md.add_render_rule("html_inline", _render_html_inline)
+    for name, tag in (("strong", "b"), ("em", "i"), ("s", "s")):
+        md.add_render_rule(f"{name}_open", _render_as(tag))
+        md.add_render_rule(f"{name}_close", _render_as(tag))
+    md.add_render_rule("softbreak", _render_break)
+    md.add_render_rule("hardbreak", _render_break)
+    return md
+
+
+_md = _build()
+_EMPTY_LINK = re.compile(r"<a(?:\s+rel=\"[^\"]*\")?>(.*?)</a>", re.S)
+
+
+def _inline_tokens(md: str) -> list[Token]:
+    tokens = _md.parseInline(md)
+    return tokens[0].children or [] if tokens else []
+
+
+def render_inline(md: str) -> str:
+    """Inline Markdown/LaTeX → sanitised HTML with MathJax delimiters; newlines → ``<br>``."""
+    if not md:
+        return ""
+    raw = _md.renderer.render(_inline_tokens(md), _md.options, {})
+    clean = nh3.clean(raw, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+                      url_schemes=set(URL_SCHEMES), clean_content_tags=set(_CLEAN_CONTENT),
+                      link_rel=None, strip_comments=True)
+    clean = _EMPTY_LINK.sub(r"\1", clean)        # a link whose href was unsafe: keep its text
+    return clean.replace("$", "&#36;")
+
+
+def plain_inline(md: str) -> str:
+    """Inline Markdown → plain text: marks and tags removed, math as its TeX source, entities decoded."""
+    if not md:
+        return ""
+    out: list[str] = []
+    skip = 0                                     # inside <script>/<style>: drop the content
+    for tok in _inline_tokens(md):
+        if tok.type == "html_inline":
+            m = _TAG_NAME.match(tok.content)
+            name = m.group(1).lower() if m else ""
+            if name in _CLEAN_CONTENT:
+                skip += -1 if tok.content.startswith("</") else 1
+                skip = max(skip, 0)
+            elif name == "br":
+                out.append("\n")
+            elif name not in KNOWN_TAGS and not tok.content.startswith("<!--"):
+                out.append(tok.content)          # not a real tag: rendered as text too
+            continue
+        if skip:
+            continue
+        if tok.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+            out.append(tok.content)
+        elif tok.type in ("softbreak", "hardbreak"):
+            out.append("\n")
+        elif tok.type == "image":
+            out.append(tok.content)
+    return html.unescape("".join(out))
+
+
+# Math spans in inline Markdown ($…$, $$…$$) or in rendered text (\(…\), \[…\]).
+_MATH_SPAN = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?=\S)(?:\\.|[^$\\])+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
+
+
+def cloze_safe(text: str) -> str:
+    """Rewrite ``}}`` inside math as ``} }`` so it cannot end an Anki cloze early."""
+    def fix(m: re.Match[str]) -> str:
+        span = m.group()
+        while "}}" in span:
+            span = span.replace("}}", "} }")
+        return span
+    return _MATH_SPAN.sub(fix, text)

@@ -21,10 +21,17 @@ Why a wrapper and not ``jieba.cut``:
   keeps each Segmenter's words to itself, since the shared dictionary is never
   modified.
 
-HMM is on: measured on the shipped notes, jieba's HMM keeps numbers with units
-whole (``4.5%``, ``3.0%``; without it they come out as ``4 . 5 %``) and joins
-out-of-dictionary words (后验, 多臂) that the plain dictionary cut leaves as
-single characters; the words it changes otherwise are the same.
+HMM is on. Measured on the shipped notes (every line with Chinese, cut both
+ways and diffed): HMM keeps numbers with units whole (``4.5%``, ``3.0%``;
+without it ``4 . 5 %``) and joins ten out-of-dictionary words the plain
+dictionary cut leaves as single characters (近端, 后验, 隐式, 显式, 多臂,
+鲁棒, 最坏, 这一, 显着), against six wrong joins, all a function character
+glued to a neighbour (集来, 集上, 但预, 仍会, 其抗, 中起), which the cloze
+refuses to blank. Everything else is cut identically.
+
+Cost: the first ``cut`` in a process takes ≈0.6 s (importing jieba and loading
+its dictionary; about the same whether jieba's cache file in the temp dir
+exists or not); afterwards the whole shipped notes file segments in ≈30 ms.
 """
 
 from __future__ import annotations
@@ -75,7 +82,7 @@ def _is_alnum_ascii(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
-def _term_pattern(term: str) -> str:
+def term_pattern(term: str) -> str:
     """Regex for one term: flexible inner whitespace, Latin edges not glued to letters."""
     parts = [re.escape(p) for p in term.split()]
     body = r"\s+".join(parts)
@@ -129,7 +136,7 @@ class Segmenter:
     def _mask_pattern(self) -> re.Pattern[str] | None:
         if self._pattern is None and self._terms:
             ordered = sorted(self._terms, key=lambda t: (-len(t), t))
-            self._pattern = re.compile("|".join(_term_pattern(t) for t in ordered))
+            self._pattern = re.compile("|".join(term_pattern(t) for t in ordered))
         return self._pattern
 
     def cut(self, text: str) -> list[str]:

@@ -2,8 +2,9 @@
 
 Rules (each one exists because of text in the shipped notes):
 
-* **Chinese** – a sentence ends after 。！？ (and ASCII ``!?``/``.`` written
-  between two Chinese characters, a machine-translation habit), together
+* **Chinese** – a sentence ends after 。！？ (and after an ASCII ``.!?``
+  directly followed by a Chinese character, unless it follows a digit as in
+  the list marker ``1.将``, or an abbreviation), together
   with any closing quotes or brackets that follow (``”）」』】》``).
   Semicolons (；/;) do **not** end a sentence, in either language: the
   English abstracts use them to join the parts of one enumerating sentence
@@ -42,13 +43,12 @@ def thm lem prop cor alg est ca
 _CLOSERS = "\"'”’」』）)】》〉]"
 _OPENERS = "\"'“‘「『（(【《〈["
 _ZH_END = re.compile(f"[。！？!?]+[{re.escape(_CLOSERS)}]*")
-_ZH_DOT = re.compile(f"(?<=[{_CJK_CLASS}])[.!?](?=[{_CJK_CLASS}])")
+_ZH_DOT = re.compile(f"(?<![\\d\\s])[.!?](?=[{_CJK_CLASS}])")
 _EN_END = re.compile(
     f"[.!?]+[{re.escape(_CLOSERS)}]*(?=\\s+[A-Z0-9{re.escape(_OPENERS)}{_CJK_CLASS}])")
 _PREV_WORD = re.compile(r"([A-Za-z0-9.'’\-]+)$")
 _SOFT_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
-_CJK_PAIR_BREAK = re.compile(f"(?<=[{_CJK_CLASS}，。；：！？、）」』】》]) (?=[{_CJK_CLASS}])")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -77,7 +77,7 @@ def _join_soft_breaks(para: str) -> str:
 
 def _split_paragraph(para: str) -> list[str]:
     cuts = {m.end() for m in _ZH_END.finditer(para) if not _is_ascii_stop_in_english(para, m)}
-    cuts |= {m.end() for m in _ZH_DOT.finditer(para)}
+    cuts |= {m.end() for m in _ZH_DOT.finditer(para) if _ends_english_sentence(para, m.start())}
     cuts |= {m.end() for m in _EN_END.finditer(para) if _ends_english_sentence(para, m.start())}
     pieces, last = [], 0
     for cut in sorted(cuts):

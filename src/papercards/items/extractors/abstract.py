@@ -12,11 +12,23 @@ import re
 from ..context import PaperContext
 from ..model import Item, short_hash
 
-MAX_PER_PAPER = 3
+MAX_PER_PAPER = 2
+MAX_LENGTH = 300
 MIN_SCORE = 0.45
-_KEY = re.compile(r"\b(?:we|our (?:method|approach|results?|work)|this (?:paper|work|study))\s+"
-                  r"(?:\w+\s+)?(?:propose|introduce|show|demonstrate|prove|find|reveal|identify|categorize|"
-                  r"achieve|outperform|establish|present)s?\b|\boutperforms?\b|\d+(?:\.\d+)?\s*%", re.I)
+# What makes a sentence a contribution, with its weight: proposing beats showing beats numbers.
+_WHO = re.compile(r"\b(?:we|our|this (?:paper|work|study))\b", re.I)
+_KEYS = [
+    (3, re.compile(r"\b(?:propose|introduce|present)s?\b", re.I)),
+    (2, re.compile(r"\b(?:show|demonstrat|prove|find|reveal|identif|categori[sz]|establish)\w*", re.I)),
+    (1, re.compile(r"\boutperform\w*|\d+(?:\.\d+)?\s*%", re.I)),
+]
+_BROKEN = re.compile(r"(?<![\d.])\s%|\ba %")   # "a % improvement": numbers lost in the notes
+
+
+def weight(sentence: str) -> int:
+    if not _WHO.search(sentence):
+        return 0
+    return max((w for w, rx in _KEYS if rx.search(sentence)), default=0)
 
 
 def extract(pc: PaperContext):
@@ -26,11 +38,13 @@ def extract(pc: PaperContext):
     en_lines = {s: line for s, line in pc.abstract_en}
     pairs = align_sentences([s for s, _ in pc.abstract_en], [s for s, _ in pc.abstract_zh])
     chosen = []
-    for en, zh, score in pairs:
-        if score < MIN_SCORE or not _KEY.search(en) or len(en) > 420:
+    for n, (en, zh, score) in enumerate(pairs):
+        w = weight(en)
+        if score < MIN_SCORE or not w or len(en) > MAX_LENGTH or _BROKEN.search(en):
             continue
-        chosen.append((en, zh, score))
-    for en, zh, score in chosen[:MAX_PER_PAPER]:
+        chosen.append((-w, n, en, zh))
+    chosen = sorted(sorted(chosen)[:MAX_PER_PAPER], key=lambda c: c[1])
+    for _, _, en, zh in chosen:
         line = en_lines.get(en) or next((ln for s, ln in pc.abstract_en if s in en or en.startswith(s)),
                                         pc.abstract_en[0][1])
         yield Item(id=f"{pc.info.key}/sentence/{short_hash(en)}", kind="sentence", paper=pc.info.key,

@@ -17,22 +17,36 @@ from .walk import SKIP_ROLES
 MAX_ANSWER = 320      # characters; longer content is not one fact: left to cloze items
 
 
+_STATEMENT = re.compile(r"^(?:提出|探索|针对|使用|引入|研究|分析|证明|设计|构建|Propos|Introduc|Explor)")
+
+
 def question_of(heading: str) -> str:
+    """A heading as a question: a topic gets "？", a statement asks for its points."""
     q = heading.strip().rstrip("：:。.")
-    return q if q.endswith(("?", "？")) else q + "？"
+    if q.endswith(("?", "？")):
+        return q
+    if _STATEMENT.match(q):
+        return q + "：要点？"
+    return q + "？"
 
 
 def answer_lines(blocks: list[Block], consumed: set[int]) -> list[str]:
+    """The answer, one line per paragraph or list item.
+
+    Paragraphs another rule used (a definition, the summary) are left out; list
+    items stay, since the list as a whole is the answer, except nested detail
+    that became its own card.
+    """
     lines: list[str] = []
     for block in blocks:
-        if block.line in consumed:
+        if block.line in consumed and block.kind != "list":
             continue
         if block.kind == "paragraph":
             lines.append(_join(block.text))
         elif block.kind == "list":
             counters: dict[int, int] = {}
             for depth, item in block.walk_items():
-                if item.line in consumed or not item.text.strip():
+                if (depth > 0 and item.line in consumed) or not item.text.strip():
                     continue
                 ordered = block.ordered if depth == 0 else False
                 counters[depth] = counters.get(depth, 0) + 1
@@ -69,6 +83,8 @@ def extract(pc: PaperContext):
         if not heading:
             continue
         lines = answer_lines(blocks, pc.consumed)
+        if len(lines) == 1 and lines[0].rstrip().endswith(("：", ":")):
+            lines = []
         if not lines:
             if not blocks:
                 pc.ctx.warn(pc.paper.file, line, f"sub-heading '{heading}' has no content; no card made")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ...notes import strip_marks
-from ...text import make_cloze, split_sentences
+from ...text import cloze_answers, make_cloze, split_sentences
 from ..context import PaperContext
 from ..model import Item, short_hash
 from .walk import content_texts
@@ -32,16 +32,36 @@ def _score(sentence: str, terms: set[str]) -> int:
     return score
 
 
+_INTRO_END = ("由于", "因为", "：", ":", "如下", "包括", "其中", "，")
+
+
+def _good_blanks(text: str, wanted: set[str]) -> bool:
+    """Every blank is a word the author marked, a specific term or a number,
+    and none is a translation already given beside it ("隐形奖励(implicit reward)")."""
+    answers = cloze_answers(text)
+    if not answers:
+        return False
+    for n, values in answers.items():
+        for value in values:
+            v = strip_marks(value)
+            if v not in wanted and not _NUMBER.search(v) and not re.fullmatch(r"\d+(?:\.\d+)?%?", v):
+                return False
+            if re.search(r"[(（]\s*\{\{c%d::" % n, text):
+                return False
+    return True
+
+
 def extract(pc: PaperContext):
-    terms = pc.ctx.glossary.words
+    # Terms common to the whole deck (DPO in a DPO deck) make blanks anyone can fill.
+    terms = {t for t in pc.ctx.glossary.words if t not in pc.ctx.common}
     avoid = [pc.info.short, *(m.name for m in pc.methods)]
     candidates: list[tuple[int, int, str, int]] = []
-    for text, line, _ in content_texts(pc.paper):
+    for text, line, _, _ in content_texts(pc.paper):
         if line in pc.consumed:
             continue
         for sentence in split_sentences(text.replace("\n", "")):
             plain = strip_marks(sentence)
-            if not 10 <= len(plain) <= 100 or plain.endswith(("：", ":", "？", "?")):
+            if not 12 <= len(plain) <= 100 or plain.endswith(_INTRO_END + ("？", "?")):
                 continue
             if plain in pc.claim_answers or strip_marks(sentence.lstrip("-0123456789. ")) in pc.claim_answers:
                 continue
@@ -54,10 +74,11 @@ def extract(pc: PaperContext):
     for _, line, sentence, _ in candidates:
         if made >= MAX_PER_PAPER:
             break
-        prefer = [m.group(0).strip("*`") for m in _MARKED.finditer(sentence)] + sorted(terms, key=len, reverse=True)
+        marked = [m.group(0).strip("*`") for m in _MARKED.finditer(sentence)]
+        prefer = marked + sorted(terms, key=len, reverse=True)
         text = make_cloze(sentence, pc.ctx.segmenter, prefer=prefer, avoid=avoid,
                           max_blanks=pc.ctx.config.max_cloze_blanks)
-        if not text:
+        if not text or not _good_blanks(text, set(prefer)):
             continue
         anchor = short_hash(strip_marks(sentence))
         if anchor in seen:

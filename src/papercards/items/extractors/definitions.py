@@ -39,7 +39,7 @@ def _looks_like_term(term: str) -> bool:
 
 
 def extract(pc: PaperContext):
-    for text, line, _ in content_texts(pc.paper):
+    for text, line, _, _ in content_texts(pc.paper):
         if line in pc.consumed:
             continue
         found = parse_definition(text)

@@ -8,7 +8,7 @@ SKIP_ROLES = (KEYWORDS, LINKS, ABSTRACT)
 
 
 def content_texts(paper: Paper):
-    """Every paragraph and list item of the content sections, with its line and sub-heading."""
+    """(text, line, sub-heading, "paragraph"|"item") for the content sections."""
     for section in paper.sections:
         if section.role in SKIP_ROLES:
             continue
@@ -16,8 +16,8 @@ def content_texts(paper: Paper):
         units += [(sub.heading, b) for sub in section.subsections for b in sub.blocks]
         for heading, block in units:
             if block.kind == "paragraph":
-                yield block.text, block.line, heading
+                yield block.text, block.line, heading, "paragraph"
             elif block.kind == "list":
                 for _, item in block.walk_items():
                     if item.text.strip():
-                        yield item.text, item.line, heading
+                        yield item.text, item.line, heading, "item"
