@@ -125,14 +125,15 @@ def test_paper_and_sentence_are_reversible():
     assert paper["Reverse"] == "1" and paper["Back"].startswith("3D 属性")
     assert paper["Context"] == ""            # the short name would give the title away
     sentence = note("9Hxdixed7p/sentence/3c6e8d90").fields
-    assert sentence["Reverse"] == "1" and bold("3D") in sentence["Front"] and bold("3D") in sentence["Back"]
+    assert sentence["Reverse"] == "" and bold("3D") in sentence["Front"] and bold("3D") in sentence["Back"]
 
 
 def test_method_front_does_not_give_the_paper_away():
     f = note("PabAln0jjB/method/NS-DPO").fields
-    assert f["Front"].startswith("<b>NS-DPO</b>:") and f["Context"] == ""
+    assert f["Front"].startswith("Which paper proposes <b>NS-DPO</b>?") and f["Context"] == ""
+    assert "Right Now" not in f["Front"]
     assert "\\(\\gamma \\in (0, 1)\\)" in f["Back"]
-    assert "Paper 论文: Right Now, Wrong Then: Non-Stationary" in f["Back"]
+    assert f["Back"].startswith('<div class="pc-answer-paper">Right Now, Wrong Then: Non-Stationary')
 
 
 def test_summary_names_the_paper_on_the_front():

@@ -333,7 +333,10 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
     if kind == "term":
         keys = _papers_of(item)
         infos = [(k, papers.get(k)) for k in keys]
-        if len(infos) > 1:
+        if len(infos) > 2:       # a shared term: the papers by name, not seven full titles
+            names = "、".join(_e(short_name(info, k)) for k, info in infos)
+            papers_field = f'<div class="papers">{len(infos)} papers 篇论文: {names}</div>'
+        elif len(infos) > 1:
             plist = "".join(f"<li>{paper_html(info, k)}</li>" for k, info in infos)
             papers_field = f'<ul class="papers">{plist}</ul>'
         else:
@@ -375,21 +378,24 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
     elif kind == "paper":
         front, back = render_inline(_f(item, "english")), render_inline(_f(item, "chinese"))
         base["Context"] = ""             # the short name would give the answer away
+        base["Paper"] = ""               # the answer already is the paper's title
         reverse = "1" if html_text(front) and html_text(back) else ""
     elif kind == "method":
         method = render_inline(_f(item, "method"))
-        front = f"<b>{method}</b>: which paper, what idea? 哪篇论文，什么思路？" if html_text(method) else ""
-        back = render_block(_f(item, "description"))
+        front = (f"Which paper proposes <b>{method}</b>? 哪篇论文提出了 <b>{method}</b>？"
+                 if html_text(method) else "")
+        description = render_block(_f(item, "description"))
         base["Context"] = ""             # the question asks for the paper
-        if html_text(back) and (info is not None or item.paper):
+        back = ""
+        if html_text(description) and (info is not None or item.paper):
             title = render_inline(info.title or info.key) if info else _e(item.paper)
-            back += f'<div class="pc-answer-paper">Paper 论文: {title}</div>'
+            back = f'<div class="pc-answer-paper">{title}</div>{description}'
     elif kind == "summary":
         front = "One-line summary? 一句话概括" if short else ""
         back = render_block(_f(item, "summary"))
     elif kind == "sentence":
+        # one direction: recalling a whole English sentence from its translation is busywork
         front, back = render_block(_f(item, "english")), render_block(_f(item, "chinese"))
-        reverse = "1" if html_text(front) and html_text(back) else ""
     else:  # pragma: no cover - a kind added to KINDS and not mapped here
         raise SkipRecord(f"unknown kind {kind!r}")
 

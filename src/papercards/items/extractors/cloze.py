@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ...notes import strip_marks
-from ...text import cloze_answers, make_cloze, split_sentences
+from ...text import make_cloze, split_sentences
 from ..context import PaperContext
 from ..model import Item, short_hash
 from .walk import content_texts
@@ -35,20 +35,28 @@ def _score(sentence: str, terms: set[str]) -> int:
 _INTRO_END = ("由于", "因为", "：", ":", "如下", "包括", "其中", "，")
 
 
-def _good_blanks(text: str, wanted: set[str]) -> bool:
-    """Every blank is a word the author marked, a specific term or a number,
-    and none is a translation already given beside it ("隐形奖励(implicit reward)")."""
-    answers = cloze_answers(text)
-    if not answers:
-        return False
-    for n, values in answers.items():
-        for value in values:
-            v = strip_marks(value)
-            if v not in wanted and not _NUMBER.search(v) and not re.fullmatch(r"\d+(?:\.\d+)?%?", v):
-                return False
-            if re.search(r"[(（]\s*\{\{c%d::" % n, text):
-                return False
-    return True
+_BLANK = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.S)
+
+
+def keep_good_blanks(text: str, wanted: set[str]) -> str | None:
+    """Unwrap every blank that is not a word the author marked, a specific term
+    or a number, and every blank whose translation stands right beside it
+    ("隐形奖励({{c1::implicit reward}})", "{{c1::离线偏好数据集}}的(offline …)");
+    renumber what is left from c1. None when no blank is left."""
+    kept: list[str] = []
+
+    def visit(m: re.Match) -> str:
+        value = strip_marks(m.group(2))
+        before, after = text[: m.start()], text[m.end():]
+        giveaway = re.search(r"[(（]\s*$", before) or re.match(r"\s*的?\s*[(（]", after)
+        good = value in wanted or _NUMBER.search(value) or re.fullmatch(r"\d+(?:\.\d+)?%?", value)
+        if good and not giveaway and value not in kept:
+            kept.append(value)
+            return "{{c%d::%s}}" % (len(kept), m.group(2))
+        return m.group(2)
+
+    out = _BLANK.sub(visit, text)
+    return out if kept else None
 
 
 def extract(pc: PaperContext):
@@ -63,10 +71,11 @@ def extract(pc: PaperContext):
             plain = strip_marks(sentence)
             if not 12 <= len(plain) <= 100 or plain.endswith(_INTRO_END + ("？", "?")):
                 continue
-            if plain in pc.claim_answers or strip_marks(sentence.lstrip("-0123456789. ")) in pc.claim_answers:
-                continue
+            if len(plain) < 30 and (plain in pc.claim_answers
+                                    or strip_marks(sentence.lstrip("-0123456789. ")) in pc.claim_answers):
+                continue                 # a short answer already carded as Q&A
             score = _score(sentence, terms)
-            if score >= 2:
+            if score >= 1:
                 candidates.append((-score, line, sentence, len(candidates)))
     candidates.sort()
     made = 0
@@ -78,7 +87,8 @@ def extract(pc: PaperContext):
         prefer = marked + sorted(terms, key=len, reverse=True)
         text = make_cloze(sentence, pc.ctx.segmenter, prefer=prefer, avoid=avoid,
                           max_blanks=pc.ctx.config.max_cloze_blanks)
-        if not text or not _good_blanks(text, set(prefer)):
+        text = keep_good_blanks(text, set(prefer)) if text else None
+        if not text:
             continue
         anchor = short_hash(strip_marks(sentence))
         if anchor in seen:
