@@ -12,7 +12,7 @@ from .terms import abbreviations_in, is_abbreviation
 _PROPOSE = re.compile(r"\b(?:we|this paper|this work|our work)\s+(?:further\s+)?(?:propose|introduce|present|develop|call|term|name)s?d?\b"
                       r"|\bpropose[sd]?\b|\bintroduce[sd]?\b|\btermed\b|\bnamed\b|\bcalled\b", re.I)
 _CLAUSE_END = re.compile(r",|;|\.\s|\bwhich\b|\bthat\b|\bto\b|\bby\b|\bfor\b|\bwith\b|$")
-_METHOD_TOKEN = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+\b|\b[A-Z]{2,}[a-z]?\b")
+_METHOD_TOKEN = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+\b|\b[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
 _ZH_PROPOSE = re.compile(r"提出(?:了)?\s*([A-Za-z][A-Za-z0-9.\-]*(?:\s*(?:和|、|与|,|/)\s*[A-Za-z][A-Za-z0-9.\-]*)*)")
 
 
@@ -42,7 +42,7 @@ def find_methods(paper: Paper, en_sentences: list[tuple[str, int]], common: set[
                 if tok not in common and tok not in found and _mostly_capitals(tok):
                     found[tok] = Method(tok, "", sentence, line)
     title_head = paper.title.split(":")[0].strip()
-    if ":" in paper.title and re.fullmatch(r"[A-Z][A-Z0-9\-]{1,9}", title_head) and title_head not in common:
+    if ":" in paper.title and " " not in title_head and _mostly_capitals(title_head) and title_head not in common:
         found.setdefault(title_head, Method(title_head, "", "", paper.line))
     for section in paper.sections:
         for sub in section.subsections:
