@@ -84,10 +84,24 @@ def test_rebuild_with_no_change_is_byte_identical(built):
     mtimes = {p: p.stat().st_mtime_ns for p in before if p.suffix == ".yaml"}
     result = run("build", project=root)
     assert result.exit_code == 0
-    assert "Store: 0 file(s) written" in result.output
+    assert "Store: up to date, nothing changed since the last build" in result.output
+    forced = run("build", "--force", project=root)        # the full pipeline, same bytes out
+    assert forced.exit_code == 0
+    assert "Store: 0 file(s) written in cards/ (0 new, 0 updated, 0 retired" in forced.output
     for p, data in before.items():
         assert p.read_bytes() == data, p
     assert mtimes == {p: p.stat().st_mtime_ns for p in mtimes}
+
+
+def test_up_to_date_check_notices_every_input(built):
+    root, _ = built
+    glossary = root / "cards" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    result = run("build", project=root)
+    assert "up to date" not in result.output and "Store: 1 file(s) written" in result.output
+    (root / "decks" / "iclr-2025-dpo.apkg").unlink()
+    result = run("build", project=root)
+    assert "up to date" not in result.output and (root / "decks" / "iclr-2025-dpo.apkg").exists()
 
 
 def test_every_card_imports_and_renders_clean(cards):

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import uptodate
 from .config import Config
 from .diagnostics import Diagnostic
 from .fsutil import build_lock
@@ -18,6 +19,35 @@ from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify
 from .store import MergeReport, Record, Store
+
+
+@dataclass
+class Summary:
+    """What a build says when it is done (also replayed when nothing changed)."""
+    files: int = 0
+    papers: int = 0
+    placeholders: int = 0
+    kinds: dict[str, int] = field(default_factory=dict)
+    changes: dict[str, int] = field(default_factory=dict)   # new, updated, retired, conflicts, hand_edited
+    cards_written: list[str] = field(default_factory=list)
+    notes: int = 0
+    cards: int = 0
+    skipped: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    up_to_date: bool = False
+
+    def to_json(self) -> dict:
+        d = dict(self.__dict__)
+        d["kinds"] = [[k, n] for k, n in self.kinds.items()]       # keep the kinds' order
+        d["diagnostics"] = [[x.file, x.line, x.message, x.level] for x in self.diagnostics]
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Summary":
+        d = dict(d)
+        d["kinds"] = dict(d.get("kinds", []))
+        d["diagnostics"] = [Diagnostic(*x) for x in d.get("diagnostics", [])]
+        return cls(**d)
 
 
 @dataclass
@@ -33,6 +63,21 @@ class BuildResult:
     deck_path: Path | None = None
     deck_written: bool = False
     package: object | None = None                             # anki.PackageStats
+    replayed: Summary | None = None                           # nothing changed: the last summary
+
+    def summary(self) -> Summary:
+        if self.replayed is not None:
+            return self.replayed
+        r = self.report
+        stats = self.package
+        return Summary(
+            files=len(self.notes), papers=self.paper_count, placeholders=self.placeholders,
+            kinds=self.extraction.by_kind(),
+            changes={"new": len(r.new), "updated": len(r.updated), "retired": len(r.retired),
+                     "conflicts": len(r.conflicts), "hand_edited": len(r.hand_edited)},
+            cards_written=list(self.cards_written),
+            notes=getattr(stats, "notes", 0), cards=getattr(stats, "total_cards", 0),
+            skipped=getattr(stats, "skipped", 0), diagnostics=list(self.diagnostics))
 
     @property
     def placeholders(self) -> int:
@@ -100,16 +145,34 @@ def _name_conflicts(result: BuildResult, config: Config) -> None:
     result.diagnostics = fixed
 
 
-def build(config: Config, *, dry_run: bool = False, now: int | None = None,
+def build(config: Config, *, dry_run: bool = False, now: int | None = None, force: bool = False,
           progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Run the whole pipeline; writes cards/ and decks/ unless ``dry_run``."""
+    """Run the whole pipeline; writes cards/ and decks/ unless ``dry_run``.
+
+    When nothing it reads has changed since the last build (see `uptodate`),
+    the outputs would be byte-identical: the last summary is replayed instead,
+    unless ``force``.
+    """
     with build_lock(config.cards_path):
+        deck = deck_file(config)
+        digest = None
+        if not dry_run:
+            digest = uptodate.inputs_digest(config, find_notes(config))
+            stamp = uptodate.load(config)
+            if not force and stamp and stamp.get("inputs") == digest \
+                    and stamp.get("deck") == uptodate.file_digest(deck):
+                summary = Summary.from_json(stamp["summary"])
+                summary.up_to_date, summary.cards_written = True, []
+                summary.changes = {k: 0 for k in summary.changes}
+                return BuildResult(deck_path=deck, replayed=summary)
         result, store, planned = prepare(config, now=now, progress=progress)
-        result.deck_path = deck_file(config)
+        result.deck_path = deck
         if dry_run:
             return result
         result.cards_written = store.write(planned)
         from .anki import write_package
-        result.package = write_package(result.records, result.papers, config.deck, result.deck_path)
+        result.package = write_package(result.records, result.papers, config.deck, deck)
         result.deck_written = True
+        uptodate.save(config, {"inputs": uptodate.inputs_digest(config, find_notes(config)),
+                               "deck": uptodate.file_digest(deck), "summary": result.summary().to_json()})
     return result

@@ -12,8 +12,9 @@ from .common import handle_errors, load, project_option, report
 @project_option
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed since the last build.")
 @handle_errors
-def build_cmd(project, dry_run: bool, quiet: bool) -> None:
+def build_cmd(project, dry_run: bool, quiet: bool, force: bool) -> None:
     """Read the notes in source/, update cards/ and write the Anki deck in decks/.
 
     Hand edits in cards/ are kept; items whose source is gone are retired, not
@@ -22,20 +23,18 @@ def build_cmd(project, dry_run: bool, quiet: bool) -> None:
     """
     config = load(project)
     bar = _Progress(quiet)
-    result = build(config, dry_run=dry_run, progress=bar.step)
-    bar.done()
-    report(result.diagnostics)
+    result = build(config, dry_run=dry_run, force=force, progress=bar.step)
+    summary = result.summary()
+    report(summary.diagnostics)
     if quiet:
         return
-    kinds = result.extraction.by_kind()
-    total = sum(kinds.values())
-    files = len(result.notes)
-    click.echo(f"Read {files} notes file{'s' * (files != 1)}: {result.paper_count} papers"
-               + (f" ({result.placeholders} placeholders skipped)" if result.placeholders else ""))
-    click.echo(f"Items: {total} — " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
-    r = result.report
-    changes = f"{len(r.new)} new, {len(r.updated)} updated, {len(r.retired)} retired, " \
-              f"{len(r.conflicts)} conflicts, {len(r.hand_edited)} hand-edited kept"
+    total = sum(summary.kinds.values())
+    click.echo(f"Read {summary.files} notes file{'s' * (summary.files != 1)}: {summary.papers} papers"
+               + (f" ({summary.placeholders} placeholders skipped)" if summary.placeholders else ""))
+    click.echo(f"Items: {total} — " + ", ".join(f"{n} {k}" for k, n in summary.kinds.items()))
+    c = summary.changes
+    changes = f"{c['new']} new, {c['updated']} updated, {c['retired']} retired, " \
+              f"{c['conflicts']} conflicts, {c['hand_edited']} hand-edited kept"
     cards = config.cards_dir
     if dry_run:
         click.echo(f"Would change {len(result.cards_pending)} file(s) in {cards}/ ({changes})")
@@ -43,12 +42,14 @@ def build_cmd(project, dry_run: bool, quiet: bool) -> None:
             click.echo(f"  {cards}/{rel}")
         click.echo("Dry run: nothing written.")
         return
-    click.echo(f"Store: {len(result.cards_written)} file(s) written in {cards}/ ({changes})")
-    stats = result.package
+    if summary.up_to_date:
+        click.echo(f"Store: up to date, nothing changed since the last build (use --force to rebuild)")
+    else:
+        click.echo(f"Store: {len(summary.cards_written)} file(s) written in {cards}/ ({changes})")
     deck = result.deck_path.relative_to(config.root) if result.deck_path.is_relative_to(config.root) \
         else result.deck_path
-    click.echo(f"Deck:  {deck} — {stats.notes} notes, {stats.total_cards} cards"
-               + (f", {stats.skipped} skipped" if stats.skipped else ""))
+    click.echo(f"Deck:  {deck} — {summary.notes} notes, {summary.cards} cards"
+               + (f", {summary.skipped} skipped" if summary.skipped else ""))
 
 
 class _Progress:
@@ -66,5 +67,3 @@ class _Progress:
         if self.count % 50 == 0:
             click.echo(f"  {self.count} files", err=True)
 
-    def done(self) -> None:
-        pass
