@@ -23,7 +23,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .inline import KNOWN_TAGS
+from .inline import KNOWN_TAGS, _matching_brace
 
 ATOM_FIRST = 0xF000          # placeholder characters for atoms: U+F000, U+F001, …
 
@@ -249,20 +249,3 @@ def _escaped(src: str, pos: int) -> bool:
     while pos - n - 1 >= 0 and src[pos - n - 1] == "\\":
         n += 1
     return n % 2 == 1
-
-
-def _matching_brace(src: str, start: int, limit: int) -> int | None:
-    depth, i = 1, start
-    while i < limit:
-        ch = src[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
