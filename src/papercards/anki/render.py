@@ -333,9 +333,11 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
     if kind == "term":
         keys = _papers_of(item)
         infos = [(k, papers.get(k)) for k in keys]
-        if len(infos) > 2:       # a shared term: the papers by name, not seven full titles
+        if len(infos) > 2:       # a shared term: paper names, full titles one tap away (phones)
             names = "、".join(_e(short_name(info, k)) for k, info in infos)
-            papers_field = f'<div class="papers">{len(infos)} papers 篇论文: {names}</div>'
+            plist = "".join(f"<li>{paper_html(info, k)}</li>" for k, info in infos)
+            papers_field = (f'<details class="papers"><summary>{len(infos)} papers 篇论文: {names}</summary>'
+                            f'<ul class="papers">{plist}</ul></details>')
         elif len(infos) > 1:
             plist = "".join(f"<li>{paper_html(info, k)}</li>" for k, info in infos)
             papers_field = f'<ul class="papers">{plist}</ul>'
