@@ -333,18 +333,20 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
     if kind == "term":
         keys = _papers_of(item)
         infos = [(k, papers.get(k)) for k in keys]
-        if len(infos) > 2:       # a shared term: paper names, full titles one tap away (phones)
+        if len(infos) > 2:       # a shared term: paper names, titles and links one tap away (phones)
             names = "、".join(_e(short_name(info, k)) for k, info in infos)
-            plist = "".join(f"<li>{paper_html(info, k)}</li>" for k, info in infos)
+            plist = "".join(f"<li>{paper_html(info, k)}{links_html(info)}</li>" for k, info in infos)
             papers_field = (f'<details class="papers"><summary>{len(infos)} papers 篇论文: {names}</summary>'
                             f'<ul class="papers">{plist}</ul></details>')
-        elif len(infos) > 1:
-            plist = "".join(f"<li>{paper_html(info, k)}</li>" for k, info in infos)
-            papers_field = f'<ul class="papers">{plist}</ul>'
+            links = ""
         else:
-            papers_field = "".join(paper_html(info, k) for k, info in infos)
-        label = len(infos) > 1
-        links = "".join(links_html(info, label=short_name(info, k) if label else None) for k, info in infos)
+            if len(infos) > 1:
+                plist = "".join(f"<li>{paper_html(info, k)}</li>" for k, info in infos)
+                papers_field = f'<ul class="papers">{plist}</ul>'
+            else:
+                papers_field = "".join(paper_html(info, k) for k, info in infos)
+            label = len(infos) > 1
+            links = "".join(links_html(info, label=short_name(info, k) if label else None) for k, info in infos)
         values = {
             "Term": render_inline(_f(item, "term")),
             "English": render_inline(_f(item, "english")),
