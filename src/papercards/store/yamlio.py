@@ -21,7 +21,7 @@ _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 ITEM_KEYS = ("id", "kind", "paper", "papers", "fields", "tags", "source", "origin", "suspended",
-             "status", "conflict", "fingerprint", "modified", "checksum")
+             "status", "conflict", "old_blanks", "fingerprint", "modified", "checksum")
 PAPER_KEYS = ("key", "title", "title_zh", "short", "number", "pdf", "openreview", "links", "methods",
               "tags", "source")
 
@@ -86,6 +86,8 @@ def record_to_dict(r: Record) -> dict:
         out["status"] = r.status
     if r.conflict:
         out["conflict"] = r.conflict
+    if r.old_blanks:
+        out["old_blanks"] = {n: r.old_blanks[n] for n in sorted(r.old_blanks)}
     if r.origin == "auto":
         out["fingerprint"] = r.fingerprint
     out["modified"] = r.modified
@@ -128,6 +130,9 @@ def load_text(text: str, shown: str) -> tuple[dict | None, list[Record]]:
         problem = exc.problem or exc.context or "not valid YAML"
         if "could not determine a constructor" in str(exc):
             problem = "YAML tags such as !!python/object are not allowed in cards/"
+        elif exc.context_mark is not None and exc.problem_mark is not None \
+                and exc.context_mark.line != exc.problem_mark.line:
+            problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
         raise InputError(shown, line, f"{problem} (fix the file, or delete it to regenerate it)") from None
     except yaml.YAMLError as exc:
         raise InputError(shown, 0, f"not valid YAML: {exc}") from None
@@ -204,6 +209,12 @@ def _record(raw, shown: str, parent_line: int) -> Record:
         raise bad("'conflict' must be a mapping")
     if isinstance(conflict, dict):
         conflict = _strip_lines(conflict)
+    old_blanks = _strip_lines(raw.get("old_blanks") or {})
+    if not isinstance(old_blanks, dict) or not all(
+            isinstance(k, int) and not isinstance(k, bool) and k > 0 and isinstance(v, (str, int, float))
+            and not isinstance(v, bool) for k, v in old_blanks.items()):
+        raise bad("'old_blanks' must map cloze numbers to their answers")
+    old_blanks = {k: str(v) for k, v in old_blanks.items()}
     modified = raw.get("modified", 0)
     if not isinstance(modified, int) or isinstance(modified, bool) or modified < 0:
         raise bad("'modified' must be a whole number (seconds)")
@@ -213,7 +224,7 @@ def _record(raw, shown: str, parent_line: int) -> Record:
     item = Item(id=raw["id"].strip(), kind=raw["kind"], fields=clean, paper=raw.get("paper"),
                 papers=list(papers), tags=[str(t) for t in tags], source=raw.get("source") or "")
     record = Record(item=item, origin=origin, suspended=suspended, status=status, conflict=conflict,
-                    fingerprint=raw.get("fingerprint") or "", modified=modified,
+                    old_blanks=old_blanks, fingerprint=raw.get("fingerprint") or "", modified=modified,
                     checksum=raw.get("checksum") or "", line=line)
     return record
 

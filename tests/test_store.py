@@ -1,0 +1,134 @@
+"""The item store: YAML round-trip, strict loading, and the three-way merge table."""
+
+from __future__ import annotations
+
+import pytest
+
+from papercards.diagnostics import InputError
+from papercards.items.model import Item, PaperInfo
+from papercards.store import Store
+from papercards.store.merge import merge, stamp
+from papercards.store.model import Record
+from papercards.store.yamlio import dump_file, load_text
+
+PAPER = PaperInfo(key="PabAln0jjB", title="Right Now, Wrong Then", title_zh="偏好漂移下的非平稳直接偏好优化",
+                  short="NS-DPO", pdf="./p.pdf", openreview="https://openreview.net/forum?id=PabAln0jjB")
+
+
+def claim(answer="学习到的偏好可能会随时间推移而改变", qid="q1", question="RLHF存在的问题？"):
+    return Item(id=f"PabAln0jjB/claim/{qid}", kind="claim", paper="PabAln0jjB",
+                fields={"question": question, "answer": answer}, source="source/n.md:49")
+
+
+def records_of(*items, now=100):
+    recs, _ = merge([], list(items), now)
+    stamp(recs, now)
+    return recs
+
+
+# --------------------------------------------------------------------------- YAML
+
+def test_round_trip_is_exact_and_readable():
+    recs = records_of(claim(answer="- 一\n- **二**"), Item(id="term/DPO", kind="term", papers=["a", "b"],
+                      fields={"term": "DPO", "english": "Direct Preference Optimization", "chinese": "直接偏好优化"}))
+    recs[0].suspended = True
+    text = dump_file("t", PAPER, recs)
+    assert "直接偏好优化" in text and "\\u" not in text
+    assert "answer: |-\n      - 一\n      - **二**" in text           # multi-line answers as a block
+    header, loaded = load_text(text, "cards/x.yaml")
+    assert header["title_zh"] == PAPER.title_zh
+    assert [(r.item, r.origin, r.suspended, r.fingerprint, r.modified, r.checksum) for r in loaded] == \
+        [(r.item, r.origin, r.suspended, r.fingerprint, r.modified, r.checksum) for r in recs]
+    assert dump_file("t", PAPER, loaded) == text                     # byte-stable
+
+
+@pytest.mark.parametrize("text,message", [
+    ("items:\n- id: a\n  kind: claim\n  fields: {question: [unclosed\n", "flow sequence at line 4"),
+    ("items:\n- id: a\n  kind: claim\n  fields:\n    question: \"trunc", "cards/x.yaml:5:"),
+    ("items:\n- id: a\n  kind: claim\n  fields: text\n", "item a: 'fields' must be a mapping"),
+    ("items:\n- id: a\n  kind: claim\n  fields: {}\n  suspend: true\n", "unknown key 'suspend' (did you mean 'suspended'?)"),
+    ("items:\n- id: a\n  kind: nonsense\n  fields: {}\n", "unknown kind 'nonsense'"),
+    ("items:\n- !!python/object:os.system {}\n", "YAML tags such as !!python/object are not allowed"),
+    ("items:\n- id: a\n  id: b\n  kind: claim\n  fields: {}\n", "key 'id' appears twice"),
+    ("items:\n- id: a\n  kind: claim\n  fields: {answer: [1, 2]}\n", "field 'answer' must be text"),
+    ("items: 3\n", "'items' must be a list"),
+    ("- a\n", "expected a mapping with 'items:'"),
+])
+def test_malformed_store_files_name_file_and_line(text, message):
+    with pytest.raises(InputError) as err:
+        load_text(text, "cards/x.yaml")
+    assert message in str(err.value) and str(err.value).startswith("cards/x.yaml")
+
+
+def test_duplicate_ids_across_files_are_refused(tmp_path):
+    one = dump_file("t", PAPER, records_of(claim()))
+    (tmp_path / "a.yaml").write_text(one, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(one, encoding="utf-8")
+    with pytest.raises(InputError, match="is used twice"):
+        Store.load(tmp_path)
+
+
+# --------------------------------------------------------------------------- merge
+
+def test_unchanged_notes_keep_the_record_as_it_is():
+    old = records_of(claim(), now=100)
+    recs, report = merge(old, [claim()], 200)
+    stamp(recs, 200)
+    assert not report.changed and recs[0].modified == 100
+
+
+def test_only_notes_changed_updates_and_moves_modified():
+    old = records_of(claim(), now=100)
+    recs, report = merge(old, [claim(answer="偏好会随时间改变")], 200)
+    stamp(recs, 200)
+    assert report.updated == ["PabAln0jjB/claim/q1"] and recs[0].item.fields["answer"] == "偏好会随时间改变"
+    assert recs[0].modified == 200
+
+
+def test_only_yaml_edited_keeps_the_hand_edit():
+    old = records_of(claim(), now=100)
+    old[0].item.fields["answer"] = "我自己的说法"
+    recs, report = merge(old, [claim()], 200)
+    stamp(recs, 200)
+    assert recs[0].item.fields["answer"] == "我自己的说法" and report.hand_edited == ["PabAln0jjB/claim/q1"]
+    assert recs[0].modified == 200                                   # the edit must reach Anki
+
+
+def test_both_changed_keeps_edit_records_conflict_once():
+    old = records_of(claim(), now=100)
+    old[0].item.fields["answer"] = "我自己的说法"
+    recs, report = merge(old, [claim(answer="偏好会随时间改变")], 200)
+    assert recs[0].item.fields["answer"] == "我自己的说法"
+    assert recs[0].conflict == {"source": "source/n.md:49",
+                                "fields": {"question": "RLHF存在的问题？", "answer": "偏好会随时间改变"}}
+    assert len(report.conflicts) == 1
+    again, report2 = merge(recs, [claim(answer="偏好会随时间改变")], 300)
+    assert report2.conflicts == [] and again[0].item.fields["answer"] == "我自己的说法"
+
+
+def test_manual_items_are_never_touched_and_gone_sources_retire():
+    old = records_of(claim(), claim(qid="q2", question="如何解决？", answer="使用动态的Bradley-Terry模型"))
+    manual = Record(item=claim(qid="mine", question="我的问题？", answer="我的答案"), origin="manual")
+    recs, report = merge(old + [manual], [claim()], 200)
+    by_id = {r.id: r for r in recs}
+    assert by_id["PabAln0jjB/claim/mine"] is manual and manual.status == "active"
+    assert by_id["PabAln0jjB/claim/q2"].status == "retired" and report.retired == ["PabAln0jjB/claim/q2"]
+    back, report2 = merge(recs, [claim(), claim(qid="q2", question="如何解决？", answer="使用动态的Bradley-Terry模型")], 300)
+    assert {r.id: r.status for r in back}["PabAln0jjB/claim/q2"] == "active" and report2.revived
+
+
+def test_reworded_question_is_matched_to_its_old_id():
+    old = records_of(claim(qid="old", question="RLHF存在的问题？"))
+    recs, report = merge(old, [claim(qid="new", question="RLHF存在什么问题？")], 200)
+    assert [r.id for r in recs] == ["PabAln0jjB/claim/old"] and report.renamed == [("PabAln0jjB/claim/old",
+                                                                                      "PabAln0jjB/claim/new")]
+
+
+def test_cloze_numbers_never_move():
+    def cloze(text):
+        return Item(id="p/cloze/x", kind="cloze", paper="p", fields={"text": text})
+    old = records_of(cloze("A {{c1::在线采样器}} 实现 {{c2::二次收敛}}"))
+    recs, _ = merge(old, [cloze("A {{c1::二次收敛}} 和 {{c2::线性收敛}}")], 200)
+    assert recs[0].item.fields["text"] == "A {{c2::二次收敛}} 和 {{c3::线性收敛}}"
+    again, report = merge(recs, [cloze("A {{c1::二次收敛}} 和 {{c2::线性收敛}}")], 300)
+    assert not report.changed and again[0].item.fields["text"] == "A {{c2::二次收敛}} 和 {{c3::线性收敛}}"
