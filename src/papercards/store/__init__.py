@@ -45,7 +45,7 @@ class Store:
             try:
                 text = path.read_text(encoding="utf-8")
             except UnicodeDecodeError:
-                raise InputError(shown, 0, "not UTF-8 text (fix the file, or delete it to regenerate it)") from None
+                raise InputError(shown, 0, "not UTF-8 text (fix the file; deleting it regenerates it without your edits)") from None
             store.texts[rel] = text
             header, records = load_text(text, shown)
             info = paper_from_dict(header) if header else None

@@ -79,13 +79,15 @@ def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Reco
         if not source_changed:
             if hand_edited:
                 report.hand_edited.append(item.id)
+            elif rec.conflict:
+                rec.conflict = None               # the user took the new text: resolved
         elif not hand_edited:
-            rec.item = _carry_cloze_numbers(item, rec.item)
+            rec.item, rec.old_blanks = _carry_cloze_numbers(item, rec.item, rec.old_blanks)
             rec.fingerprint = gen
             rec.conflict = None
             report.updated.append(item.id)
         else:
-            new_item = _carry_cloze_numbers(item, rec.item)
+            new_item, _ = _carry_cloze_numbers(item, rec.item, rec.old_blanks)
             rec.conflict = {"source": item.source, "fields": dict(new_item.fields)}
             rec.fingerprint = gen                 # reported once; the edit stays until the user acts
             report.conflicts.append((item.id, f"item {item.id} was edited by hand and its source "
@@ -132,29 +134,36 @@ def _with_id(item: Item, new_id: str) -> Item:
 _CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
 
 
-def _carry_cloze_numbers(new: Item, old: Item) -> Item:
+def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None = None
+                         ) -> tuple[Item, dict[int, str]]:
     """Keep each blank's number across edits: Anki keeps a card's history by its ordinal.
 
-    A blank whose answer was there before gets its old number; a new blank gets
-    a number never used by this item before.
+    A blank whose answer was there before (in the old text, or among the
+    ``old_blanks`` it lost earlier) gets its old number back; a new blank gets
+    a number never used by this item before. Returns the renumbered item and
+    the blanks it no longer has, ``{number: answer}``, for the store to remember.
     """
     if new.kind != "cloze" or "text" not in new.fields:
-        return new
-    old_numbers: dict[str, int] = {}
-    highest = 0
+        return new, dict(old_blanks or {})
+    known: dict[str, int] = {}          # normalised answer -> its number
+    answers: dict[int, str] = {}        # every number this item ever used -> its answer
+    for n, answer in sorted((old_blanks or {}).items()):
+        answers[n] = answer
+        known.setdefault(_norm(answer), n)
     for m in _CLOZE.finditer(old.fields.get("text", "")):
         n = int(m.group(1))
-        old_numbers.setdefault(_norm(m.group(2)), n)
-        highest = max(highest, n)
-    if not old_numbers:
-        return new
+        answers[n] = m.group(2)
+        known[_norm(m.group(2))] = n    # the text as it stands wins over memory
+    if not answers:
+        return new, {}
+    highest = max(answers)
     used: set[int] = set()
     mapping: dict[int, int] = {}
     for m in _CLOZE.finditer(new.fields["text"]):
         n = int(m.group(1))
         if n in mapping:
             continue
-        target = old_numbers.get(_norm(m.group(2)))
+        target = known.get(_norm(m.group(2)))
         if target is None or target in used:
             highest += 1
             target = highest
@@ -165,7 +174,7 @@ def _carry_cloze_numbers(new: Item, old: Item) -> Item:
                       new.fields["text"])
     item = _with_id(new, new.id)
     item.fields["text"] = text
-    return item
+    return item, {n: a for n, a in sorted(answers.items()) if n not in used}
 
 
 def _norm(answer: str) -> str:

@@ -17,6 +17,10 @@ class Record:
     fingerprint: str = ""        # hash of the content papercards last generated for this item
     modified: int = 0            # epoch seconds when the content last changed: Anki note mod time
     checksum: str = ""           # hash of the content as of `modified` (tells a new hand edit)
+    # cloze: blanks the notes no longer have, {number: answer}. A number is never given
+    # to another answer (Anki keeps the card's history by its ordinal), and a blank that
+    # comes back gets its old number, and its card, back.
+    old_blanks: dict[int, str] = field(default_factory=dict)
     line: int = field(default=0, compare=False)   # where it stands in its YAML file
     home: str = field(default="", compare=False)  # the store file it lives in (relative to cards/)
 

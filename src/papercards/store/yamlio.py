@@ -133,7 +133,7 @@ def load_text(text: str, shown: str) -> tuple[dict | None, list[Record]]:
         elif exc.context_mark is not None and exc.problem_mark is not None \
                 and exc.context_mark.line != exc.problem_mark.line:
             problem += f" ({exc.context} at line {exc.context_mark.line + 1})"
-        raise InputError(shown, line, f"{problem} (fix the file, or delete it to regenerate it)") from None
+        raise InputError(shown, line, f"{problem} (fix the file; deleting it regenerates it without your edits)") from None
     except yaml.YAMLError as exc:
         raise InputError(shown, 0, f"not valid YAML: {exc}") from None
     if doc is None:
