@@ -25,6 +25,13 @@ _KEYS = [
 _BROKEN = re.compile(r"(?<![\d.])\s%|\ba %")   # "a % improvement": numbers lost in the notes
 
 
+def _drop_footnote_marks(text: str, pc: PaperContext) -> str:
+    """"NS-DPO1" is NS-DPO with a footnote mark pasted from the PDF."""
+    for m in pc.methods:
+        text = re.sub(re.escape(m.name) + r"\d\b", m.name, text)
+    return text
+
+
 def weight(sentence: str) -> int:
     if not _WHO.search(sentence):
         return 0
@@ -45,6 +52,7 @@ def extract(pc: PaperContext):
         chosen.append((-w, n, en, zh))
     chosen = sorted(sorted(chosen)[:MAX_PER_PAPER], key=lambda c: c[1])
     for _, _, en, zh in chosen:
+        en, zh = _drop_footnote_marks(en, pc), _drop_footnote_marks(zh, pc)
         line = en_lines.get(en) or next((ln for s, ln in pc.abstract_en if s in en or en.startswith(s)),
                                         pc.abstract_en[0][1])
         yield Item(id=f"{pc.info.key}/sentence/{short_hash(en)}", kind="sentence", paper=pc.info.key,
