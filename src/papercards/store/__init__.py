@@ -64,7 +64,8 @@ class Store:
     # -- identity of papers --------------------------------------------------------
     def adopt_paper_keys(self, items: list[Item], papers: dict[str, PaperInfo]) -> dict[str, str]:
         """Give renamed papers (title fixed, no OpenReview id) their old key back."""
-        renames = match_papers(papers, self.papers)
+        renames = match_papers(papers, self.papers, items,
+                               [r.item for r in self.records if r.origin == "auto"])
         for new, old in renames.items():
             info = papers.pop(new)
             info.key = old

@@ -9,13 +9,25 @@ are taken best score first, ties broken by id.
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 
 from ..items.model import Item, PaperInfo
 from ..text.lang import normalize
 
-# Tuned on edits of the shipped notes (tests/test_identity.py): light rewording
-# of a bullet scores 0.75-0.95, a different bullet of the same paper < 0.45.
+# Tuned on real edits of the shipped notes (tests/test_identity.py, run with -s to
+# print the table). Measured with difflib's ratio on the normalised text:
+#   light edits (a word changed or added, a heading reworded or rewritten over the
+#   same text, a bullet deleted from a list, a cloze sentence turned around, an
+#   abstract sentence reworded in both languages): 0.757 (turned-around cloze),
+#   0.83-0.99 for the rest;
+#   different items of the same paper and kind: 0.407 at most (two headings of the
+#   UNA paper), other claims 0.00-0.27, abstract sentences <= 0.35, a rewritten
+#   cloze 0.375, a heading rewritten together with its text 0.00.
+# 0.6 leaves a margin of ~0.15 on both sides. Terms, definitions and methods are not
+# matched on this score: their id is their name, and different names score high
+# (implicit/explicit reward 0.81, pointwise/pairwise noise 0.78, DPO/NS-DPO 0.78),
+# so they match only when `same_name` says the names are one spelling apart.
 ITEM_THRESHOLD = 0.6
 TITLE_THRESHOLD = 0.8
 
@@ -45,20 +57,92 @@ def similarity(a: str, b: str) -> float:
     return m.ratio()
 
 
+def same_name(a: str, b: str) -> bool:
+    """Two spellings of one name: a typo, a hyphen or a plural apart, nothing more.
+
+    Words (Latin runs) and Chinese characters must match one for one, except a
+    single Latin word of five letters or more that may differ by one edit
+    (``Referance``/``Reference``, ``drift``/``drifts``); joining or splitting
+    words is free (``Overoptimization``/``Over-optimization``). So ``implicit
+    reward``/``explicit reward``, ``pointwise``/``pairwise noise``, ``DPO``/``NS-DPO``
+    and ``RLHF``/``RLAIF`` are different names, although their texts score 0.6–0.87.
+    """
+    ta, tb = _name_tokens(a), _name_tokens(b)
+    if not ta or not tb:
+        return False
+    if "".join(ta) == "".join(tb):
+        return True
+    if len(ta) != len(tb):
+        return False
+    diff = [(x, y) for x, y in zip(ta, tb) if x != y]
+    if len(diff) != 1:
+        return False
+    x, y = diff[0]
+    return (x.isascii() and y.isascii() and min(len(x), len(y)) >= 5 and _one_edit(x, y))
+
+
+def _name_tokens(s: str) -> list[str]:
+    return _TOKEN.findall(normalize(s))
+
+
+_TOKEN = re.compile(r"[^\W_\u3400-\u9fff\uf900-\ufaff]+|[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def _one_edit(x: str, y: str) -> bool:
+    """One insertion, deletion, substitution or swap of two neighbours."""
+    if abs(len(x) - len(y)) > 1:
+        return False
+    i = 0
+    while i < min(len(x), len(y)) and x[i] == y[i]:
+        i += 1
+    return (x[i + 1:] == y[i + 1:] or x[i + 1:] == y[i:] or x[i:] == y[i + 1:]
+            or (x[i + 2:] == y[i + 2:] and x[i:i + 2] == y[i:i + 2][::-1]))
+
+
+def pair_score(new: Item, old: Item, threshold: float = ITEM_THRESHOLD) -> float | None:
+    """How sure we are that ``new`` is an edit of ``old``; None when it is not.
+
+    Items named by their anchor (terms, definitions, methods: the id is the
+    name) are the same item only under `same_name` (a term by its abbreviation
+    or its English name). Others (claims, clozes, abstract sentences, …) are
+    compared by text, at ``threshold``; a claim's question alone also counts
+    (at 0.95 of its score), since the answer may be rewritten.
+    """
+    if (new.kind, new.paper) != (old.kind, old.paper):
+        return None
+    score = similarity(identity_text(new), identity_text(old))
+    name_fields = _NAME_FIELDS.get(new.kind)
+    if name_fields:
+        names_new = [new.fields.get(f, "") for f in name_fields]
+        names_old = [old.fields.get(f, "") for f in name_fields]
+        if not any(same_name(a, b) for a in names_new for b in names_old):
+            return None
+        return max(score, 0.01)
+    if new.kind == "claim":
+        score = max(score, similarity(normalize(new.fields.get("question", "")),
+                                      normalize(old.fields.get("question", ""))) * 0.95)
+    return score if score >= threshold else None
+
+
+# the fields that name the item: a term is the same term under its abbreviation or its
+# English name (``preference drift`` that later gets an abbreviation, ``PD (preference drift)``)
+_NAME_FIELDS = {"term": ("term", "english"), "definition": ("term",), "method": ("method",)}
+
+
 def match_items(new: list[Item], old: list[Item], threshold: float = ITEM_THRESHOLD) -> dict[str, str]:
-    """{new id: old id} for unmatched new items that are edits of unmatched old ones."""
+    """{new id: old id} for unmatched new items that are edits of unmatched old ones.
+
+    One-to-one and deterministic: candidate pairs are taken best score first,
+    ties broken by the ids, so the order of the inputs does not matter.
+    """
     pairs = []
-    old_by_group: dict[tuple, list[tuple[Item, str]]] = {}
+    old_by_group: dict[tuple, list[Item]] = {}
     for o in old:
-        old_by_group.setdefault((o.kind, o.paper), []).append((o, identity_text(o)))
+        old_by_group.setdefault((o.kind, o.paper), []).append(o)
     for n in new:
-        text = identity_text(n)
-        for o, otext in old_by_group.get((n.kind, n.paper), []):
-            score = similarity(text, otext)
-            if n.kind == "claim":   # the question is the identity; the answer may be rewritten
-                score = max(score, similarity(normalize(n.fields.get("question", "")),
-                                              normalize(o.fields.get("question", ""))) * 0.95)
-            if score >= threshold:
+        for o in old_by_group.get((n.kind, n.paper), []):
+            score = pair_score(n, o, threshold)
+            if score is not None:
                 pairs.append((-score, n.id, o.id))
     pairs.sort()
     out: dict[str, str] = {}
@@ -70,10 +154,22 @@ def match_items(new: list[Item], old: list[Item], threshold: float = ITEM_THRESH
     return out
 
 
-def match_papers(new: dict[str, PaperInfo], old: dict[str, PaperInfo]) -> dict[str, str]:
-    """{new key: old key} for papers whose key changed (a title fix when there is no OpenReview id)."""
+def match_papers(new: dict[str, PaperInfo], old: dict[str, PaperInfo],
+                 new_items: list[Item] = (), old_items: list[Item] = ()) -> dict[str, str]:
+    """{new key: old key} for papers whose key changed.
+
+    That happens to a paper without an OpenReview id (its key is a slug of its
+    title) when the title is fixed or rewritten, and to any paper whose link is
+    added or corrected. The same paper: a PDF or OpenReview link in common, the
+    same Chinese title, English titles that score ``TITLE_THRESHOLD``, or, when
+    the title changed beyond that, at least half of its items (two or more)
+    with the same text as the old paper's items.
+    """
     gone = {k: p for k, p in old.items() if k not in new}
     fresh = {k: p for k, p in new.items() if k not in old}
+    if not gone or not fresh:
+        return {}
+    new_texts, old_texts = _texts_by_paper(new_items), _texts_by_paper(old_items)
     pairs = []
     for nk, np in fresh.items():
         for ok, op in gone.items():
@@ -81,6 +177,10 @@ def match_papers(new: dict[str, PaperInfo], old: dict[str, PaperInfo]) -> dict[s
             score = 1.0 if same_link else similarity(normalize(np.title), normalize(op.title))
             if np.title_zh and op.title_zh and np.title_zh == op.title_zh:
                 score = max(score, 0.9)
+            a, b = new_texts.get(nk, set()), old_texts.get(ok, set())
+            shared = len(a & b)
+            if shared >= 2 and shared * 2 >= min(len(a), len(b)):
+                score = max(score, 0.85)
             if score >= TITLE_THRESHOLD:
                 pairs.append((-score, nk, ok))
     pairs.sort()
@@ -90,4 +190,15 @@ def match_papers(new: dict[str, PaperInfo], old: dict[str, PaperInfo]) -> dict[s
         if nk not in out and ok not in used:
             out[nk] = ok
             used.add(ok)
+    return out
+
+
+def _texts_by_paper(items) -> dict[str, set[str]]:
+    """What each paper's items say (its title item left out: that is what changed)."""
+    out: dict[str, set[str]] = {}
+    for item in items:
+        if item.paper and item.kind != "paper":
+            text = identity_text(item)
+            if text:
+                out.setdefault(item.paper, set()).add(text)
     return out
