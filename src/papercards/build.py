@@ -124,25 +124,18 @@ def prepare(config: Config, *, now: int | None = None,
     result.records, result.report = store.merge(
         result.extraction.items, now if now is not None else now_seconds(),
         face=lambda rec: note_face(rec, result.papers, config.deck))
-    for _, message in result.report.conflicts:
-        result.diagnostics.append(Diagnostic(config.cards_dir, 0, message))
-    planned = store.plan(result.records, result.papers)
-    _name_conflicts(result, config)
+    planned = store.plan(result.records, result.papers)      # gives every record its file (home)
+    result.diagnostics.extend(conflict_diagnostics(result, config))
     result.cards_pending = sorted(store.changed_files(planned))
     return result, store, planned
 
 
-def _name_conflicts(result: BuildResult, config: Config) -> None:
-    """Conflict messages name the store file of the item."""
+def conflict_diagnostics(result: BuildResult, config: Config) -> list[Diagnostic]:
+    """One per conflict found by this merge, naming the item's file in cards/:
+    ``cards/<notes>/<key>.yaml: item … was edited by hand and its source changed at source/….md:NN``."""
     homes = {r.id: r.home for r in result.records}
-    fixed = []
-    for d in result.diagnostics:
-        if d.file == config.cards_dir and d.message.startswith("item "):
-            item_id = d.message.split()[1]
-            fixed.append(Diagnostic(f"{config.cards_dir}/{homes.get(item_id, '')}", 0, d.message, d.level))
-        else:
-            fixed.append(d)
-    result.diagnostics = fixed
+    return [Diagnostic(f"{config.cards_dir}/{homes[item_id]}" if homes.get(item_id) else config.cards_dir,
+                       0, message) for item_id, message in result.report.conflicts]
 
 
 def build(config: Config, *, dry_run: bool = False, now: int | None = None, force: bool = False,
@@ -173,6 +166,11 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         from .anki import write_package
         result.package = write_package(result.records, result.papers, config.deck, deck)
         result.deck_written = True
+        # a replay must not report this build's conflicts again: they are reported once,
+        # and stay recorded under `conflict:` in cards/
+        summary = result.summary()
+        reported = set(conflict_diagnostics(result, config))
+        summary.diagnostics = [d for d in summary.diagnostics if d not in reported]
         uptodate.save(config, {"inputs": uptodate.inputs_digest(config, find_notes(config)),
-                               "deck": uptodate.file_digest(deck), "summary": result.summary().to_json()})
+                               "deck": uptodate.file_digest(deck), "summary": summary.to_json()})
     return result
