@@ -94,3 +94,16 @@ def test_template_change_bumps_notetype_mod():
     assert (h.hexdigest(), notetypes.NOTETYPE_MOD) == TEMPLATES_PIN, (
         "templates/ changed: bump NOTETYPE_MOD in notetypes.py (Anki ignores template/CSS "
         "updates whose note type is not newer) and update TEMPLATES_PIN here")
+
+
+def test_every_released_note_type_is_pinned():
+    """A note type added later must be pinned here too (and never change afterwards)."""
+    pinned = {TERM["id"]: TERM, QA["id"]: QA, CLOZE["id"]: CLOZE}
+    models = notetypes.all_models()
+    assert sorted(m.model_id for m in models) == sorted(pinned)
+    for model in models:
+        assert _schema(model) == pinned[model.model_id]
+    assert (notetypes.TERM_FIELDS, notetypes.QA_FIELDS, notetypes.CLOZE_FIELDS) == \
+        (tuple(TERM["fields"]), tuple(QA["fields"]), tuple(CLOZE["fields"]))
+    assert (notetypes.TERM_TEMPLATES, notetypes.QA_TEMPLATES, notetypes.CLOZE_TEMPLATES) == \
+        (tuple(TERM["templates"]), tuple(QA["templates"]), tuple(CLOZE["templates"]))
