@@ -48,6 +48,7 @@ class Config:
     placeholders: list[str] = field(default_factory=lambda: list(DEFAULT_PLACEHOLDERS))
     cards: dict[str, bool] = field(default_factory=lambda: {k: True for k in CARD_KINDS})
     max_cloze_blanks: int = 2
+    ankiconnect_url: str = "http://127.0.0.1:8765"     # papercards push
     quiz: QuizConfig = field(default_factory=QuizConfig)
     path: Path | None = None                     # the file it was read from, if any
 
@@ -155,8 +156,14 @@ def load_config(root: Path) -> Config:
                 cfg.cards[kind] = on
         elif key == "quiz":
             _load_quiz(cfg.quiz, value, bad)
+        elif key == "ankiconnect_url":
+            if not isinstance(value, str) or not value.startswith(("http://", "https://")) \
+                    or len(value.split("://", 1)[1].strip("/")) == 0:
+                raise bad(key, "expected an http:// address, like http://127.0.0.1:8765")
+            cfg.ankiconnect_url = value
         else:
-            known = ", ".join(list(_SCALARS) + ["paper_heading_level", "sections", "placeholders", "cards", "quiz"])
+            known = ", ".join(list(_SCALARS) + ["paper_heading_level", "sections", "placeholders", "cards",
+                                                "quiz", "ankiconnect_url"])
             raise bad(key, f"unknown key (known keys: {known})")
     cfg.path = path
     return cfg
@@ -230,6 +237,9 @@ cards:
   method: true      # method name -> paper
   summary: true     # one-line summary -> paper
   sentence: true    # abstract sentence, English <-> 中文
+
+# papercards push: where the AnkiConnect add-on of Anki desktop listens.
+ankiconnect_url: http://127.0.0.1:8765
 
 quiz:
   questions: 40

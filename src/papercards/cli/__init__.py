@@ -12,6 +12,7 @@ from .. import __version__
 from .build import build_cmd
 from .check import check_cmd
 from .init import init_cmd
+from .push import push_cmd
 from .status import status_cmd
 
 
@@ -29,3 +30,4 @@ main.add_command(build_cmd)
 main.add_command(check_cmd)
 main.add_command(init_cmd)
 main.add_command(status_cmd)
+main.add_command(push_cmd)
