@@ -28,8 +28,8 @@ def blanks(text: str) -> dict[int, str]:
 def test_a_dropped_blank_number_is_never_given_to_another_answer():
     first = cloze("文章提出的{{c1::在线采样器}}实现{{c2::二次收敛}}")
     rec = Record(item=first, fingerprint=first.fingerprint())
-    # the notes lose the second blank …
-    rec, _ = rebuild([rec], "文章提出的{{c1::在线采样器}}实现二次收敛", 2)
+    # the notes lose the second blank's words …
+    rec, _ = rebuild([rec], "文章提出的{{c1::在线采样器}}实现更快的收敛", 2)
     assert blanks(rec.item.fields["text"]) == {1: "在线采样器"}
     assert rec.old_blanks == {2: "二次收敛"}
     # … and later get a different one: it must not be c2 (card 2 has 二次收敛's history)
@@ -40,6 +40,18 @@ def test_a_dropped_blank_number_is_never_given_to_another_answer():
     rec, _ = rebuild([rec], "{{c1::二次收敛}}由{{c2::在线采样器}}实现，{{c3::均匀采样}}只有线性收敛", 4)
     assert blanks(rec.item.fields["text"]) == {2: "二次收敛", 1: "在线采样器", 3: "均匀采样"}
     assert rec.old_blanks == {}
+
+
+def test_a_blank_whose_words_stay_is_kept_so_its_card_keeps_a_front():
+    first = cloze("文章提出的{{c1::在线采样器}}实现{{c2::二次收敛}}")
+    rec = Record(item=first, fingerprint=first.fingerprint())
+    # the extractor now blanks only 二次收敛: 在线采样器 is still there, so c1 stays a blank
+    rec, report = rebuild([rec], "在线采样器实现{{c1::二次收敛}}，优于均匀采样", 2)
+    assert rec.item.fields["text"] == "{{c1::在线采样器}}实现{{c2::二次收敛}}，优于均匀采样"
+    assert report.updated == [ID] and rec.old_blanks == {}
+    again, report = rebuild([rec], "在线采样器实现{{c1::二次收敛}}，优于均匀采样", 3)
+    assert not report.changed and report.hand_edited == []          # stable, and not a hand edit
+    assert again.item.fields["text"] == "{{c1::在线采样器}}实现{{c2::二次收敛}}，优于均匀采样"
 
 
 def test_old_blanks_round_trip_through_yaml():

@@ -61,10 +61,9 @@ def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Reco
             report.renamed.append((renames[item.id], item.id))
             item = _with_id(item, renames[item.id])
         seen.add(item.id)
-        gen = item.fingerprint()
         rec = by_id.get(item.id)
         if rec is None:
-            out.append(Record(item=item, fingerprint=gen))
+            out.append(Record(item=item, fingerprint=item.fingerprint()))
             report.new.append(item.id)
             continue
         if rec.origin == "manual":
@@ -73,6 +72,10 @@ def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Reco
         if rec.status == "retired":
             rec.status = "active"
             report.revived.append(item.id)
+        # What papercards would store now (cloze numbers carried over), compared
+        # with what it stored last time: that is what "the notes changed" means.
+        generated, blanks = _carry_cloze_numbers(item, rec.item, rec.old_blanks)
+        gen = content_of(generated)
         hand_edited = content_of(rec.item) != rec.fingerprint
         source_changed = gen != rec.fingerprint
         rec.item.source = item.source             # positions move freely; not content
@@ -82,13 +85,12 @@ def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Reco
             elif rec.conflict:
                 rec.conflict = None               # the user took the new text: resolved
         elif not hand_edited:
-            rec.item, rec.old_blanks = _carry_cloze_numbers(item, rec.item, rec.old_blanks)
+            rec.item, rec.old_blanks = generated, blanks
             rec.fingerprint = gen
             rec.conflict = None
             report.updated.append(item.id)
         else:
-            new_item, _ = _carry_cloze_numbers(item, rec.item, rec.old_blanks)
-            rec.conflict = {"source": item.source, "fields": dict(new_item.fields)}
+            rec.conflict = {"source": item.source, "fields": dict(generated.fields)}
             rec.fingerprint = gen                 # reported once; the edit stays until the user acts
             report.conflicts.append((item.id, f"item {item.id} was edited by hand and its source "
                                      f"changed at {item.source}; kept your edit, the new text is "
@@ -140,8 +142,11 @@ def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None
 
     A blank whose answer was there before (in the old text, or among the
     ``old_blanks`` it lost earlier) gets its old number back; a new blank gets
-    a number never used by this item before. Returns the renumbered item and
-    the blanks it no longer has, ``{number: answer}``, for the store to remember.
+    a number never used by this item before. A blank of the old text whose
+    words are still in the new text, unblanked, is blanked again with its
+    number: otherwise its card, and its history, would be left with an empty
+    front. Returns the renumbered item and the blanks it no longer has,
+    ``{number: answer}``, for the store to remember.
     """
     if new.kind != "cloze" or "text" not in new.fields:
         return new, dict(old_blanks or {})
@@ -172,9 +177,29 @@ def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None
     text = _CLOZE.sub(lambda m: "{{c%d::%s%s}}" % (mapping[int(m.group(1))], m.group(2),
                                                   f"::{m.group(3)}" if m.group(3) else ""),
                       new.fields["text"])
+    for m in _CLOZE.finditer(old.fields.get("text", "")):
+        n, answer = int(m.group(1)), m.group(2)
+        if n not in used and answer.strip():
+            text, found = _blank_again(text, answer, n)
+            if found:
+                used.add(n)
     item = _with_id(new, new.id)
     item.fields["text"] = text
     return item, {n: a for n, a in sorted(answers.items()) if n not in used}
+
+
+def _blank_again(text: str, answer: str, n: int) -> tuple[str, bool]:
+    """Wrap the first occurrence of ``answer`` that stands outside every blank."""
+    pos = 0
+    for m in list(_CLOZE.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        at = text.find(answer, pos, end)
+        if at >= 0:
+            return text[:at] + "{{c%d::%s}}" % (n, answer) + text[at + len(answer):], True
+        if m is None:
+            break
+        pos = m.end()
+    return text, False
 
 
 def _norm(answer: str) -> str:
