@@ -119,3 +119,12 @@ def test_decoding_bom_crlf_gbk_utf16_and_binary():
     assert text == "## 1. 标题\n" and "UTF-16" in warn[0].message
     with pytest.raises(InputError, match="binary"):
         decode_notes(b"\x00\x01\x02garbage", "a.md")
+
+
+@pytest.mark.parametrize("text", [
+    "# Notes\n\n## 1. A Paper\n中文\n### 主要内容\n#### Q\n* a\n",
+    "# 摘要 and more\n\n## 1. A Paper\n中文\n### 主要内容\n#### Q\n* a\n",
+])
+def test_file_title_is_never_taken_for_the_paper(text):
+    (paper,) = parse_notes(text, "x.md", Config()).papers
+    assert paper.title == "A Paper" and paper.sections[0].role == "content"

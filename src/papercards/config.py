@@ -18,7 +18,7 @@ CONFIG_NAME = "papercards.yaml"
 
 DEFAULT_SECTIONS: dict[str, list[str]] = {
     "keywords": ["关键字", "关键词", "Keywords", "Key words", "Tags"],
-    "content": ["主要内容", "内容", "Main content", "Content", "Notes", "笔记"],
+    "content": ["主要内容", "内容", "Main content", "Content", "Key points", "要点"],
     "links": ["文章链接", "相关链接", "链接", "Links", "Link", "Resources"],
     "abstract": ["摘要", "Abstract"],
     "summary": ["一句话总结", "一句话", "总结", "Summary", "TL;DR", "TLDR"],
@@ -219,7 +219,7 @@ paper_heading_level: auto
 # Section headings, by the role they play. Add your own spellings.
 sections:
   keywords: [关键字, 关键词, Keywords]
-  content: [主要内容, 内容, Main content, Notes]
+  content: [主要内容, 内容, Main content, Key points]
   links: [文章链接, 相关链接, 链接, Links]
   abstract: [摘要, Abstract]
   summary: [一句话总结, 一句话, Summary, TL;DR]

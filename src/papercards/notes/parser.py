@@ -54,10 +54,12 @@ def _paper_level(tokens: list[Token], config: Config) -> int:
         return int(config.paper_heading_level)
     votes: Counter[int] = Counter()
     for i, tok in enumerate(tokens):
-        if tok.type == "heading_open" and config.role_of(strip_marks(tokens[i + 1].content)):
-            votes[int(tok.tag[1])] += 1
+        level = int(tok.tag[1]) if tok.type == "heading_open" else 0
+        if level >= 2 and config.role_of(strip_marks(tokens[i + 1].content)):
+            votes[level] += 1          # a section heading sits one level below its paper
     if votes:
-        return max(1, votes.most_common(1)[0][0] - 1)
+        best = max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
+        return best - 1
     levels = [int(t.tag[1]) for t in tokens if t.type == "heading_open"]
     if levels.count(2) >= 1:
         return 2
