@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 from anki_engine import assert_card_clean, import_apkg, open_collection, render_all, strip_html
 
 from papercards.build import build

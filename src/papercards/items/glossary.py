@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..notes import slugify
+from .model import Item
 from .terms import TermCandidate, abbr_key
 
 
@@ -94,3 +96,34 @@ def _keys(c: TermCandidate) -> list[str]:
     if c.chinese:
         keys.append("z:" + c.chinese)
     return keys
+
+
+def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Item]:
+    """One term item per entry that names a thing twice (abbreviation, English, 中文).
+
+    ``where`` maps paper keys to their notes file, for messages and sources.
+    """
+    items = []
+    for entry in entries:
+        abbr, _ = entry.best("abbr")
+        english, _ = entry.best("english")
+        chinese, zh_others = entry.best("chinese")
+        names = sum(bool(x) for x in (abbr, english, chinese))
+        if names < 2:
+            continue
+        paper, line = entry.first_line
+        if zh_others:
+            ctx.warn(where[paper], line, f"term '{abbr or english}' has several translations: "
+                     f"{'、'.join([chinese, *zh_others])}; kept all")
+            chinese = "；".join([chinese, *zh_others])
+        notes = []
+        for _, c in entry.candidates:
+            if c.note and c.note not in notes:
+                notes.append(c.note)
+        label = abbr or english or chinese
+        anchor = abbr.replace(" ", "") if abbr else slugify(english or chinese)
+        fields = {"term": label, "english": english if abbr else "",
+                  "chinese": chinese if label != chinese else "", "note": "；".join(notes)}
+        items.append(Item(id=f"term/{anchor}", kind="term", fields=fields, papers=entry.papers,
+                          source=f"{where[paper]}:{line}"))
+    return items

@@ -1,0 +1,137 @@
+"""The first pass over all papers: what the extractor chain needs to know first.
+
+Paper keys (duplicates disambiguated), abstract sentences split by
+language, term candidates from keywords, abstracts and content (merged into
+one glossary across papers), the methods each paper proposes and the short
+name its deck and fronts use.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..notes import ABSTRACT, KEYWORDS, NotesFile, Paper, strip_marks
+from .context import Context, PaperContext
+from .extractors.walk import content_texts
+from .glossary import Entry, merge
+from .paperinfo import find_methods, make_info, short_title
+from .terms import (_REMARK_MARKERS, TermCandidate, abbreviations_in, is_abbreviation, pairs_in,
+                    parse_keyword, split_runs, trim_chinese_name)
+
+
+def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], list[Entry]]:
+    from ..text import Segmenter, cjk_ratio, split_sentences
+    base = Segmenter()
+    pcs: list[PaperContext] = []
+    keys: dict[str, Paper] = {}
+    for nf in notes:
+        for paper in nf.papers:
+            key = paper.key
+            if key in keys:
+                first = keys[key]
+                ctx.warn(paper.file, paper.line, f"paper '{paper.title}' has the same key '{key}' as "
+                         f"{first.file}:{first.line}; kept both, this one as '{key}-{paper.line}'")
+                key = f"{key}-{paper.line}"
+            keys[key] = paper
+            pcs.append(PaperContext(paper=paper, info=make_info(paper, key), ctx=ctx))
+    candidates: list[tuple[str, TermCandidate]] = []
+    for pc in pcs:
+        key = pc.info.key
+        for section in pc.paper.sections_by(ABSTRACT):
+            for line_no, line in _section_lines(section):
+                target = pc.abstract_zh if cjk_ratio(line) > 0.25 else pc.abstract_en
+                for sentence in split_sentences(line):
+                    target.append((sentence, line_no))
+        tags = []
+        for section in pc.paper.sections_by(KEYWORDS):
+            for block in section.blocks:
+                texts = [(i.text, i.line) for _, i in block.walk_items()] if block.kind == "list" \
+                    else [(t, block.line + n) for n, t in enumerate(block.text.split("\n"))]
+                for text, line in texts:
+                    for cand in parse_keyword(strip_marks(text), line):
+                        candidates.append((key, cand))
+                        tags.append(cand.label)
+        pc.info.tags = list(dict.fromkeys(t for t in tags if t))
+        candidates.extend((key, c) for c in _abstract_terms(pc, base))
+        candidates.extend((key, c) for c in _content_terms(pc, base))
+    entries = merge(candidates)
+    usage: dict[str, int] = {}
+    for entry in entries:
+        for _, c in entry.candidates:
+            for name in (c.abbr, c.english, c.chinese):
+                if name:
+                    usage[name] = max(usage.get(name, 0), len(entry.papers))
+    ctx.common = {n for n, k in usage.items() if k >= 2}
+    expansions: dict[str, str] = {}
+    for entry in entries:
+        abbr, _ = entry.best("abbr")
+        english, _ = entry.best("english")
+        chinese, _ = entry.best("chinese")
+        for name in (abbr, english, chinese):
+            if name:
+                ctx.glossary.words.add(name)
+        if abbr and chinese:
+            ctx.chinese_of[abbr] = chinese
+        if abbr and english and len(entry.papers) >= 2:
+            expansions[english] = abbr
+    for pc in pcs:
+        pc.methods = find_methods(pc.paper, pc.abstract_en, ctx.common)
+        pc.info.methods = [m.name for m in pc.methods]
+        pc.info.short = short_title(pc.paper, pc.methods, expansions)
+        for m in pc.methods:
+            ctx.glossary.words.add(m.name)
+    return pcs, entries
+
+
+def _section_lines(section):
+    for block in section.blocks + [b for sub in section.subsections for b in sub.blocks]:
+        if block.kind in ("paragraph", "quote"):
+            for n, line in enumerate(block.text.split("\n")):
+                if line.strip():
+                    yield block.line + n, line.strip()
+        elif block.kind == "list":
+            for _, item in block.walk_items():
+                yield item.line, item.text
+
+
+def _abstract_terms(pc: PaperContext, base) -> list[TermCandidate]:
+    from ..text import plain_inline
+    out = []
+    zh_lines = [(plain_inline(s), ln) for s, ln in pc.abstract_zh]
+    for sentence, line in pc.abstract_en:
+        for cand in abbreviations_in(plain_inline(sentence), line):
+            pattern = re.compile(r"[（(]\s*" + re.escape(cand.abbr) + r"s?\s*[）)]")
+            for zh, _ in zh_lines:
+                m = pattern.search(zh)
+                if m:
+                    name, certain = trim_chinese_name(base.cut(zh[: m.start()].rstrip()), cand.english)
+                    if name and certain:
+                        cand.chinese = name
+                        break
+            out.append(cand)
+    return out
+
+
+def _content_terms(pc: PaperContext, base) -> list[TermCandidate]:
+    out = []
+    for text, line, _, unit in content_texts(pc.paper):
+        plain = strip_marks(text)
+        runs = split_runs(plain)
+        if unit == "item" and _is_pair_bullet(text, runs):
+            # a bullet that is itself a pair: "Corrupted Preference 偏好受限"
+            out.append(TermCandidate(english=runs[0][1], chinese=runs[1][1], line=line, origin="content"))
+            continue
+        for english, zh, needs_trim in pairs_in(plain, line):
+            name = trim_chinese_name(base.cut(zh), english)[0] if needs_trim else zh
+            if name:
+                out.append(TermCandidate(english=english, chinese=name, line=line, origin="content"))
+    return out
+
+
+def _is_pair_bullet(raw: str, runs) -> bool:
+    """"English name 中文名" and nothing else; the author's bold marks a claim, not a term."""
+    if len(runs) != 2 or runs[0][0] != "en" or runs[1][0] != "zh" or "**" in raw or "(" in raw:
+        return False
+    en, zh = runs[0][1], runs[1][1]
+    return (len(en.split()) <= 3 and not is_abbreviation(en) and len(zh) <= 8
+            and not any(m in zh for m in _REMARK_MARKERS))
