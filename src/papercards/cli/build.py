@@ -43,7 +43,7 @@ def build_cmd(project, dry_run: bool, quiet: bool, force: bool) -> None:
         click.echo("Dry run: nothing written.")
         return
     if summary.up_to_date:
-        click.echo(f"Store: up to date, nothing changed since the last build (use --force to rebuild)")
+        click.echo("Store: up to date, nothing changed since the last build (use --force to rebuild)")
     else:
         click.echo(f"Store: {len(summary.cards_written)} file(s) written in {cards}/ ({changes})")
     deck = result.deck_path.relative_to(config.root) if result.deck_path.is_relative_to(config.root) \

@@ -18,7 +18,7 @@ from markdown_it.token import Token
 
 from ..config import Config
 from ..diagnostics import Diagnostic
-from .model import (ABSTRACT, OTHER, Block, Link, ListItem, NotesFile, Paper, Section,
+from .model import (OTHER, Block, Link, ListItem, NotesFile, Paper, Section,
                     Subsection)
 
 _md = MarkdownIt("commonmark", {"html": True}).enable("table")
