@@ -185,3 +185,15 @@ def test_no_item_from_placeholders_and_ids_unique(extraction):
     ids = [i.id for i in extraction.items]
     assert len(ids) == len(set(ids))
     assert not any("占位" in str(i.fields) for i in extraction.items)
+
+
+def test_a_method_stays_its_papers_when_later_papers_cite_it(shipped_text):
+    """A paper added weeks later lists NS-DPO and 偏好偏移 in its keywords: NS-DPO is still
+    paper 2's method (same short name, same deck) and its cloze keeps its blank."""
+    later = shipped_text.replace("## 占位\n### 关键字\n", "## 8. A Follow-up on Drift\n追踪漂移\n### 关键字\n"
+                                 "* NS-DPO\n* preference drift 偏好偏移\n", 1)
+    before = extract([parse_notes(shipped_text, "s.md", Config())], Config())
+    after = extract([parse_notes(later, "s.md", Config())], Config())
+    assert after.papers["PabAln0jjB"].short == before.papers["PabAln0jjB"].short == "NS-DPO"
+    ids = lambda ex: {i.id for i in ex.items if i.paper == "PabAln0jjB"}   # noqa: E731
+    assert ids(before) <= ids(after)

@@ -23,7 +23,8 @@ class Context:
     config: Config
     glossary: Glossary = field(default_factory=Glossary)
     chinese_of: dict[str, str] = field(default_factory=dict)    # term label → its 中文 name
-    common: set[str] = field(default_factory=set)               # terms in several papers
+    common: set[str] = field(default_factory=set)               # terms in two papers or more
+    widespread: set[str] = field(default_factory=set)           # terms in three papers or more
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @cached_property

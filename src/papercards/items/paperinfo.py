@@ -11,7 +11,7 @@ from .terms import abbreviations_in, is_abbreviation
 
 _PROPOSE = re.compile(r"\b(?:we|this paper|this work|our work)\s+(?:further\s+)?(?:propose|introduce|present|develop|call|term|name)s?d?\b"
                       r"|\bpropose[sd]?\b|\bintroduce[sd]?\b|\btermed\b|\bnamed\b|\bcalled\b", re.I)
-_CLAUSE_END = re.compile(r",|;|\.\s|\bwhich\b|\bthat\b|\bto\b|\bby\b|\bfor\b|\bwith\b|$")
+_CLAUSE_END = re.compile(r",|;|\.\s|\.$|\bwhich\b|\bthat\b|\bto\b|\bby\b|\bfor\b|\bwith\b")
 _METHOD_TOKEN = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+\b|\b[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
 _ZH_PROPOSE = re.compile(r"提出(?:了)?\s*([A-Za-z][A-Za-z0-9.\-]*(?:\s*(?:和|、|与|,|/)\s*[A-Za-z][A-Za-z0-9.\-]*)*)")
 
@@ -24,20 +24,34 @@ class Method:
     line: int = 0
 
 
+def object_of(text: str) -> str:
+    """What follows a verb up to the end of its clause; brackets are never cut
+    ("Distributionally Robustifying DPO (Dr. DPO), which …" keeps "(Dr. DPO)")."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "(（[":
+            depth += 1
+        elif ch in ")）]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and i and _CLAUSE_END.match(text, i):
+            return text[:i]
+    return text
+
+
 def find_methods(paper: Paper, en_sentences: list[tuple[str, int]], common: set[str]) -> list[Method]:
     """Methods the paper itself proposes: ``we propose X (ABBR)``, ``提出RLHF-COV和DPO-COV``.
 
-    ``common`` holds terms shared by several papers (DPO, RLHF): never a method.
+    An abbreviation the paper defines right after "we propose" is its method
+    even when other papers use it too (later papers cite NS-DPO); a bare token
+    is one only when it is not in ``common``, the terms several papers share.
     """
     from ..text import plain_inline
     found: dict[str, Method] = {}
     for sentence, line in ((plain_inline(s), ln) for s, ln in en_sentences):
         for m in _PROPOSE.finditer(sentence):
-            window = sentence[m.end():]
-            window = window[: _CLAUSE_END.search(window, 1).start()] if window else ""
-            for cand in abbreviations_in(sentence[m.end():m.end() + len(window) + 40]):
-                if cand.abbr not in common:
-                    found.setdefault(cand.abbr, Method(cand.abbr, cand.english, sentence, line))
+            window = object_of(sentence[m.end():])
+            for cand in abbreviations_in(window):
+                found.setdefault(cand.abbr, Method(cand.abbr, cand.english, sentence, line))
             for tok in _METHOD_TOKEN.findall(window):
                 if tok not in common and tok not in found and _mostly_capitals(tok):
                     found[tok] = Method(tok, "", sentence, line)

@@ -62,6 +62,7 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
                 if name:
                     usage[name] = max(usage.get(name, 0), len(entry.papers))
     ctx.common = {n for n, k in usage.items() if k >= 2}
+    ctx.widespread = {n for n, k in usage.items() if k >= 3}
     expansions: dict[str, str] = {}
     for entry in entries:
         abbr, _ = entry.best("abbr")

@@ -60,8 +60,8 @@ def keep_good_blanks(text: str, wanted: set[str]) -> str | None:
 
 
 def extract(pc: PaperContext):
-    # Terms common to the whole deck (DPO in a DPO deck) make blanks anyone can fill.
-    terms = {t for t in pc.ctx.glossary.words if t not in pc.ctx.common}
+    # Terms all over the deck (DPO in a DPO deck) make blanks anyone can fill.
+    terms = {t for t in pc.ctx.glossary.words if t not in pc.ctx.widespread}
     avoid = [pc.info.short, *(m.name for m in pc.methods)]
     candidates: list[tuple[int, int, str, int]] = []
     for text, line, _, _ in content_texts(pc.paper):
