@@ -186,3 +186,25 @@ def test_jieba_is_silent_and_lazy(project):
     probe = subprocess.run([sys.executable, "-c", "import sys, papercards.cli, papercards.items, papercards.store;"
                             "print('jieba' in sys.modules)"], capture_output=True, text=True)
     assert probe.stdout.strip() == "False"
+
+
+def test_an_empty_source_folder_is_bad_input_and_writes_nothing(tmp_path):
+    (tmp_path / "source").mkdir()
+    result = run("build", project=tmp_path)
+    assert result.exit_code == 1
+    assert "error: source: no Markdown notes here (*.md)" in result.output
+    assert not (tmp_path / "decks").exists()
+
+
+def test_binary_notes_stop_the_build_and_keep_old_outputs(built, tmp_path):
+    import shutil
+    root, _ = built
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    before = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file() and ".papercards-cache" not in p.parts}
+    (copy / "source" / "zz.md").write_bytes(b"\x00\x01\x02binary")
+    result = run("build", project=copy)
+    assert result.exit_code == 1 and "source/zz.md:1: file contains NUL bytes" in result.output
+    after = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file() and ".papercards-cache" not in p.parts
+             and p.name != "zz.md"}
+    assert after == before

@@ -76,6 +76,10 @@ def test_one_paper_per_file_with_tables_and_display_math(tmp_path):
     assert "\\[" in html and "\\sqrt{d_k}" in html           # display math went to MathJax
     terms = {i.fields["term"]: i for i in result.extraction.items if i.kind == "term"}
     assert terms["Self-Attention"].fields["chinese"] == "自注意力"
+    assert terms["MLM"].fields["chinese"] == "掩码语言模型"              # from "> 关键词:" metadata
+    msgs = messages(result)
+    assert any(m.startswith("source/bert.md:") and "code block is not carded" in m for m in msgs)
+    assert any(m.startswith("source/bert.md:") and "image is not carded" in m for m in msgs)
 
 
 def test_notes_weeks_later_keep_every_old_item(tmp_path, shipped_text):

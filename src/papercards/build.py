@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import uptodate
 from .config import Config
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, InputError
 from .fsutil import build_lock
 from .items import Extraction, extract
 from .items.model import PaperInfo
@@ -100,7 +100,11 @@ def deck_file(config: Config) -> Path:
 
 def read_all(config: Config, progress: Callable[[str], None] | None = None) -> list[NotesFile]:
     notes = []
-    for path in find_notes(config):
+    paths = find_notes(config)
+    if not paths:
+        raise InputError(config.source_dir, 0, "no Markdown notes here (*.md); put your notes in this "
+                         "folder or set source_dir in papercards.yaml")
+    for path in paths:
         if progress:
             progress(str(path))
         notes.append(read_notes(path, config))

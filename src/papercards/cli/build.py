@@ -31,7 +31,8 @@ def build_cmd(project, dry_run: bool, quiet: bool, force: bool) -> None:
     total = sum(summary.kinds.values())
     click.echo(f"Read {summary.files} notes file{'s' * (summary.files != 1)}: {summary.papers} papers"
                + (f" ({summary.placeholders} placeholders skipped)" if summary.placeholders else ""))
-    click.echo(f"Items: {total} — " + ", ".join(f"{n} {k}" for k, n in summary.kinds.items()))
+    click.echo(f"Items: {total}" + (" — " + ", ".join(f"{n} {k}" for k, n in summary.kinds.items())
+                                    if total else ""))
     c = summary.changes
     changes = f"{c['new']} new, {c['updated']} updated, {c['retired']} retired, " \
               f"{c['conflicts']} conflicts, {c['hand_edited']} hand-edited kept"

@@ -30,9 +30,10 @@ def report(diagnostics: Iterable[Diagnostic], *, limit: int = 50) -> None:
     placeholders = [d for d in diags if "placeholder paper" in d.message]
     rest = [d for d in diags if d not in placeholders]
     if placeholders:
-        lines = ", ".join(str(d.line) for d in placeholders)
-        click.echo(f"Skipped {len(placeholders)} placeholder paper(s) in {placeholders[0].file} "
-                   f"(lines {lines})", err=True)
+        for file in dict.fromkeys(d.file for d in placeholders):
+            lines = [str(d.line) for d in placeholders if d.file == file]
+            click.echo(f"Skipped {len(lines)} placeholder paper{'s' * (len(lines) > 1)} in {file} "
+                       f"(line{'s' * (len(lines) > 1)} {', '.join(lines)})", err=True)
     if rest:
         click.echo(f"{len(rest)} warning(s):", err=True)
         for d in rest[:limit]:

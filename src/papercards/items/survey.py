@@ -51,6 +51,11 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
                     for cand in parse_keyword(strip_marks(text), line):
                         candidates.append((key, cand))
                         tags.append(cand.label)
+        for name, value in pc.paper.meta.items():
+            if ctx.config.role_of(name) == KEYWORDS:       # "> 关键词: DPO, RLHF" in a metadata block
+                for cand in parse_keyword(strip_marks(value), pc.paper.line):
+                    candidates.append((key, cand))
+                    tags.append(cand.label)
         pc.info.tags = list(dict.fromkeys(t for t in tags if t))
         candidates.extend((key, c) for c in _abstract_terms(pc, base))
         candidates.extend((key, c) for c in _content_terms(pc, base))

@@ -30,6 +30,17 @@ def question_of(heading: str) -> str:
     return q + "？"
 
 
+def unused_blocks(blocks: list[Block]) -> list[Block]:
+    """Blocks no rule turns into text: code, raw HTML (links are read elsewhere), images."""
+    out = []
+    for block in blocks:
+        if block.kind == "code" or (block.kind == "html" and "<a" not in block.text.lower()):
+            out.append(block)
+        elif block.kind == "paragraph" and block.text.strip().startswith("!["):
+            out.append(block)
+    return out
+
+
 def answer_lines(blocks: list[Block], consumed: set[int]) -> list[str]:
     """The answer, one line per paragraph or list item.
 
@@ -41,7 +52,7 @@ def answer_lines(blocks: list[Block], consumed: set[int]) -> list[str]:
     for block in blocks:
         if block.line in consumed and block.kind != "list":
             continue
-        if block.kind == "paragraph":
+        if block.kind == "paragraph" and not block.text.strip().startswith("!["):
             lines.append(_join(block.text))
         elif block.kind == "list":
             counters: dict[int, int] = {}
@@ -79,6 +90,11 @@ def extract(pc: PaperContext):
         for sub in section.subsections:
             units.append(_unit(sub))
     seen: set[str] = set()
+    for section in pc.paper.sections:
+        if section.role not in SKIP_ROLES:
+            for block in unused_blocks(section.blocks + [b for sub in section.subsections for b in sub.blocks]):
+                what = {"code": "code block", "html": "raw HTML block"}.get(block.kind, "image")
+                pc.ctx.warn(pc.paper.file, block.line, f"{what} is not carded")
     for heading, line, blocks in units:
         if not heading:
             continue
@@ -92,7 +108,7 @@ def extract(pc: PaperContext):
         answer = "\n".join(lines)
         if len(answer) > MAX_ANSWER:
             pc.ctx.warn(pc.paper.file, line, f"'{heading}' is too long for one card "
-                        f"({len(answer)} characters); its sentences become cloze cards instead")
+                        f"({len(answer)} characters); split it under #### sub-headings to card it")
             continue
         question = question_of(heading)
         anchor = short_hash(question)
