@@ -16,6 +16,7 @@ a hash of the templates together with NOTETYPE_MOD to remind you).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from importlib import resources
 
@@ -50,9 +51,17 @@ TEMPLATE_FILES = (
 )
 
 
+_INCLUDE = re.compile(r"<!-- include (\S+) (\w+) -->\n")
+
+
 def template_text(name: str) -> str:
-    """A template or the stylesheet, from the package data in ``templates/``."""
-    return resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+    """A template or the stylesheet, from the package data in ``templates/``.
+
+    ``<!-- include _meta.html Paper -->`` inserts the shared block every back
+    ends with (paper, links, source), naming the field that holds the paper.
+    """
+    text = resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+    return _INCLUDE.sub(lambda m: template_text(m.group(1)).replace("@PAPER@", m.group(2)), text)
 
 
 def _fields(names: tuple[str, ...]) -> list[dict]:

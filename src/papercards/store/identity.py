@@ -144,13 +144,17 @@ def match_items(new: list[Item], old: list[Item], threshold: float = ITEM_THRESH
             score = pair_score(n, o, threshold)
             if score is not None:
                 pairs.append((-score, n.id, o.id))
-    pairs.sort()
+    return one_to_one(pairs)
+
+
+def one_to_one(pairs: list[tuple[float, str, str]]) -> dict[str, str]:
+    """{new: old} from (-score, new, old) candidates: best score first, ties by id, each side once."""
     out: dict[str, str] = {}
     used: set[str] = set()
-    for _, nid, oid in pairs:
-        if nid not in out and oid not in used:
-            out[nid] = oid
-            used.add(oid)
+    for _, new, old in sorted(pairs):
+        if new not in out and old not in used:
+            out[new] = old
+            used.add(old)
     return out
 
 
@@ -183,14 +187,7 @@ def match_papers(new: dict[str, PaperInfo], old: dict[str, PaperInfo],
                 score = max(score, 0.85)
             if score >= TITLE_THRESHOLD:
                 pairs.append((-score, nk, ok))
-    pairs.sort()
-    out: dict[str, str] = {}
-    used: set[str] = set()
-    for _, nk, ok in pairs:
-        if nk not in out and ok not in used:
-            out[nk] = ok
-            used.add(ok)
-    return out
+    return one_to_one(pairs)
 
 
 def _texts_by_paper(items) -> dict[str, set[str]]:
