@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..build import build
-from .common import handle_errors, load, project_option, report
+from .common import handle_errors, load, plural, project_option, report
 
 
 @click.command("build")
@@ -29,8 +29,8 @@ def build_cmd(project, dry_run: bool, quiet: bool, force: bool) -> None:
     if quiet:
         return
     total = sum(summary.kinds.values())
-    click.echo(f"Read {summary.files} notes file{'s' * (summary.files != 1)}: {summary.papers} papers"
-               + (f" ({summary.placeholders} placeholders skipped)" if summary.placeholders else ""))
+    click.echo(f"Read {plural(summary.files, 'notes file')}: {plural(summary.papers, 'paper')}"
+               + (f" ({plural(summary.placeholders, 'placeholder')} skipped)" if summary.placeholders else ""))
     click.echo(f"Items: {total}" + (" — " + ", ".join(f"{n} {k}" for k, n in summary.kinds.items())
                                     if total else ""))
     c = summary.changes

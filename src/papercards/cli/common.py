@@ -23,6 +23,10 @@ def load(project: Path) -> Config:
     return load_config(project)
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def report(diagnostics: Iterable[Diagnostic], *, limit: int = 50) -> None:
     diags = list(dict.fromkeys(diagnostics))
     if not diags:
