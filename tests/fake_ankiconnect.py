@@ -31,6 +31,21 @@ class ActionError(Exception):
     pass
 
 
+def read_package(apkg: Path) -> tuple[dict, dict, list[tuple]]:
+    """(models, decks, note rows: guid, mid, flds, tags, mod) of an .apkg's collection."""
+    with zipfile.ZipFile(apkg) as z, tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "c.anki2"
+        db.write_bytes(z.read("collection.anki2"))
+        conn = sqlite3.connect(db)
+        try:
+            models = json.loads(conn.execute("select models from col").fetchone()[0])
+            decks = json.loads(conn.execute("select decks from col").fetchone()[0])
+            rows = conn.execute("select guid, mid, flds, tags, mod from notes").fetchall()
+        finally:
+            conn.close()
+    return models, decks, rows
+
+
 class MemoryAnki:
     """An in-memory collection: {note id: {guid, modelName, fields, tags}}."""
 
@@ -79,16 +94,7 @@ class MemoryAnki:
         return None
 
     def importPackage(self, path: str):
-        with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory() as tmp:
-            db = Path(tmp) / "c.anki2"
-            db.write_bytes(z.read("collection.anki2"))
-            conn = sqlite3.connect(db)
-            try:
-                models = json.loads(conn.execute("select models from col").fetchone()[0])
-                decks = json.loads(conn.execute("select decks from col").fetchone()[0])
-                rows = conn.execute("select guid, mid, flds, tags, mod from notes").fetchall()
-            finally:
-                conn.close()
+        models, decks, rows = read_package(Path(path))
         self.decks |= {d["name"] for d in decks.values()}
         by_guid = {n["guid"]: nid for nid, n in self.notes.items()}
         for guid, mid, flds, tags, mod in rows:

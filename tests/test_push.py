@@ -9,11 +9,7 @@ duplicates and without touching review history.
 
 from __future__ import annotations
 
-import json
 import shutil
-import sqlite3
-import tempfile
-import zipfile
 from pathlib import Path
 
 import genanki
@@ -21,7 +17,7 @@ import pytest
 from anki_engine import import_apkg, open_collection, study_all_due
 from click.testing import CliRunner
 from evolution_versions import BULLET_V1, BULLET_V3, replace, shipped
-from fake_ankiconnect import EngineAnki, FakeAnkiConnect, free_port_url
+from fake_ankiconnect import EngineAnki, FakeAnkiConnect, free_port_url, read_package
 
 from conftest import ROOT
 from papercards.anki.connect import AnkiConnect, Unreachable
@@ -47,16 +43,8 @@ def root(tmp_path):
 
 def deck_notes(apkg: Path) -> dict[str, tuple[str, list[str], str]]:
     """{guid: (model name, fields, tags)} of the notes in a package."""
-    with zipfile.ZipFile(apkg) as z, tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "c.anki2"
-        db.write_bytes(z.read("collection.anki2"))
-        conn = sqlite3.connect(db)
-        try:
-            models = json.loads(conn.execute("select models from col").fetchone()[0])
-            rows = conn.execute("select guid, mid, flds, tags from notes").fetchall()
-        finally:
-            conn.close()
-    return {g: (models[str(mid)]["name"], flds.split("\x1f"), tags.strip()) for g, mid, flds, tags in rows}
+    models, _, rows = read_package(apkg)
+    return {g: (models[str(mid)]["name"], flds.split("\x1f"), tags.strip()) for g, mid, flds, tags, _ in rows}
 
 
 def test_first_push_adds_the_deck_notes_then_nothing_changes(root):
