@@ -61,7 +61,6 @@ class BuildResult:
     cards_written: list[str] = field(default_factory=list)     # store files (re)written
     cards_pending: list[str] = field(default_factory=list)     # dry run: files that would change
     deck_path: Path | None = None
-    deck_written: bool = False
     package: object | None = None                             # anki.PackageStats
     replayed: Summary | None = None                           # nothing changed: the last summary
 
@@ -152,7 +151,6 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
     """
     with build_lock(config.cards_path):
         deck = deck_file(config)
-        digest = None
         if not dry_run:
             digest = uptodate.inputs_digest(config, find_notes(config))
             stamp = uptodate.load(config)
@@ -169,7 +167,6 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         result.cards_written = store.write(planned)
         from .anki import write_package
         result.package = write_package(result.records, result.papers, config.deck, deck)
-        result.deck_written = True
         # a replay must not report this build's conflicts again: they are reported once,
         # and stay recorded under `conflict:` in cards/
         summary = result.summary()

@@ -46,12 +46,12 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
             items = list(rule(pc))     # a kind switched off still claims its lines
             if config.cards.get(kind, True):
                 out.items.extend(items)
-    out.items = _unique_ids(out.items, ctx)
+    out.items = _unique_ids(out.items)
     out.diagnostics = ctx.diagnostics
     return out
 
 
-def _unique_ids(items: list[Item], ctx: Context) -> list[Item]:
+def _unique_ids(items: list[Item]) -> list[Item]:
     seen: dict[str, Item] = {}
     out = []
     for item in items:

@@ -15,7 +15,6 @@ from .model import PaperInfo
 class Glossary:
     """Terms known across all papers: what segmentation keeps whole and clozes prefer."""
     words: set[str] = field(default_factory=set)      # every surface form (abbr, en, zh)
-    by_paper: dict[str, set[str]] = field(default_factory=dict)
 
 
 @dataclass

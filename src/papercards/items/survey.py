@@ -127,7 +127,7 @@ def _content_terms(pc: PaperContext, base) -> list[TermCandidate]:
             # a bullet that is itself a pair: "Corrupted Preference 偏好受限"
             out.append(TermCandidate(english=runs[0][1], chinese=runs[1][1], line=line, origin="content"))
             continue
-        for english, zh, needs_trim in pairs_in(plain, line):
+        for english, zh, needs_trim in pairs_in(plain):
             name = trim_chinese_name(base.cut(zh), english)[0] if needs_trim else zh
             if name:
                 out.append(TermCandidate(english=english, chinese=name, line=line, origin="content"))

@@ -10,7 +10,7 @@ abbreviation definitions in English prose (``Direct Preference Optimization
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{_CJK}]")
@@ -30,8 +30,6 @@ class TermCandidate:
     note: str = ""
     line: int = 0
     origin: str = "keyword"        # keyword | abstract | content
-    keyword: str = ""              # the raw keyword text (for tags)
-    chinese_alts: list[str] = field(default_factory=list)
 
     @property
     def is_card(self) -> bool:
@@ -170,7 +168,7 @@ def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
             out.extend(parse_keyword(p, line))
         return out
     head, inside, tail = _paren(text)
-    cand = TermCandidate(line=line, keyword=text)
+    cand = TermCandidate(line=line)
     for lang, run in split_runs(head):
         if lang == "zh" and not cand.chinese:
             cand.chinese = run
@@ -247,7 +245,7 @@ _PAIR_ZH_EN = re.compile(f"([{_CJK}]{{2,}})\\s*[(（]\\s*([A-Za-z][A-Za-z\\- ]{{
 _PAIR_EN_ZH = re.compile(f"([A-Za-z][A-Za-z\\-]*(?:\\s+[A-Za-z][A-Za-z\\-]*){{0,5}})\\s*[(（]\\s*([{_CJK}]{{2,14}})\\s*[)）]")
 
 
-def pairs_in(text: str, line: int = 0) -> list[tuple[str, str, bool]]:
+def pairs_in(text: str) -> list[tuple[str, str, bool]]:
     """(english, chinese, needs_trim) translation pairs written inline.
 
     For ``中文(English)`` the Chinese side is the whole run before the bracket
