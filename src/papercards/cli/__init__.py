@@ -1,7 +1,9 @@
 """The command line: a thin click layer over the library, one module per command.
 
 Exit codes: 0 success, 1 bad input (message names file and line), 2 usage
-error (click's own), 3 an output could not be written.
+error (click's own), 3 an output could not be written, 4 internal error (a bug
+in papercards; the message asks to report it, PAPERCARDS_DEBUG=1 shows the
+traceback).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from .build import build_cmd
 from .check import check_cmd
 from .init import init_cmd
 from .push import push_cmd
+from .quiz import quiz_cmd
 from .status import status_cmd
 
 
@@ -23,6 +26,7 @@ def main() -> None:
 
     \b
     source/*.md  --build-->  cards/*.yaml (review, edit, suspend)  -->  decks/*.apkg
+                             cards/*.yaml  --quiz-->  decks/quizzes/ (PDF, HTML, exports)
     """
 
 
@@ -31,3 +35,4 @@ main.add_command(check_cmd)
 main.add_command(init_cmd)
 main.add_command(status_cmd)
 main.add_command(push_cmd)
+main.add_command(quiz_cmd)

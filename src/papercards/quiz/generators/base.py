@@ -1,0 +1,170 @@
+"""What every generator shares: the candidate question, its facts, picking distractors."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass
+
+from .. import checks, normalize
+from ..model import Question
+from ..pool import Pool
+
+
+@dataclass
+class Candidate:
+    """A question that could go into the quiz.
+
+    ``facts`` name what it tests (item ids, aspects, answer texts): two
+    candidates sharing a fact are never both chosen, so one quiz never asks
+    the same thing twice (or shows one question's answer in another).
+    """
+    question: Question
+    facts: frozenset[str]
+    group: str = ""            # what kind of fact (term, method, claim, …): for variety
+    # what another question must not show, as comparison keys: each tuple is one leak when all
+    # of it is shown together (a blank's answer; a term's name beside its translation)
+    hides: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass
+class Ctx:
+    pool: Pool
+    direction: str
+    rng: random.Random
+
+    def sides(self) -> list[str]:
+        """Which side of an English/中文 pair is asked: ["en"], ["zh"] or both (mixed)."""
+        return {"en-zh": ["en"], "zh-en": ["zh"]}.get(self.direction, ["en", "zh"])
+
+
+def question_id(kind: str, sources: list[str], prompt: str) -> str:
+    digest = hashlib.sha1(("\n".join(sources) + "\n" + prompt).encode("utf-8")).hexdigest()[:10]
+    return f"{kind}-{digest}"
+
+
+def pick_distractors(ctx: Ctx, answer: str, shown: str, others: list[str], *, n: int = 3,
+                     avoid: list[str] = ()) -> list[str] | None:
+    """``n`` wrong options for ``answer`` from ``others``, or None when no fair set exists.
+
+    Fair: distinct from the answer, from each other and from the prompt after
+    normalisation, same language, similar length; harder ones (sharing words
+    with the prompt) first; no giveaway word; the answer not the odd one out.
+    """
+    seg = ctx.pool.segmenter
+    ans_key = normalize.key(answer)
+    bad = {ans_key, normalize.key(shown)} | {normalize.key(a) for a in avoid}
+    seen: set[str] = set()
+    usable: list[str] = []
+    for o in others:
+        k = normalize.key(o)
+        if not k or k in bad or k in seen:
+            continue
+        if checks.lang(o) != checks.lang(answer):
+            continue
+        seen.add(k)
+        usable.append(o)
+    if len(usable) < n:
+        return None
+    ctx.rng.shuffle(usable)
+    shown_words = checks.tokens(shown, seg)
+    n_ans = max(1, len(normalize.plain(answer)))
+
+    def score(o: str) -> tuple:
+        m = len(normalize.plain(o))
+        ratio = min(m, n_ans) / max(m, n_ans)
+        return (-(1 if shown_words & checks.tokens(o, seg) else 0), -round(ratio * 4))
+
+    usable.sort(key=score)            # stable: ties stay in the seeded order
+    chosen = usable[:n]
+    if checks.gives_away(shown, answer, chosen, seg) or checks.odd_one_out(answer, chosen):
+        return None
+    return chosen
+
+
+def mcq(ctx: Ctx, *, prompt: str, answer: str, wrong: list[str], sources: list[str],
+        paper: str | None, facts, group: str, explanation: str = "", hides=()) -> Candidate:
+    options = [answer] + list(wrong)
+    ctx.rng.shuffle(options)
+    q = Question(id=question_id("mcq", sources, prompt), type="mcq", prompt=prompt,
+                 options=options, correct=[options.index(answer)], sources=list(sources),
+                 paper=paper, explanation=explanation)
+    return Candidate(q, frozenset(facts), group, tuple(hides))
+
+
+def term_names(item) -> tuple[str, str, str]:
+    """A term's (English name, abbreviation, 中文 name); "" where the store has none."""
+    f = item.fields
+    term, en, zh = (f.get("term") or "").strip(), (f.get("english") or "").strip(), (f.get("chinese") or "").strip()
+    if en:
+        return en, ("" if not term or normalize.same(term, en) else term), zh
+    return (term if checks.lang(term) == "en" else ""), "", zh
+
+
+def name_facts(*names: str) -> set[str]:
+    return {"name:" + normalize.key(n) for n in names if n and normalize.key(n)}
+
+
+def split_names(label: str) -> list[str]:
+    """"成对噪声 (pairwise noise)" → ["成对噪声", "pairwise noise"]."""
+    import re
+    m = re.fullmatch(r"\s*(.+?)\s*[(（]\s*(.+?)\s*[)）]\s*", label)
+    return [m.group(1), m.group(2)] if m else [label.strip()]
+
+
+def single_statement(text: str, *, lo: int = 8, hi: int = 120) -> str | None:
+    """The answer as one option: one line (list marker dropped), lo–hi plain characters; else None."""
+    ls = normalize.lines(text)
+    if len(ls) != 1:
+        return None
+    line = normalize.markdown(ls[0])
+    n = len(normalize.plain(line))
+    if not lo <= n <= hi or line.rstrip().endswith((":", "：")):
+        return None
+    if len(re.findall(r"[。！？]|[.!?](?=\s+[A-Z])", normalize.plain(line).rstrip("。.!?！？ "))) >= 2:
+        return None                      # three sentences read as a paragraph, not an option
+    return line
+
+
+def only_paper(pool: Pool, item) -> str | None:
+    """The one paper a term belongs to, when no other paper's items mention it; else None."""
+    if len(item.papers) != 1 or not pool.paper(item.papers[0]):
+        return None
+    key = item.papers[0]
+    names = [normalize.key(n) for n in term_names(item) if n and len(normalize.key(n)) >= 3]
+    for other in pool.items:
+        if other.paper and other.paper != key and any(
+                n in normalize.key(v) for v in other.fields.values() if v for n in names):
+            return None
+    return key
+
+
+def usage_facts(pool: Pool, text: str, paper: str | None) -> set[str]:
+    """"shows:usage:<term id>" for each term only ``paper`` uses that ``text`` names.
+
+    A question that shows such a term beside its paper answers "which paper
+    discusses …?" for it; "shows:" facts rule out the question with that fact,
+    not each other (see `compose.pick`).
+    """
+    if not paper:
+        return set()
+    k = normalize.key(text)
+    out = set()
+    for item in pool.every("term"):
+        if paper in item.papers and any(len(normalize.key(n)) >= 3 and normalize.key(n) in k
+                                        for n in term_names(item) if n) and only_paper(pool, item) == paper:
+            out.add("shows:usage:" + item.id)
+    return out
+
+
+def with_translations(pool: Pool, text: str) -> str:
+    """``text`` followed by the glossary translations of the terms it names (NS-DPO → 非平稳直接偏好优化):
+    what a reader who knows the glossary sees in it."""
+    k = normalize.key(text)
+    extra: list[str] = []
+    for item in pool.every("term"):
+        names = [n for n in term_names(item) if n]
+        if any(len(normalize.key(n)) >= 3 and normalize.key(n) in k for n in names):
+            extra += [n for n in names if normalize.key(n) not in k]
+    return " ".join([text, *extra])

@@ -1,0 +1,266 @@
+"""Multiple choice: one right option and three wrong ones of the same kind.
+
+Families, each a small function: a term's Chinese or English name, the paper
+that proposes a method, a paper's title in the other language, what a
+definition says, a claim's answer, which paper a sentence comes from, and the
+translation of an abstract sentence. A family yields nothing where no fair
+set of options exists (see `base.pick_distractors`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .. import checks, normalize
+from .base import (Candidate, Ctx, mcq, name_facts, pick_distractors, single_statement, split_names, term_names,
+                   usage_facts, only_paper, with_translations)
+
+
+def generate(ctx: Ctx) -> list[Candidate]:
+    out: list[Candidate] = []
+    for family in (terms, methods, usage, titles, definitions, claims, sources, translations):
+        out.extend(family(ctx))
+    return out
+
+
+def terms(ctx: Ctx) -> Iterator[Candidate]:
+    """"What is the Chinese term for preference drift?" / "偏好偏移 的英文是？"."""
+    every = [term_names(t) for t in ctx.pool.every("term")]
+    for item in ctx.pool.asked("term"):
+        en, abbr, zh = term_names(item)
+        if not (en and zh):
+            continue
+        facts = name_facts(en, abbr, zh)
+        for side in ctx.sides():
+            if side == "en":
+                shown = f"{en} ({abbr})" if abbr else en
+                prompt, answer = f"What is the Chinese term for **{shown}**?", zh
+                others = [z for e, a, z in every if z and not normalize.same(z, zh)]
+            else:
+                shown = zh
+                prompt, answer = f"**{zh}** 的英文是？", en
+                others = [e for e, a, z in every if e and not normalize.same(e, en)]
+            wrong = pick_distractors(ctx, answer, shown, others, avoid=[abbr])
+            if wrong:
+                yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=None,
+                          facts=facts, group="term", hides=[(normalize.key(zh), normalize.key(en))],
+                          explanation=f"{shown} — {answer}" + (f" ({abbr})" if abbr and side == "zh" else ""))
+
+
+def _method_names(item) -> list[str]:
+    return [m.strip() for m in item.fields.get("method", "").split("/") if m.strip()]
+
+
+def methods(ctx: Ctx) -> Iterator[Candidate]:
+    """"Which paper proposes NS-DPO?" — the other papers' titles as wrong options."""
+    pool = ctx.pool
+    for item in pool.asked("method"):
+        names = _method_names(item)
+        if not names or not pool.paper(item.paper):
+            continue
+        keys = {normalize.key(n) for n in names}
+        proposers = {k for k, info in pool.papers.items() if keys & {normalize.key(m) for m in info.methods}}
+        proposers.add(item.paper)
+        for side in ctx.sides():
+            lang = "zh" if side == "en" else "en"           # asked in one language, answered in the other
+            answer = pool.title(item.paper, lang)
+            if not answer:
+                continue
+            if side == "en":
+                shown = " and ".join(names)
+                prompt = f"Which paper proposes **{shown}**?"
+            else:
+                shown = " 和 ".join(names)
+                prompt = f"哪篇论文提出了 **{shown}**？"
+            others = [pool.title(k, lang) for k in pool.papers if k not in proposers]
+            wrong = pick_distractors(ctx, answer, with_translations(pool, shown), [o for o in others if o])
+            if wrong:
+                yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
+                          facts={"method:" + item.paper + ":" + normalize.key(" and ".join(names))}
+                          | usage_facts(pool, " ".join(names), item.paper), group="method",
+                          explanation=f"{shown}: {pool.title(item.paper)}")
+
+
+def usage(ctx: Ctx) -> Iterator[Candidate]:
+    """"Which paper discusses *pointwise noise*?" — for terms only one paper uses."""
+    pool = ctx.pool
+    for item in pool.asked("term"):
+        key = only_paper(pool, item)
+        if not key or key not in pool.selected:
+            continue
+        en, abbr, zh = term_names(item)
+        for side in ctx.sides():
+            lang = "zh" if side == "en" else "en"
+            shown = (f"{en} ({abbr})" if abbr else en) if side == "en" else (zh or en)
+            if not shown:
+                continue
+            prompt = (f"Which paper discusses **{shown}**?" if side == "en" else f"哪篇论文讨论了 **{shown}**？")
+            answer = pool.title(key, lang)
+            others = [pool.title(k, lang) for k in pool.papers if k != key and pool.title(k, lang)]
+            wrong = pick_distractors(ctx, answer, " ".join(n for n in (en, abbr, zh) if n), others)
+            if answer and wrong:
+                yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=key,
+                          facts={"usage:" + item.id}, group="usage", explanation=f"{shown}: {pool.title(key)}")
+
+
+def titles(ctx: Ctx) -> Iterator[Candidate]:
+    """A paper's English title → its Chinese title, and back."""
+    pool = ctx.pool
+    for item in pool.asked("paper"):
+        en, zh = normalize.markdown(item.fields.get("english", "")), normalize.markdown(item.fields.get("chinese", ""))
+        if not (en and zh):
+            continue
+        for side in ctx.sides():
+            if side == "en":
+                shown, answer = en, zh
+                prompt = f"What is the Chinese title of *{en}*?"
+                others = [i.fields.get("chinese", "") for i in pool.every("paper") if i.id != item.id]
+            else:
+                shown, answer = zh, en
+                prompt = f"《{zh}》的英文标题是？"
+                others = [i.fields.get("english", "") for i in pool.every("paper") if i.id != item.id]
+            wrong = pick_distractors(ctx, answer, shown, [normalize.markdown(o) for o in others if o])
+            if wrong:
+                yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
+                          facts={"title:" + item.paper}, group="title", explanation=f"{en} — {zh}")
+
+
+def _statements(ctx: Ctx, *, exclude: str = "") -> list[tuple[str, str]]:
+    """(item id, text) of every short one-statement definition and claim answer in the store."""
+    out = []
+    for item in ctx.pool.items:
+        if item.id == exclude:
+            continue
+        if item.kind == "definition":
+            text = single_statement(item.fields.get("definition", ""), lo=4)
+        elif item.kind == "claim":
+            text = single_statement(item.fields.get("answer", ""))
+        else:
+            continue
+        if text:
+            out.append((item.kind, text))
+    return out
+
+
+def definitions(ctx: Ctx) -> Iterator[Candidate]:
+    """"成对噪声 (pairwise noise) 是什么？" — other definitions (then short claim answers) as wrong options."""
+    for item in ctx.pool.asked("definition"):
+        term = normalize.markdown(item.fields.get("term", "")).strip()
+        answer = single_statement(item.fields.get("definition", ""), lo=4)
+        if not term or not answer or checks.is_acronym_of(term, answer):
+            continue
+        prompt = f"**{term}** 是什么？" if checks.lang(answer) == "zh" else f"What is **{term}**?"
+        others = _statements(ctx, exclude=item.id)
+        ordered = [t for k, t in others if k == "definition"] + [t for k, t in others if k != "definition"]
+        wrong = _definitions_first(ctx, answer, term, ordered, n_defs=sum(k == "definition" for k, _ in others))
+        if wrong:
+            yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
+                      facts={"item:" + item.id, "text:" + normalize.key(answer)} | name_facts(*split_names(term)),
+                      group="definition", explanation=f"{term}: {answer}")
+
+
+def _definitions_first(ctx: Ctx, answer: str, shown: str, ordered: list[str], n_defs: int) -> list[str] | None:
+    """Wrong options from other definitions when there are enough fair ones, else topped up with claims."""
+    defs = pick_distractors(ctx, answer, shown, ordered[:n_defs]) if n_defs >= 3 else None
+    return defs or pick_distractors(ctx, answer, shown, ordered)
+
+
+def claims(ctx: Ctx) -> Iterator[Candidate]:
+    """"NS-DPO 论文：如何解决？" — answers of other papers' claims as wrong options."""
+    pool = ctx.pool
+    every = [(i.paper, single_statement(i.fields.get("answer", ""))) for i in pool.every("claim")]
+    for item in pool.asked("claim"):
+        answer = single_statement(item.fields.get("answer", ""), lo=6)
+        question = normalize.markdown(item.fields.get("question", "")).strip()
+        if not answer or not question or not pool.paper(item.paper):
+            continue
+        name = pool.paper(item.paper).short or pool.title(item.paper)
+        if checks.lang(question) == "zh":
+            prompt = f"**{name}** 论文：{question}"
+        else:
+            prompt = f"In **{name}**: {question}"
+        # an answer naming another paper's method (NS-DPO…) is ruled out at a glance
+        others = [t for p, t in every if t and p != item.paper and not _names_its_paper(pool, p, t)]
+        wrong = pick_distractors(ctx, answer, f"{name} {question}", others)
+        if wrong:
+            yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
+                      facts={"item:" + item.id, "text:" + normalize.key(answer)}, group="claim",
+                      explanation=f"{question} {answer}")
+
+
+def _quotes(ctx: Ctx) -> Iterator[tuple[object, str, str]]:
+    """(item, quote, language) for every one-statement claim answer, summary and abstract sentence asked."""
+    for item in ctx.pool.items:
+        if not ctx.pool.asks(item) or not item.paper:
+            continue
+        if item.kind == "claim":
+            text = single_statement(item.fields.get("answer", ""), lo=14)
+            if text:
+                yield item, text, checks.lang(text)
+        elif item.kind == "summary":
+            text = single_statement(item.fields.get("summary", ""), lo=14, hi=200)
+            if text:
+                yield item, text, checks.lang(text)
+        elif item.kind == "sentence":
+            for lang in ("en", "zh"):
+                text = normalize.markdown(item.fields.get("english" if lang == "en" else "chinese", ""))
+                if text and 20 <= len(normalize.plain(text)) <= 260:
+                    yield item, text, lang
+
+
+def _names_its_paper(pool, key: str, quote: str) -> bool:
+    """The quote mentions the paper's own method or short name (NS-DPO, UNA): it answers itself."""
+    info = pool.paper(key)
+    q = normalize.key(quote)
+    names = [info.short, *info.methods] if info else []
+    for item in pool.every("method"):
+        if item.paper == key:
+            names += [m for m in item.fields.get("method", "").split("/")]
+    return any(len(normalize.key(n)) >= 3 and normalize.key(n) in q for n in names if n)
+
+
+def sources(ctx: Ctx) -> Iterator[Candidate]:
+    """"Which paper says: …?" — the paper titles, in the quote's language, as options."""
+    pool = ctx.pool
+    for item, quote, lang in _quotes(ctx):
+        if item.kind == "sentence" and lang == "en" and ctx.direction == "zh-en":
+            continue
+        if item.kind == "sentence" and lang == "zh" and ctx.direction == "en-zh":
+            continue
+        answer = pool.title(item.paper, lang)
+        others = [pool.title(k, lang) for k in pool.papers if k != item.paper]
+        if not answer or _names_its_paper(pool, item.paper, quote):
+            continue
+        if lang == "en":
+            prompt = f"Which paper says: “{quote}”"
+        else:
+            prompt = f"「{quote}」出自哪篇论文？"
+        wrong = pick_distractors(ctx, answer, quote, [o for o in others if o])
+        if wrong:
+            facts = {"item:" + item.id} | usage_facts(pool, quote, item.paper)
+            if item.kind == "claim":
+                facts.add("text:" + normalize.key(quote))
+            yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
+                      facts=facts, group="source", explanation=pool.title(item.paper))
+
+
+def translations(ctx: Ctx) -> Iterator[Candidate]:
+    """An abstract sentence → its aligned translation, other sentences' translations as wrong options."""
+    pool = ctx.pool
+    every = pool.every("sentence")
+    for item in pool.asked("sentence"):
+        en = normalize.markdown(item.fields.get("english", ""))
+        zh = normalize.markdown(item.fields.get("chinese", ""))
+        if not (en and zh) or len(normalize.plain(en)) > 260:
+            continue
+        for side in ctx.sides():
+            shown, answer = (en, zh) if side == "en" else (zh, en)
+            field_ = "chinese" if side == "en" else "english"
+            others = [normalize.markdown(i.fields.get(field_, "")) for i in every if i.id != item.id]
+            others = [o for o in others if o and len(normalize.plain(o)) <= 260]
+            prompt = (f"Which is the Chinese translation of: “{en}”" if side == "en"
+                      else f"「{zh}」的英文原文是？")
+            wrong = pick_distractors(ctx, answer, shown, others)
+            if wrong:
+                yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
+                          facts={"item:" + item.id}, group="translation", explanation=f"{en} — {zh}")

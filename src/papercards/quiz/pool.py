@@ -1,0 +1,133 @@
+"""The study pool: what a quiz may ask about, read from the item store in ``cards/``.
+
+The store is the truth: hand edits are simply what the YAML says, suspended
+and retired items are left out. A paper filter narrows what is *asked*;
+distractors may still come from every paper (the wrong answers to "which paper
+proposes NS-DPO?" are the other papers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from ..diagnostics import InputError
+from ..items.model import Item, PaperInfo
+from ..store import Store
+from . import normalize
+
+
+@dataclass
+class Pool:
+    items: list[Item]                          # every active, unsuspended item, store order
+    papers: dict[str, PaperInfo]               # every paper in the store
+    selected: tuple[str, ...] = ()             # keys of the papers asked about, store order
+
+    def __post_init__(self) -> None:
+        if not self.selected:
+            self.selected = tuple(self.papers)
+
+    # -- what is asked -------------------------------------------------------------
+    def asks(self, item: Item) -> bool:
+        """Is this item about a selected paper? (terms: used by one)"""
+        if item.kind == "term":
+            return any(p in self.selected for p in item.papers) or not item.papers
+        return item.paper in self.selected
+
+    def asked(self, kind: str) -> list[Item]:
+        return [i for i in self.items if i.kind == kind and self.asks(i)]
+
+    def every(self, kind: str) -> list[Item]:
+        return [i for i in self.items if i.kind == kind]
+
+    def paper(self, key: str | None) -> PaperInfo | None:
+        return self.papers.get(key) if key else None
+
+    def title(self, key: str | None, lang: str = "en") -> str:
+        info = self.paper(key)
+        if info is None:
+            return ""
+        return (info.title_zh or "") if lang == "zh" else info.title
+
+    def label(self, key: str | None, lang: str = "en") -> str:
+        """How a question names a paper: its short name, or 《中文标题》 in Chinese text."""
+        info = self.paper(key)
+        if info is None:
+            return ""
+        if lang == "zh" and info.title_zh:
+            return f"《{info.title_zh}》"
+        return info.short or info.title
+
+    @cached_property
+    def words(self) -> list[str]:
+        """Every glossary surface form, method and short name: what jieba keeps whole."""
+        out: set[str] = set()
+        for item in self.every("term"):
+            out.update(v for k, v in item.fields.items() if k in ("term", "english", "chinese") and v)
+        for item in self.every("method"):
+            out.update(m.strip() for m in item.fields.get("method", "").split("/") if m.strip())
+        for info in self.papers.values():
+            out.update(m for m in info.methods if m)
+        return sorted(out, key=lambda w: (-len(w), w))
+
+    @cached_property
+    def segmenter(self):
+        from ..text import Segmenter
+        return Segmenter(self.words)
+
+    @cached_property
+    def translations(self) -> dict[str, list[str]]:
+        """Comparison key of a term name → its names in every language (English, abbreviation, 中文)."""
+        out: dict[str, list[str]] = {}
+        for item in self.every("term"):
+            names = [v for k, v in item.fields.items() if k in ("term", "english", "chinese") and v]
+            for name in names:
+                out.setdefault(normalize.key(name), [])
+                out[normalize.key(name)] += [n for n in names if n not in out[normalize.key(name)]]
+        return out
+
+
+def load_pool(cards_path: Path, papers: tuple[str, ...] | list[str] = ()) -> Pool:
+    """Read ``cards/`` and keep what may be studied; ``papers`` filters what is asked."""
+    store = Store.load(Path(cards_path))
+    items = [r.item for r in store.records if not r.suspended and r.status != "retired"]
+    pool = Pool(items=items, papers=dict(store.papers))
+    if papers:
+        pool.selected = select_papers(pool.papers, items, papers)
+    return pool
+
+
+def select_papers(papers: dict[str, PaperInfo], items: list[Item], filters) -> tuple[str, ...]:
+    """Paper keys for filters given as key, short name, method name or title substring (either language).
+
+    An exact key, short name or method name wins over title substrings. An
+    unknown filter raises `InputError` listing the papers there are.
+    """
+    methods: dict[str, set[str]] = {}
+    for item in items:
+        if item.kind == "method" and item.paper:
+            for name in item.fields.get("method", "").split("/"):
+                methods.setdefault(normalize.key(name), set()).add(item.paper)
+    for key, info in papers.items():
+        for name in info.methods:
+            methods.setdefault(normalize.key(name), set()).add(key)
+    chosen: list[str] = []
+    for raw in filters:
+        want = raw.strip()
+        if not want:
+            continue
+        k = normalize.key(want)
+        exact = [p for p, info in papers.items()
+                 if want.casefold() == p.casefold() or (info.short and normalize.key(info.short) == k)]
+        exact += [p for p in papers if p in methods.get(k, ()) and p not in exact]
+        if not exact:
+            fold = want.casefold()
+            exact = [p for p, info in papers.items()
+                     if fold in info.title.casefold() or (info.title_zh and fold in info.title_zh.casefold())
+                     or (k and (k in normalize.key(info.title) or k in normalize.key(info.title_zh or "")))]
+        if not exact:
+            names = ", ".join(info.short or info.title for info in papers.values()) or "none (run papercards build)"
+            raise InputError("--papers", 0, f"no paper matches '{want}'. Papers in the store: {names}")
+        chosen += [p for p in exact if p not in chosen]
+    return tuple(p for p in papers if p in chosen)
