@@ -7,6 +7,7 @@ spaces and inline Markdown removed (``**DPO**`` = ``ＤＰＯ`` = ``dpo.``).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,6 +25,7 @@ def markdown(text: str) -> str:
     return _MACRO.sub(lambda m: f"{_MACROS[m.group(1)]}{m.group(2)}{_MACROS[m.group(1)]}", text or "")
 
 
+@functools.lru_cache(maxsize=16384)      # the same few hundred texts are compared thousands of times
 def plain(text: str) -> str:
     """Inline Markdown (and LaTeX text macros) → one line of plain text; list markers dropped."""
     text = _LIST_MARK.sub("", markdown(text))
@@ -35,6 +37,7 @@ def lines(text: str) -> list[str]:
     return [ln for ln in (_LIST_MARK.sub("", raw).strip() for raw in (text or "").splitlines()) if ln]
 
 
+@functools.lru_cache(maxsize=16384)
 def key(text: str) -> str:
     """Comparison key: NFKC width, casefold, inline Markdown, punctuation and spaces removed."""
     s = unicodedata.normalize("NFKC", plain(text)).casefold()
