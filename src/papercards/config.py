@@ -7,6 +7,7 @@ offending key, so a typo in the config never silently changes a build.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ class Config:
         return any(_norm_heading(p) == key for p in self.placeholders)
 
 
+@lru_cache(maxsize=4096)
 def _norm_heading(text: str) -> str:
     return "".join(ch for ch in text.casefold() if ch.isalnum() or ch in ";")
 
@@ -98,14 +100,24 @@ def load_config(root: Path) -> Config:
         return cfg
     shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+        alias = find_alias(node)
+        if alias is not None:
+            raise InputError(shown, alias.start_mark.line + 1, "config is not valid YAML: anchors and "
+                             "aliases (&name, *name) are not allowed")
         data = yaml.load(text, Loader=yaml.SafeLoader)
-    except UnicodeDecodeError:
-        raise InputError(shown, 0, "config is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError(shown, 0, f"cannot read the config: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(shown, line, "config is not UTF-8 text; save it as UTF-8") from None
     except yaml.YAMLError as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "could not determine a constructor" in problem:
+            problem = "YAML tags such as !!python/object are not allowed"
         raise InputError(shown, line, f"config is not valid YAML: {problem}") from None
     if data is None:
         cfg.path = path
@@ -189,6 +201,27 @@ def _load_quiz(quiz: QuizConfig, value: Any, bad) -> None:
         else:
             raise bad(full, "unknown key (known: questions, types, seed, paper, direction)")
         setattr(quiz, key, v)
+
+
+def find_alias(node) -> yaml.Node | None:
+    """The first node reached twice, i.e. an anchor used through an alias (``*name``), or None.
+
+    papercards never writes aliases; refusing them keeps a "billion laughs" file (aliases of
+    aliases, 9**9 nodes from 10 lines) from hanging whatever walks the data. Linear in the text.
+    """
+    seen: set[int] = set()
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            return n
+        seen.add(id(n))
+        if isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                stack += (k, v)
+        elif isinstance(n, yaml.SequenceNode):
+            stack += n.value
+    return None
 
 
 def _key_lines(node, prefix: str = "") -> dict[str, int]:

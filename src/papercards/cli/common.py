@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -12,7 +13,7 @@ import click
 from ..config import Config, load_config
 from ..diagnostics import Diagnostic, InputError
 
-EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_WRITE = 0, 1, 2, 3
+EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 project_option = click.option(
     "-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -32,10 +33,13 @@ def report(diagnostics: Iterable[Diagnostic], *, limit: int = 50) -> None:
     if not diags:
         return
     placeholders = [d for d in diags if "placeholder paper" in d.message]
-    rest = [d for d in diags if d not in placeholders]
+    skipped = set(placeholders)
+    rest = [d for d in diags if d not in skipped]
     if placeholders:
-        for file in dict.fromkeys(d.file for d in placeholders):
-            lines = [str(d.line) for d in placeholders if d.file == file]
+        by_file: dict[str, list[str]] = {}
+        for d in placeholders:
+            by_file.setdefault(d.file, []).append(str(d.line))
+        for file, lines in by_file.items():
             click.echo(f"Skipped {len(lines)} placeholder paper{'s' * (len(lines) > 1)} in {file} "
                        f"(line{'s' * (len(lines) > 1)} {', '.join(lines)})", err=True)
     if rest:
@@ -59,4 +63,13 @@ def handle_errors(fn):
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             click.secho(f"error: could not write {where}{exc.strerror or exc}", fg="red", err=True)
             sys.exit(EXIT_WRITE)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:        # a bug: still no traceback, unless asked for
+            if os.environ.get("PAPERCARDS_DEBUG"):
+                raise
+            click.secho(f"error: internal error ({type(exc).__name__}: {exc}). This is a bug in "
+                        "papercards, not in your files: please report it with the command you ran "
+                        "(PAPERCARDS_DEBUG=1 shows the traceback).", fg="red", err=True)
+            sys.exit(EXIT_INTERNAL)
     return wrapper

@@ -9,11 +9,12 @@ from ..diagnostics import Diagnostic, InputError
 from .model import (ABSTRACT, CONTENT, KEYWORDS, LINKS, OTHER, SUMMARY, Block, Link, ListItem,
                     NotesFile, Paper, Section, Subsection, slugify)
 from .parser import parse_notes, strip_marks
-from .reader import decode_notes
+from .reader import MAX_NOTES_BYTES, check_size, decode_notes
 
 __all__ = ["ABSTRACT", "CONTENT", "KEYWORDS", "LINKS", "OTHER", "SUMMARY", "Block", "Link",
            "ListItem", "NotesFile", "Paper", "Section", "Subsection", "slugify", "parse_notes",
-           "strip_marks", "decode_notes", "read_notes", "find_notes", "Diagnostic", "InputError"]
+           "strip_marks", "decode_notes", "read_notes", "find_notes", "Diagnostic", "InputError",
+           "MAX_NOTES_BYTES"]
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -37,6 +38,7 @@ def read_notes(path: Path, config: Config) -> NotesFile:
     except ValueError:
         shown = str(path)
     try:
+        check_size(path.stat().st_size, shown)      # before reading 50 MB into memory
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(shown, 0, f"cannot read file: {exc.strerror}") from None

@@ -21,22 +21,29 @@ from ..diagnostics import Diagnostic
 from .model import (OTHER, Block, Link, ListItem, NotesFile, Paper, Section,
                     Subsection)
 
-_md = MarkdownIt("commonmark", {"html": True}).enable("table")
+# Block structure only: the builder reads block tokens and the raw text of inline
+# tokens (`.content`); inline Markdown is read later, sentence by sentence
+# (papercards.text). Parsing every inline token's children here was half the parse.
+_md = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
 
 _NUMBERING = re.compile(r"^\s*(?:\\?\*+\s*)?(?:(?:No\.|第)?\s*(\d{1,4})\s*(?:[.、)）:：]|篇)\s*)?")
 _MARKS = re.compile(r"(\*\*|__|(?<![\w\\])\*|(?<!\w)_(?!\w)|`)")
-_A_TAG = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.I | re.S)
+# The link text stops at the next <a or </a, and a Markdown label or URL at the next bracket:
+# each match attempt then scans only to the next candidate, never to the end of the line
+# (`<a>` or `[a](` repeated 20,000 times on one line took minutes with `.*?` and `[^)\s>]+`).
+_A_TAG = re.compile(r"<a\b([^>]*)>([^<]*(?:<(?!/?a\b)[^<]*)*)</a\s*>", re.I)
 _A_OPEN = re.compile(r"<a\b([^>]*)>", re.I)
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-_MD_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_MD_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*<?((?:[^()\s<>\[\]]|\([^()\s]*\))+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _BARE_URL = re.compile(r"(?<![\"'(=<])\bhttps?://[^\s<>\"')\]]+")
-_TAG = re.compile(r"<[^>]+>")
+_TAG = re.compile(r"<[^<>]+>")          # not `<[^>]+>`: quadratic on a line of 50,000 `<`
+_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.I | re.S)   # the element and its code
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def strip_marks(text: str) -> str:
     """Inline Markdown → plain text for titles (bold, code and stray stars removed)."""
-    text = _TAG.sub("", text)
+    text = _TAG.sub("", _SCRIPT.sub("", text))
     text = _MARKS.sub("", text)
     return re.sub(r"\s+", " ", text).strip()
 
@@ -85,7 +92,9 @@ class _Builder:
         while i < len(tokens):
             i = self.block(tokens, i)
         self.close_paper(len(self.lines))
-        if not self.out.papers and not self.out.placeholders:
+        if not "".join(self.lines).strip():
+            self.warn(0, "file is empty; nothing to read")
+        elif not self.out.papers and not self.out.placeholders:
             self.warn(1 if self.lines else 0, "no papers found (expected headings like "
                       f"'{'#' * self.level} 1. Paper title')")
         return self.out
@@ -159,6 +168,8 @@ class _Builder:
         sec.end_line = end
         if sec.is_empty:
             self.warn(sec.line, f"section {sec.heading or '(untitled)'} is empty")
+        elif not sec.heading and self.lines[sec.line - 1].strip() == "#" * (self.level + 1):   # a bare `### `
+            self.warn(sec.line, "section heading has no text; its content is kept as untitled notes")
         for sub in sec.subsections:
             if not sub.heading and not sub.blocks:
                 self.warn(sub.line, "sub-heading with no text and no content; skipped")

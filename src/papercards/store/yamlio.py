@@ -13,6 +13,7 @@ import re
 
 import yaml
 
+from ..config import find_alias
 from ..diagnostics import InputError
 from ..items.model import KIND_FIELDS, Item, PaperInfo
 from .model import Record
@@ -45,6 +46,7 @@ def _str_representer(dumper, value: str):
 
 
 _StoreDumper.add_representer(str, _str_representer)
+_StoreDumper.ignore_aliases = lambda self, data: True     # never &id001/*id001: the loader refuses them
 
 
 def dump_file(what: str, paper: PaperInfo | None, records: list[Record]) -> str:
@@ -54,7 +56,12 @@ def dump_file(what: str, paper: PaperInfo | None, records: list[Record]) -> str:
     doc["items"] = [record_to_dict(r) for r in records]
     body = yaml.dump(doc, Dumper=_StoreDumper, allow_unicode=True, sort_keys=False, width=100,
                      default_flow_style=False)
-    return HEADER.format(what=what) + body
+    return HEADER.format(what=_COMMENT_UNSAFE.sub(" ", what)) + body
+
+
+# YAML rejects these anywhere, comments included (control characters), or ends the
+# comment line with them: a title must not turn the header into an unreadable file
+_COMMENT_UNSAFE = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def paper_to_dict(p: PaperInfo) -> dict:
@@ -123,7 +130,7 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 def load_text(text: str, shown: str) -> tuple[dict | None, list[Record]]:
     """Parse one store file → (paper header dict or None, records). Raises InputError."""
     try:
-        doc = yaml.load(text, Loader=_LineLoader)
+        doc = _load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -153,6 +160,20 @@ def load_text(text: str, shown: str) -> tuple[dict | None, list[Record]]:
     if paper is not None:
         paper = {k: v for k, v in paper.items() if k != "__line__"}
     return paper, records
+
+
+def _load(text: str):
+    """``yaml.load`` with the line loader, refusing anchors and aliases (see `find_alias`)."""
+    loader = _LineLoader(text)
+    try:
+        node = loader.get_single_node()
+        alias = find_alias(node)
+        if alias is not None:
+            raise yaml.composer.ComposerError(None, None, "YAML anchors and aliases (&name, *name) are "
+                                              "not allowed in cards/", alias.start_mark)
+        return loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
 
 
 def _record(raw, shown: str, parent_line: int) -> Record:

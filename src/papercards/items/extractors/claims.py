@@ -74,7 +74,9 @@ def _join(text: str) -> str:
     parts = [p.strip() for p in text.split("\n") if p.strip()]
     out = ""
     for p in parts:
-        if out and not (re.search(r"[\u3400-\u9fff，。：；]$", out) and re.match(r"[\u3400-\u9fff]", p)):
+        # look at the last character only: a search anchored at `$` rescans all of `out`
+        # each time, quadratic on a 10,000-line bullet
+        if out and not (re.match(r"[\u3400-\u9fff，。：；]", out[-1]) and re.match(r"[\u3400-\u9fff]", p)):
             out += " "
         out += p
     return out
