@@ -37,10 +37,44 @@ def test_failed_write_keeps_old_file(tmp_path, monkeypatch):
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["x.apkg"]
 
 
-def test_lock_refuses_a_second_build_in_the_same_folder(tmp_path):
-    with build_lock(tmp_path / "cards"):
-        with pytest.raises(InputError, match="another papercards build is running"):
-            with build_lock(tmp_path / "cards"):
-                pass
-    with build_lock(tmp_path / "cards"):      # released again
+def _held_elsewhere(folder):
+    """The lock as another process holds it: flock belongs to an open file, not a process."""
+    import fcntl
+    folder.mkdir(parents=True, exist_ok=True)
+    fh = open(folder / ".lock", "a+")
+    fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+    return fh
+
+
+def test_lock_refuses_a_second_build_when_told_not_to_wait(tmp_path):
+    other = _held_elsewhere(tmp_path / "cards")
+    with pytest.raises(InputError, match="another papercards build is running in this folder"):
+        with build_lock(tmp_path / "cards", wait=False):
+            pass
+    other.close()
+    with build_lock(tmp_path / "cards", wait=False):      # released again
         pass
+
+
+def test_lock_waits_for_the_other_build_and_says_so(tmp_path):
+    import threading
+    other = _held_elsewhere(tmp_path / "cards")
+    said = []
+
+    def on_wait(message):
+        said.append(message)
+        threading.Timer(0.2, other.close).start()         # the other build finishes
+    with build_lock(tmp_path / "cards", on_wait=on_wait):
+        assert other.closed
+    assert said == ["another papercards build is running in this folder; waiting for it to finish…"]
+
+
+def test_lock_is_reentrant_within_a_process(tmp_path):
+    with build_lock(tmp_path / "cards", wait=False):
+        with build_lock(tmp_path / "cards", wait=False):   # Store.load inside build
+            pass
+        other = open(tmp_path / "cards" / ".lock", "a+")
+        import fcntl
+        with pytest.raises(BlockingIOError):               # still held by the outer one
+            fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        other.close()

@@ -5,6 +5,7 @@ Usable without the CLI: ``build(load_config(path))`` returns a `BuildResult`.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify
 from .store import MergeReport, Record, Store
+from .txn import Transaction, recover
 
 
 @dataclass
@@ -150,6 +152,7 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
     unless ``force``.
     """
     with build_lock(config.cards_path):
+        recover(config.cards_path, locked=True)     # a build killed while writing: finish or undo it
         deck = deck_file(config)
         if not dry_run:
             digest = uptodate.inputs_digest(config, find_notes(config))
@@ -164,14 +167,33 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         result.deck_path = deck
         if dry_run:
             return result
-        result.cards_written = store.write(planned)
-        from .anki import write_package
-        result.package = write_package(result.records, result.papers, config.deck, deck)
-        # a replay must not report this build's conflicts again: they are reported once,
-        # and stay recorded under `conflict:` in cards/
-        summary = result.summary()
-        reported = set(conflict_diagnostics(result, config))
-        summary.diagnostics = [d for d in summary.diagnostics if d not in reported]
-        uptodate.save(config, {"inputs": uptodate.inputs_digest(config, find_notes(config)),
-                               "deck": uptodate.file_digest(deck), "summary": summary.to_json()})
+        write_outputs(config, result, store, planned)
     return result
+
+
+def write_outputs(config: Config, result: BuildResult, store: Store, planned: dict[str, str]) -> None:
+    """The write phase: the changed store files and the deck, all or nothing.
+
+    Everything goes into one `Transaction` (see `papercards.txn`): killed at
+    any point, cards/ and decks/ are either both as before or both as after
+    this build, once the next command has recovered. The up-to-date stamp is
+    written last, outside: a stamp that is missing or stale only costs a
+    rebuild, which comes out identical.
+    """
+    from .anki import write_package
+
+    def stage_deck(path: Path, data: bytes) -> None:
+        if uptodate.file_digest(path) != hashlib.sha256(data).hexdigest():
+            txn.add(path, data)                     # an unchanged deck keeps its file (and mtime)
+
+    with Transaction(config.cards_path) as txn:
+        result.cards_written = store.write(planned, txn)
+        result.package = write_package(result.records, result.papers, config.deck, result.deck_path,
+                                       write=stage_deck)
+    # a replay must not report this build's conflicts again: they are reported once,
+    # and stay recorded under `conflict:` in cards/
+    summary = result.summary()
+    reported = set(conflict_diagnostics(result, config))
+    summary.diagnostics = [d for d in summary.diagnostics if d not in reported]
+    uptodate.save(config, {"inputs": uptodate.inputs_digest(config, find_notes(config)),
+                           "deck": uptodate.file_digest(result.deck_path), "summary": summary.to_json()})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -51,21 +52,56 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+LOCK_FILE = ".lock"
+BUSY = "another papercards build is running in this folder"
+_held: dict[str, int] = {}          # lock files this process holds → nesting depth
+
+
+def _say_waiting(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 @contextlib.contextmanager
-def build_lock(folder: Path):
-    """One build per project folder at a time (fcntl lock on a file in cards/)."""
+def build_lock(folder: Path, *, wait: bool = True, on_wait=_say_waiting):
+    """One build per project folder at a time: an exclusive ``flock`` on
+    ``<cards>/.lock``, held from the first read of cards/ to the last write
+    (store files, deck, journal recovery, the up-to-date stamp).
+
+    A second build waits for the first, after saying so once through
+    ``on_wait`` (stderr by default): whatever it then reads is the first
+    build's finished result, so both succeed and nothing interleaves.
+    ``wait=False`` raises `InputError` instead. The kernel drops the lock when
+    its process dies, even by SIGKILL, so a crashed build never leaves a stale
+    lock. Re-entrant within one process (`Store.load` inside `build`).
+    """
     import fcntl
+    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    lock_path = folder / ".lock"
+    lock_path = folder / LOCK_FILE
+    key = str(lock_path.resolve())
+    if _held.get(key):
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
     fh = open(lock_path, "a+")
     try:
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise InputError(str(lock_path), 0, "another papercards build is running in this "
-                                 "folder; wait for it to finish") from None
-            raise
-        yield
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            if not wait:
+                raise InputError(str(lock_path), 0, f"{BUSY}; wait for it to finish") from None
+            if on_wait:
+                on_wait(f"{BUSY}; waiting for it to finish…")
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]
     finally:
         fh.close()

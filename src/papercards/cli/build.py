@@ -18,8 +18,9 @@ def build_cmd(project, dry_run: bool, quiet: bool, force: bool) -> None:
     """Read the notes in source/, update cards/ and write the Anki deck in decks/.
 
     Hand edits in cards/ are kept; items whose source is gone are retired, not
-    deleted. Exit code 0 on success, 1 on bad input, 3 if an output cannot be
-    written.
+    deleted. cards/ and the deck change all at once, even if the build is
+    killed; a second build in the same folder waits for this one. Exit code 0
+    on success, 1 on bad input, 3 if an output cannot be written.
     """
     config = load(project)
     bar = _Progress(quiet)

@@ -8,6 +8,7 @@ import click
 
 from ..anki.connect import AnkiConnect, AnkiConnectError, push
 from ..build import build
+from ..fsutil import build_lock
 from ..store import Store
 from .common import EXIT_BAD_INPUT, handle_errors, load, project_option, report
 
@@ -33,9 +34,10 @@ def push_cmd(project, url: str | None, timeout: float) -> None:
     client = AnkiConnect(url or config.ankiconnect_url, timeout=timeout)
     try:
         client.check()                              # before building: say at once if Anki is not there
-        result = build(config)
+        with build_lock(config.cards_path):          # what the deck holds, no other build between
+            result = build(config)
+            store = Store.load(config.cards_path, shown_root=config.cards_dir)
         report(result.summary().diagnostics)
-        store = Store.load(config.cards_path, shown_root=config.cards_dir)   # what the deck holds
         pushed = push(store.records, store.papers, config.deck, client)
     except AnkiConnectError as exc:
         click.secho(str(exc), fg="red", err=True)

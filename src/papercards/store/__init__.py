@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import InputError
-from ..fsutil import atomic_write
 from ..items.model import Item, PaperInfo
+from ..txn import Transaction, recover
 from .identity import match_papers
 from .merge import MergeReport, merge, shipped_checksum, stamp
 from .model import Record
@@ -36,16 +36,22 @@ class Store:
         store = cls(root=Path(root))
         if not store.root.is_dir():
             return store
-        seen: dict[str, str] = {}
+        recover(store.root)             # finish or undo a build that was killed while writing
+        seen: dict[str, str] = {}          # item id → "file:line" where it was first seen
         for path in sorted(store.root.rglob("*.yaml")):
             rel = path.relative_to(store.root).as_posix()
             if any(part.startswith(".") for part in PurePosixPath(rel).parts):
                 continue
             shown = f"{shown_root}/{rel}"
             try:
-                text = path.read_text(encoding="utf-8")
-            except UnicodeDecodeError:
-                raise InputError(shown, 0, "not UTF-8 text (fix the file; deleting it regenerates it without your edits)") from None
+                data = path.read_bytes()
+                text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+            except OSError as exc:
+                raise InputError(shown, 0, f"cannot read file: {exc.strerror or exc}") from None
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].count(b"\n") + 1
+                raise InputError(shown, line, "not UTF-8 text (save it as UTF-8; deleting the file "
+                                 "regenerates it without your edits)") from None
             store.texts[rel] = text
             header, records = load_text(text, shown)
             info = paper_from_dict(header) if header else None
@@ -55,8 +61,8 @@ class Store:
             for rec in records:
                 if rec.id in seen:
                     raise InputError(shown, rec.line, f"item id '{rec.id}' is used twice "
-                                     f"(also in {shown_root}/{seen[rec.id]}); ids must be unique")
-                seen[rec.id] = rel
+                                     f"(also at {shown_root}/{seen[rec.id]}); ids must be unique")
+                seen[rec.id] = f"{rel}:{rec.line}"
                 rec.home = rel
                 store.records.append(rec)
         return store
@@ -120,11 +126,20 @@ class Store:
     def changed_files(self, planned: dict[str, str]) -> dict[str, str]:
         return {rel: text for rel, text in planned.items() if self.texts.get(rel) != text}
 
-    def write(self, planned: dict[str, str]) -> list[str]:
-        """Write the files whose text changed; returns their paths relative to cards/."""
+    def write(self, planned: dict[str, str], txn: Transaction | None = None) -> list[str]:
+        """Write the files whose text changed; returns their paths relative to cards/.
+
+        All of them change at once or none does (`papercards.txn`): into
+        ``txn`` when given (the build adds the deck to it), else a transaction
+        of their own. The caller holds the build lock.
+        """
         changed = self.changed_files(planned)
+        own = txn is None
+        txn = txn or Transaction(self.root)
         for rel, text in changed.items():
-            atomic_write(self.root / rel, text)
+            txn.add(self.root / rel, text)
+        if own:
+            txn.commit()
         return sorted(changed)
 
 

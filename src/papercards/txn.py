@@ -1,0 +1,168 @@
+"""All-or-nothing updates of ``cards/`` and the deck: a small write-ahead journal.
+
+Why: every file is written atomically, but a build changes several files at
+once (the papers that changed in ``cards/``, ``cards/glossary.yaml``, the deck
+in ``decks/``). A build killed half-way (power cut, Ctrl-C, SIGKILL) would
+otherwise leave some of them new and some old: a glossary naming items no
+paper file holds, a deck that does not match its store.
+
+How (the journal is the folder ``cards/.papercards-txn/``):
+
+1. **stage**: each new file is written into the journal folder and fsync'd;
+   the files people use are not touched;
+2. **commit**: ``committed.json`` (staged name → target path) is written
+   atomically. This is the single instant at which the build turns from "old"
+   into "new";
+3. **apply**: each staged file is renamed onto its target;
+4. **done**: the journal folder is removed.
+
+Recovery (`recover`), run under the build lock before anything reads
+``cards/`` (`build`, `Store.load`, hence ``status``, ``push``, ``quiz``): a
+journal with ``committed.json`` is rolled forward (step 3 for the files not yet
+moved, then step 4); a journal without it is deleted and the old files stay.
+Both are idempotent: a recovery that is itself killed is simply run again by
+the next command.
+
+The leading dot keeps the journal out of `Store.load` and out of git's way.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+from pathlib import Path
+
+from .fsutil import _fsync_dir, _mode_for, atomic_write, build_lock
+
+JOURNAL = ".papercards-txn"
+COMMITTED = "committed.json"
+
+
+def _crash_point(step: str) -> None:
+    """Test hook: ``PAPERCARDS_TEST_CRASH_AT=<step>`` kills this process right
+    here, with SIGKILL, as a power cut would (no cleanup, no flush). Steps:
+    ``stage:1``, ``stage:all``, ``commit``, ``apply:1``, ``apply:all``, ``recover:1``."""
+    if os.environ.get("PAPERCARDS_TEST_CRASH_AT") == step:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class Transaction:
+    """Files to replace together: `add` them, then `commit`.
+
+    ``root`` is the cards/ folder, where the journal lives; targets may be
+    anywhere (the deck is in decks/). The caller holds the build lock. Nothing
+    is written before the first `add`. As a context manager: leaving normally
+    commits, leaving by an exception discards what was staged.
+    """
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.journal = self.root / JOURNAL
+        self.entries: list[tuple[str, Path]] = []      # (staged file name, target)
+
+    def add(self, target: Path, data: bytes | str) -> None:
+        if not self.entries:
+            recover(self.root, locked=True)             # a leftover journal is finished first
+            self.journal.mkdir(parents=True)
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        target = Path(target)
+        name = f"{len(self.entries) + 1:04d}-{target.name}"
+        staged = self.journal / name
+        with open(staged, "xb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(staged, _mode_for(target))             # keep the target's mode
+        self.entries.append((name, target))
+        if len(self.entries) == 1:
+            _crash_point("stage:1")
+
+    def commit(self) -> None:
+        """Make the staged files the real ones. Once ``committed.json`` is
+        written the change is decided: if a rename then fails (or the process
+        dies), the journal stays and the next command finishes it."""
+        if not self.entries:
+            return
+        _crash_point("stage:all")
+        _fsync_dir(self.journal)                        # the staged files are durable…
+        files = [[name, os.path.relpath(target, self.root)] for name, target in self.entries]
+        atomic_write(self.journal / COMMITTED, json.dumps({"files": files}, ensure_ascii=False, indent=1))
+        _crash_point("commit")                          # …before the commit record
+        _apply(self.root, files, "apply:1")
+        _crash_point("apply:all")
+        _finish(self.root)
+        self.entries = []
+
+    def abort(self) -> None:
+        if self.entries:
+            shutil.rmtree(self.journal, ignore_errors=True)
+            self.entries = []
+
+    def __enter__(self) -> "Transaction":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+
+def recover(root: Path, *, locked: bool = False) -> str | None:
+    """Finish or discard what an interrupted build left in ``root`` (cards/).
+
+    Returns ``"rolled forward"``, ``"discarded"`` or None (nothing to do: one
+    stat, so every reader can afford to call it). Takes the build lock unless
+    the caller holds it: a journal is only ever touched by the lock's owner.
+    """
+    journal = Path(root) / JOURNAL
+    if not journal.is_dir():
+        return None
+    if not locked:
+        with build_lock(Path(root)):
+            return recover(root, locked=True)
+    try:
+        files = json.loads((journal / COMMITTED).read_text(encoding="utf-8"))["files"]
+    except FileNotFoundError:
+        files = None                                    # killed before the commit point
+    except (OSError, ValueError, KeyError, TypeError):
+        files = None                                    # cannot happen (atomic write); be safe
+    if files is None:
+        shutil.rmtree(journal, ignore_errors=True)
+        return "discarded"
+    _apply(Path(root), files, "recover:1")
+    _finish(Path(root))
+    return "rolled forward"
+
+
+def _apply(root: Path, files: list[list[str]], step: str) -> None:
+    """Rename each staged file that is still in the journal onto its target.
+    A staged file that is gone was moved already (rename is atomic)."""
+    journal = root / JOURNAL
+    folders = set()
+    for n, (name, rel) in enumerate(files):
+        staged, target = journal / name, root / rel
+        if not staged.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(staged, target)
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:                # decks/ on another file system: copy
+                raise
+            atomic_write(target, staged.read_bytes())
+            staged.unlink()
+        folders.add(target.parent)
+        if n == 0:
+            _crash_point(step)
+    for folder in folders:
+        _fsync_dir(folder)
+
+
+def _finish(root: Path) -> None:
+    shutil.rmtree(root / JOURNAL, ignore_errors=True)
+    _fsync_dir(root)
