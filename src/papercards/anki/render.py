@@ -8,12 +8,14 @@ start with ``- ``/``* ``/``1. `` turned into ``<ul>``/``<ol>``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import genanki
@@ -202,6 +204,7 @@ def _e(s: str | None) -> str:
     return html.escape(s or "", quote=True)
 
 
+@lru_cache(maxsize=1 << 14)
 def safe_href(href: str | None) -> str | None:
     """The href if it is http(s) or relative, else None (no javascript:, data:, file: …)."""
     if not href:
@@ -263,6 +266,7 @@ def short_name(info: PaperInfo | None, key: str | None = None) -> str:
 
 # --------------------------------------------------------------------------- tags, decks
 
+@lru_cache(maxsize=1 << 14)
 def sanitize_tag(tag: str) -> str:
     """A tag Anki keeps as one tag: whitespace → ``_``, no control characters, no empty
     ``::`` components. Any script is kept (CJK included)."""
@@ -438,8 +442,45 @@ def note_deck(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -
 
 
 def render_record(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -> RenderedNote:
-    """Everything about one record's Anki note. Raises SkipRecord for empty cards."""
+    """Everything about one record's Anki note. Raises SkipRecord for empty cards.
+
+    A build asks twice per record, for its checksum (`note_face`, before the
+    store moves ``modified``) and for the deck, and rendering is the costly
+    part of both: the result is kept on the record (``record.rendered``) and
+    reused while the record's content, the ``papers`` mapping (the same
+    object) and the deck name are unchanged; only the mod time is refreshed.
+    """
+    key = (deck_name, _content_key(record))
+    memo = record.rendered
+    if memo is not None and memo[0] is papers and memo[1] == key:
+        note = memo[2]
+    else:
+        try:
+            note = _render_record(record, papers, deck_name)
+        except SkipRecord as why:
+            note = why
+        record.rendered = (papers, key, note)
+    if isinstance(note, SkipRecord):
+        raise note
+    mod = int(record.modified or 0)
+    return note if note.mod == mod else dataclasses.replace(note, mod=mod)
+
+
+def _content_key(record: Record) -> tuple:
+    """Everything of a record that its rendering reads, except ``modified``."""
+    item = record.item
+    return (item.id, item.kind, tuple(item.fields.items()), item.paper, tuple(item.papers or ()),
+            tuple(item.tags or ()), item.source, record.status, record.suspended)
+
+
+# Anki joins a note's fields with \x1f: one in a field shifts every field after it and
+# the whole import fails ("note has 10 fields, expected 9"); other C0 controls are junk
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _render_record(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -> RenderedNote:
     model, fields = render_fields(record, papers)
+    fields = {name: _CONTROL.sub(" ", value) for name, value in fields.items()}
     return RenderedNote(
         item_id=record.item.id, kind=record.item.kind, model=model, fields=fields,
         tags=note_tags(record, papers), deck=note_deck(record, papers, deck_name),

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from typing import Any
 
 import nh3
@@ -187,12 +188,26 @@ _EMPTY_LINK = re.compile(r"<a(?:\s+rel=\"[^\"]*\")?>(.*?)</a>", re.S)
 
 
 def _inline_tokens(md: str) -> list[Token]:
-    tokens = _md.parseInline(md)
-    return tokens[0].children or [] if tokens else []
+    # dollarmath (0.7) refuses a `$` with a digit before it by reading src[pos - 1],
+    # which at pos 0 is the *last* character: "$x$ 设为0.1" was not math. A leading
+    # space gives it a real character to read; it is taken off the first token again.
+    lead = md.startswith("$")
+    tokens = _md.parseInline(" " + md if lead else md)
+    children = tokens[0].children or [] if tokens else []
+    if lead and children and children[0].type == "text" and children[0].content.startswith(" "):
+        children[0].content = children[0].content[1:]
+        if not children[0].content:
+            children = children[1:]
+    return children
 
 
+@lru_cache(maxsize=1 << 16)
 def render_inline(md: str) -> str:
-    """Inline Markdown/LaTeX → sanitised HTML with MathJax delimiters; newlines → ``<br>``."""
+    """Inline Markdown/LaTeX → sanitised HTML with MathJax delimiters; newlines → ``<br>``.
+
+    Memoised (a pure function of the text): a paper's title and links are on
+    every one of its notes, and a build renders thousands of notes.
+    """
     if not md:
         return ""
     raw = _md.renderer.render(_inline_tokens(md), _md.options, {})
@@ -203,8 +218,11 @@ def render_inline(md: str) -> str:
     return clean.replace("$", "&#36;")
 
 
+@lru_cache(maxsize=1 << 16)
 def plain_inline(md: str) -> str:
-    """Inline Markdown → plain text: marks and tags removed, math as its TeX source, entities decoded."""
+    """Inline Markdown → plain text: marks and tags removed, math as its TeX source, entities decoded.
+
+    Memoised like `render_inline`: the survey reads each abstract sentence several times."""
     if not md:
         return ""
     out: list[str] = []
