@@ -17,11 +17,13 @@ import os
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
 
 from ..fsutil import atomic_write
 from ..items.model import PaperInfo
@@ -59,6 +61,10 @@ class _Note(genanki.Note):
                          due=due, sort_field=html_text(fields[rendered.model.sort_field_index]))
         self.mod = rendered.mod
         self.suspend = rendered.suspend
+
+    def _check_invalid_html_tags_in_fields(self):
+        """Skipped: the fields are HTML made by `render` (nh3-sanitised); genanki's
+        check only warns, after a regex scan of every field of every note."""
 
     def write_to_db(self, cursor, timestamp, deck_id, id_gen):
         for card in self.cards:
@@ -114,11 +120,66 @@ def build_collection(notes: Sequence[RenderedNote], deck_name: str) -> tuple[byt
         conn = sqlite3.connect(db)
         try:
             # the timestamp genanki puts on note types: constant unless templates change
-            genanki.Package(ordered).write_to_db(conn.cursor(), NOTETYPE_MOD, id_gen)
+            _write_collection(conn.cursor(), ordered, NOTETYPE_MOD, id_gen)
             conn.commit()
         finally:
             conn.close()
         return Path(db).read_bytes(), stats
+
+
+class _JsonMembers:
+    """A JSON object rewritten after every change, each member encoded once.
+
+    ``json.dumps(d)`` (default separators) is ``{`` + ``", "``-joined
+    ``"key": value`` members + ``}``, in the dict's order; keeping the encoded
+    members makes the n-th rewrite a string join instead of encoding all n
+    decks again.
+    """
+
+    def __init__(self, initial: dict):
+        self.members = {k: self._member(k, v) for k, v in initial.items()}
+
+    @staticmethod
+    def _member(key: str, value) -> str:
+        return f"{json.dumps(key)}: {json.dumps(value)}"
+
+    def __setitem__(self, key: str, value) -> None:
+        self.members[key] = self._member(key, value)      # an existing key keeps its place, as in a dict
+
+    def dumps(self) -> str:
+        return "{" + ", ".join(self.members.values()) + "}"
+
+
+def _write_collection(cursor, decks: Sequence[genanki.Deck], timestamp: int, id_gen) -> None:
+    """``genanki.Package(decks).write_to_db``, without its quadratic part.
+
+    For every deck genanki reads the collection's deck and note type JSON back
+    from sqlite, parses it, adds the deck and writes it all again: with one
+    deck per paper, thousands of papers make that O(decks²) parsing. Here the
+    parsed JSON is kept in memory between decks; the SQL statements and the
+    values they write are exactly genanki's, so the file is byte-identical.
+    """
+    cursor.executescript(APKG_SCHEMA)
+    cursor.executescript(APKG_COL)
+    deck_json = _JsonMembers(json.loads(cursor.execute("SELECT decks FROM col").fetchone()[0]))
+    model_json = json.loads(cursor.execute("SELECT models from col").fetchone()[0])
+    for deck in decks:
+        if not isinstance(deck.deck_id, int):
+            raise TypeError(f"Deck .deck_id must be an integer, not {deck.deck_id}.")
+        if not isinstance(deck.name, str):
+            raise TypeError(f"Deck .name must be a string, not {deck.name}.")
+        deck_json[str(deck.deck_id)] = deck.to_json()
+        cursor.execute("UPDATE col SET decks = ?", (deck_json.dumps(),))
+        for note in deck.notes:
+            deck.add_model(note.model)
+        added = {model.model_id: model.to_json(timestamp, deck.deck_id) for model in deck.models.values()}
+        # genanki updates the parsed (string-keyed) JSON with int model ids and dumps both keys;
+        # parsing that back keeps the old key's place with the new value, as below
+        cursor.execute("UPDATE col SET models = ?", (json.dumps({**model_json, **added}),))
+        for model_id, value in added.items():
+            model_json[str(model_id)] = value
+        for note in deck.notes:
+            note.write_to_db(cursor, timestamp, deck.deck_id, id_gen)
 
 
 def _zinfo(name: str) -> zipfile.ZipInfo:
@@ -130,14 +191,17 @@ def _zinfo(name: str) -> zipfile.ZipInfo:
 
 
 def write_package(records: Iterable[Record], papers: Mapping[str, PaperInfo], deck_name: str,
-                  path: Path | str, *, media: Sequence[str | os.PathLike] = ()) -> PackageStats:
+                  path: Path | str, *, media: Sequence[str | os.PathLike] = (),
+                  write: Callable[[Path, bytes], None] = atomic_write) -> PackageStats:
     """Write the records as an Anki package at ``path``.
 
     Deterministic (same inputs → same bytes), zip entries deflated, and atomic
     (``fsutil.atomic_write``: temp file next to ``path``, fsync, rename), so an
     interrupted build leaves the previous deck intact. Retired records are
     included (tagged ``papercards::retired``); records whose card would be
-    empty are skipped and counted in ``stats.skipped``.
+    empty are skipped and counted in ``stats.skipped``. ``write(path, bytes)``
+    does the final write: the build passes its transaction's ``add``, so the
+    deck changes together with cards/ (`papercards.txn`).
     """
     path = Path(path)
     notes, skipped = render_notes(records, papers, deck_name)
@@ -160,5 +224,5 @@ def write_package(records: Iterable[Record], papers: Mapping[str, PaperInfo], de
                     compresslevel=9)
         for i, data in enumerate(media_data):
             zf.writestr(_zinfo(str(i)), data, compresslevel=9)
-    atomic_write(path, buffer.getvalue())
+    write(path, buffer.getvalue())
     return stats

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from ..config import Config
 from ..diagnostics import Diagnostic
 from ..notes import NotesFile
-from .context import Context
+from ..parallel import map_ordered
+from .context import Context, PaperContext
 from .extractors import RULES
 from .glossary import glossary_items
 from .model import KIND_FIELDS, KINDS, Item, PaperInfo, fingerprint, short_hash
@@ -41,14 +42,26 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
     out = Extraction(papers={pc.info.key: pc.info for pc in pcs})
     if config.cards.get("term", True):
         out.items.extend(glossary_items(entries, {pc.info.key: pc.paper.file for pc in pcs}, ctx))
-    for pc in pcs:
-        for kind, rule in RULES:
-            items = list(rule(pc))     # a kind switched off still claims its lines
-            if config.cards.get(kind, True):
-                out.items.extend(items)
+    for items, diagnostics in map_ordered(lambda pc: _run_rules(pc, config), pcs, prepare=ctx.prepare_for_rules):
+        out.items.extend(items)
+        ctx.diagnostics.extend(diagnostics)
     out.items = _unique_ids(out.items)
     out.diagnostics = ctx.diagnostics
     return out
+
+
+def _run_rules(pc: PaperContext, config: Config) -> tuple[list[Item], list[Diagnostic]]:
+    """The extractor chain on one paper: its items and the warnings it gave (may run in a worker)."""
+    ctx = pc.ctx
+    before = len(ctx.diagnostics)
+    found: list[Item] = []
+    for kind, rule in RULES:
+        items = list(rule(pc))     # a kind switched off still claims its lines
+        if config.cards.get(kind, True):
+            found.extend(items)
+    diagnostics = ctx.diagnostics[before:]
+    del ctx.diagnostics[before:]
+    return found, diagnostics
 
 
 def _unique_ids(items: list[Item]) -> list[Item]:

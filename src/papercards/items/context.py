@@ -32,6 +32,30 @@ class Context:
         from ..text import Segmenter
         return Segmenter(sorted(self.glossary.words, key=lambda w: (-len(w), w)))
 
+    @cached_property
+    def specific_terms(self) -> frozenset[str]:
+        """Glossary words not used all over the deck (DPO in a DPO deck): what clozes may blank.
+        Read after the survey, like `segmenter`: the glossary is complete by then."""
+        return frozenset(t for t in self.glossary.words if t not in self.widespread)
+
+    @cached_property
+    def term_finder(self):
+        """`specific_terms` of two characters or more, as exact substrings of a text."""
+        from ..text.termfind import TermFinder
+        return TermFinder(t for t in self.specific_terms if len(t) >= 2)
+
+    @cached_property
+    def loose_term_finder(self):
+        """`specific_terms` that may match a text under `term_pattern` (spacing, case)."""
+        from ..text.termfind import TermFinder, loose_key
+        return TermFinder(self.specific_terms, key=loose_key)
+
+    def prepare_for_rules(self) -> None:
+        """Build the shared helpers now, once: rules may run in forked workers, which inherit them."""
+        from ..text.segment import base_tokenizer
+        base_tokenizer()
+        self.segmenter, self.term_finder, self.loose_term_finder  # noqa: B018 (cached properties)
+
     def warn(self, file: str, line: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(file, line, message))
 

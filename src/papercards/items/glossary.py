@@ -49,11 +49,8 @@ class Entry:
 
     @property
     def papers(self) -> list[str]:
-        seen: list[str] = []
-        for paper, _ in self.candidates:
-            if paper not in seen:
-                seen.append(paper)
-        return seen
+        """Papers using the term, first-seen order (DPO: hundreds of papers, so no list scans)."""
+        return list(dict.fromkeys(paper for paper, _ in self.candidates))
 
     @property
     def first_line(self) -> tuple[str, int]:

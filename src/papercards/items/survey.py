@@ -9,8 +9,10 @@ name its deck and fronts use.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..notes import ABSTRACT, KEYWORDS, NotesFile, Paper, strip_marks
+from ..parallel import map_ordered
 from .context import Context, PaperContext
 from .extractors.walk import content_texts
 from .glossary import Entry, merge
@@ -20,10 +22,12 @@ from .terms import (_REMARK_MARKERS, TermCandidate, abbreviations_in, is_abbrevi
 
 
 def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], list[Entry]]:
-    from ..text import Segmenter, cjk_ratio, split_sentences
+    from ..text import Segmenter
+    from ..text.segment import base_tokenizer
     base = Segmenter()
     pcs: list[PaperContext] = []
     keys: dict[str, Paper] = {}
+    titles: dict[str, Paper] = {}       # casefolded title → first paper with it
     for nf in notes:
         for paper in nf.papers:
             key = paper.key
@@ -32,40 +36,26 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
                 ctx.warn(paper.file, paper.line, f"paper '{paper.title}' has the same key '{key}' as "
                          f"{first.file}:{first.line}; kept both, this one as '{key}-{paper.line}'")
                 key = f"{key}-{paper.line}"
+            elif paper.title.casefold() in titles:
+                first = titles[paper.title.casefold()]
+                ctx.warn(paper.file, paper.line, f"paper '{paper.title}' has the same title as "
+                         f"{first.file}:{first.line} (a different id); kept both, their cards look alike")
+            titles.setdefault(paper.title.casefold(), paper)
             keys[key] = paper
             pcs.append(PaperContext(paper=paper, info=make_info(paper, key), ctx=ctx))
     candidates: list[tuple[str, TermCandidate]] = []
-    for pc in pcs:
-        key = pc.info.key
-        for section in pc.paper.sections_by(ABSTRACT):
-            for line_no, line in _section_lines(section):
-                target = pc.abstract_zh if cjk_ratio(line) > 0.25 else pc.abstract_en
-                for sentence in split_sentences(line):
-                    target.append((sentence, line_no))
-        tags = []
-        for section in pc.paper.sections_by(KEYWORDS):
-            for block in section.blocks:
-                texts = [(i.text, i.line) for _, i in block.walk_items()] if block.kind == "list" \
-                    else [(t, block.line + n) for n, t in enumerate(block.text.split("\n"))]
-                for text, line in texts:
-                    for cand in parse_keyword(strip_marks(text), line):
-                        candidates.append((key, cand))
-                        tags.append(cand.label)
-        for name, value in pc.paper.meta.items():
-            if ctx.config.role_of(name) == KEYWORDS:       # "> 关键词: DPO, RLHF" in a metadata block
-                for cand in parse_keyword(strip_marks(value), pc.paper.line):
-                    candidates.append((key, cand))
-                    tags.append(cand.label)
-        pc.info.tags = list(dict.fromkeys(t for t in tags if t))
-        candidates.extend((key, c) for c in _abstract_terms(pc, base))
-        candidates.extend((key, c) for c in _content_terms(pc, base))
+    readings = map_ordered(lambda pc: _read_paper(pc, ctx, base), pcs, prepare=base_tokenizer)
+    for pc, (abstract_en, abstract_zh, tags, found) in zip(pcs, readings):
+        pc.abstract_en, pc.abstract_zh, pc.info.tags = abstract_en, abstract_zh, tags
+        candidates.extend((pc.info.key, c) for c in found)
     entries = merge(candidates)
     usage: dict[str, int] = {}
     for entry in entries:
+        used_by = len(entry.papers)
         for _, c in entry.candidates:
             for name in (c.abbr, c.english, c.chinese):
                 if name:
-                    usage[name] = max(usage.get(name, 0), len(entry.papers))
+                    usage[name] = max(usage.get(name, 0), used_by)
     ctx.common = {n for n, k in usage.items() if k >= 2}
     ctx.widespread = {n for n, k in usage.items() if k >= 3}
     expansions: dict[str, str] = {}
@@ -89,6 +79,36 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
     return pcs, entries
 
 
+def _read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list[str], list[TermCandidate]]:
+    """One paper's part of the first pass (may run in a worker): its abstract sentences
+    by language, its keyword tags, and its term candidates."""
+    from ..text import cjk_ratio, split_sentences
+    pc.abstract_en, pc.abstract_zh = [], []
+    for section in pc.paper.sections_by(ABSTRACT):
+        for line_no, line in _section_lines(section):
+            target = pc.abstract_zh if cjk_ratio(line) > 0.25 else pc.abstract_en
+            for sentence in split_sentences(line):
+                target.append((sentence, line_no))
+    candidates: list[TermCandidate] = []
+    tags = []
+    for section in pc.paper.sections_by(KEYWORDS):
+        for block in section.blocks:
+            texts = [(i.text, i.line) for _, i in block.walk_items()] if block.kind == "list" \
+                else [(t, block.line + n) for n, t in enumerate(block.text.split("\n"))]
+            for text, line in texts:
+                for cand in parse_keyword(strip_marks(text), line):
+                    candidates.append(cand)
+                    tags.append(cand.label)
+    for name, value in pc.paper.meta.items():
+        if ctx.config.role_of(name) == KEYWORDS:       # "> 关键词: DPO, RLHF" in a metadata block
+            for cand in parse_keyword(strip_marks(value), pc.paper.line):
+                candidates.append(cand)
+                tags.append(cand.label)
+    candidates.extend(_abstract_terms(pc, base))
+    candidates.extend(_content_terms(pc, base))
+    return pc.abstract_en, pc.abstract_zh, list(dict.fromkeys(t for t in tags if t)), candidates
+
+
 def _section_lines(section):
     for block in section.blocks + [b for sub in section.subsections for b in sub.blocks]:
         if block.kind in ("paragraph", "quote"):
@@ -106,16 +126,42 @@ def _abstract_terms(pc: PaperContext, base) -> list[TermCandidate]:
     zh_lines = [(plain_inline(s), ln) for s, ln in pc.abstract_zh]
     for sentence, line in pc.abstract_en:
         for cand in abbreviations_in(plain_inline(sentence), line):
-            pattern = re.compile(r"[（(]\s*" + re.escape(cand.abbr) + r"s?\s*[）)]")
+            pattern = _bracketed(cand.abbr)
             for zh, _ in zh_lines:
                 m = pattern.search(zh)
                 if m:
-                    name, certain = trim_chinese_name(base.cut(zh[: m.start()].rstrip()), cand.english)
+                    name, certain = trim_chinese_name(base.cut(_name_window(zh[: m.start()].rstrip())),
+                                                      cand.english)
                     if name and certain:
                         cand.chinese = name
                         break
             out.append(cand)
     return out
+
+
+# Characters jieba never joins to a neighbour (outside its Han/alnum class) at which
+# `trim_chinese_name` always stops.
+_NAME_BREAKS = "，。、：；！？,;:()（）"
+
+
+def _name_window(text: str) -> str:
+    """The end of ``text`` that `trim_chinese_name` can reach: from its last break on.
+
+    Why: an abstract's Chinese line is cut once per abbreviation its English
+    defines, and cutting the whole line each time was most of the survey's
+    time. jieba cuts each run of Han/alnum characters on its own and emits
+    any other character as a token by itself, so the tokens from a break on
+    are the same as in the cut of the whole text; the trim stops at the break,
+    and a text with a break in it is never a name as a whole.
+    """
+    k = max(text.rfind(ch) for ch in _NAME_BREAKS)
+    return text[k:] if k > 0 else text
+
+
+@lru_cache(maxsize=4096)
+def _bracketed(abbr: str) -> re.Pattern[str]:
+    """``（PPO）``/``(PPOs)`` in Chinese text; compiled once per abbreviation (re caches only 512)."""
+    return re.compile(r"[（(]\s*" + re.escape(abbr) + r"s?\s*[）)]")
 
 
 def _content_terms(pc: PaperContext, base) -> list[TermCandidate]:

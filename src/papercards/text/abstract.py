@@ -75,6 +75,7 @@ _MACRO = re.compile(r"\\[A-Za-z]+")
 _ANCHOR = re.compile(r"\d+(?:\.\d+)?%?|[A-Za-z][A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*")
 _SPACE = re.compile(r"\s+")
 _PAREN = re.compile(r"[(（]")
+_MARK_AFTER_CAPITAL = re.compile(r"(?<=[A-Z])(?:s|\d)$")     # LLMs, NS-DPO1
 
 
 def _length_parts(sentence: str) -> tuple[int, int]:
@@ -95,15 +96,14 @@ def _latin_tokens(sentence: str) -> list[str]:
         tok = tok.rstrip(".")
         if tok:
             out.append(tok)
-            stem = re.sub(r"(?<=[A-Z])(?:s|\d)$", "", tok)
-            if stem != tok:
-                out.append(stem)
+            if _MARK_AFTER_CAPITAL.search(tok):       # cheap test first: most words have no such tail
+                out.append(_MARK_AFTER_CAPITAL.sub("", tok))
     return out
 
 
 def _is_key(token: str) -> bool:
     """English tokens a translation keeps verbatim: acronyms and names (DPO, NS-DPO), numbers."""
-    return token[0].isdigit() or sum(c.isupper() for c in token) >= 2
+    return token[0].isdigit() or sum(map(str.isupper, token)) >= 2
 
 
 def _anchor_sets(sentence: str) -> tuple[set[str], set[str]]:
@@ -112,7 +112,7 @@ def _anchor_sets(sentence: str) -> tuple[set[str], set[str]]:
     The number of parenthesised groups counts as one more key: translations
     keep brackets, ``(NS-DPO)`` → ``（NS-DPO）``.
     """
-    toks = _latin_tokens(sentence)
+    toks = set(_latin_tokens(sentence))
     words = {t.casefold() for t in toks}
     keys = {t.casefold() for t in toks if _is_key(t)}
     parens = len(_PAREN.findall(sentence))
@@ -132,11 +132,6 @@ def _anchor_score(en_words: set[str], en_keys: set[str], zh_words: set[str]) -> 
         return None
     hits = len(zh_words & en_words) + len(en_keys & zh_words)
     return hits / total
-
-
-def _norm_sf(z: float) -> float:
-    """Two-sided tail probability of a standard normal at |z|."""
-    return math.erfc(abs(z) / math.sqrt(2))
 
 
 def align_sentences(en: list[str], zh: list[str]) -> list[tuple[str, str, float]]:
@@ -164,14 +159,30 @@ def align_sentences(en: list[str], zh: list[str]) -> list[tuple[str, str, float]
 
 
 class _Aligner:
-    """The dynamic programme over one abstract's sentences."""
+    """The dynamic programme over one abstract's sentences.
+
+    Everything a step costs apart from the weight (the English span lengths,
+    the anchor agreement) is computed once per abstract in tables, not once
+    per step and pass: the programme visits every (i, j, step) in both passes.
+    """
 
     def __init__(self, en: list[str], zh: list[str]):
         self.en, self.zh = en, zh
         self.en_len = [sum(_length_parts(s)) for s in en]
         self.zh_parts = [_length_parts(s) for s in zh]
-        self.en_anc = [_anchor_sets(s) for s in en]
-        self.zh_anc = [_anchor_sets(s)[0] for s in zh]
+        en_anc = [_anchor_sets(s) for s in en]
+        zh_anc = [_anchor_sets(s)[0] for s in zh]
+        n, m = len(en), len(zh)
+        # (i, di) -> English length / (words, keys); (j, dj) -> Chinese-side Latin words
+        self.le = {(i, di): sum(self.en_len[i:i + di]) for i in range(n) for di in (1, 2) if i + di <= n}
+        en_sets = {(i, di): (set().union(*(a[0] for a in en_anc[i:i + di])),
+                             set().union(*(a[1] for a in en_anc[i:i + di])))
+                   for i, di in self.le}
+        zh_sets = {(j, dj): set().union(*zh_anc[j:j + dj]) for j in range(m) for dj in (1, 2) if j + dj <= m}
+        self.anchors = {(i, j, di, dj): _anchor_score(ew, ek, zw)
+                        for (i, di), (ew, ek) in en_sets.items() for (j, dj), zw in zh_sets.items()
+                        if (di, dj) in _PRIOR}
+        self.prior = {step: -math.log(p) for step, p in _PRIOR.items()}
 
     def fit_weight(self, pairs: list[tuple[int, int]]) -> float:
         """English characters per Chinese character, from sentence pairs believed to match."""
@@ -182,47 +193,54 @@ class _Aligner:
         weight = (sum(self.en_len[i] for i, _ in pairs) - other) / cjk
         return min(_MAX_WEIGHT, max(_MIN_WEIGHT, weight))
 
-    def step_cost(self, weight: float, i: int, j: int, di: int, dj: int) -> tuple[float, float]:
-        """(cost, confidence) of matching en[i:i+di] with zh[j:j+dj]."""
-        prior = -math.log(_PRIOR[(di, dj)])
-        if di == 0 or dj == 0:
-            return prior, 0.0
-        le = sum(self.en_len[i:i + di])
-        lz = sum(c * weight + o for c, o in self.zh_parts[j:j + dj])
-        z = (lz - le) / math.sqrt(max(1.0, (le + lz) / 2) * _VARIANCE)
-        p_len = max(_norm_sf(z), 1e-12)
-        fit = math.exp(-z * z / 8)          # for the confidence: 1σ → 0.88, 2σ → 0.61, 3σ → 0.32
-        anchors = _anchor_score(set().union(*(a[0] for a in self.en_anc[i:i + di])),
-                                set().union(*(a[1] for a in self.en_anc[i:i + di])),
-                                set().union(*self.zh_anc[j:j + dj]))
-        cost = prior - math.log(p_len)
-        if anchors is not None:
-            cost += _ANCHOR_WEIGHT * (0.5 - anchors)
-            conf = 0.5 * fit + 0.5 * anchors
-        else:
-            conf = fit
-        if (di, dj) != (1, 1):
-            conf *= 0.9
-        return cost, min(1.0, max(0.0, conf))
-
     def run(self, weight: float) -> list[tuple[int, int, int, int, float]]:
-        """Best path as steps ``(i, j, di, dj, confidence)`` in order."""
+        """Best path as steps ``(i, j, di, dj, confidence)`` in order.
+
+        A step's cost is its prior plus how badly the lengths fit (a normal
+        tail probability) plus the anchor disagreement; its confidence mixes
+        the length fit and the anchors, and merges are discounted. Written out
+        inline: this loop runs for every cell of every abstract, twice.
+        """
         n, m = len(self.en), len(self.zh)
+        # the Chinese span lengths under this weight
+        lz = {(j, dj): sum(c * weight + o for c, o in self.zh_parts[j:j + dj])
+              for j in range(m) for dj in (1, 2) if j + dj <= m}
+        le, anchors = self.le, self.anchors
+        steps = [(di, dj, self.prior[(di, dj)], (di, dj) != (1, 1)) for di, dj in _PRIOR]
+        sqrt, exp, log, erfc, root2 = math.sqrt, math.exp, math.log, math.erfc, math.sqrt(2)
         inf = float("inf")
         best = [[inf] * (m + 1) for _ in range(n + 1)]
         back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
         best[0][0] = 0.0
         for i in range(n + 1):
             for j in range(m + 1):
-                if best[i][j] == inf:
+                here = best[i][j]
+                if here == inf:
                     continue
-                for di, dj in _PRIOR:
+                for di, dj, prior, merge in steps:
                     if i + di > n or j + dj > m:
                         continue
-                    cost, conf = self.step_cost(weight, i, j, di, dj)
-                    if best[i][j] + cost < best[i + di][j + dj] - 1e-12:
-                        best[i + di][j + dj] = best[i][j] + cost
-                        back[i + di][j + dj] = (di, dj, conf)
+                    if di == 0 or dj == 0:
+                        if here + prior < best[i + di][j + dj] - 1e-12:
+                            best[i + di][j + dj] = here + prior
+                            back[i + di][j + dj] = (di, dj, 0.0)
+                        continue
+                    a, b = le[(i, di)], lz[(j, dj)]
+                    half = (a + b) / 2
+                    z = (b - a) / sqrt((half if half > 1.0 else 1.0) * _VARIANCE)
+                    p_len = erfc(abs(z) / root2)                      # two-sided normal tail
+                    cost = prior - log(p_len if p_len > 1e-12 else 1e-12)
+                    anchor = anchors[(i, j, di, dj)]
+                    if anchor is not None:
+                        cost += _ANCHOR_WEIGHT * (0.5 - anchor)
+                    if here + cost < best[i + di][j + dj] - 1e-12:
+                        # the confidence, only for a step that is kept
+                        fit = exp(-z * z / 8)      # 1σ → 0.88, 2σ → 0.61, 3σ → 0.32
+                        conf = fit if anchor is None else 0.5 * fit + 0.5 * anchor
+                        if merge:
+                            conf *= 0.9
+                        best[i + di][j + dj] = here + cost
+                        back[i + di][j + dj] = (di, dj, min(1.0, max(0.0, conf)))
         steps = []
         i, j = n, m
         while i or j:

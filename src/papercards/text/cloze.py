@@ -42,8 +42,9 @@ from dataclasses import dataclass
 from .inline import cloze_safe
 from .lang import CJK_RE, has_cjk, normalize
 from .markup import ATOM_FIRST, Markup, scan
-from .segment import Segmenter, term_pattern, dictionary_total, is_word, word_frequency
+from .segment import Segmenter, dictionary_total, is_word, term_regex, word_frequency
 from .stopwords import ZH_STOPWORDS, is_stopword
+from .termfind import loose_key
 
 MIN_CONTENT_WORDS = 3          # fewer than this: nothing left to answer from
 MAX_HIDDEN_SHARE = 0.6         # at most this share of the content words blanked
@@ -95,7 +96,7 @@ def make_cloze(text: str, segmenter: Segmenter, *, prefer: Iterable[str] = (),
     content_total = sum(u.weight for u in units)
     if content_total < MIN_CONTENT_WORDS:
         return None
-    chooser = _Chooser(markup, units, segmenter.terms, _avoid_words(avoid, segmenter))
+    chooser = _Chooser(markup, units, segmenter.normalized_terms(), _avoid_words(avoid, segmenter))
     candidates = chooser.candidates(marked, prefer)
     chosen: list[_Candidate] = []
     hidden = 0
@@ -216,7 +217,8 @@ def _avoid_words(avoid: Iterable[str], segmenter: Segmenter) -> tuple[set[str], 
 class _Chooser:
     def __init__(self, markup: Markup, units: list[_Unit], terms: frozenset[str],
                  avoid: tuple[set[str], list[str]]):
-        self.markup, self.units, self.terms = markup, units, {normalize(t) for t in terms}
+        """``terms``: the segmenter's terms, already normalised."""
+        self.markup, self.units, self.terms = markup, units, terms
         self.avoid_words, self.avoid_texts = avoid
         self.starts = {u.start: k for k, u in enumerate(units)}
         self.ends = {u.end: k for k, u in enumerate(units)}
@@ -230,8 +232,11 @@ class _Chooser:
             out.append(_Candidate(span.start, span.end, (0, n)))
         for n, atom in enumerate(a for a in self.markup.atoms if a.kind == "code"):
             out.append(_Candidate(atom.start, atom.end, (0, len(marked) + n)))
+        plain_key = loose_key(plain)
         for n, term in enumerate(sorted(set(prefer), key=lambda t: (-len(t), t))):
-            for m in re.finditer(term_pattern(term), plain):
+            if loose_key(term) not in plain_key:
+                continue                  # cannot match: skip the regex (thousands of terms)
+            for m in term_regex(term).finditer(plain):
                 out.append(_Candidate(m.start(), m.end(), (1, n, m.start())))
         for m in _NUMBER.finditer(plain):
             tok = m.group()

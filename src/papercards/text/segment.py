@@ -41,11 +41,14 @@ import re
 import threading
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from .lang import CJK_RE
+from .termfind import TermFinder, loose_key
 
 _base: Any = None
+_MEMO_SIZE = 50_000
 _base_lock = threading.Lock()
 
 # Placeholders come from the private-use area, which jieba never joins to a
@@ -82,6 +85,12 @@ def _is_alnum_ascii(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+@lru_cache(maxsize=8192)
+def term_regex(term: str) -> re.Pattern[str]:
+    """``term_pattern`` compiled once per term (re's own cache holds only 512 patterns)."""
+    return re.compile(term_pattern(term))
+
+
 def term_pattern(term: str) -> str:
     """Regex for one term: flexible inner whitespace, Latin edges not glued to letters."""
     parts = [re.escape(p) for p in term.split()]
@@ -110,7 +119,9 @@ class Segmenter:
     def __init__(self, terms: Iterable[str] = (), *, hmm: bool = True):
         self.hmm = hmm
         self._terms: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+        self._finder: TermFinder | None = None
+        self._normalized: frozenset[str] | None = None
+        self._memo: dict[str, tuple[str, ...]] = {}
         self.add_terms(terms)
 
     @property
@@ -125,7 +136,15 @@ class Segmenter:
             term = " ".join(unicodedata.normalize("NFC", term).split())
             if len(term) >= 2:
                 self._terms.add(term)
-        self._pattern = None
+        self._finder = self._normalized = None
+        self._memo = {}
+
+    def normalized_terms(self) -> frozenset[str]:
+        """``normalize(term)`` of every term, computed once (the cloze asks per sentence)."""
+        if self._normalized is None:
+            from .lang import normalize
+            self._normalized = frozenset(normalize(t) for t in self._terms)
+        return self._normalized
 
     def with_terms(self, terms: Iterable[str]) -> "Segmenter":
         """A new Segmenter knowing this one's terms plus ``terms`` (cheap: no reload)."""
@@ -133,31 +152,64 @@ class Segmenter:
         other.add_terms(terms)
         return other
 
-    def _mask_pattern(self) -> re.Pattern[str] | None:
-        if self._pattern is None and self._terms:
-            ordered = sorted(self._terms, key=lambda t: (-len(t), t))
-            self._pattern = re.compile("|".join(term_pattern(t) for t in ordered))
-        return self._pattern
+    def _term_spans(self, text: str) -> list[tuple[int, int]]:
+        """Where the terms occur, exactly as one regex alternation of every term
+        (longest first, then alphabetical) scanning left to right would find them.
+
+        Not one alternation: with thousands of terms it tries each of them at every
+        character of every text. Instead a `TermFinder` picks the few terms that can
+        occur in this text, each is searched with its own compiled pattern, and the
+        alternation's choice is replayed: at the leftmost start, the first term in
+        that order wins, and the scan goes on after its end.
+        """
+        if not self._terms:
+            return []
+        if self._finder is None:
+            self._finder = TermFinder(self._terms, key=loose_key)
+        first_end: dict[int, int] = {}          # start -> end of the first term (in order) there
+        for term in sorted(self._finder.found_in(text), key=lambda t: (-len(t), t)):
+            rx = term_regex(term)
+            m = rx.search(text)
+            while m:
+                first_end.setdefault(m.start(), m.end())
+                m = rx.search(text, m.start() + 1)
+        spans, pos = [], 0
+        for start in sorted(first_end):
+            if start >= pos:
+                spans.append((start, first_end[start]))
+                pos = first_end[start]
+        return spans
 
     def cut(self, text: str) -> list[str]:
-        """Tokens of ``text``; ``"".join(result) == text`` always holds."""
+        """Tokens of ``text``; ``"".join(result) == text`` always holds.
+
+        Remembered per Segmenter (up to `_MEMO_SIZE` texts): the same short
+        texts (a paper's name, its methods) are cut for every sentence.
+        """
         if not text:
             return []
+        known = self._memo.get(text)
+        if known is None:
+            known = tuple(self._cut(text))
+            if len(self._memo) < _MEMO_SIZE:
+                self._memo[text] = known
+        return list(known)
+
+    def _cut(self, text: str) -> list[str]:
         tokenizer = base_tokenizer()
-        pattern = self._mask_pattern()
         originals: list[str] = []
         masked, mark = text, ""
-        if pattern is not None:
+        spans = self._term_spans(text)
+        if spans:
             mark = _free_placeholder(text)
             pieces, last = [], 0
-            for m in pattern.finditer(text):
-                pieces.append(text[last:m.start()])
+            for start, end in spans:
+                pieces.append(text[last:start])
                 pieces.append(mark)
-                originals.append(m.group())
-                last = m.end()
-            if originals:
-                pieces.append(text[last:])
-                masked = "".join(pieces)
+                originals.append(text[start:end])
+                last = end
+            pieces.append(text[last:])
+            masked = "".join(pieces)
         tokens = tokenizer.lcut(masked, HMM=self.hmm)
         if not originals:
             return tokens

@@ -46,7 +46,7 @@ _ZH_END = re.compile(f"[。！？!?]+[{re.escape(_CLOSERS)}]*")
 _ZH_DOT = re.compile(f"(?<![\\d\\s])[.!?](?=[{_CJK_CLASS}])")
 _EN_END = re.compile(
     f"[.!?]+[{re.escape(_CLOSERS)}]*(?=\\s+[A-Z0-9{re.escape(_OPENERS)}{_CJK_CLASS}])")
-_PREV_WORD = re.compile(r"([A-Za-z0-9.'’\-]+)$")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.'’-")
 _SOFT_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 
@@ -96,18 +96,30 @@ def _ends_english_sentence(para: str, dot: int) -> bool:
     """Whether the punctuation at ``dot`` ends a sentence, judged by the word before it."""
     if para[dot] != ".":
         return True
-    m = _PREV_WORD.search(para, 0, dot)
-    if not m:
+    start = _prev_word_start(para, dot)
+    if start == dot:
         return True                          # after a bracket, quote or symbol: "(NS-DPO). By"
-    word = m.group(1)
+    word = para[start:dot]
     key = word.casefold()
     if key in ABBREVIATIONS or key.rstrip(".") in ABBREVIATIONS:
         return False
     if re.fullmatch(r"[A-Z]", word):          # an initial: "J. Smith"
         return False
-    if re.fullmatch(r"\d{1,2}", word) and _starts_item(para, m.start()):
+    if re.fullmatch(r"\d{1,2}", word) and _starts_item(para, start):
         return False                         # a list number: "Results: 1. Unify …"
     return True
+
+
+def _prev_word_start(para: str, dot: int) -> int:
+    """Start of the run of word characters (letters, digits, . ' ’ -) that ends at ``dot``.
+
+    Walked back from ``dot``: a regex anchored there and searched from the
+    start of the paragraph tried every position before it, for every full stop.
+    """
+    start = dot
+    while start > 0 and para[start - 1] in _WORD_CHARS:
+        start -= 1
+    return start
 
 
 def _starts_item(para: str, start: int) -> bool:

@@ -9,9 +9,11 @@ are the whole answer of a Q&A card are not carded twice.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from ...notes import strip_marks
 from ...text import make_cloze, split_sentences
+from ...text.markup import scan
 from ..context import PaperContext
 from ..model import Item, short_hash
 from .walk import content_texts
@@ -21,14 +23,14 @@ _MARKED = re.compile(r"\*\*[^*]+\*\*|`[^`]+`")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+(?:\.\d+)?[xX×]\b")
 
 
-def _score(sentence: str, terms: set[str]) -> int:
+def _score(sentence: str, pc: PaperContext) -> int:
     score = 0
     if _MARKED.search(sentence) and not re.search(r"\*\*\w\*\*\w", sentence):
         score += 4
     if _NUMBER.search(sentence):
         score += 2
     plain = strip_marks(sentence)
-    score += min(2, sum(1 for t in terms if len(t) >= 2 and t in plain))
+    score += min(2, len(pc.ctx.term_finder.found_in(plain)))     # terms of 2+ characters in it
     return score
 
 
@@ -38,7 +40,17 @@ _INTRO_END = ("由于", "因为", "：", ":", "如下", "包括", "其中", "，
 _BLANK = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.S)
 
 
-def keep_good_blanks(text: str, wanted: set[str]) -> str | None:
+class _Either:
+    """``x in _Either(a, b)``: in a or in b, without copying the glossary into a new set per sentence."""
+
+    def __init__(self, *containers: Container[str]):
+        self.containers = containers
+
+    def __contains__(self, x: object) -> bool:
+        return any(x in c for c in self.containers)
+
+
+def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
     """Unwrap every blank that is not a word the author marked, a specific term
     or a number, and every blank whose translation stands right beside it
     ("隐形奖励({{c1::implicit reward}})", "{{c1::离线偏好数据集}}的(offline …)");
@@ -61,7 +73,7 @@ def keep_good_blanks(text: str, wanted: set[str]) -> str | None:
 
 def extract(pc: PaperContext):
     # Terms all over the deck (DPO in a DPO deck) make blanks anyone can fill.
-    terms = {t for t in pc.ctx.glossary.words if t not in pc.ctx.widespread}
+    terms = pc.ctx.specific_terms
     avoid = [pc.info.short, *(m.name for m in pc.methods)]
     candidates: list[tuple[int, int, str, int]] = []
     for text, line, _, _ in content_texts(pc.paper):
@@ -74,7 +86,7 @@ def extract(pc: PaperContext):
             if len(plain) < 30 and (plain in pc.claim_answers
                                     or strip_marks(sentence.lstrip("-0123456789. ")) in pc.claim_answers):
                 continue                 # a short answer already carded as Q&A
-            score = _score(sentence, terms)
+            score = _score(sentence, pc)
             if score >= 1:
                 candidates.append((-score, line, sentence, len(candidates)))
     candidates.sort()
@@ -84,10 +96,12 @@ def extract(pc: PaperContext):
         if made >= MAX_PER_PAPER:
             break
         marked = [m.group(0).strip("*`") for m in _MARKED.finditer(sentence)]
-        prefer = marked + sorted(terms, key=len, reverse=True)
+        # only the terms that can occur in this sentence: make_cloze tries each one
+        present = pc.ctx.loose_term_finder.found_in(scan(sentence).plain)
+        prefer = marked + sorted(present, key=len, reverse=True)
         text = make_cloze(sentence, pc.ctx.segmenter, prefer=prefer, avoid=avoid,
                           max_blanks=pc.ctx.config.max_cloze_blanks)
-        text = keep_good_blanks(text, set(prefer)) if text else None
+        text = keep_good_blanks(text, _Either(set(marked), terms)) if text else None
         if not text:
             continue
         anchor = short_hash(strip_marks(sentence))

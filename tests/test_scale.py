@@ -1,0 +1,80 @@
+"""A 10× corpus (bench/make_corpus.py) builds, and Anki imports every note of its deck.
+
+Correctness only: the speed targets live in bench/run, not in tests.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from anki_engine import import_apkg, open_collection
+
+from papercards.build import build
+from papercards.config import load_config
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from make_corpus import make_corpus, names  # noqa: E402
+
+SIZE = 10
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scale") / "corpus"
+    make_corpus(root, SIZE)
+    return build(load_config(root), now=1_700_000_000)
+
+
+def test_corpus_has_unique_papers(tmp_path):
+    files = make_corpus(tmp_path / "c", 3, layout="one")
+    text = files[0].read_text(encoding="utf-8")
+    assert text.count("forum?id=") == len(set(l for l in text.split() if "forum?id=" in l)) == 3 * 7
+    assert len({names(k) for k in range(1024)}) == 1024
+
+
+def test_ten_times_the_notes_make_ten_times_the_papers(built):
+    summary = built.summary()
+    assert summary.papers == SIZE * 7 and summary.placeholders == SIZE * 5
+    kinds = summary.kinds
+    # every copy of a paper yields its own paper, claim, cloze and abstract cards …
+    for kind, per_copy in {"paper": 7, "claim": 17, "cloze": 2, "sentence": 14}.items():
+        assert kinds[kind] == SIZE * per_copy, kind
+    # … and its own paper-specific terms, while DPO, RLHF, LLM … stay one card each
+    assert SIZE * 10 < kinds["term"] < SIZE * 22
+
+
+def test_deck_imports_every_note(built, tmp_path):
+    stats = built.package
+    assert stats.notes == len(built.records) - stats.skipped
+    col = open_collection(tmp_path)
+    try:
+        log = import_apkg(col, built.deck_path)
+        assert len(log.new) == stats.notes
+        assert col.note_count() == stats.notes
+        assert col.card_count() == stats.total_cards
+    finally:
+        col.close()
+
+
+def test_workers_change_nothing(tmp_path):
+    """Big builds spread papers over forked workers (papercards.parallel): same bytes as one process."""
+    import os
+    import shutil
+    import subprocess
+
+    root = tmp_path / "corpus"
+    make_corpus(root, SIZE)                       # 70 papers: above parallel.MIN_TASKS
+    outputs = []
+    for jobs in ("1", "2"):
+        proj = tmp_path / f"jobs{jobs}"
+        shutil.copytree(root, proj)
+        env = {**os.environ, "PAPERCARDS_JOBS": jobs, "SOURCE_DATE_EPOCH": "1700000000"}
+        done = subprocess.run([sys.executable, "-m", "papercards", "build", "-C", str(proj)],
+                              env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        files = {p.relative_to(proj).as_posix(): p.read_bytes()
+                 for p in sorted(proj.rglob("*")) if p.is_file() and ".papercards-cache" not in p.parts}
+        outputs.append((files, done.stdout, done.stderr))
+    assert outputs[0] == outputs[1]
