@@ -52,6 +52,35 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def sync_files(folder: Path, files: list[Path]) -> None:
+    """Make ``files`` (all inside ``folder``) and ``folder`` itself durable.
+
+    One ``syncfs(2)`` of their file system where Linux offers it, else an
+    fsync per file. Why: a cold build of 700 papers stages 700 files, and an
+    fsync each (a journal commit each on ext4) cost more than writing them.
+    """
+    if _syncfs(folder):
+        return
+    for path in files:
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
+    _fsync_dir(folder)
+
+
+def _syncfs(folder: Path) -> bool:
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        syncfs = libc.syncfs
+    except (OSError, AttributeError):
+        return False
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        return syncfs(fd) == 0
+    finally:
+        os.close(fd)
+
+
 LOCK_FILE = ".lock"
 BUSY = "another papercards build is running in this folder"
 _held: dict[str, int] = {}          # lock files this process holds → nesting depth

@@ -8,8 +8,9 @@ paper file holds, a deck that does not match its store.
 
 How (the journal is the folder ``cards/.papercards-txn/``):
 
-1. **stage**: each new file is written into the journal folder and fsync'd;
-   the files people use are not touched;
+1. **stage**: each new file is written into the journal folder, then all are
+   made durable at once (`fsutil.sync_files`); the files people use are not
+   touched;
 2. **commit**: ``committed.json`` (staged name → target path) is written
    atomically. This is the single instant at which the build turns from "old"
    into "new";
@@ -28,14 +29,16 @@ The leading dot keeps the journal out of `Store.load` and out of git's way.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import shutil
 import signal
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from .fsutil import _fsync_dir, _mode_for, atomic_write, build_lock
+from .fsutil import _fsync_dir, _mode_for, atomic_write, build_lock, sync_files
 
 JOURNAL = ".papercards-txn"
 COMMITTED = "committed.json"
@@ -62,24 +65,36 @@ class Transaction:
         self.root = Path(root)
         self.journal = self.root / JOURNAL
         self.entries: list[tuple[str, Path]] = []      # (staged file name, target)
+        # Staged files are written by one background thread: creating hundreds of
+        # files is disk-bound (about 0.7 ms each here), and meanwhile the build goes
+        # on with the CPU-bound deck. `commit` and `abort` wait for the writes.
+        self._writer: ThreadPoolExecutor | None = None
+        self._writes: list[Future] = []
 
     def add(self, target: Path, data: bytes | str) -> None:
         if not self.entries:
             recover(self.root, locked=True)             # a leftover journal is finished first
             self.journal.mkdir(parents=True)
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papercards-stage")
         if isinstance(data, str):
             data = data.encode("utf-8")
         target = Path(target)
         name = f"{len(self.entries) + 1:04d}-{target.name}"
-        staged = self.journal / name
-        with open(staged, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(staged, _mode_for(target))             # keep the target's mode
+        self._writes.append(self._writer.submit(_stage, self.journal / name, data, _mode_for(target)))
         self.entries.append((name, target))
         if len(self.entries) == 1:
             _crash_point("stage:1")
+
+    def _wait_for_writes(self) -> None:
+        """Every staged file written (or the first write error raised)."""
+        writes, self._writes = self._writes, []
+        try:
+            for write in writes:
+                write.result()
+        finally:
+            if self._writer is not None:
+                self._writer.shutdown(wait=True)
+                self._writer = None
 
     def commit(self) -> None:
         """Make the staged files the real ones. Once ``committed.json`` is
@@ -87,8 +102,9 @@ class Transaction:
         dies), the journal stays and the next command finishes it."""
         if not self.entries:
             return
+        self._wait_for_writes()
         _crash_point("stage:all")
-        _fsync_dir(self.journal)                        # the staged files are durable…
+        sync_files(self.journal, [self.journal / name for name, _ in self.entries])  # staged files durable…
         files = [[name, os.path.relpath(target, self.root)] for name, target in self.entries]
         atomic_write(self.journal / COMMITTED, json.dumps({"files": files}, ensure_ascii=False, indent=1))
         _crash_point("commit")                          # …before the commit record
@@ -99,6 +115,8 @@ class Transaction:
 
     def abort(self) -> None:
         if self.entries:
+            with contextlib.suppress(OSError):
+                self._wait_for_writes()
             shutil.rmtree(self.journal, ignore_errors=True)
             self.entries = []
 
@@ -110,6 +128,12 @@ class Transaction:
             self.commit()
         else:
             self.abort()
+
+
+def _stage(path: Path, data: bytes, mode: int) -> None:
+    with open(path, "xb") as fh:                    # made durable all at once in `commit`
+        fh.write(data)
+    os.chmod(path, mode)                            # keep the target's mode
 
 
 def recover(root: Path, *, locked: bool = False) -> str | None:
