@@ -19,6 +19,7 @@ from .fsutil import build_lock
 from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify
+from .parallel import map_ordered
 from .store import MergeReport, Record, Store
 from .txn import Transaction, recover
 
@@ -100,16 +101,15 @@ def deck_file(config: Config) -> Path:
 
 
 def read_all(config: Config, progress: Callable[[str], None] | None = None) -> list[NotesFile]:
-    notes = []
+    """Every notes file, parsed (many files: by worker processes)."""
     paths = find_notes(config)
     if not paths:
         raise InputError(config.source_dir, 0, "no Markdown notes here (*.md); put your notes in this "
                          "folder or set source_dir in papercards.yaml")
-    for path in paths:
-        if progress:
+    if progress:
+        for path in paths:
             progress(str(path))
-        notes.append(read_notes(path, config))
-    return notes
+    return map_ordered(lambda path: read_notes(path, config), paths, min_tasks=16)
 
 
 def prepare(config: Config, *, now: int | None = None,
@@ -125,10 +125,10 @@ def prepare(config: Config, *, now: int | None = None,
     papers = result.extraction.papers
     store.adopt_paper_keys(result.extraction.items, papers)
     result.papers = {**store.papers, **papers}
-    from .anki import note_face
+    from .anki import note_faces
     result.records, result.report = store.merge(
         result.extraction.items, now if now is not None else now_seconds(),
-        face=lambda rec: note_face(rec, result.papers, config.deck))
+        faces=lambda records: note_faces(records, result.papers, config.deck))
     planned = store.plan(result.records, result.papers)      # gives every record its file (home)
     result.diagnostics.extend(conflict_diagnostics(result, config))
     result.cards_pending = sorted(store.changed_files(planned))

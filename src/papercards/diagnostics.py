@@ -31,3 +31,7 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return str(self.diagnostic)
+
+    def __reduce__(self):          # pickles (a worker process raises it to the build)
+        d = self.diagnostic
+        return (type(self), (d.file, d.line, d.message))

@@ -62,10 +62,17 @@ def map_ordered(fn: Callable[[T], R], tasks: Sequence[T], *, min_tasks: int = MI
     try:
         with multiprocessing.get_context("fork").Pool(n) as pool:
             # contiguous chunks, a few per worker: even load, little pickling
-            return pool.map(_run, range(len(tasks)), chunksize=max(1, len(tasks) // (n * 4)))
+            outcomes = pool.map(_run, range(len(tasks)), chunksize=max(1, len(tasks) // (n * 4)))
     finally:
         _task = _tasks = None
+    for failed, value in outcomes:          # the error of the first failing task, as one process would
+        if failed:
+            raise value
+    return [value for _, value in outcomes]
 
 
-def _run(index: int):
-    return _task(_tasks[index])
+def _run(index: int) -> tuple[bool, object]:
+    try:
+        return False, _task(_tasks[index])
+    except Exception as exc:                # noqa: BLE001 (re-raised in the parent, in task order)
+        return True, exc

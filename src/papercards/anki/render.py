@@ -21,9 +21,10 @@ from urllib.parse import urlsplit
 import genanki
 
 from ..items.model import KINDS, Item, PaperInfo
+from ..parallel import map_ordered
 from ..store.model import Record
 from ..text import cloze_safe, render_inline
-from .notetypes import CLOZE_FIELDS, QA_FIELDS, TERM_FIELDS, cloze_model, qa_model, term_model
+from .notetypes import CLOZE_FIELDS, QA_FIELDS, TERM_FIELDS, all_models, cloze_model, qa_model, term_model
 
 GLOSSARY_DECK = "Glossary 术语"
 
@@ -499,7 +500,36 @@ def note_face(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -
     try:
         note = render_record(record, papers, deck_name)
     except SkipRecord as why:
-        return f"skip:{why}"
+        note = why
+    return _face(note)
+
+
+def note_faces(records: list[Record], papers: Mapping[str, PaperInfo], deck_name: str) -> list[str]:
+    """`note_face` of every record, at once: a big build renders its notes in worker
+    processes (`papercards.parallel`), and each record keeps its rendered note for the deck."""
+    rendered = map_ordered(lambda rec: _portable(rec, papers, deck_name), records)
+    models = {model.model_id: model for model in all_models()}
+    faces = []
+    for rec, (model_id, note) in zip(records, rendered):
+        if model_id is not None:        # one Model object per note type, as a one-process build has
+            note = dataclasses.replace(note, model=models[model_id])
+        rec.rendered = (papers, (deck_name, _content_key(rec)), note)
+        faces.append(_face(note))
+    return faces
+
+
+def _portable(record: Record, papers: Mapping[str, PaperInfo], deck_name: str):
+    """(model id, note without its Model) or (None, SkipRecord): small to send between processes."""
+    try:
+        note = render_record(record, papers, deck_name)
+    except SkipRecord as why:
+        return None, why
+    return note.model.model_id, dataclasses.replace(note, model=None)
+
+
+def _face(note: "RenderedNote | SkipRecord") -> str:
+    if isinstance(note, SkipRecord):
+        return f"skip:{note}"
     shown = {k: v for k, v in note.fields.items() if k not in ("Source", "ItemId")}
     blob = repr((note.model.name, sorted(shown.items()), note.tags, note.suspend))
     return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:12]

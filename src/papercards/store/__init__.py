@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from ..diagnostics import InputError
 from ..items.model import Item, PaperInfo
+from ..parallel import map_ordered
 from ..txn import Transaction, recover
 from .identity import match_papers
 from .merge import MergeReport, merge, shipped_checksum, stamp
@@ -87,10 +88,10 @@ class Store:
         return renames
 
     # -- merge and write ------------------------------------------------------------
-    def merge(self, items: list[Item], now: int, face=None) -> tuple[list[Record], MergeReport]:
-        """Merge an extraction; ``face(record)`` digests what ships (see `stamp`)."""
+    def merge(self, items: list[Item], now: int, faces=None) -> tuple[list[Record], MergeReport]:
+        """Merge an extraction; ``faces(records)`` digests what ships (see `stamp`)."""
         records, report = merge(self.records, items, now)
-        stamp(records, now, face)
+        stamp(records, now, faces)
         return records, report
 
     def plan(self, records: list[Record], papers: dict[str, PaperInfo]) -> dict[str, str]:
@@ -100,18 +101,20 @@ class Store:
             home = rec.home or self.home_of(rec, papers)
             rec.home = home
             groups.setdefault(home, []).append(rec)
-        out = {}
-        for home, recs in sorted(groups.items()):
-            key = next((r.item.paper for r in recs if r.item.paper), None)
-            info = papers.get(key) or self.papers.get(key) if key else None
-            if home == GLOSSARY_FILE:
-                what, info = "glossary (terms shared by all papers)", None
-            elif info is not None:
-                what = f"{info.title}"
-            else:
-                what = home
-            out[home] = dump_file(what, info, recs)
-        return out
+        homes = sorted(groups)
+        texts = map_ordered(lambda home: self._dump(home, groups[home], papers), homes)
+        return dict(zip(homes, texts))
+
+    def _dump(self, home: str, recs: list[Record], papers: dict[str, PaperInfo]) -> str:
+        key = next((r.item.paper for r in recs if r.item.paper), None)
+        info = papers.get(key) or self.papers.get(key) if key else None
+        if home == GLOSSARY_FILE:
+            what, info = "glossary (terms shared by all papers)", None
+        elif info is not None:
+            what = f"{info.title}"
+        else:
+            what = home
+        return dump_file(what, info, recs)
 
     def home_of(self, rec: Record, papers: dict[str, PaperInfo]) -> str:
         key = rec.item.paper

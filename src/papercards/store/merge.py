@@ -106,16 +106,18 @@ def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Reco
     return out, report
 
 
-def stamp(records: list[Record], now: int, face: Callable[[Record], str] | None = None) -> None:
+def stamp(records: list[Record], now: int,
+          faces: Callable[[list[Record]], list[str]] | None = None) -> None:
     """Move `modified` forward on every record whose shipped content changed.
 
     Anki updates a note on import only when its modification time is newer,
     so this is what makes real edits arrive and leaves the rest alone.
-    ``face`` says what the learner sees of a record (the Anki layer passes the
-    rendered note); without it, the record's own content is used.
+    ``faces`` says what the learner sees of each record (the Anki layer passes
+    digests of the rendered notes, computed all at once); without it, the
+    record's own content is used.
     """
-    for rec in records:
-        checksum = face(rec) if face is not None else shipped_checksum(rec)
+    checksums = faces(records) if faces is not None else [shipped_checksum(rec) for rec in records]
+    for rec, checksum in zip(records, checksums):
         if checksum != rec.checksum:
             rec.checksum = checksum
             rec.modified = max(now, rec.modified + 1)
