@@ -65,6 +65,8 @@ def pick_distractors(ctx: Ctx, answer: str, shown: str, others: list[str], *, n:
             continue
         seen.add(k)
         usable.append(o)
+    if checks.lang(shown) != checks.lang(answer):
+        usable = _same_codes(shown, answer, usable)
     if len(usable) < n:
         return None
     ctx.rng.shuffle(usable)
@@ -81,6 +83,25 @@ def pick_distractors(ctx: Ctx, answer: str, shown: str, others: list[str], *, n:
     if checks.gives_away(shown, answer, chosen, seg) or checks.odd_one_out(answer, chosen):
         return None
     return chosen
+
+
+def _same_codes(shown: str, answer: str, options: list[str]) -> list[str]:
+    """Options of a translation question that keep the prompt's acronyms and numbers no
+    worse than the answer does. A translation keeps NS-DPO, UNA and 3D as they are, so an
+    option naming an acronym the prompt lacks (or lacking one it has) is ruled out at a
+    glance. Codes found in most options (DPO in a DPO quiz) tell nothing and are ignored."""
+    counts: dict[str, int] = {}
+    for text in [answer, *options]:
+        for code in checks.codes(text):
+            counts[code] = counts.get(code, 0) + 1
+    common = {c for c, k in counts.items() if k * 2 > len(options) + 1}
+    prompt = checks.codes(shown) - common
+
+    def mismatch(text: str) -> int:
+        return len((checks.codes(text) - common) ^ prompt)
+
+    allowed = mismatch(answer)
+    return [o for o in options if mismatch(o) <= allowed]
 
 
 def mcq(ctx: Ctx, *, prompt: str, answer: str, wrong: list[str], sources: list[str],
