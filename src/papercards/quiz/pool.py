@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from ..diagnostics import InputError
+from ..fsutil import build_lock
 from ..items.model import Item, PaperInfo
 from ..store import Store
 from . import normalize
@@ -89,8 +90,12 @@ class Pool:
 
 
 def load_pool(cards_path: Path, papers: tuple[str, ...] | list[str] = ()) -> Pool:
-    """Read ``cards/`` and keep what may be studied; ``papers`` filters what is asked."""
-    store = Store.load(Path(cards_path))
+    """Read ``cards/`` and keep what may be studied; ``papers`` filters what is asked.
+
+    Under the build lock: a build committing at that moment is waited for, so
+    the quiz never reads half of one build and half of the next."""
+    with build_lock(Path(cards_path)):
+        store = Store.load(Path(cards_path))
     items = [r.item for r in store.records if not r.suspended and r.status != "retired"]
     pool = Pool(items=items, papers=dict(store.papers))
     if papers:
