@@ -134,6 +134,18 @@ def split_names(label: str) -> list[str]:
     return [m.group(1), m.group(2)] if m else [label.strip()]
 
 
+def method_names(item) -> list[str]:
+    """The names of a method item ("RLHF-COV / DPO-COV" → both)."""
+    return [m.strip() for m in item.fields.get("method", "").split("/") if m.strip()]
+
+
+def proposers(pool: Pool, item, names: list[str]) -> set[str]:
+    """Keys of every paper that proposes one of ``names``: none of them may be a wrong answer."""
+    keys = {normalize.key(n) for n in names}
+    found = {k for k, info in pool.papers.items() if keys & {normalize.key(m) for m in info.methods}}
+    return found | {item.paper}
+
+
 def single_statement(text: str, *, lo: int = 8, hi: int = 120) -> str | None:
     """The answer as one option: one line (list marker dropped), lo–hi plain characters; else None."""
     ls = normalize.lines(text)

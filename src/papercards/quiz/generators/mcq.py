@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import checks, normalize
-from .base import (Candidate, Ctx, mcq, name_facts, pick_distractors, single_statement, split_names, term_names,
-                   usage_facts, only_paper, with_translations)
+from .base import (Candidate, Ctx, mcq, method_names, name_facts, only_paper, pick_distractors, proposers,
+                   single_statement, split_names, term_names, usage_facts, with_translations)
 
 
 def generate(ctx: Ctx) -> list[Candidate]:
@@ -47,20 +47,14 @@ def terms(ctx: Ctx) -> Iterator[Candidate]:
                           explanation=f"{shown} — {answer}" + (f" ({abbr})" if abbr and side == "zh" else ""))
 
 
-def _method_names(item) -> list[str]:
-    return [m.strip() for m in item.fields.get("method", "").split("/") if m.strip()]
-
-
 def methods(ctx: Ctx) -> Iterator[Candidate]:
     """"Which paper proposes NS-DPO?" — the other papers' titles as wrong options."""
     pool = ctx.pool
     for item in pool.asked("method"):
-        names = _method_names(item)
+        names = method_names(item)
         if not names or not pool.paper(item.paper):
             continue
-        keys = {normalize.key(n) for n in names}
-        proposers = {k for k, info in pool.papers.items() if keys & {normalize.key(m) for m in info.methods}}
-        proposers.add(item.paper)
+        taken = proposers(pool, item, names)
         for side in ctx.sides():
             lang = "zh" if side == "en" else "en"           # asked in one language, answered in the other
             answer = pool.title(item.paper, lang)
@@ -72,7 +66,7 @@ def methods(ctx: Ctx) -> Iterator[Candidate]:
             else:
                 shown = " 和 ".join(names)
                 prompt = f"哪篇论文提出了 **{shown}**？"
-            others = [pool.title(k, lang) for k in pool.papers if k not in proposers]
+            others = [pool.title(k, lang) for k in pool.papers if k not in taken]
             wrong = pick_distractors(ctx, answer, with_translations(pool, shown), [o for o in others if o])
             if wrong:
                 yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,

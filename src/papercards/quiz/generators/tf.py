@@ -13,7 +13,8 @@ from collections.abc import Iterator
 
 from .. import checks, normalize
 from ..model import TRUE_FALSE, Question
-from .base import Candidate, Ctx, name_facts, only_paper, question_id, term_names, usage_facts, with_translations
+from .base import (Candidate, Ctx, method_names, name_facts, only_paper, proposers, question_id, term_names,
+                   usage_facts, with_translations)
 
 
 def generate(ctx: Ctx) -> list[Candidate]:
@@ -55,16 +56,14 @@ def methods(ctx: Ctx) -> Iterator[Candidate]:
     pool = ctx.pool
     seg = pool.segmenter
     for item in pool.asked("method"):
-        names = [m.strip() for m in item.fields.get("method", "").split("/") if m.strip()]
+        names = method_names(item)
         if not names or not pool.paper(item.paper):
             continue
-        keys = {normalize.key(n) for n in names}
-        proposers = {k for k, info in pool.papers.items() if keys & {normalize.key(m) for m in info.methods}}
-        proposers.add(item.paper)
+        taken = proposers(pool, item, names)
         for side in ctx.sides():
             lang = "en" if side == "en" else "zh"
             truth = pool.title(item.paper, lang)
-            falses = [pool.title(k, lang) for k in pool.papers if k not in proposers and pool.title(k, lang)]
+            falses = [pool.title(k, lang) for k in pool.papers if k not in taken and pool.title(k, lang)]
             shown = " and ".join(names) if lang == "en" else " 和 ".join(names)
             common = checks.common_tokens([pool.title(k, lang) for k in pool.papers], seg)
             seen = with_translations(pool, shown)
