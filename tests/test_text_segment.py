@@ -79,7 +79,7 @@ def test_whole_file_round_trips():
         assert "".join(seg.cut(line)) == line
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)   # the same examples in every run
 @given(st.text(alphabet=st.sampled_from(list("直接偏好优化非平稳性的了DPO-NS. \n\t\r好ab1%（）\ue000\uf000")) | st.characters(),
                max_size=60))
 def test_cut_concatenates_back(text):
