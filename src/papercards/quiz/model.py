@@ -7,6 +7,7 @@ renderer never looks at the store.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..items.model import PaperInfo
@@ -14,6 +15,7 @@ from ..items.model import PaperInfo
 QUESTION_TYPES = ("mcq", "cloze", "match", "tf")
 DIRECTIONS = ("en-zh", "zh-en", "mixed")
 BLANK = "{{%d}}"              # cloze blanks in `Question.prompt`: {{1}}, {{2}}, … in reading order
+BLANK_RE = re.compile(r"\{\{(\d+)\}\}")    # …and how renderers find them (group 1: the number)
 TRUE_FALSE = ("True 对", "False 错")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Quiz
+from ..model import BLANK_RE, Quiz
 from .plain import one_line
 
 _SPECIAL = re.compile(r"([\\~=#{}:])")
@@ -35,7 +35,7 @@ def render(quiz: Quiz, *, paper: str = "A4") -> str:
             out += [f"\t={escape(left)} -> {escape(right)}" for left, right in q.pairs]
             out.append("}")
         elif q.type == "cloze":
-            parts = re.split(r"\{\{(\d+)\}\}", q.prompt)
+            parts = BLANK_RE.split(q.prompt)
             if len(q.blanks) != 1 or len(parts) != 3:
                 out.append(f"// Q{q.number}: a fill-in with {len(q.blanks)} blanks has no GIFT form")
                 out.append("")

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from .. import normalize
-from ..model import Question, Quiz
+from ..model import BLANK_RE, Question, Quiz
 
-_BLANK = re.compile(r"\{\{(\d+)\}\}")
 SECTIONS = {"mcq": "Multiple choice 选择题", "cloze": "Fill in the blanks 填空题",
             "match": "Matching 配对题", "tf": "True or false 判断题"}
 
@@ -19,7 +16,7 @@ def one_line(text: str) -> str:
 
 def with_blanks(prompt: str, fill=None) -> str:
     """The prompt with each {{n}} replaced by ``fill(n)`` (default: a numbered line)."""
-    return _BLANK.sub(lambda m: fill(int(m.group(1))) if fill else f"_____({m.group(1)})", prompt)
+    return BLANK_RE.sub(lambda m: fill(int(m.group(1))) if fill else f"_____({m.group(1)})", prompt)
 
 
 def cloze_answer(q: Question) -> str:

@@ -25,11 +25,11 @@ import re
 from html.parser import HTMLParser
 
 from ...text import render_inline
+from ..model import BLANK_RE
 
 Span = dict
 
 # Cloze blanks survive Markdown as private-use sentinels, split out at the end.
-_BLANK_IN = re.compile(r"\{\{(\d+)\}\}")
 _BLANK_OPEN, _BLANK_CLOSE = "\ue000", "\ue001"
 _BLANK_OUT = re.compile(f"{_BLANK_OPEN}(\\d+){_BLANK_CLOSE}")
 _MATH = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
@@ -43,7 +43,7 @@ def spans(md: str) -> list[Span]:
     """Inline Markdown (with ``{{n}}`` cloze blanks) → a list of spans."""
     if not md:
         return []
-    marked = _BLANK_IN.sub(lambda m: f"{_BLANK_OPEN}{m.group(1)}{_BLANK_CLOSE}", md)
+    marked = BLANK_RE.sub(lambda m: f"{_BLANK_OPEN}{m.group(1)}{_BLANK_CLOSE}", md)
     parser = _SpanParser()
     parser.feed(render_inline(marked))
     parser.close()
