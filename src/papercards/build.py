@@ -19,7 +19,7 @@ from .fsutil import build_lock
 from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify
-from .parallel import map_ordered
+from .parallel import in_background, map_ordered
 from .store import MergeReport, Record, Store
 from .txn import Transaction, recover
 
@@ -100,8 +100,10 @@ def deck_file(config: Config) -> Path:
     return config.decks_path / f"{slugify(config.deck) or 'papercards'}.apkg"
 
 
-def read_all(config: Config, progress: Callable[[str], None] | None = None) -> list[NotesFile]:
-    """Every notes file, parsed (many files: by worker processes)."""
+def read_all(config: Config, progress: Callable[[str], None] | None = None,
+             meanwhile: Callable[[], object] | None = None) -> list[NotesFile]:
+    """Every notes file, parsed (many files: by worker processes, while this one
+    runs ``meanwhile``)."""
     paths = find_notes(config)
     if not paths:
         raise InputError(config.source_dir, 0, "no Markdown notes here (*.md); put your notes in this "
@@ -109,14 +111,23 @@ def read_all(config: Config, progress: Callable[[str], None] | None = None) -> l
     if progress:
         for path in paths:
             progress(str(path))
-    return map_ordered(lambda path: read_notes(path, config), paths, min_tasks=16)
+    return map_ordered(lambda path: read_notes(path, config), paths, min_tasks=16, meanwhile=meanwhile)
 
 
 def prepare(config: Config, *, now: int | None = None,
             progress: Callable[[str], None] | None = None) -> tuple[BuildResult, Store, dict[str, str]]:
-    """Everything up to writing: parse, extract, merge. Pure apart from reading."""
+    """Everything up to writing: parse, extract, merge, plan. Pure apart from reading."""
+    result, store = collect(config, now=now, progress=progress)
+    return result, store, plan_files(config, result, store)
+
+
+def collect(config: Config, *, now: int | None = None,
+            progress: Callable[[str], None] | None = None) -> tuple[BuildResult, Store]:
+    """Parse the notes, extract their items and merge them into the store's records."""
+    from .text.segment import base_tokenizer
     result = BuildResult()
-    result.notes = read_all(config, progress)
+    # while workers parse, this process loads jieba's dictionary, which extraction needs next
+    result.notes = read_all(config, progress, meanwhile=base_tokenizer)
     for nf in result.notes:
         result.diagnostics.extend(nf.diagnostics)
     result.extraction = extract(result.notes, config)
@@ -129,10 +140,15 @@ def prepare(config: Config, *, now: int | None = None,
     result.records, result.report = store.merge(
         result.extraction.items, now if now is not None else now_seconds(),
         faces=lambda records: note_faces(records, result.papers, config.deck))
-    planned = store.plan(result.records, result.papers)      # gives every record its file (home)
+    return result, store
+
+
+def plan_files(config: Config, result: BuildResult, store: Store) -> dict[str, str]:
+    """The text of every store file after this build; gives every record its file (home)."""
+    planned = store.plan(result.records, result.papers)
     result.diagnostics.extend(conflict_diagnostics(result, config))
     result.cards_pending = sorted(store.changed_files(planned))
-    return result, store, planned
+    return planned
 
 
 def conflict_diagnostics(result: BuildResult, config: Config) -> list[Diagnostic]:
@@ -163,33 +179,43 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
                 summary.up_to_date, summary.cards_written = True, []
                 summary.changes = {k: 0 for k in summary.changes}
                 return BuildResult(deck_path=deck, replayed=summary)
-        result, store, planned = prepare(config, now=now, progress=progress)
+        result, store = collect(config, now=now, progress=progress)
         result.deck_path = deck
         if dry_run:
+            plan_files(config, result, store)
             return result
-        write_outputs(config, result, store, planned)
+        from .anki import package_bytes
+        # the deck is packed by a worker while this process writes out the store's YAML
+        packing = in_background(lambda: package_bytes(result.records, result.papers, config.deck))
+        try:
+            planned = plan_files(config, result, store)
+            write_outputs(config, result, store, planned, packing.result)
+        finally:
+            packing.cancel()
     return result
 
 
-def write_outputs(config: Config, result: BuildResult, store: Store, planned: dict[str, str]) -> None:
+def write_outputs(config: Config, result: BuildResult, store: Store, planned: dict[str, str],
+                  packed: Callable[[], tuple[bytes, object]] | None = None) -> None:
     """The write phase: the changed store files and the deck, all or nothing.
 
     Everything goes into one `Transaction` (see `papercards.txn`): killed at
     any point, cards/ and decks/ are either both as before or both as after
     this build, once the next command has recovered. The up-to-date stamp is
     written last, outside: a stamp that is missing or stale only costs a
-    rebuild, which comes out identical.
+    rebuild, which comes out identical. ``packed()`` gives the deck's bytes
+    and stats when they are already on their way (`build`).
     """
-    from .anki import write_package
-
-    def stage_deck(path: Path, data: bytes) -> None:
-        if uptodate.file_digest(path) != hashlib.sha256(data).hexdigest():
-            txn.add(path, data)                     # an unchanged deck keeps its file (and mtime)
+    from .anki import package_bytes
+    if packed is None:
+        def packed():
+            return package_bytes(result.records, result.papers, config.deck)
 
     with Transaction(config.cards_path) as txn:
         result.cards_written = store.write(planned, txn)
-        result.package = write_package(result.records, result.papers, config.deck, result.deck_path,
-                                       write=stage_deck)
+        data, result.package = packed()
+        if uptodate.file_digest(result.deck_path) != hashlib.sha256(data).hexdigest():
+            txn.add(result.deck_path, data)         # an unchanged deck keeps its file (and mtime)
     # a replay must not report this build's conflicts again: they are reported once,
     # and stay recorded under `conflict:` in cards/
     summary = result.summary()

@@ -1,11 +1,19 @@
-"""An ordered map over forked worker processes, for the per-paper steps of big builds.
+"""Forked worker processes for the per-paper steps of big builds, and for work
+that can run beside the main process.
 
 Why: a build is CPU-bound pure Python (jieba, markdown-it, the extractors),
 and the machines it runs on have a second core. Fork, not spawn: the workers
 inherit what the parent has already loaded (jieba's dictionary, the
-glossary, the parsed notes), so only the task's index goes out and only its
-result comes back. Results are returned in task order, so a build gives the
-same bytes with one process or several (a test checks this).
+glossary, the parsed notes), so nothing goes out and only results come
+back. Results are returned in task order, so a build gives the same bytes
+with one process or several (a test checks this).
+
+Not `multiprocessing.Pool`: its feeder and result threads need the parent's
+GIL, so the parent cannot do its own work while the pool runs (loading
+jieba's dictionary is one C call holding the GIL for 0.7 s, and starved the
+pool). Here each worker gets its share of the tasks at fork time (task *i*
+goes to worker *i* mod *n*) and writes its pickled results to its own
+unnamed temporary file; the parent only reads them at the end.
 
 Small inputs stay in-process: below `MIN_TASKS` forking costs more than it
 saves. ``PAPERCARDS_JOBS=1`` turns workers off; ``PAPERCARDS_JOBS=N`` sets
@@ -14,10 +22,13 @@ their number.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
+import signal
+import sys
+import tempfile
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -25,16 +36,13 @@ R = TypeVar("R")
 MIN_TASKS = 64          # about 60 papers: a fork and the results' pickling pay for themselves
 MAX_JOBS = 4
 
-_task: Callable | None = None      # the function and tasks of the running map, seen by forked workers
-_tasks: Sequence | None = None
-
 
 def jobs() -> int:
     """How many processes to use: PAPERCARDS_JOBS, else the CPUs this process may run on (≤ 4)."""
     wanted = os.environ.get("PAPERCARDS_JOBS", "").strip()
     if wanted.isdigit() and int(wanted) >= 1:
-        return int(wanted)
-    if "fork" not in multiprocessing.get_all_start_methods():
+        return int(wanted) if hasattr(os, "fork") else 1
+    if not hasattr(os, "fork"):
         return 1
     try:
         cpus = len(os.sched_getaffinity(0))
@@ -44,35 +52,170 @@ def jobs() -> int:
 
 
 def map_ordered(fn: Callable[[T], R], tasks: Sequence[T], *, min_tasks: int = MIN_TASKS,
-                prepare: Callable[[], object] | None = None) -> list[R]:
+                prepare: Callable[[], object] | None = None,
+                meanwhile: Callable[[], object] | None = None) -> list[R]:
     """``[fn(t) for t in tasks]``, spread over forked workers when there are enough tasks.
 
     ``fn`` may read anything the parent holds; its results must pickle. Side
     effects in a worker stay in that worker: return what the parent needs.
     ``prepare`` runs in the parent before forking (only then): load there what
-    every worker would otherwise load for itself.
+    every worker would otherwise load for itself. ``meanwhile`` runs in the
+    parent while the workers work (only then): something the caller needs
+    next anyway, done on the core the parent would otherwise leave idle.
     """
     n = jobs()
     if n <= 1 or len(tasks) < min_tasks:
         return [fn(t) for t in tasks]
     if prepare is not None:
         prepare()
-    global _task, _tasks
-    _task, _tasks = fn, tasks
+    running = Forked(fn, tasks, min(n, len(tasks)))
     try:
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            # contiguous chunks, a few per worker: even load, little pickling
-            outcomes = pool.map(_run, range(len(tasks)), chunksize=max(1, len(tasks) // (n * 4)))
+        if meanwhile is not None:
+            meanwhile()
+        return running.results()
     finally:
-        _task = _tasks = None
-    for failed, value in outcomes:          # the error of the first failing task, as one process would
-        if failed:
-            raise value
-    return [value for _, value in outcomes]
+        running.stop()
 
 
-def _run(index: int) -> tuple[bool, object]:
+def in_background(fn: Callable[[], R]) -> "Background[R]":
+    """Start ``fn()`` in one forked worker and return at once; ``.result()`` waits for
+    its value. With one job it runs in this process when ``.result()`` is called."""
+    return Background(fn, Forked(lambda _: fn(), [None], 1) if jobs() > 1 else None)
+
+
+class Background(Generic[R]):
+    def __init__(self, fn: Callable[[], R], running: "Forked | None"):
+        self._fn, self._running = fn, running
+
+    def result(self) -> R:
+        if self._running is None:
+            return self._fn()
+        try:
+            return self._running.results()[0]
+        finally:
+            self._running.stop()
+
+    def cancel(self) -> None:
+        if self._running is not None:
+            self._running.stop()
+
+
+class Forked:
+    """Worker processes, forked now, each running ``fn`` over its share of ``tasks``."""
+
+    def __init__(self, fn: Callable, tasks: Sequence, workers: int):
+        self.count, self.workers = len(tasks), workers
+        self._pids: list[int] = []
+        self._outputs: list = []
+        _prepare_death_signal()
+        parent = os.getpid()
+        for k in range(workers):
+            out = tempfile.TemporaryFile()
+            pid = os.fork()
+            if pid == 0:                                # the worker; never returns
+                _work(fn, tasks, k, workers, out, parent)
+            self._pids.append(pid)
+            self._outputs.append(out)
+
+    def results(self) -> list:
+        """Every task's result in task order; the error of the first failing task is raised,
+        as one process running the tasks in order would have raised it."""
+        shares = []
+        for k, pid in enumerate(self._pids):
+            status = _reap(pid)
+            self._pids[k] = 0
+            out = self._outputs[k]
+            out.seek(0)
+            try:
+                shares.append(pickle.load(out))
+            except Exception:                           # noqa: BLE001 (nothing or a torn file)
+                raise RuntimeError(f"a worker process stopped unexpectedly ({_describe(status)}); "
+                                   "run again with PAPERCARDS_JOBS=1 to work in one process") from None
+        values = []
+        for i in range(self.count):
+            failed, value = shares[i % self.workers][i // self.workers]
+            if failed:
+                raise value
+            values.append(value)
+        return values
+
+    def stop(self) -> None:
+        """Kill and reap workers still running (the parent failed or was interrupted)."""
+        for k, pid in enumerate(self._pids):
+            if pid:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                _reap(pid)
+                self._pids[k] = 0
+        for out in self._outputs:
+            out.close()
+
+
+def _work(fn: Callable, tasks: Sequence, k: int, n: int, out, parent: int) -> None:
+    """A worker: run tasks k, k+n, k+2n, … until one fails, write the outcomes, exit.
+
+    ``os._exit``: no atexit handlers, no flushing of buffers inherited from
+    the parent (its half-written output would appear twice).
+    """
+    code = 0
     try:
-        return False, _task(_tasks[index])
-    except Exception as exc:                # noqa: BLE001 (re-raised in the parent, in task order)
-        return True, exc
+        _die_with_parent(parent)
+        outcomes: list[tuple[bool, object]] = []
+        for i in range(k, len(tasks), n):
+            try:
+                outcomes.append((False, fn(tasks[i])))
+            except Exception as exc:                    # noqa: BLE001 (re-raised in the parent, in task order)
+                outcomes.append((True, exc))
+                break                                   # this worker's later tasks come after it
+        try:
+            data = pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:                        # noqa: BLE001
+            data = pickle.dumps([(True, RuntimeError(f"a worker's result cannot be sent back: {exc}"))]
+                                * len(outcomes))
+        out.write(data)
+        out.flush()
+    except BaseException:                               # noqa: BLE001 (interrupted: the parent reports it)
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _reap(pid: int) -> int:
+    while True:
+        try:
+            return os.waitpid(pid, 0)[1]
+        except ChildProcessError:
+            return 0
+        except InterruptedError:
+            continue
+
+
+def _describe(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
+
+
+_libc = None
+
+
+def _prepare_death_signal() -> None:
+    """Load libc in the parent once, so each worker can ask cheaply to die with it."""
+    global _libc
+    if _libc is None and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            _libc = ctypes.CDLL(None, use_errno=True)
+        except OSError:
+            _libc = False
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: a worker is killed when the build that forked it dies (even by SIGKILL),
+    instead of finishing its share for nobody while holding the build lock's file."""
+    if _libc:
+        _libc.prctl(1, signal.SIGKILL)                  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:                         # the parent died before prctl
+        os._exit(1)

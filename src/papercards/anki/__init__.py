@@ -8,14 +8,14 @@ from .notetypes import (
     CLOZE_FIELDS, CLOZE_MODEL_ID, CLOZE_NAME, NOTETYPE_MOD, QA_FIELDS, QA_MODEL_ID, QA_NAME,
     TERM_FIELDS, TERM_MODEL_ID, TERM_NAME, all_models, cloze_model, qa_model, term_model,
 )
-from .package import PackageStats, render_notes, write_package
+from .package import PackageStats, package_bytes, render_notes, write_package
 from .render import (
     GLOSSARY_DECK, RenderedNote, SkipRecord, deck_id, note_deck, note_face, note_faces, note_tags, render_block,
     render_cloze, render_fields, render_record, sanitize_tag,
 )
 
 __all__ = [
-    "write_package", "PackageStats", "render_notes",
+    "write_package", "package_bytes", "PackageStats", "render_notes",
     "render_record", "render_fields", "note_face", "note_faces", "note_tags", "note_deck", "render_block", "render_cloze",
     "sanitize_tag", "deck_id", "RenderedNote", "SkipRecord", "GLOSSARY_DECK",
     "term_model", "qa_model", "cloze_model", "all_models", "NOTETYPE_MOD",

@@ -193,17 +193,27 @@ def _zinfo(name: str) -> zipfile.ZipInfo:
 def write_package(records: Iterable[Record], papers: Mapping[str, PaperInfo], deck_name: str,
                   path: Path | str, *, media: Sequence[str | os.PathLike] = (),
                   write: Callable[[Path, bytes], None] = atomic_write) -> PackageStats:
-    """Write the records as an Anki package at ``path``.
+    """Write the records as an Anki package at ``path`` (see `package_bytes`).
 
-    Deterministic (same inputs → same bytes), zip entries deflated, and atomic
-    (``fsutil.atomic_write``: temp file next to ``path``, fsync, rename), so an
-    interrupted build leaves the previous deck intact. Retired records are
-    included (tagged ``papercards::retired``); records whose card would be
-    empty are skipped and counted in ``stats.skipped``. ``write(path, bytes)``
-    does the final write: the build passes its transaction's ``add``, so the
-    deck changes together with cards/ (`papercards.txn`).
+    Atomic by default (``fsutil.atomic_write``: temp file next to ``path``,
+    fsync, rename), so an interrupted build leaves the previous deck intact.
+    ``write(path, bytes)`` does the final write: the build passes its
+    transaction's ``add``, so the deck changes together with cards/
+    (`papercards.txn`).
     """
-    path = Path(path)
+    data, stats = package_bytes(records, papers, deck_name, media=media)
+    write(Path(path), data)
+    return stats
+
+
+def package_bytes(records: Iterable[Record], papers: Mapping[str, PaperInfo], deck_name: str, *,
+                  media: Sequence[str | os.PathLike] = ()) -> tuple[bytes, PackageStats]:
+    """The records as the bytes of an Anki package, and what it holds.
+
+    Deterministic (same inputs → same bytes), zip entries deflated. Retired
+    records are included (tagged ``papercards::retired``); records whose card
+    would be empty are skipped and counted in ``stats.skipped``.
+    """
     notes, skipped = render_notes(records, papers, deck_name)
     collection, stats = build_collection(notes, deck_name)
     stats.skipped, stats.skipped_ids = len(skipped), skipped
@@ -224,5 +234,4 @@ def write_package(records: Iterable[Record], papers: Mapping[str, PaperInfo], de
                     compresslevel=9)
         for i, data in enumerate(media_data):
             zf.writestr(_zinfo(str(i)), data, compresslevel=9)
-    write(path, buffer.getvalue())
-    return stats
+    return buffer.getvalue(), stats
