@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
 from .lang import CJK_RE, cjk_ratio
 from .sentences import split_sentences
@@ -85,20 +86,21 @@ def _length_parts(sentence: str) -> tuple[int, int]:
     return cjk, len(s) - cjk
 
 
-def _latin_tokens(sentence: str) -> list[str]:
-    """Latin words and numbers of a sentence, LaTeX macro names left out.
+@lru_cache(maxsize=1 << 16)
+def _token_anchors(token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(forms, key forms) of one Latin word or number, casefolded; cached, since
+    the same words recur in every sentence.
 
     ``NS-DPO1`` (a footnote mark) and ``LLMs`` (a plural) also yield
     ``NS-DPO`` and ``LLM``, so they still meet their bare form on the other side.
     """
-    out = []
-    for tok in _ANCHOR.findall(_MACRO.sub(" ", sentence)):
-        tok = tok.rstrip(".")
-        if tok:
-            out.append(tok)
-            if _MARK_AFTER_CAPITAL.search(tok):       # cheap test first: most words have no such tail
-                out.append(_MARK_AFTER_CAPITAL.sub("", tok))
-    return out
+    token = token.rstrip(".")
+    if not token:
+        return (), ()
+    forms = [token]
+    if _MARK_AFTER_CAPITAL.search(token):
+        forms.append(_MARK_AFTER_CAPITAL.sub("", token))
+    return tuple(f.casefold() for f in forms), tuple(f.casefold() for f in forms if _is_key(f))
 
 
 def _is_key(token: str) -> bool:
@@ -107,14 +109,17 @@ def _is_key(token: str) -> bool:
 
 
 def _anchor_sets(sentence: str) -> tuple[set[str], set[str]]:
-    """(all Latin tokens, key tokens), casefolded.
+    """(all Latin tokens, key tokens) of a sentence, casefolded, LaTeX macro names left out.
 
     The number of parenthesised groups counts as one more key: translations
     keep brackets, ``(NS-DPO)`` → ``（NS-DPO）``.
     """
-    toks = set(_latin_tokens(sentence))
-    words = {t.casefold() for t in toks}
-    keys = {t.casefold() for t in toks if _is_key(t)}
+    words: set[str] = set()
+    keys: set[str] = set()
+    for token in _ANCHOR.findall(_MACRO.sub(" ", sentence)):
+        forms, key_forms = _token_anchors(token)
+        words.update(forms)
+        keys.update(key_forms)
     parens = len(_PAREN.findall(sentence))
     if parens:
         words.add(f"({parens})")
@@ -122,16 +127,18 @@ def _anchor_sets(sentence: str) -> tuple[set[str], set[str]]:
     return words, keys
 
 
-def _anchor_score(en_words: set[str], en_keys: set[str], zh_words: set[str]) -> float | None:
-    """Agreement in [0, 1]: Chinese-side Latin tokens found in the English, English keys found in the Chinese.
-
-    None when there is nothing to compare (no keys, no Latin in the Chinese).
-    """
-    total = len(zh_words) + len(en_keys)
-    if not total:
-        return None
-    hits = len(zh_words & en_words) + len(en_keys & zh_words)
-    return hits / total
+def _anchor_row(en_words: int, en_keys: int, zh_spans: list[int]) -> list[float | None]:
+    """Anchor agreement of one English span with each Chinese span, in [0, 1]: the
+    Chinese side's Latin tokens found in the English, and the English keys found in
+    the Chinese, over both counts; None when there is nothing to compare (no keys,
+    no Latin in the Chinese). Token sets are bit masks (`_Aligner`)."""
+    keys = en_keys.bit_count()
+    row: list[float | None] = []
+    for zh_words in zh_spans:
+        total = zh_words.bit_count() + keys
+        row.append((((zh_words & en_words).bit_count() + (en_keys & zh_words).bit_count()) / total)
+                   if total else None)
+    return row
 
 
 def align_sentences(en: list[str], zh: list[str]) -> list[tuple[str, str, float]]:
@@ -153,7 +160,9 @@ def align_sentences(en: list[str], zh: list[str]) -> list[tuple[str, str, float]
     aligner = _Aligner(en, zh)
     weight = aligner.fit_weight([(i, i) for i in range(len(en))]) if len(en) == len(zh) else _DEFAULT_WEIGHT
     steps = aligner.run(weight)
-    steps = aligner.run(aligner.fit_weight([(i, j) for i, j, di, dj, _ in steps if di == dj == 1]))
+    refit = aligner.fit_weight([(i, j) for i, j, di, dj, _ in steps if di == dj == 1])
+    if refit != weight:                 # the same weight would find the same path again
+        steps = aligner.run(refit)
     return [(" ".join(en[i:i + di]), "".join(zh[j:j + dj]), round(conf, 3))
             for i, j, di, dj, conf in steps if di and dj]
 
@@ -164,24 +173,33 @@ class _Aligner:
     Everything a step costs apart from the weight (the English span lengths,
     the anchor agreement) is computed once per abstract in tables, not once
     per step and pass: the programme visits every (i, j, step) in both passes.
+    Token sets are bit masks over the abstract's tokens: a union is an ``|``
+    and an intersection's size a ``bit_count``, with no sets built per step.
     """
 
     def __init__(self, en: list[str], zh: list[str]):
         self.en, self.zh = en, zh
         self.en_len = [sum(_length_parts(s)) for s in en]
         self.zh_parts = [_length_parts(s) for s in zh]
-        en_anc = [_anchor_sets(s) for s in en]
-        zh_anc = [_anchor_sets(s)[0] for s in zh]
+        bit: dict[str, int] = {}
+
+        def mask(tokens: set[str]) -> int:
+            m = 0
+            for tok in tokens:
+                m |= bit.setdefault(tok, 1 << len(bit))
+            return m
+
+        en_anc = [tuple(map(mask, _anchor_sets(s))) for s in en]
+        zh_anc = [mask(_anchor_sets(s)[0]) for s in zh]
         n, m = len(en), len(zh)
-        # (i, di) -> English length / (words, keys); (j, dj) -> Chinese-side Latin words
-        self.le = {(i, di): sum(self.en_len[i:i + di]) for i in range(n) for di in (1, 2) if i + di <= n}
-        en_sets = {(i, di): (set().union(*(a[0] for a in en_anc[i:i + di])),
-                             set().union(*(a[1] for a in en_anc[i:i + di])))
-                   for i, di in self.le}
-        zh_sets = {(j, dj): set().union(*zh_anc[j:j + dj]) for j in range(m) for dj in (1, 2) if j + dj <= m}
-        self.anchors = {(i, j, di, dj): _anchor_score(ew, ek, zw)
-                        for (i, di), (ew, ek) in en_sets.items() for (j, dj), zw in zh_sets.items()
-                        if (di, dj) in _PRIOR}
+        # le[di][i]: English length of sentences i…i+di-1; the same spans' words and keys
+        self.le = {di: [sum(self.en_len[i:i + di]) for i in range(n - di + 1)] for di in (1, 2)}
+        en_words = {1: [w for w, _ in en_anc], 2: [en_anc[i][0] | en_anc[i + 1][0] for i in range(n - 1)]}
+        en_keys = {1: [k for _, k in en_anc], 2: [en_anc[i][1] | en_anc[i + 1][1] for i in range(n - 1)]}
+        zh_words = {1: zh_anc, 2: [zh_anc[j] | zh_anc[j + 1] for j in range(m - 1)]}
+        # anchors[(di, dj)][i][j]: agreement of that step's spans, or None
+        self.anchors = {(di, dj): [_anchor_row(ew, ek, zh_words[dj]) for ew, ek in zip(en_words[di], en_keys[di])]
+                        for di, dj in _PRIOR if di and dj}
         self.prior = {step: -math.log(p) for step, p in _PRIOR.items()}
 
     def fit_weight(self, pairs: list[tuple[int, int]]) -> float:
@@ -203,44 +221,47 @@ class _Aligner:
         """
         n, m = len(self.en), len(self.zh)
         # the Chinese span lengths under this weight
-        lz = {(j, dj): sum(c * weight + o for c, o in self.zh_parts[j:j + dj])
-              for j in range(m) for dj in (1, 2) if j + dj <= m}
-        le, anchors = self.le, self.anchors
-        steps = [(di, dj, self.prior[(di, dj)], (di, dj) != (1, 1)) for di, dj in _PRIOR]
+        lz = {dj: [sum(c * weight + o for c, o in self.zh_parts[j:j + dj]) for j in range(m - dj + 1)]
+              for dj in (1, 2)}
+        steps = [(di, dj, self.prior[(di, dj)], (di, dj) != (1, 1), self.le.get(di), lz.get(dj),
+                  self.anchors.get((di, dj)))
+                 for di, dj in _PRIOR]
         sqrt, exp, log, erfc, root2 = math.sqrt, math.exp, math.log, math.erfc, math.sqrt(2)
         inf = float("inf")
         best = [[inf] * (m + 1) for _ in range(n + 1)]
         back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
         best[0][0] = 0.0
         for i in range(n + 1):
+            row = best[i]
             for j in range(m + 1):
-                here = best[i][j]
+                here = row[j]
                 if here == inf:
                     continue
-                for di, dj, prior, merge in steps:
-                    if i + di > n or j + dj > m:
+                for di, dj, prior, merge, le, lzd, anchors in steps:
+                    ii, jj = i + di, j + dj
+                    if ii > n or jj > m:
                         continue
                     if di == 0 or dj == 0:
-                        if here + prior < best[i + di][j + dj] - 1e-12:
-                            best[i + di][j + dj] = here + prior
-                            back[i + di][j + dj] = (di, dj, 0.0)
+                        if here + prior < best[ii][jj] - 1e-12:
+                            best[ii][jj] = here + prior
+                            back[ii][jj] = (di, dj, 0.0)
                         continue
-                    a, b = le[(i, di)], lz[(j, dj)]
+                    a, b = le[i], lzd[j]
                     half = (a + b) / 2
                     z = (b - a) / sqrt((half if half > 1.0 else 1.0) * _VARIANCE)
                     p_len = erfc(abs(z) / root2)                      # two-sided normal tail
                     cost = prior - log(p_len if p_len > 1e-12 else 1e-12)
-                    anchor = anchors[(i, j, di, dj)]
+                    anchor = anchors[i][j]
                     if anchor is not None:
                         cost += _ANCHOR_WEIGHT * (0.5 - anchor)
-                    if here + cost < best[i + di][j + dj] - 1e-12:
+                    if here + cost < best[ii][jj] - 1e-12:
                         # the confidence, only for a step that is kept
                         fit = exp(-z * z / 8)      # 1σ → 0.88, 2σ → 0.61, 3σ → 0.32
                         conf = fit if anchor is None else 0.5 * fit + 0.5 * anchor
                         if merge:
                             conf *= 0.9
-                        best[i + di][j + dj] = here + cost
-                        back[i + di][j + dj] = (di, dj, min(1.0, max(0.0, conf)))
+                        best[ii][jj] = here + cost
+                        back[ii][jj] = (di, dj, min(1.0, max(0.0, conf)))
         steps = []
         i, j = n, m
         while i or j:
