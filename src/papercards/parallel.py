@@ -68,7 +68,8 @@ def map_ordered(fn: Callable[[T], R], tasks: Sequence[T], *, min_tasks: int = MI
         return [fn(t) for t in tasks]
     if prepare is not None:
         prepare()
-    running = Forked(fn, tasks, min(n, len(tasks)))
+    # the parent works too, unless it has its own work to do meanwhile
+    running = Forked(fn, tasks, min(n, len(tasks)), parent_works=meanwhile is None)
     try:
         if meanwhile is not None:
             meanwhile()
@@ -101,15 +102,22 @@ class Background(Generic[R]):
 
 
 class Forked:
-    """Worker processes, forked now, each running ``fn`` over its share of ``tasks``."""
+    """Worker processes, forked now, each running ``fn`` over its share of ``tasks``.
 
-    def __init__(self, fn: Callable, tasks: Sequence, workers: int):
+    With ``parent_works`` this process is worker 0 and does its share in
+    `results`: one fork less, and a share of results that need no pickling.
+    Its side effects then stay here, so ``fn`` must give the same results
+    wherever it runs (every ``fn`` of the build does: they return what they find).
+    """
+
+    def __init__(self, fn: Callable, tasks: Sequence, workers: int, *, parent_works: bool = False):
         self.count, self.workers = len(tasks), workers
+        self._fn, self._tasks = (fn, tasks) if parent_works else (None, None)
         self._pids: list[int] = []
         self._outputs: list = []
         _prepare_death_signal()
         parent = os.getpid()
-        for k in range(workers):
+        for k in range(1 if parent_works else 0, workers):
             out = tempfile.TemporaryFile()
             pid = os.fork()
             if pid == 0:                                # the worker; never returns
@@ -121,6 +129,8 @@ class Forked:
         """Every task's result in task order; the error of the first failing task is raised,
         as one process running the tasks in order would have raised it."""
         shares = []
+        if self._fn is not None:
+            shares.append(_outcomes(self._fn, self._tasks, 0, self.workers))
         for k, pid in enumerate(self._pids):
             status = _reap(pid)
             self._pids[k] = 0
@@ -154,7 +164,7 @@ class Forked:
 
 
 def _work(fn: Callable, tasks: Sequence, k: int, n: int, out, parent: int) -> None:
-    """A worker: run tasks k, k+n, k+2n, … until one fails, write the outcomes, exit.
+    """A worker: run its share of the tasks (`_outcomes`), write the outcomes, exit.
 
     ``os._exit``: no atexit handlers, no flushing of buffers inherited from
     the parent (its half-written output would appear twice).
@@ -162,13 +172,7 @@ def _work(fn: Callable, tasks: Sequence, k: int, n: int, out, parent: int) -> No
     code = 0
     try:
         _die_with_parent(parent)
-        outcomes: list[tuple[bool, object]] = []
-        for i in range(k, len(tasks), n):
-            try:
-                outcomes.append((False, fn(tasks[i])))
-            except Exception as exc:                    # noqa: BLE001 (re-raised in the parent, in task order)
-                outcomes.append((True, exc))
-                break                                   # this worker's later tasks come after it
+        outcomes = _outcomes(fn, tasks, k, n)
         try:
             data = pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:                        # noqa: BLE001
@@ -180,6 +184,19 @@ def _work(fn: Callable, tasks: Sequence, k: int, n: int, out, parent: int) -> No
         code = 1
     finally:
         os._exit(code)
+
+
+def _outcomes(fn: Callable, tasks: Sequence, k: int, n: int) -> list[tuple[bool, object]]:
+    """(failed, result or error) of tasks k, k+n, k+2n, … up to the first that fails:
+    this share's later tasks come after it, so their errors could not be the first."""
+    outcomes: list[tuple[bool, object]] = []
+    for i in range(k, len(tasks), n):
+        try:
+            outcomes.append((False, fn(tasks[i])))
+        except Exception as exc:                        # noqa: BLE001 (re-raised by `results`, in task order)
+            outcomes.append((True, exc))
+            break
+    return outcomes
 
 
 def _reap(pid: int) -> int:
