@@ -58,3 +58,50 @@ def test_a_bad_file_among_many_is_reported_like_a_one_process_build(project, two
     result = CliRunner().invoke(main, ["build", "-q", "-C", str(project)])
     assert result.exit_code == 1
     assert "source/part-07.md:1: file contains NUL bytes" in result.output
+
+
+def test_balanced_shares_put_the_heavy_task_alone():
+    shares = parallel.balanced_shares([1, 1, 10, 1, 1, 1, 1], 2)
+    assert shares == [[2], [0, 1, 3, 4, 5, 6]]
+    assert sorted(i for share in parallel.balanced_shares([3, 1, 2] * 20, 3) for i in share) == list(range(60))
+
+
+def test_weighted_map_keeps_task_order_and_the_first_error(two_jobs):
+    weight = lambda n: 100 if n % 17 == 0 else 1         # noqa: E731
+    assert parallel.map_ordered(lambda n: n * n, range(200), min_tasks=2, weight=weight) == \
+        [n * n for n in range(200)]
+    with pytest.raises(InputError) as caught:
+        parallel.map_ordered(_square_or_fail, list(range(100)), min_tasks=2, weight=weight)
+    assert str(caught.value) == "notes-30.md:30: bad"
+
+
+def test_the_parent_works_a_share_unless_busy_meanwhile(two_jobs):
+    import os
+    parent = os.getpid()
+    pids = parallel.map_ordered(lambda n: os.getpid(), range(10), min_tasks=2)
+    assert parent in pids and len(set(pids)) == 2
+    done = []
+    pids = parallel.map_ordered(lambda n: os.getpid(), range(10), min_tasks=2,
+                                meanwhile=lambda: done.append(True))
+    assert done == [True] and parent not in pids and len(set(pids)) == 2
+
+
+def test_a_worker_killed_is_reported_in_plain_words(two_jobs):
+    import os
+    import signal
+    parent = os.getpid()
+
+    def die(n):
+        if os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return n
+    with pytest.raises(RuntimeError, match="worker process stopped unexpectedly .*signal 9.*PAPERCARDS_JOBS=1"):
+        parallel.map_ordered(die, range(10), min_tasks=2)
+
+
+def test_background_runs_beside_and_gives_its_value(two_jobs, monkeypatch):
+    import os
+    job = parallel.in_background(lambda: os.getpid())
+    assert job.result() != os.getpid()
+    monkeypatch.setenv("PAPERCARDS_JOBS", "1")
+    assert parallel.in_background(lambda: os.getpid()).result() == os.getpid()

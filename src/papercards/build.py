@@ -111,7 +111,15 @@ def read_all(config: Config, progress: Callable[[str], None] | None = None,
     if progress:
         for path in paths:
             progress(str(path))
-    return map_ordered(lambda path: read_notes(path, config), paths, min_tasks=16, meanwhile=meanwhile)
+    return map_ordered(lambda path: read_notes(path, config), paths, min_tasks=16, meanwhile=meanwhile,
+                       weight=_file_size)
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0                                # reading it will say what is wrong
 
 
 def prepare(config: Config, *, now: int | None = None,

@@ -12,8 +12,9 @@ Not `multiprocessing.Pool`: its feeder and result threads need the parent's
 GIL, so the parent cannot do its own work while the pool runs (loading
 jieba's dictionary is one C call holding the GIL for 0.7 s, and starved the
 pool). Here each worker gets its share of the tasks at fork time (task *i*
-goes to worker *i* mod *n*) and writes its pickled results to its own
-unnamed temporary file; the parent only reads them at the end.
+goes to worker *i* mod *n*, or shares are balanced by estimated cost) and
+writes its pickled results to its own unnamed temporary file; the parent
+reads them at the end, after doing a share itself or other work meanwhile.
 
 Small inputs stay in-process: below `MIN_TASKS` forking costs more than it
 saves. ``PAPERCARDS_JOBS=1`` turns workers off; ``PAPERCARDS_JOBS=N`` sets
@@ -53,7 +54,8 @@ def jobs() -> int:
 
 def map_ordered(fn: Callable[[T], R], tasks: Sequence[T], *, min_tasks: int = MIN_TASKS,
                 prepare: Callable[[], object] | None = None,
-                meanwhile: Callable[[], object] | None = None) -> list[R]:
+                meanwhile: Callable[[], object] | None = None,
+                weight: Callable[[T], float] | None = None) -> list[R]:
     """``[fn(t) for t in tasks]``, spread over forked workers when there are enough tasks.
 
     ``fn`` may read anything the parent holds; its results must pickle. Side
@@ -62,14 +64,20 @@ def map_ordered(fn: Callable[[T], R], tasks: Sequence[T], *, min_tasks: int = MI
     every worker would otherwise load for itself. ``meanwhile`` runs in the
     parent while the workers work (only then): something the caller needs
     next anyway, done on the core the parent would otherwise leave idle.
+    ``weight(task)`` estimates a task's cost when costs differ a lot (one
+    glossary file holds a thousand terms): the shares are then balanced by
+    it, heaviest task first; without it task *i* goes to worker *i* mod *n*.
     """
     n = jobs()
     if n <= 1 or len(tasks) < min_tasks:
         return [fn(t) for t in tasks]
     if prepare is not None:
         prepare()
+    workers = min(n, len(tasks))
+    shares = balanced_shares([weight(t) for t in tasks], workers) if weight else \
+        [list(range(k, len(tasks), workers)) for k in range(workers)]
     # the parent works too, unless it has its own work to do meanwhile
-    running = Forked(fn, tasks, min(n, len(tasks)), parent_works=meanwhile is None)
+    running = Forked(fn, tasks, shares, parent_works=meanwhile is None)
     try:
         if meanwhile is not None:
             meanwhile()
@@ -78,10 +86,22 @@ def map_ordered(fn: Callable[[T], R], tasks: Sequence[T], *, min_tasks: int = MI
         running.stop()
 
 
+def balanced_shares(weights: Sequence[float], workers: int) -> list[list[int]]:
+    """Task indices for each worker: heaviest first, each to the least loaded worker
+    (ties to the lower worker and task), every share in task order."""
+    loads = [0.0] * workers
+    shares: list[list[int]] = [[] for _ in range(workers)]
+    for i in sorted(range(len(weights)), key=lambda i: (-weights[i], i)):
+        k = min(range(workers), key=lambda k: (loads[k], k))
+        shares[k].append(i)
+        loads[k] += weights[i]
+    return [sorted(share) for share in shares]
+
+
 def in_background(fn: Callable[[], R]) -> "Background[R]":
     """Start ``fn()`` in one forked worker and return at once; ``.result()`` waits for
     its value. With one job it runs in this process when ``.result()`` is called."""
-    return Background(fn, Forked(lambda _: fn(), [None], 1) if jobs() > 1 else None)
+    return Background(fn, Forked(lambda _: fn(), [None], [[0]]) if jobs() > 1 else None)
 
 
 class Background(Generic[R]):
@@ -102,7 +122,8 @@ class Background(Generic[R]):
 
 
 class Forked:
-    """Worker processes, forked now, each running ``fn`` over its share of ``tasks``.
+    """Worker processes, forked now, each running ``fn`` over its share of ``tasks``
+    (``shares[k]``: the indices of worker k's tasks, in increasing order).
 
     With ``parent_works`` this process is worker 0 and does its share in
     `results`: one fork less, and a share of results that need no pickling.
@@ -110,40 +131,44 @@ class Forked:
     wherever it runs (every ``fn`` of the build does: they return what they find).
     """
 
-    def __init__(self, fn: Callable, tasks: Sequence, workers: int, *, parent_works: bool = False):
-        self.count, self.workers = len(tasks), workers
+    def __init__(self, fn: Callable, tasks: Sequence, shares: list[list[int]], *, parent_works: bool = False):
+        self.count, self.shares = len(tasks), shares
         self._fn, self._tasks = (fn, tasks) if parent_works else (None, None)
         self._pids: list[int] = []
         self._outputs: list = []
         _prepare_death_signal()
         parent = os.getpid()
-        for k in range(1 if parent_works else 0, workers):
+        for share in shares[1:] if parent_works else shares:
             out = tempfile.TemporaryFile()
             pid = os.fork()
             if pid == 0:                                # the worker; never returns
-                _work(fn, tasks, k, workers, out, parent)
+                _work(fn, tasks, share, out, parent)
             self._pids.append(pid)
             self._outputs.append(out)
 
     def results(self) -> list:
         """Every task's result in task order; the error of the first failing task is raised,
         as one process running the tasks in order would have raised it."""
-        shares = []
+        outcomes: list[list[tuple[bool, object]]] = []
         if self._fn is not None:
-            shares.append(_outcomes(self._fn, self._tasks, 0, self.workers))
+            outcomes.append(_outcomes(self._fn, self._tasks, self.shares[0]))
         for k, pid in enumerate(self._pids):
             status = _reap(pid)
             self._pids[k] = 0
             out = self._outputs[k]
             out.seek(0)
             try:
-                shares.append(pickle.load(out))
+                outcomes.append(pickle.load(out))
             except Exception:                           # noqa: BLE001 (nothing or a torn file)
                 raise RuntimeError(f"a worker process stopped unexpectedly ({_describe(status)}); "
                                    "run again with PAPERCARDS_JOBS=1 to work in one process") from None
+        where: list[tuple[int, int]] = [(0, 0)] * self.count       # task -> (share, position)
+        for k, share in enumerate(self.shares):
+            for position, i in enumerate(share):
+                where[i] = (k, position)
         values = []
-        for i in range(self.count):
-            failed, value = shares[i % self.workers][i // self.workers]
+        for k, position in where:
+            failed, value = outcomes[k][position]
             if failed:
                 raise value
             values.append(value)
@@ -163,7 +188,7 @@ class Forked:
             out.close()
 
 
-def _work(fn: Callable, tasks: Sequence, k: int, n: int, out, parent: int) -> None:
+def _work(fn: Callable, tasks: Sequence, share: list[int], out, parent: int) -> None:
     """A worker: run its share of the tasks (`_outcomes`), write the outcomes, exit.
 
     ``os._exit``: no atexit handlers, no flushing of buffers inherited from
@@ -172,7 +197,7 @@ def _work(fn: Callable, tasks: Sequence, k: int, n: int, out, parent: int) -> No
     code = 0
     try:
         _die_with_parent(parent)
-        outcomes = _outcomes(fn, tasks, k, n)
+        outcomes = _outcomes(fn, tasks, share)
         try:
             data = pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:                        # noqa: BLE001
@@ -186,11 +211,11 @@ def _work(fn: Callable, tasks: Sequence, k: int, n: int, out, parent: int) -> No
         os._exit(code)
 
 
-def _outcomes(fn: Callable, tasks: Sequence, k: int, n: int) -> list[tuple[bool, object]]:
-    """(failed, result or error) of tasks k, k+n, k+2n, … up to the first that fails:
-    this share's later tasks come after it, so their errors could not be the first."""
+def _outcomes(fn: Callable, tasks: Sequence, share: list[int]) -> list[tuple[bool, object]]:
+    """(failed, result or error) of the share's tasks in order, up to the first that fails:
+    the share's later tasks come after it, so their errors could not be the first."""
     outcomes: list[tuple[bool, object]] = []
-    for i in range(k, len(tasks), n):
+    for i in share:
         try:
             outcomes.append((False, fn(tasks[i])))
         except Exception as exc:                        # noqa: BLE001 (re-raised by `results`, in task order)

@@ -510,21 +510,22 @@ def note_faces(records: list[Record], papers: Mapping[str, PaperInfo], deck_name
     rendered = map_ordered(lambda rec: _portable(rec, papers, deck_name), records)
     models = {model.model_id: model for model in all_models()}
     faces = []
-    for rec, (model_id, note) in zip(records, rendered):
+    for rec, (model_id, note, face) in zip(records, rendered):
         if model_id is not None:        # one Model object per note type, as a one-process build has
-            note = dataclasses.replace(note, model=models[model_id])
+            note.model = models[model_id]
         rec.rendered = (papers, (deck_name, _content_key(rec)), note)
-        faces.append(_face(note))
+        faces.append(face)
     return faces
 
 
 def _portable(record: Record, papers: Mapping[str, PaperInfo], deck_name: str):
-    """(model id, note without its Model) or (None, SkipRecord): small to send between processes."""
+    """(model id, note without its Model, face) or (None, SkipRecord, face): small to
+    send between processes, and the face computed where the note was rendered."""
     try:
         note = render_record(record, papers, deck_name)
     except SkipRecord as why:
-        return None, why
-    return note.model.model_id, dataclasses.replace(note, model=None)
+        return None, why, _face(why)
+    return note.model.model_id, dataclasses.replace(note, model=None), _face(note)
 
 
 def _face(note: "RenderedNote | SkipRecord") -> str:

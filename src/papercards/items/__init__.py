@@ -18,7 +18,7 @@ from .context import Context, PaperContext
 from .extractors import RULES
 from .glossary import glossary_items
 from .model import KIND_FIELDS, KINDS, Item, PaperInfo, fingerprint, short_hash
-from .survey import survey
+from .survey import paper_lines, survey
 
 __all__ = ["Item", "PaperInfo", "KINDS", "KIND_FIELDS", "Extraction", "extract", "fingerprint", "short_hash"]
 
@@ -42,7 +42,8 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
     out = Extraction(papers={pc.info.key: pc.info for pc in pcs})
     if config.cards.get("term", True):
         out.items.extend(glossary_items(entries, {pc.info.key: pc.paper.file for pc in pcs}, ctx))
-    for items, diagnostics in map_ordered(lambda pc: _run_rules(pc, config), pcs, prepare=ctx.prepare_for_rules):
+    for items, diagnostics in map_ordered(lambda pc: _run_rules(pc, config), pcs, prepare=ctx.prepare_for_rules,
+                                          weight=paper_lines):
         out.items.extend(items)
         ctx.diagnostics.extend(diagnostics)
     out.items = _unique_ids(out.items)

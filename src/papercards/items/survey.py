@@ -44,7 +44,7 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
             keys[key] = paper
             pcs.append(PaperContext(paper=paper, info=make_info(paper, key), ctx=ctx))
     candidates: list[tuple[str, TermCandidate]] = []
-    readings = map_ordered(lambda pc: _read_paper(pc, ctx, base), pcs, prepare=base_tokenizer)
+    readings = map_ordered(lambda pc: _read_paper(pc, ctx, base), pcs, prepare=base_tokenizer, weight=paper_lines)
     for pc, (abstract_en, abstract_zh, tags, found) in zip(pcs, readings):
         pc.abstract_en, pc.abstract_zh, pc.info.tags = abstract_en, abstract_zh, tags
         candidates.extend((pc.info.key, c) for c in found)
@@ -77,6 +77,11 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
         for m in pc.methods:
             ctx.glossary.words.add(m.name)
     return pcs, entries
+
+
+def paper_lines(pc: PaperContext) -> int:
+    """A paper's length in lines: what reading or extracting it costs, roughly."""
+    return max(1, pc.paper.end_line - pc.paper.line + 1)
 
 
 def _read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list[str], list[TermCandidate]]:

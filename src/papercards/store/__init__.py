@@ -102,7 +102,8 @@ class Store:
             rec.home = home
             groups.setdefault(home, []).append(rec)
         homes = sorted(groups)
-        texts = map_ordered(lambda home: self._dump(home, groups[home], papers), homes)
+        texts = map_ordered(lambda home: self._dump(home, groups[home], papers), homes,
+                            weight=lambda home: len(groups[home]))
         return dict(zip(homes, texts))
 
     def _dump(self, home: str, recs: list[Record], papers: dict[str, PaperInfo]) -> str:
