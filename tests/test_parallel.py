@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+import time
+
 import pytest
 
 from papercards import parallel
@@ -105,3 +110,38 @@ def test_background_runs_beside_and_gives_its_value(two_jobs, monkeypatch):
     assert job.result() != os.getpid()
     monkeypatch.setenv("PAPERCARDS_JOBS", "1")
     assert parallel.in_background(lambda: os.getpid()).result() == os.getpid()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_die_with_a_killed_parent():
+    """A build killed by SIGKILL must not leave workers running (they would hold the
+    build lock's file open): each worker asks the kernel to kill it with its parent."""
+    script = textwrap.dedent("""
+        import os, time
+        os.environ["PAPERCARDS_JOBS"] = "2"
+        from papercards import parallel
+        parent = os.getpid()
+        def slow(n):
+            if os.getpid() != parent:
+                print(os.getpid(), flush=True)
+                time.sleep(60)
+            return n
+        parallel.map_ordered(slow, range(4), min_tasks=2)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    worker = int(proc.stdout.readline())
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not _alive(worker)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            state = fh.read().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")                  # a zombie has died; nobody may have reaped it yet
