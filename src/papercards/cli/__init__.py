@@ -8,18 +8,39 @@ traceback).
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from .. import __version__
-from .build import build_cmd
-from .check import check_cmd
-from .init import init_cmd
-from .push import push_cmd
-from .quiz import quiz_cmd
-from .status import status_cmd
+
+# command name -> "module:attribute"; a command's module is imported only when that
+# command runs (or help lists it): `papercards build` never loads the quiz renderers
+# or the AnkiConnect client
+COMMANDS = {
+    "build": "build:build_cmd",
+    "check": "check:check_cmd",
+    "init": "init:init_cmd",
+    "push": "push:push_cmd",
+    "quiz": "quiz:quiz_cmd",
+    "status": "status:status_cmd",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group that imports each command's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="papercards")
 def main() -> None:
     """Turn bilingual paper notes into Anki decks you can study for months.
@@ -28,11 +49,3 @@ def main() -> None:
     source/*.md  --build-->  cards/*.yaml (review, edit, suspend)  -->  decks/*.apkg
                              cards/*.yaml  --quiz-->  decks/quizzes/ (PDF, HTML, exports)
     """
-
-
-main.add_command(build_cmd)
-main.add_command(check_cmd)
-main.add_command(init_cmd)
-main.add_command(status_cmd)
-main.add_command(push_cmd)
-main.add_command(quiz_cmd)
