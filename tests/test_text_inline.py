@@ -91,3 +91,56 @@ def test_cloze_safe():
     assert cloze_safe("$$\\mathbf{{x}}}$$") == "$$\\mathbf{{x} } }$$"
     assert cloze_safe("{{c1::word}} and $x$") == "{{c1::word}} and $x$"
     assert "}}" not in cloze_safe("$a^{b^{c}}$")
+
+
+# --- the plain-text shortcut: the same HTML as the full Markdown → sanitiser path ---
+
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from papercards.text import inline as inline_module  # noqa: E402
+
+
+def _full_path(md: str) -> str:
+    """render_inline without the shortcut and without the memo."""
+    saved = inline_module._PLAIN_TEXT
+    inline_module._PLAIN_TEXT = re.compile(r"(?!)")          # matches nothing
+    try:
+        return inline_module.render_inline.__wrapped__(md)
+    finally:
+        inline_module._PLAIN_TEXT = saved
+
+
+_NOTE_LIKE = st.text(st.sampled_from(list("DPO NS-2.5%(),:;?'#+-=/|{}^@ 偏好优化（）。，、：；“”‘’—…é中文ab1")),
+                     max_size=40)
+
+
+@settings(max_examples=400, derandomize=True, database=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.one_of(_NOTE_LIKE, st.text(max_size=30)))
+@example("Direct Preference Optimization (DPO): 直接偏好优化")
+@example("  leading and trailing  ")
+@example("http://example.org/x?y=1 www.example.org user@example.org")
+@example("1. not a list 2) # not a heading --- +++ === > not a quote")
+@example("\u2028line\u2029separators\u200b\ufeff\ufffe")
+def test_plain_text_shortcut_gives_the_full_paths_html(text):
+    if inline_module._PLAIN_TEXT.match(text):
+        assert render_inline.__wrapped__(text) == text == _full_path(text)
+    else:
+        assert render_inline.__wrapped__(text) == _full_path(text)
+
+
+@pytest.mark.parametrize("text", ["a *b*", "x < y", "AT&T", 'say "hi"', "a\u00a0b", "$x$", "a\nb", "a_b_c", "[x](y)"])
+def test_text_with_syntax_or_escapes_takes_the_full_path(text):
+    assert not inline_module._PLAIN_TEXT.match(text)
+
+
+@settings(max_examples=300, derandomize=True, database=None)
+@given(st.one_of(_NOTE_LIKE, st.text(max_size=30)))
+def test_plain_text_shortcut_gives_the_same_plain_text(text):
+    saved = inline_module._PLAIN_TEXT
+    inline_module._PLAIN_TEXT = re.compile(r"(?!)")
+    try:
+        full = plain_inline.__wrapped__(text)
+    finally:
+        inline_module._PLAIN_TEXT = saved
+    assert plain_inline.__wrapped__(text) == full
