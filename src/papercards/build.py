@@ -151,9 +151,11 @@ def collect(config: Config, *, now: int | None = None,
     return result, store
 
 
-def plan_files(config: Config, result: BuildResult, store: Store) -> dict[str, str]:
-    """The text of every store file after this build; gives every record its file (home)."""
-    planned = store.plan(result.records, result.papers)
+def plan_files(config: Config, result: BuildResult, store: Store,
+               txn: Transaction | None = None) -> dict[str, str]:
+    """The text of every store file after this build; gives every record its file (home).
+    With ``txn``, the changed files are staged into it as they are written (`Store.plan`)."""
+    planned = store.plan(result.records, result.papers, txn)
     result.diagnostics.extend(conflict_diagnostics(result, config))
     result.cards_pending = sorted(store.changed_files(planned))
     return planned
@@ -193,37 +195,43 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
             plan_files(config, result, store)
             return result
         from .anki import package_bytes
-        # the deck is packed by a worker while this process writes out the store's YAML
+        # the deck is packed by a worker while this process (and its workers) write out
+        # the store's YAML, staging each changed file into the transaction at once
         packing = in_background(lambda: package_bytes(result.records, result.papers, config.deck))
         try:
-            planned = plan_files(config, result, store)
-            write_outputs(config, result, store, planned, packing.result)
+            with Transaction(config.cards_path) as txn:
+                txn.open()
+                planned = plan_files(config, result, store, txn)
+                stage_outputs(config, result, store, planned, txn, packing.result)
         finally:
             packing.cancel()
+        save_stamp(config, result)
     return result
 
 
-def write_outputs(config: Config, result: BuildResult, store: Store, planned: dict[str, str],
-                  packed: Callable[[], tuple[bytes, object]] | None = None) -> None:
-    """The write phase: the changed store files and the deck, all or nothing.
+def stage_outputs(config: Config, result: BuildResult, store: Store, planned: dict[str, str],
+                  txn: Transaction, packed: Callable[[], tuple[bytes, object]] | None = None) -> None:
+    """The write phase: the changed store files and the deck go into ``txn``, all or nothing.
 
-    Everything goes into one `Transaction` (see `papercards.txn`): killed at
-    any point, cards/ and decks/ are either both as before or both as after
-    this build, once the next command has recovered. The up-to-date stamp is
-    written last, outside: a stamp that is missing or stale only costs a
-    rebuild, which comes out identical. ``packed()`` gives the deck's bytes
-    and stats when they are already on their way (`build`).
+    Killed at any point, cards/ and decks/ are either both as before or both
+    as after this build, once the next command has recovered (see
+    `papercards.txn`). ``packed()`` gives the deck's bytes and stats when they
+    are already on their way (`build`).
     """
     from .anki import package_bytes
     if packed is None:
         def packed():
             return package_bytes(result.records, result.papers, config.deck)
 
-    with Transaction(config.cards_path) as txn:
-        result.cards_written = store.write(planned, txn)
-        data, result.package = packed()
-        if uptodate.file_digest(result.deck_path) != hashlib.sha256(data).hexdigest():
-            txn.add(result.deck_path, data)         # an unchanged deck keeps its file (and mtime)
+    result.cards_written = store.write(planned, txn)
+    data, result.package = packed()
+    if uptodate.file_digest(result.deck_path) != hashlib.sha256(data).hexdigest():
+        txn.add(result.deck_path, data)             # an unchanged deck keeps its file (and mtime)
+
+
+def save_stamp(config: Config, result: BuildResult) -> None:
+    """Remember this build's inputs and summary, after its outputs are committed: a
+    stamp that is missing or stale only costs a rebuild, which comes out identical."""
     # a replay must not report this build's conflicts again: they are reported once,
     # and stay recorded under `conflict:` in cards/
     summary = result.summary()

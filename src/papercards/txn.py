@@ -57,7 +57,7 @@ class Transaction:
 
     ``root`` is the cards/ folder, where the journal lives; targets may be
     anywhere (the deck is in decks/). The caller holds the build lock. Nothing
-    is written before the first `add`. As a context manager: leaving normally
+    is written before the first `add` or `open`. As a context manager: leaving normally
     commits, leaving by an exception discards what was staged.
     """
 
@@ -65,22 +65,48 @@ class Transaction:
         self.root = Path(root)
         self.journal = self.root / JOURNAL
         self.entries: list[tuple[str, Path]] = []      # (staged file name, target)
-        # Staged files are written by one background thread: creating hundreds of
-        # files is disk-bound (about 0.7 ms each here), and meanwhile the build goes
-        # on with the CPU-bound deck. `commit` and `abort` wait for the writes.
+        # Creating hundreds of files costs kernel time (0.2-0.6 ms each here), so it
+        # is overlapped with CPU work: files given to `add` are written by one
+        # background thread, and the build's workers `stage` the store files they
+        # dump themselves. `commit` and `abort` wait for the thread's writes.
         self._writer: ThreadPoolExecutor | None = None
         self._writes: list[Future] = []
+        self._opened = False
 
     def add(self, target: Path, data: bytes | str) -> None:
-        if not self.entries:
-            recover(self.root, locked=True)             # a leftover journal is finished first
-            self.journal.mkdir(parents=True)
+        """Stage ``data`` as the new ``target`` (written by a background thread)."""
+        self.open()
+        if self._writer is None:                        # started late: workers are forked before it
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papercards-stage")
         if isinstance(data, str):
             data = data.encode("utf-8")
         target = Path(target)
         name = f"{len(self.entries) + 1:04d}-{target.name}"
         self._writes.append(self._writer.submit(_stage, self.journal / name, data, _mode_for(target)))
+        self._entry(name, target)
+
+    def open(self) -> None:
+        """Make the journal, once (finishing a leftover journal first): before the first
+        `add`, or before workers `stage` files into it."""
+        if self._opened:
+            return
+        recover(self.root, locked=True)                 # a leftover journal is finished first
+        self.journal.mkdir(parents=True)
+        self._opened = True
+
+    def stage(self, name: str, target: Path, data: bytes | str) -> None:
+        """Write the staged file ``name`` for ``target`` now, in this process, which may be
+        a worker (`papercards.parallel`): creating hundreds of files costs kernel time
+        that workers spread and overlap with their other work. The journal must be
+        `open`; the file counts once `adopt` is called in the transaction's process."""
+        _stage(self.journal / name, data.encode("utf-8") if isinstance(data, str) else data,
+               _mode_for(Path(target)))
+
+    def adopt(self, name: str, target: Path) -> None:
+        """Count a file written by `stage` as part of this transaction."""
+        self._entry(name, Path(target))
+
+    def _entry(self, name: str, target: Path) -> None:
         self.entries.append((name, target))
         if len(self.entries) == 1:
             _crash_point("stage:1")
@@ -101,6 +127,7 @@ class Transaction:
         written the change is decided: if a rename then fails (or the process
         dies), the journal stays and the next command finishes it."""
         if not self.entries:
+            self.abort()                                # opened, nothing staged: no journal left
             return
         self._wait_for_writes()
         _crash_point("stage:all")
@@ -112,13 +139,15 @@ class Transaction:
         _crash_point("apply:all")
         _finish(self.root)
         self.entries = []
+        self._opened = False
 
     def abort(self) -> None:
-        if self.entries:
+        if self._opened:
             with contextlib.suppress(OSError):
                 self._wait_for_writes()
             shutil.rmtree(self.journal, ignore_errors=True)
             self.entries = []
+            self._opened = False
 
     def __enter__(self) -> "Transaction":
         return self

@@ -31,6 +31,8 @@ class Store:
     papers: dict[str, PaperInfo] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)        # file → text as read
     paper_home: dict[str, str] = field(default_factory=dict)   # paper key → file
+    # (transaction, {file: position}) after `plan` staged the changed files into it
+    _staged: tuple | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, root: Path, shown_root: str = "cards") -> "Store":
@@ -94,16 +96,30 @@ class Store:
         stamp(records, now, faces)
         return records, report
 
-    def plan(self, records: list[Record], papers: dict[str, PaperInfo]) -> dict[str, str]:
-        """The text of every store file after this build (only files that have records)."""
+    def plan(self, records: list[Record], papers: dict[str, PaperInfo],
+             txn: Transaction | None = None) -> dict[str, str]:
+        """The text of every store file after this build (only files that have records).
+
+        With an open ``txn`` the files whose text changed are also staged into it,
+        by the worker that wrote the text (see `Transaction.stage`); `write` then
+        only adopts them.
+        """
         groups: dict[str, list[Record]] = {}
         for rec in records:
             home = rec.home or self.home_of(rec, papers)
             rec.home = home
             groups.setdefault(home, []).append(rec)
         homes = sorted(groups)
-        texts = map_ordered(lambda home: self._dump(home, groups[home], papers), homes,
-                            weight=lambda home: len(groups[home]))
+        position = {home: i for i, home in enumerate(homes)}
+
+        def text_of(home: str) -> str:
+            text = self._dump(home, groups[home], papers)
+            if txn is not None and self.texts.get(home) != text:
+                txn.stage(_staged_name(position, home), self.root / home, text)
+            return text
+
+        texts = map_ordered(text_of, homes, weight=lambda home: len(groups[home]))
+        self._staged = (txn, position) if txn is not None else None
         return dict(zip(homes, texts))
 
     def _dump(self, home: str, recs: list[Record], papers: dict[str, PaperInfo]) -> str:
@@ -140,11 +156,22 @@ class Store:
         changed = self.changed_files(planned)
         own = txn is None
         txn = txn or Transaction(self.root)
+        staged_by_plan = self._staged is not None and self._staged[0] is txn
         for rel, text in changed.items():
-            txn.add(self.root / rel, text)
+            if staged_by_plan:
+                txn.adopt(_staged_name(self._staged[1], rel), self.root / rel)
+            else:
+                txn.add(self.root / rel, text)
+        self._staged = None
         if own:
             txn.commit()
         return sorted(changed)
+
+
+def _staged_name(position: dict[str, int], home: str) -> str:
+    """A store file's name in the journal: its place among this build's files (unique,
+    and apart from `Transaction.add`'s numbering) and its own name."""
+    return f"store-{position[home] + 1:05d}-{PurePosixPath(home).name}"
 
 
 def _safe(key: str) -> str:
