@@ -100,7 +100,7 @@ def test_a_worker_killed_is_reported_in_plain_words(two_jobs):
         if os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)
         return n
-    with pytest.raises(RuntimeError, match="worker process stopped unexpectedly .*signal 9.*PAPERCARDS_JOBS=1"):
+    with pytest.raises(parallel.WorkerLost, match="worker process stopped unexpectedly .*signal 9.*PAPERCARDS_JOBS=1"):
         parallel.map_ordered(die, range(10), min_tasks=2)
 
 

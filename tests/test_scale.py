@@ -78,3 +78,31 @@ def test_workers_change_nothing(tmp_path):
                  for p in sorted(proj.rglob("*")) if p.is_file() and ".papercards-cache" not in p.parts}
         outputs.append((files, done.stdout, done.stderr))
     assert outputs[0] == outputs[1]
+
+
+def test_a_killed_worker_stops_the_build_and_writes_nothing(tmp_path):
+    """A worker killed from outside (out of memory, kill -9): a plain message, exit 4,
+    and cards/ and decks/ exactly as the last good build left them."""
+    import os
+    import shutil
+    import subprocess
+
+    root = tmp_path / "corpus"
+    make_corpus(root, SIZE)
+    env = {**os.environ, "PAPERCARDS_JOBS": "2"}
+    first = subprocess.run([sys.executable, "-m", "papercards", "build", "-q", "-C", str(root)],
+                           env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    (root / "source" / "part-0000.md").write_text(
+        (root / "source" / "part-0000.md").read_text(encoding="utf-8").replace("DPO", "DPO!", 3), encoding="utf-8")
+    before = {p: p.read_bytes() for p in sorted([*(root / "cards").rglob("*"), *(root / "decks").rglob("*")])
+              if p.is_file() and p.name != ".lock"}
+    done = subprocess.run([sys.executable, "-m", "papercards", "build", "-q", "-C", str(root)],
+                          env={**env, "PAPERCARDS_TEST_CRASH_AT": "worker"}, capture_output=True, text=True)
+    assert done.returncode == 4
+    assert "a worker process stopped unexpectedly (killed by signal 9); nothing was written" in done.stderr
+    assert "Traceback" not in done.stderr and "bug in papercards" not in done.stderr
+    after = {p: p.read_bytes() for p in sorted([*(root / "cards").rglob("*"), *(root / "decks").rglob("*")])
+             if p.is_file() and p.name != ".lock"}
+    assert after == before
+    shutil.rmtree(root)

@@ -38,6 +38,10 @@ MIN_TASKS = 64          # about 60 papers: a fork and the results' pickling pay 
 MAX_JOBS = 4
 
 
+class WorkerLost(RuntimeError):
+    """A worker process died without sending its results (killed, out of memory)."""
+
+
 def jobs() -> int:
     """How many processes to use: PAPERCARDS_JOBS, else the CPUs this process may run on (≤ 4)."""
     wanted = os.environ.get("PAPERCARDS_JOBS", "").strip()
@@ -160,8 +164,9 @@ class Forked:
             try:
                 outcomes.append(pickle.load(out))
             except Exception:                           # noqa: BLE001 (nothing or a torn file)
-                raise RuntimeError(f"a worker process stopped unexpectedly ({_describe(status)}); "
-                                   "run again with PAPERCARDS_JOBS=1 to work in one process") from None
+                raise WorkerLost(f"a worker process stopped unexpectedly ({_describe(status)}); nothing "
+                                 "was written. Run again, or with PAPERCARDS_JOBS=1 to work in one "
+                                 "process (it uses less memory)") from None
         where: list[tuple[int, int]] = [(0, 0)] * self.count       # task -> (share, position)
         for k, share in enumerate(self.shares):
             for position, i in enumerate(share):
@@ -197,6 +202,8 @@ def _work(fn: Callable, tasks: Sequence, share: list[int], out, parent: int) -> 
     code = 0
     try:
         _die_with_parent(parent)
+        if os.environ.get("PAPERCARDS_TEST_CRASH_AT") == "worker":     # test hook: a worker killed
+            os.kill(os.getpid(), signal.SIGKILL)
         outcomes = _outcomes(fn, tasks, share)
         try:
             data = pickle.dumps(outcomes, protocol=pickle.HIGHEST_PROTOCOL)

@@ -12,6 +12,7 @@ import click
 
 from ..config import Config, load_config
 from ..diagnostics import Diagnostic, InputError
+from ..parallel import WorkerLost
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -65,6 +66,9 @@ def handle_errors(fn):
             sys.exit(EXIT_WRITE)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except WorkerLost as exc:       # killed from outside (out of memory, kill -9): not a bug
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(EXIT_INTERNAL)
         except Exception as exc:        # a bug: still no traceback, unless asked for
             if os.environ.get("PAPERCARDS_DEBUG"):
                 raise
