@@ -78,3 +78,34 @@ def test_lock_is_reentrant_within_a_process(tmp_path):
         with pytest.raises(BlockingIOError):               # still held by the outer one
             fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         other.close()
+
+
+def test_stale_temp_files_of_a_killed_write_are_removed(tmp_path):
+    import os
+    import time
+
+    from papercards.fsutil import remove_stale_temps
+    target = tmp_path / "build.json"
+    left = tmp_path / ".build.json.abc123.tmp"              # what atomic_write leaves if killed
+    young = tmp_path / ".build.json.def456.tmp"
+    other = tmp_path / ".other.json.abc123.tmp"
+    for f in (left, young, other):
+        f.write_text("half")
+    old = time.time() - 3600
+    os.utime(left, (old, old))
+    remove_stale_temps(target, older_than=600)
+    assert not left.exists() and young.exists() and other.exists()
+    remove_stale_temps(target)
+    assert not young.exists() and other.exists()
+
+
+def test_a_build_clears_the_stamp_temp_file_a_killed_build_left(project):
+    from click.testing import CliRunner
+
+    from papercards.cli import main
+    cache = project / ".papercards-cache"
+    cache.mkdir(exist_ok=True)
+    stray = cache / ".build.json.x1y2z3.tmp"
+    stray.write_text('{"half": ')
+    assert CliRunner().invoke(main, ["build", "-q", "-C", str(project)]).exit_code == 0
+    assert not stray.exists() and (cache / "build.json").is_file()

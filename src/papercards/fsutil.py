@@ -33,6 +33,20 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         raise
 
 
+def remove_stale_temps(path: Path, *, older_than: float = 0.0) -> None:
+    """Delete temp files `atomic_write` left next to ``path`` when a process was killed
+    between writing and renaming (``.<name>.*.tmp``). Call it where no other process
+    can be writing ``path`` (under the build lock), or with ``older_than`` seconds."""
+    import time
+    path = Path(path)
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                if now - tmp.stat().st_mtime >= older_than:
+                    tmp.unlink()
+
+
 def _mode_for(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777

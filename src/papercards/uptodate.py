@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 from .config import CONFIG_NAME, Config
-from .fsutil import atomic_write
+from .fsutil import atomic_write, remove_stale_temps
 
 STAMP = Path(".papercards-cache") / "build.json"
 _CODE = Path(__file__).resolve().parent
@@ -62,4 +62,7 @@ def load(config: Config) -> dict | None:
 
 
 def save(config: Config, stamp: dict) -> None:
+    """Write the stamp (the caller holds the build lock), clearing a temp file that a
+    build killed while writing it left behind."""
+    remove_stale_temps(config.root / STAMP)
     atomic_write(config.root / STAMP, json.dumps(stamp, ensure_ascii=False, indent=1, sort_keys=True))

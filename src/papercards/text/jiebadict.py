@@ -28,6 +28,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..fsutil import remove_stale_temps
+
 _MAGIC = b"papercards jieba dictionary 1\n"
 _HEADER = struct.Struct("<qq")          # number of words, total frequency
 
@@ -102,7 +104,8 @@ def _write(path: Path, freq: dict[str, int], total: int) -> None:
         freqs = array.array("q", (freq[w] for w in words))
         body = _MAGIC + _HEADER.pack(len(words), total) + freqs.tobytes() + "\n".join(words).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-", suffix=".tmp")
+        remove_stale_temps(path, older_than=600)        # left by a process killed while writing
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(body)
