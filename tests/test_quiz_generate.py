@@ -253,3 +253,33 @@ def test_empty_store_builds_first(project, tmp_path):
     assert "building the notes first" in result.output
     assert (project / "cards" / "glossary.yaml").exists()
     assert (tmp_path / "q" / "quiz-A.json").exists()
+
+
+def _quizzes_per_seed(built):
+    out = []
+    for seed in (1, 2, 3, 4, 5):
+        for direction in ("mixed", "zh-en"):
+            out.append(quizzes(built, seed=seed, direction=direction, questions=40)[0].questions)
+    return out
+
+
+def test_no_question_tells_where_another_questions_wrong_option_comes_from(built):
+    """A wrong option that is another item's text (a claim's answer) is never quoted by
+    another question of the same quiz ("Which paper says: …?"): that would tell a
+    careful student the option belongs to another paper."""
+    titles = {normalize.key(t) for info in papers(built).values() for t in (info.title, info.title_zh) if t}
+    checked = 0
+    for questions in _quizzes_per_seed(built):
+        prompts = [(q, normalize.key(q.prompt)) for q in questions]
+        for q in questions:
+            if q.type != "mcq":
+                continue
+            for i, option in enumerate(q.options):
+                key = normalize.key(option)
+                statement = len(option.split()) >= 6 or len(re.findall(r"[\u4e00-\u9fff]", option)) >= 15
+                if i in q.correct or not statement or key in titles:    # names and titles are everywhere
+                    continue
+                checked += 1
+                quoting = [p.number for p, pk in prompts if p is not q and key in pk]
+                assert not quoting, f"Q{q.number} option {option!r} is quoted by Q{quoting}"
+    assert checked > 30                              # the test looked at something

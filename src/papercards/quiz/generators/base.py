@@ -111,7 +111,10 @@ def mcq(ctx: Ctx, *, prompt: str, answer: str, wrong: list[str], sources: list[s
     q = Question(id=question_id("mcq", sources, prompt), type="mcq", prompt=prompt,
                  options=options, correct=[options.index(answer)], sources=list(sources),
                  paper=paper, explanation=explanation)
-    return Candidate(q, frozenset(facts), group, tuple(hides))
+    # a wrong option is another item's text: a question quoting that text ("which paper
+    # says …?") would tell the student where the option comes from, so never both
+    shown = {"shows:text:" + normalize.key(w) for w in wrong}
+    return Candidate(q, frozenset(facts) | shown, group, tuple(hides))
 
 
 def term_names(item) -> tuple[str, str, str]:

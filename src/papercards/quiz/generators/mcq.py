@@ -231,9 +231,7 @@ def sources(ctx: Ctx) -> Iterator[Candidate]:
             prompt = f"「{quote}」出自哪篇论文？"
         wrong = pick_distractors(ctx, answer, quote, [o for o in others if o])
         if wrong:
-            facts = {"item:" + item.id} | usage_facts(pool, quote, item.paper)
-            if item.kind == "claim":
-                facts.add("text:" + normalize.key(quote))
+            facts = {"item:" + item.id, "text:" + normalize.key(quote)} | usage_facts(pool, quote, item.paper)
             yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
                       facts=facts, group="source", explanation=pool.title(item.paper))
 
@@ -257,4 +255,5 @@ def translations(ctx: Ctx) -> Iterator[Candidate]:
             wrong = pick_distractors(ctx, answer, shown, others)
             if wrong:
                 yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
-                          facts={"item:" + item.id}, group="translation", explanation=f"{en} — {zh}")
+                          facts={"item:" + item.id, "text:" + normalize.key(en), "text:" + normalize.key(zh)},
+                          group="translation", explanation=f"{en} — {zh}")
