@@ -197,3 +197,21 @@ def test_a_method_stays_its_papers_when_later_papers_cite_it(shipped_text):
     assert after.papers["PabAln0jjB"].short == before.papers["PabAln0jjB"].short == "NS-DPO"
     ids = lambda ex: {i.id for i in ex.items if i.paper == "PabAln0jjB"}   # noqa: E731
     assert ids(before) <= ids(after)
+
+
+def test_anki_cloze_typed_in_the_notes_is_a_word_to_blank_never_a_nested_blank():
+    """`{{c1::模板}}` typed in a bullet marks a word (like **bold**); a new blank never wraps
+    it (that made `{{c1::{{c2::模板}}}}`), and an unwrapped blank keeps its answer, not
+    its hint (`{{c2::hint::提示}}` came out as the text "hint::提示")."""
+    from pathlib import Path
+
+    from papercards.items.extractors.cloze import keep_good_blanks
+    assert keep_good_blanks("用 {{c1::模板}} 和 {{c2::hint::提示}} 收敛", {"hint"}) == "用 模板 和 {{c1::hint::提示}} 收敛"
+    notes = parse_notes((Path(__file__).parent / "data" / "bad" / "notes" / "cloze-braces.md").read_text(
+        encoding="utf-8"), "source/cloze-braces.md", Config())
+    clozes = [i.fields["text"] for i in extract([notes], Config()).items if i.kind == "cloze"]
+    texts = [t for t in clozes if "采样器" in t]
+    assert texts, clozes
+    for text in texts:
+        assert "{{c1::{{" not in text and "::提示" not in text and "hint::" not in text
+        assert re.fullmatch(r"[^{}]*(\{\{c\d+::[^{}:]+\}\}[^{}]*)+", text), text

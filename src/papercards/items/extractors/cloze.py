@@ -37,7 +37,10 @@ def _score(sentence: str, pc: PaperContext) -> int:
 _INTRO_END = ("由于", "因为", "：", ":", "如下", "包括", "其中", "，")
 
 
-_BLANK = re.compile(r"\{\{c(\d+)::(.*?)\}\}", re.S)
+# Anki cloze markup typed in the notes marks a word the author wants blanked: it is
+# read as bold (kept when blanks are chosen), never nested inside a new blank
+_TYPED_BLANK = re.compile(r"\{\{c(\d+)::(.+?)(?:::(.*?))?\}\}", re.S)
+_BLANK = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)       # {{cN::answer}} or {{cN::answer::hint}}
 
 
 class _Either:
@@ -54,7 +57,9 @@ def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
     """Unwrap every blank that is not a word the author marked, a specific term
     or a number, and every blank whose translation stands right beside it
     ("隐形奖励({{c1::implicit reward}})", "{{c1::离线偏好数据集}}的(offline …)");
-    renumber what is left from c1. None when no blank is left."""
+    renumber what is left from c1. An unwrapped blank leaves its answer, not its
+    hint (``{{c2::hint::提示}}`` typed in the notes → ``hint``). None when no
+    blank is left."""
     kept: list[str] = []
 
     def visit(m: re.Match) -> str:
@@ -64,7 +69,7 @@ def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
         good = value in wanted or _NUMBER.search(value) or re.fullmatch(r"\d+(?:\.\d+)?%?", value)
         if good and not giveaway and value not in kept:
             kept.append(value)
-            return "{{c%d::%s}}" % (len(kept), m.group(2))
+            return "{{c%d::%s}}" % (len(kept), m.group(2) + (f"::{m.group(3)}" if m.group(3) is not None else ""))
         return m.group(2)
 
     out = _BLANK.sub(visit, text)
@@ -79,6 +84,7 @@ def extract(pc: PaperContext):
     for text, line, _, _ in content_texts(pc.paper):
         if line in pc.consumed:
             continue
+        text = _TYPED_BLANK.sub(r"**\2**", text)       # the author's own {{c1::x}}: a word to blank
         for sentence in split_sentences(text.replace("\n", "")):
             plain = strip_marks(sentence)
             if not 12 <= len(plain) <= 100 or plain.endswith(_INTRO_END + ("？", "?")):
