@@ -7,6 +7,7 @@ import errno
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .diagnostics import InputError
@@ -37,7 +38,6 @@ def remove_stale_temps(path: Path, *, older_than: float = 0.0) -> None:
     """Delete temp files `atomic_write` left next to ``path`` when a process was killed
     between writing and renaming (``.<name>.*.tmp``). Call it where no other process
     can be writing ``path`` (under the build lock), or with ``older_than`` seconds."""
-    import time
     path = Path(path)
     now = time.time()
     with contextlib.suppress(OSError):

@@ -109,6 +109,8 @@ def in_background(fn: Callable[[], R]) -> "Background[R]":
 
 
 class Background(Generic[R]):
+    """Work started by `in_background`: ``result()`` waits for it, ``cancel()`` stops it."""
+
     def __init__(self, fn: Callable[[], R], running: "Forked | None"):
         self._fn, self._running = fn, running
 

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..items.model import Item, fingerprint
+from ..text.cloze import CLOZE_BLANK
 from .identity import match_items
 from .model import Record
 
@@ -135,7 +136,6 @@ def _with_id(item: Item, new_id: str) -> Item:
                 papers=list(item.papers), tags=list(item.tags), source=item.source)
 
 
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
 
 
 def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None = None
@@ -157,7 +157,7 @@ def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None
     for n, answer in sorted((old_blanks or {}).items()):
         answers[n] = answer
         known.setdefault(_norm(answer), n)
-    for m in _CLOZE.finditer(old.fields.get("text", "")):
+    for m in CLOZE_BLANK.finditer(old.fields.get("text", "")):
         n = int(m.group(1))
         answers[n] = m.group(2)
         known[_norm(m.group(2))] = n    # the text as it stands wins over memory
@@ -166,7 +166,7 @@ def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None
     highest = max(answers)
     used: set[int] = set()
     mapping: dict[int, int] = {}
-    for m in _CLOZE.finditer(new.fields["text"]):
+    for m in CLOZE_BLANK.finditer(new.fields["text"]):
         n = int(m.group(1))
         if n in mapping:
             continue
@@ -176,10 +176,10 @@ def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None
             target = highest
         mapping[n] = target
         used.add(target)
-    text = _CLOZE.sub(lambda m: "{{c%d::%s%s}}" % (mapping[int(m.group(1))], m.group(2),
+    text = CLOZE_BLANK.sub(lambda m: "{{c%d::%s%s}}" % (mapping[int(m.group(1))], m.group(2),
                                                   f"::{m.group(3)}" if m.group(3) else ""),
                       new.fields["text"])
-    for m in _CLOZE.finditer(old.fields.get("text", "")):
+    for m in CLOZE_BLANK.finditer(old.fields.get("text", "")):
         n, answer = int(m.group(1)), m.group(2)
         if n not in used and answer.strip():
             text, found = _blank_again(text, answer, n)
@@ -193,7 +193,7 @@ def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None
 def _blank_again(text: str, answer: str, n: int) -> tuple[str, bool]:
     """Wrap the first occurrence of ``answer`` that stands outside every blank."""
     pos = 0
-    for m in list(_CLOZE.finditer(text)) + [None]:
+    for m in list(CLOZE_BLANK.finditer(text)) + [None]:
         end = m.start() if m else len(text)
         at = text.find(answer, pos, end)
         if at >= 0:

@@ -8,7 +8,7 @@ HTML, and cloze deletions on whole words.
 """
 
 from .abstract import align_sentences, split_abstract
-from .cloze import cloze_answers, make_cloze
+from .cloze import CLOZE_BLANK, cloze_answers, make_cloze
 from .inline import cloze_safe, plain_inline, render_inline
 from .lang import cjk_ratio, has_cjk, is_cjk_char, normalize
 from .segment import Segmenter, words
@@ -21,6 +21,6 @@ __all__ = [
     "split_sentences",
     "split_abstract", "align_sentences",
     "Segmenter", "words",
-    "make_cloze", "cloze_answers",
+    "make_cloze", "cloze_answers", "CLOZE_BLANK",
     "is_stopword",
 ]

@@ -56,7 +56,8 @@ _JUNK_FREQ = 10                # below this a dictionary entry is too rare to ju
 _GLUE_FREQ = 100               # rare entries starting/ending with a function character are glue
 _CONNECTORS = frozenset("-/._")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:\s?%|[A-Za-z]{1,2}(?![A-Za-z])|[xX×倍])?")
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+# One blank: ``{{cN::answer}}`` or ``{{cN::answer::hint}}`` (groups: N, answer, hint or None)
+CLOZE_BLANK = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
 
 
 @dataclass
@@ -123,7 +124,7 @@ def make_cloze(text: str, segmenter: Segmenter, *, prefer: Iterable[str] = (),
 def cloze_answers(cloze_text: str) -> dict[int, list[str]]:
     """``{n: [answer, …]}`` for every ``{{cn::answer}}`` / ``{{cn::answer::hint}}`` in the text."""
     out: dict[int, list[str]] = {}
-    for m in _CLOZE.finditer(cloze_text):
+    for m in CLOZE_BLANK.finditer(cloze_text):
         out.setdefault(int(m.group(1)), []).append(m.group(2))
     return dict(sorted(out.items()))
 

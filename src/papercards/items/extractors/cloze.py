@@ -12,7 +12,7 @@ import re
 from collections.abc import Container
 
 from ...notes import strip_marks
-from ...text import make_cloze, split_sentences
+from ...text import CLOZE_BLANK, make_cloze, split_sentences
 from ...text.markup import scan
 from ..context import PaperContext
 from ..model import Item, short_hash
@@ -37,10 +37,6 @@ def _score(sentence: str, pc: PaperContext) -> int:
 _INTRO_END = ("由于", "因为", "：", ":", "如下", "包括", "其中", "，")
 
 
-# Anki cloze markup typed in the notes marks a word the author wants blanked: it is
-# read as bold (kept when blanks are chosen), never nested inside a new blank
-_TYPED_BLANK = re.compile(r"\{\{c(\d+)::(.+?)(?:::(.*?))?\}\}", re.S)
-_BLANK = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)       # {{cN::answer}} or {{cN::answer::hint}}
 
 
 class _Either:
@@ -72,8 +68,15 @@ def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
             return "{{c%d::%s}}" % (len(kept), m.group(2) + (f"::{m.group(3)}" if m.group(3) is not None else ""))
         return m.group(2)
 
-    out = _BLANK.sub(visit, text)
+    out = CLOZE_BLANK.sub(visit, text)
     return out if kept else None
+
+
+def _typed_blank(m: re.Match) -> str:
+    """Anki cloze markup typed in the notes marks a word the author wants blanked: it
+    is read as **bold** (preferred when blanks are chosen), never nested inside a new
+    blank; an empty one stays as typed."""
+    return f"**{m.group(2)}**" if m.group(2) else m.group(0)
 
 
 def extract(pc: PaperContext):
@@ -84,7 +87,7 @@ def extract(pc: PaperContext):
     for text, line, _, _ in content_texts(pc.paper):
         if line in pc.consumed:
             continue
-        text = _TYPED_BLANK.sub(r"**\2**", text)       # the author's own {{c1::x}}: a word to blank
+        text = CLOZE_BLANK.sub(_typed_blank, text)
         for sentence in split_sentences(text.replace("\n", "")):
             plain = strip_marks(sentence)
             if not 12 <= len(plain) <= 100 or plain.endswith(_INTRO_END + ("？", "?")):

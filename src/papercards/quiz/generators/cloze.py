@@ -15,13 +15,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...text import cloze_answers, make_cloze
+from ...text import CLOZE_BLANK, cloze_answers, make_cloze
 from ...text.segment import word_frequency
 from .. import normalize
 from ..model import BLANK, Question
 from .base import Candidate, Ctx, name_facts, question_id, usage_facts
 
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
 _MARKED = re.compile(r"\*\*([^*]+)\*\*|`([^`]+)`")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%|\d+(?:\.\d+)?[xX×倍]")
 MIN_CHARS = 10
@@ -49,7 +48,7 @@ def _texts(ctx: Ctx) -> Iterator[tuple[object, str, str, set[str]]]:
         name = pool.paper(item.paper).short or pool.title(item.paper)
         if item.kind == "cloze":
             text = normalize.markdown(item.fields.get("text", ""))
-            plain = normalize.plain(_CLOZE.sub(lambda m: m.group(2), text))
+            plain = normalize.plain(CLOZE_BLANK.sub(lambda m: m.group(2), text))
             yield item, text, f"**{name}**：", {"item:" + item.id, "text:" + normalize.key(plain)}
         elif item.kind == "claim":
             question = normalize.markdown(item.fields.get("question", "")).strip()
@@ -159,10 +158,10 @@ def _candidate(ctx: Ctx, item, cloze_text: str, lead: str, facts: set[str]) -> C
             answers.append(m.group(2))
         return BLANK % n
 
-    body = _CLOZE.sub(blank, cloze_text)
+    body = CLOZE_BLANK.sub(blank, cloze_text)
     if not answers:
         return None
-    filled = normalize.markdown(_CLOZE.sub(lambda m: m.group(2), cloze_text))
+    filled = normalize.markdown(CLOZE_BLANK.sub(lambda m: m.group(2), cloze_text))
     prompt = lead + body
     visible = normalize.plain(re.sub(r"\{\{\d+\}\}", " ", prompt))
     blanks: list[list[str]] = []
