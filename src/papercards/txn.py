@@ -102,6 +102,11 @@ class Transaction:
         _stage(self.journal / name, data.encode("utf-8") if isinstance(data, str) else data,
                _mode_for(Path(target)))
 
+    def is_staged(self, name: str) -> bool:
+        """Has `stage` written ``name`` into this transaction's journal? (The journal is
+        new: `open` refuses one that is already there.)"""
+        return self._opened and (self.journal / name).is_file()
+
     def adopt(self, name: str, target: Path) -> None:
         """Count a file written by `stage` as part of this transaction."""
         self._entry(name, Path(target))

@@ -31,8 +31,6 @@ class Store:
     papers: dict[str, PaperInfo] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)        # file → text as read
     paper_home: dict[str, str] = field(default_factory=dict)   # paper key → file
-    # (transaction, {file: position}) after `plan` staged the changed files into it
-    _staged: tuple | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, root: Path, shown_root: str = "cards") -> "Store":
@@ -102,7 +100,7 @@ class Store:
 
         With an open ``txn`` the files whose text changed are also staged into it,
         by the worker that wrote the text (see `Transaction.stage`); `write` then
-        only adopts them.
+        adopts them.
         """
         groups: dict[str, list[Record]] = {}
         for rec in records:
@@ -110,16 +108,15 @@ class Store:
             rec.home = home
             groups.setdefault(home, []).append(rec)
         homes = sorted(groups)
-        position = {home: i for i, home in enumerate(homes)}
+        names = _staged_names(homes)
 
         def text_of(home: str) -> str:
             text = self._dump(home, groups[home], papers)
             if txn is not None and self.texts.get(home) != text:
-                txn.stage(_staged_name(position, home), self.root / home, text)
+                txn.stage(names[home], self.root / home, text)
             return text
 
         texts = map_ordered(text_of, homes, weight=lambda home: len(groups[home]))
-        self._staged = (txn, position) if txn is not None else None
         return dict(zip(homes, texts))
 
     def _dump(self, home: str, recs: list[Record], papers: dict[str, PaperInfo]) -> str:
@@ -156,22 +153,21 @@ class Store:
         changed = self.changed_files(planned)
         own = txn is None
         txn = txn or Transaction(self.root)
-        staged_by_plan = self._staged is not None and self._staged[0] is txn
+        names = _staged_names(sorted(planned))
         for rel, text in changed.items():
-            if staged_by_plan:
-                txn.adopt(_staged_name(self._staged[1], rel), self.root / rel)
+            if txn.is_staged(names[rel]):                 # written by `plan` into this txn
+                txn.adopt(names[rel], self.root / rel)
             else:
                 txn.add(self.root / rel, text)
-        self._staged = None
         if own:
             txn.commit()
         return sorted(changed)
 
 
-def _staged_name(position: dict[str, int], home: str) -> str:
-    """A store file's name in the journal: its place among this build's files (unique,
+def _staged_names(homes: list[str]) -> dict[str, str]:
+    """Each store file's name in the journal: its place among this build's files (unique,
     and apart from `Transaction.add`'s numbering) and its own name."""
-    return f"store-{position[home] + 1:05d}-{PurePosixPath(home).name}"
+    return {home: f"store-{i + 1:05d}-{PurePosixPath(home).name}" for i, home in enumerate(homes)}
 
 
 def _safe(key: str) -> str:
