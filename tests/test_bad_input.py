@@ -432,3 +432,15 @@ def test_a_real_process_gets_the_same_exit_code_and_message(good, tmp_path):
     assert "error: cards/yaml-tag.yaml:5: YAML tags such as !!python/object are not allowed" in proc.stderr
     assert not (root / "pwned.txt").exists() and not (Path.cwd() / "pwned.txt").exists()
     assert snapshot(root) == before
+
+
+def test_ctrl_c_exits_130_and_says_nothing_changed(project, monkeypatch):
+    import papercards.cli.build as cli_build
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_build, "build", interrupted)
+    result = CliRunner().invoke(main, ["build", "-C", str(project)])
+    assert result.exit_code == 130
+    assert "interrupted: cards/ and decks/ are as before" in result.output and "Traceback" not in result.output

@@ -3,7 +3,8 @@
 Exit codes: 0 success, 1 bad input (message names file and line), 2 usage
 error (click's own), 3 an output could not be written, 4 internal error (a bug
 in papercards; the message asks to report it, PAPERCARDS_DEBUG=1 shows the
-traceback), or a worker process killed from outside (out of memory).
+traceback), or a worker process killed from outside (out of memory), 130
+interrupted (Ctrl-C).
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from ..diagnostics import Diagnostic, InputError
 from ..parallel import WorkerLost
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130          # Ctrl-C: the shells' convention (128 + SIGINT)
 
 project_option = click.option(
     "-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -66,6 +67,10 @@ def handle_errors(fn):
             sys.exit(EXIT_WRITE)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt:
+            click.secho("interrupted: cards/ and decks/ are as before (a change already committed "
+                        "is finished by the next command)", fg="yellow", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except WorkerLost as exc:       # killed from outside (out of memory, kill -9): not a bug
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(EXIT_INTERNAL)
