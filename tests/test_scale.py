@@ -58,8 +58,21 @@ def test_deck_imports_every_note(built, tmp_path):
         col.close()
 
 
+def _edit_notes(proj: Path) -> None:
+    """A week of note-taking: a bullet reworded, a paper dropped, a hand edit in cards/."""
+    first = proj / "source" / "part-0000.md"
+    text = first.read_text(encoding="utf-8")
+    first.write_text(text.replace("梯度", "梯度信号", 2), encoding="utf-8")
+    (proj / "source" / "part-0003.md").unlink()
+    store = sorted((proj / "cards").rglob("*.yaml"))[5]
+    store.write_text(store.read_text(encoding="utf-8").replace("origin: auto", "origin: auto\n  suspended: true", 1),
+                     encoding="utf-8")
+
+
 def test_workers_change_nothing(tmp_path):
-    """Big builds spread papers over forked workers (papercards.parallel): same bytes as one process."""
+    """Big builds spread papers over forked workers (papercards.parallel): same bytes as
+    one process, for a cold build and for a rebuild after edits (some store files staged
+    by workers, the others left alone, one paper retired, a hand edit kept)."""
     import os
     import shutil
     import subprocess
@@ -71,13 +84,21 @@ def test_workers_change_nothing(tmp_path):
         proj = tmp_path / f"jobs{jobs}"
         shutil.copytree(root, proj)
         env = {**os.environ, "PAPERCARDS_JOBS": jobs, "SOURCE_DATE_EPOCH": "1700000000"}
-        done = subprocess.run([sys.executable, "-m", "papercards", "build", "-C", str(proj)],
-                              env=env, capture_output=True, text=True)
-        assert done.returncode == 0, done.stderr
-        files = {p.relative_to(proj).as_posix(): p.read_bytes()
-                 for p in sorted(proj.rglob("*")) if p.is_file() and ".papercards-cache" not in p.parts}
-        outputs.append((files, done.stdout, done.stderr))
+        runs = []
+        for step in ("cold", "edited"):
+            if step == "edited":
+                _edit_notes(proj)
+                env["SOURCE_DATE_EPOCH"] = "1700086400"
+            done = subprocess.run([sys.executable, "-m", "papercards", "build", "-C", str(proj)],
+                                  env=env, capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+            files = {p.relative_to(proj).as_posix(): p.read_bytes()
+                     for p in sorted(proj.rglob("*")) if p.is_file() and ".papercards-cache" not in p.parts}
+            runs.append((files, done.stdout, done.stderr))
+        outputs.append(runs)
     assert outputs[0] == outputs[1]
+    cold, edited = outputs[1]
+    assert "retired" in edited[1] and cold[0] != edited[0]       # the edits did change the outputs
 
 
 def test_a_killed_worker_stops_the_build_and_writes_nothing(tmp_path):
