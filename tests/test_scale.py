@@ -98,6 +98,9 @@ def test_workers_change_nothing(tmp_path):
         outputs.append(runs)
     assert outputs[0] == outputs[1]
     cold, edited = outputs[1]
+    # a big build (70 papers, not yet 10 files) says what it is doing, on stderr
+    assert cold[2].startswith("Extracting items from 70 papers…\nRendering 629 notes…\n"
+                              "Writing cards/ and the deck…\n")
     assert "retired" in edited[1] and cold[0] != edited[0]       # the edits did change the outputs
 
 

@@ -19,7 +19,7 @@ from .fsutil import build_lock
 from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify
-from .parallel import in_background, map_ordered
+from .parallel import MIN_TASKS, in_background, map_ordered
 from .store import MergeReport, Record, Store
 from .txn import Transaction, recover
 
@@ -100,7 +100,13 @@ def deck_file(config: Config) -> Path:
     return config.decks_path / f"{slugify(config.deck) or 'papercards'}.apkg"
 
 
-def read_all(config: Config, progress: Callable[[str], None] | None = None,
+# progress(message, big): a stage of the build starts; ``big`` when it has enough to do
+# to take a while (the sizes from which it uses worker processes)
+Progress = Callable[[str, bool], None]
+MANY_FILES, MANY_PAPERS = 16, MIN_TASKS
+
+
+def read_all(config: Config, progress: Progress | None = None,
              meanwhile: Callable[[], object] | None = None) -> list[NotesFile]:
     """Every notes file, parsed (many files: by worker processes, while this one
     runs ``meanwhile``)."""
@@ -109,9 +115,8 @@ def read_all(config: Config, progress: Callable[[str], None] | None = None,
         raise InputError(config.source_dir, 0, "no Markdown notes here (*.md); put your notes in this "
                          "folder or set source_dir in papercards.yaml")
     if progress:
-        for path in paths:
-            progress(str(path))
-    return map_ordered(lambda path: read_notes(path, config), paths, min_tasks=16, meanwhile=meanwhile,
+        progress(f"Reading {len(paths)} notes files…", len(paths) >= MANY_FILES)
+    return map_ordered(lambda path: read_notes(path, config), paths, min_tasks=MANY_FILES, meanwhile=meanwhile,
                        weight=_file_size)
 
 
@@ -123,14 +128,14 @@ def _file_size(path: Path) -> int:
 
 
 def prepare(config: Config, *, now: int | None = None,
-            progress: Callable[[str], None] | None = None) -> tuple[BuildResult, Store, dict[str, str]]:
+            progress: Progress | None = None) -> tuple[BuildResult, Store, dict[str, str]]:
     """Everything up to writing: parse, extract, merge, plan. Pure apart from reading."""
     result, store = collect(config, now=now, progress=progress)
     return result, store, plan_files(config, result, store)
 
 
 def collect(config: Config, *, now: int | None = None,
-            progress: Callable[[str], None] | None = None) -> tuple[BuildResult, Store]:
+            progress: Progress | None = None) -> tuple[BuildResult, Store]:
     """Parse the notes, extract their items and merge them into the store's records."""
     from .text.segment import base_tokenizer
     result = BuildResult()
@@ -138,6 +143,8 @@ def collect(config: Config, *, now: int | None = None,
     result.notes = read_all(config, progress, meanwhile=base_tokenizer)
     for nf in result.notes:
         result.diagnostics.extend(nf.diagnostics)
+    if progress:
+        progress(f"Extracting items from {result.paper_count} papers…", result.paper_count >= MANY_PAPERS)
     result.extraction = extract(result.notes, config)
     result.diagnostics.extend(result.extraction.diagnostics)
     store = Store.load(config.cards_path, shown_root=config.cards_dir)
@@ -145,6 +152,8 @@ def collect(config: Config, *, now: int | None = None,
     store.adopt_paper_keys(result.extraction.items, papers)
     result.papers = {**store.papers, **papers}
     from .anki import note_faces
+    if progress:
+        progress(f"Rendering {len(result.extraction.items)} notes…", result.paper_count >= MANY_PAPERS)
     result.records, result.report = store.merge(
         result.extraction.items, now if now is not None else now_seconds(),
         faces=lambda records: note_faces(records, result.papers, config.deck))
@@ -170,7 +179,7 @@ def conflict_diagnostics(result: BuildResult, config: Config) -> list[Diagnostic
 
 
 def build(config: Config, *, dry_run: bool = False, now: int | None = None, force: bool = False,
-          progress: Callable[[str], None] | None = None) -> BuildResult:
+          progress: Progress | None = None) -> BuildResult:
     """Run the whole pipeline; writes cards/ and decks/ unless ``dry_run``.
 
     When nothing it reads has changed since the last build (see `uptodate`),
@@ -195,6 +204,8 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
             plan_files(config, result, store)
             return result
         from .anki import package_bytes
+        if progress:
+            progress(f"Writing {config.cards_dir}/ and the deck…", result.paper_count >= MANY_PAPERS)
         # the deck is packed by a worker while this process (and its workers) write out
         # the store's YAML, staging each changed file into the transaction at once
         packing = in_background(lambda: package_bytes(result.records, result.papers, config.deck))

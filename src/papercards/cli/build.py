@@ -55,17 +55,14 @@ def build_cmd(project, dry_run: bool, quiet: bool, force: bool) -> None:
 
 
 class _Progress:
-    """A progress bar on stderr, only when there are many files to read."""
+    """The build's stages on stderr, once the build is big enough to take a while
+    (a small one is done before a progress line would help)."""
 
     def __init__(self, quiet: bool):
-        self.quiet, self.count, self.bar = quiet, 0, None
+        self.quiet, self.big = quiet, False
 
-    def step(self, path: str) -> None:
-        self.count += 1
-        if self.quiet or self.count < 20:
-            return
-        if self.count == 20:
-            click.echo("Reading notes…", err=True)
-        if self.count % 50 == 0:
-            click.echo(f"  {self.count} files", err=True)
+    def step(self, message: str, big: bool) -> None:
+        self.big = self.big or big
+        if self.big and not self.quiet:
+            click.echo(message, err=True)
 
