@@ -142,11 +142,16 @@ def method_names(item) -> list[str]:
     return [m.strip() for m in item.fields.get("method", "").split("/") if m.strip()]
 
 
-def proposers(pool: Pool, item, names: list[str]) -> set[str]:
-    """Keys of every paper that proposes one of ``names``: none of them may be a wrong answer."""
-    keys = {normalize.key(n) for n in names}
-    found = {k for k, info in pool.papers.items() if keys & {normalize.key(m) for m in info.methods}}
-    return found | {item.paper}
+def asked_methods(pool: Pool):
+    """(method item, its names, keys of every paper proposing one of them) for each method
+    asked whose paper is known; none of those papers may be a wrong answer."""
+    for item in pool.asked("method"):
+        names = method_names(item)
+        if not names or not pool.paper(item.paper):
+            continue
+        keys = {normalize.key(n) for n in names}
+        taken = {k for k, info in pool.papers.items() if keys & {normalize.key(m) for m in info.methods}}
+        yield item, names, taken | {item.paper}
 
 
 def single_statement(text: str, *, lo: int = 8, hi: int = 120) -> str | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from .. import checks, normalize
-from .base import (Candidate, Ctx, mcq, method_names, name_facts, only_paper, pick_distractors, proposers,
+from .base import (Candidate, Ctx, asked_methods, mcq, name_facts, only_paper, pick_distractors,
                    single_statement, split_names, term_names, usage_facts, with_translations)
 
 
@@ -50,11 +50,7 @@ def terms(ctx: Ctx) -> Iterator[Candidate]:
 def methods(ctx: Ctx) -> Iterator[Candidate]:
     """"Which paper proposes NS-DPO?" — the other papers' titles as wrong options."""
     pool = ctx.pool
-    for item in pool.asked("method"):
-        names = method_names(item)
-        if not names or not pool.paper(item.paper):
-            continue
-        taken = proposers(pool, item, names)
+    for item, names, taken in asked_methods(pool):
         for side in ctx.sides():
             lang = "zh" if side == "en" else "en"           # asked in one language, answered in the other
             answer = pool.title(item.paper, lang)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from .. import checks, normalize
 from ..model import TRUE_FALSE, Question
-from .base import (Candidate, Ctx, method_names, name_facts, only_paper, proposers, question_id, term_names,
+from .base import (Candidate, Ctx, asked_methods, name_facts, only_paper, question_id, term_names,
                    usage_facts, with_translations)
 
 
@@ -55,11 +55,7 @@ def methods(ctx: Ctx) -> Iterator[Candidate]:
     """"NS-DPO is proposed in *Right Now, Wrong Then …*." (or another paper's title)."""
     pool = ctx.pool
     seg = pool.segmenter
-    for item in pool.asked("method"):
-        names = method_names(item)
-        if not names or not pool.paper(item.paper):
-            continue
-        taken = proposers(pool, item, names)
+    for item, names, taken in asked_methods(pool):
         for side in ctx.sides():
             lang = "en" if side == "en" else "zh"
             truth = pool.title(item.paper, lang)
