@@ -70,7 +70,8 @@ class PaperContext:
     methods: list = field(default_factory=list)       # paperinfo.Method, found in the first pass
     abstract_en: list[tuple[str, int]] = field(default_factory=list)   # (sentence, line)
     abstract_zh: list[tuple[str, int]] = field(default_factory=list)
-    claim_answers: set[str] = field(default_factory=set)  # single-sentence answers already carded
+    claim_answers: set[str] = field(default_factory=set)  # Q&A answers and enumeration items carded
+    earlier: list = field(default_factory=list)            # items the rules before this one made
 
     def where(self, line: int) -> str:
         return f"{self.paper.file}:{line}"

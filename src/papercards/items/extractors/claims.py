@@ -1,8 +1,11 @@
-"""Sub-heading → its content, as a question and answer.
+"""Sub-heading → its content: one fact as a question and answer, several as an enumeration.
 
-``#### DPO不稳定的来源`` with its bullet becomes "DPO不稳定的来源？" →
-"选择和拒绝响应的梯度之间的相互作用会导致不稳定". Lists keep their items; lines
-an earlier rule used (definitions, the one-line summary) are left out.
+``#### DPO不稳定的来源`` with its one bullet becomes "3D-Properties：DPO不稳定的来源？" →
+"选择和拒绝响应的梯度之间的相互作用会导致不稳定". A list, or a paragraph of
+several sentences, becomes one cloze note with a blank per item (see
+`papercards.items.enumeration`): one card per fact, the others as cues. A
+heading that states a finding with nothing under it is a card of its own.
+Lines an earlier rule used (definitions, the one-line summary) are left out.
 """
 
 from __future__ import annotations
@@ -10,25 +13,12 @@ from __future__ import annotations
 import re
 
 from ...notes import OTHER, Block, Subsection
+from ...text import split_sentences
 from ..context import PaperContext
+from ..enumeration import MAX_ITEMS, Unit, enumeration_text, is_lead_in
+from ..fronts import is_statement, lead_of, question_of, statement_question
 from ..model import Item, short_hash
 from .walk import SKIP_ROLES
-
-MAX_ANSWER = 320      # characters; longer content is not one fact: left to cloze items
-
-
-_STATEMENT = re.compile(r"^(?:提出|探索|针对|使用|引入|研究|分析|证明|设计|构建|Propos|Introduc|Explor)")
-
-
-def question_of(heading: str) -> str:
-    """A heading as a question: a topic gets "？", a statement asks for its points."""
-    q = heading.strip().rstrip("：:。.")
-    if q.endswith(("?", "？")):
-        return q
-    if _STATEMENT.match(q):
-        return q + "：要点？"
-    return q + "？"
-
 
 def unused_blocks(blocks: list[Block]) -> list[Block]:
     """Blocks no rule turns into text: code, raw HTML (links are read elsewhere), images."""
@@ -39,34 +29,6 @@ def unused_blocks(blocks: list[Block]) -> list[Block]:
         elif block.kind == "paragraph" and block.text.strip().startswith("!["):
             out.append(block)
     return out
-
-
-def answer_lines(blocks: list[Block], consumed: set[int]) -> list[str]:
-    """The answer, one line per paragraph or list item.
-
-    Paragraphs another rule used (a definition, the summary) are left out; list
-    items stay, since the list as a whole is the answer, except nested detail
-    that became its own card.
-    """
-    lines: list[str] = []
-    for block in blocks:
-        if block.line in consumed and block.kind != "list":
-            continue
-        if block.kind == "paragraph" and not block.text.strip().startswith("!["):
-            lines.append(_join(block.text))
-        elif block.kind == "list":
-            counters: dict[int, int] = {}
-            for depth, item in block.walk_items():
-                if (depth > 0 and item.line in consumed) or not item.text.strip():
-                    continue
-                ordered = block.ordered if depth == 0 else False
-                counters[depth] = counters.get(depth, 0) + 1
-                mark = f"{counters[depth]}." if ordered else "-"
-                lines.append("  " * depth + f"{mark} {_join(item.text)}")
-        elif block.kind == "table" and block.rows:
-            for row in block.rows[1:]:
-                lines.append("- " + " | ".join(c.strip() for c in row))
-    return lines
 
 
 def _join(text: str) -> str:
@@ -82,6 +44,35 @@ def _join(text: str) -> str:
     return out
 
 
+def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
+    """What the answer says, one unit per list item or paragraph sentence.
+
+    Paragraphs another rule used (a definition, the summary) are left out, and
+    nested items that became their own card; a paragraph that only leads into
+    a list ("RLHF和DPO训练质量由于") is kept as context, not as a fact.
+    """
+    units: list[Unit] = []
+    has_list = any(b.kind == "list" for b in blocks)
+    for block in blocks:
+        if block.line in consumed and block.kind != "list":
+            continue
+        if block.kind == "paragraph" and not block.text.strip().startswith("!["):
+            text = _join(block.text)
+            if has_list and is_lead_in(text):
+                units.append(Unit(text, context=True))
+            else:
+                units.extend(Unit(s) for s in split_sentences(text))
+        elif block.kind == "list":
+            for depth, item in block.walk_items():
+                if (depth > 0 and item.line in consumed) or not item.text.strip():
+                    continue
+                # an item another rule carded (a definition) stays as a cue, not a second card
+                units.append(Unit(_join(item.text), depth=depth, context=item.line in consumed))
+        elif block.kind == "table" and block.rows:
+            units.extend(Unit(" | ".join(c.strip() for c in row)) for row in block.rows[1:])
+    return units
+
+
 def extract(pc: PaperContext):
     units: list[tuple[str, int, list[Block]]] = []
     for section in pc.paper.sections:
@@ -91,36 +82,59 @@ def extract(pc: PaperContext):
             units.append((section.heading, section.line, section.blocks))
         for sub in section.subsections:
             units.append(_unit(sub))
-    seen: set[str] = set()
     for section in pc.paper.sections:
         if section.role not in SKIP_ROLES:
             for block in unused_blocks(section.blocks + [b for sub in section.subsections for b in sub.blocks]):
                 what = {"code": "code block", "html": "raw HTML block"}.get(block.kind, "image")
                 pc.ctx.warn(pc.paper.file, block.line, f"{what} is not carded")
+    short = pc.info.short
+    names = [m.name for m in pc.methods]
     for heading, line, blocks in units:
         if not heading:
             continue
-        lines = answer_lines(blocks, pc.consumed)
-        if len(lines) == 1 and lines[0].rstrip().endswith(("：", ":")):
-            lines = []
-        if not lines:
+        parts = answer_units(blocks, pc.consumed)
+        facts = [u for u in parts if u.blankable]
+        if not facts:
             if not blocks:
-                pc.ctx.warn(pc.paper.file, line, f"sub-heading '{heading}' has no content; no card made")
+                stated = statement_question(heading, short)
+                if stated:
+                    question, answer = stated
+                    yield _qa(pc, question, answer, line)
+                else:
+                    pc.ctx.warn(pc.paper.file, line, f"sub-heading '{heading}' has no content; no card made")
             continue
-        answer = "\n".join(lines)
-        if len(answer) > MAX_ANSWER:
-            pc.ctx.warn(pc.paper.file, line, f"'{heading}' is too long for one card "
-                        f"({len(answer)} characters); split it under #### sub-headings to card it")
+        question = lead_of(heading, short, names) if is_statement(heading) and len(facts) > 1 \
+            else question_of(heading, short, names)
+        if len(facts) == 1 and len(parts) == 1:
+            answer = facts[0].text
+            pc.claim_answers.add(answer)
+            yield _qa(pc, question, answer, line)
             continue
-        question = question_of(heading)
-        anchor = short_hash(question)
-        while anchor in seen:
-            anchor = short_hash(anchor + question)
-        seen.add(anchor)
-        if len(lines) == 1:
-            pc.claim_answers.add(lines[0].lstrip("-0123456789. "))
-        yield Item(id=f"{pc.info.key}/claim/{anchor}", kind="claim", paper=pc.info.key,
-                   fields={"question": question, "answer": answer}, source=pc.where(line))
+        for n, chunk in enumerate(_chunks(parts)):
+            text, hint = enumeration_text(question, chunk)
+            pc.claim_answers.update(u.text for u in chunk if u.blankable)
+            anchor = short_hash(f"{question}#{n}" if n else question)
+            yield Item(id=f"{pc.info.key}/cloze/{anchor}", kind="cloze", paper=pc.info.key,
+                       fields={"text": text, "hint": hint}, source=pc.where(line))
+
+
+def _qa(pc: PaperContext, question: str, answer: str, line: int) -> Item:
+    return Item(id=f"{pc.info.key}/claim/{short_hash(question)}", kind="claim", paper=pc.info.key,
+                fields={"question": question, "answer": answer}, source=pc.where(line))
+
+
+def _chunks(units: list[Unit]) -> list[list[Unit]]:
+    """At most MAX_ITEMS blanks per note (c1…c9); context lines go with the item after them."""
+    chunks: list[list[Unit]] = [[]]
+    blanks = 0
+    for unit in units:
+        if unit.blankable:
+            if blanks == MAX_ITEMS:
+                chunks.append([])
+                blanks = 0
+            blanks += 1
+        chunks[-1].append(unit)
+    return [c for c in chunks if any(u.blankable for u in c)]
 
 
 def _unit(sub: Subsection):

@@ -21,6 +21,9 @@ from .walk import content_texts
 MAX_PER_PAPER = 6
 _MARKED = re.compile(r"\*\*[^*]+\*\*|`[^`]+`")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+(?:\.\d+)?[xX×]\b")
+# A number worth a blank: with its unit or range (4.5%, 2×, 6.4 points, 10–20%), never half of one.
+NUMBER_BLANK = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:\s*[-–~至]\s*\d+(?:\.\d+)?)?\s*"
+                          r"(?:%|个百分点|倍|[xX×](?![A-Za-z])|\s(?:points?|pp)\b)")
 
 
 def _score(sentence: str, pc: PaperContext) -> int:
@@ -84,6 +87,7 @@ def extract(pc: PaperContext):
     terms = pc.ctx.specific_terms
     avoid = [pc.info.short, *(m.name for m in pc.methods)]
     candidates: list[tuple[int, int, str, int]] = []
+    carded = [strip_marks(t) for t in pc.claim_answers if t.strip()]
     for text, line, _, _ in content_texts(pc.paper):
         if line in pc.consumed:
             continue
@@ -92,9 +96,8 @@ def extract(pc: PaperContext):
             plain = strip_marks(sentence)
             if not 12 <= len(plain) <= 100 or plain.endswith(_INTRO_END + ("？", "?")):
                 continue
-            if len(plain) < 30 and (plain in pc.claim_answers
-                                    or strip_marks(sentence.lstrip("-0123456789. ")) in pc.claim_answers):
-                continue                 # a short answer already carded as Q&A
+            if any(plain in done or done in plain for done in carded):
+                continue                 # already a Q&A answer or an enumeration item: one fact, one card
             score = _score(sentence, pc)
             if score >= 1:
                 candidates.append((-score, line, sentence, len(candidates)))

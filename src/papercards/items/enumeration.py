@@ -1,0 +1,129 @@
+"""A list answer as one cloze note with a blank per item: one card per item, the others visible.
+
+``DPO三个关键属性`` with three bullets is one fact per item, not one card
+holding all three: each card hides one item and shows the rest as cues. What
+an item's blank covers (each rule answers a defect seen on real cards):
+
+* ``label：content`` (a gloss) hides the content, the label is the cue;
+* a result (``…实现二次收敛``, ``… achieves quadratic convergence``) hides
+  what is achieved, not the subject;
+* the author's **bold** hides the bold word (``**D**rastic`` → ``Drastic``),
+  and a translation beside it leaves the front (it would give the answer away);
+* otherwise the whole item is the answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text.lang import CJK_RE, has_cjk
+
+LONG_ITEM = 45           # characters: a longer item is not one answer to recall whole
+_CLAUSE = re.compile(r"[，；;]\s*|,\s+")
+MAX_ITEMS = 9            # cloze numbers c1…c9 stay stable; longer lists are split
+_LABEL = re.compile(r"^(?P<label>[^：:，,。；;]{1,24}?)\s*[：:]\s*(?P<body>\S.{1,})$", re.S)
+# what a result sentence achieves: the object of these verbs, to the end of its clause
+_RESULT_ZH = re.compile(r"(?P<verb>实现了?|达到了?|取得了?|提升了?|提高了?|降低了?|优于|超过了?)"
+                        r"(?P<object>[^，,。；;：:（(]{2,16})\s*[。.]?$")
+_RESULT_EN = re.compile(r"\b(?P<verb>achieves?|attains?|reach(?:es)?|improves?|outperforms?|reduces?)\s+"
+                        r"(?P<object>[A-Za-z0-9][^,;:.()]{2,40}?)\s*\.?$", re.I)
+# a result stated by degree alone ("取得很大改进", "achieves significant gains") names no fact to recall
+_VAGUE_RESULT = re.compile(r"^(?:很|更|较|大幅|显著|明显|极大|巨大|重大|大大|一定|良好|有效|稳定|"
+                           r"significant|substantial|better|strong|good|great|notable|large|competitive|improved)",
+                           re.I)
+_BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+_LEAD_IN = re.compile(r"(?:[：:]|由于|因为|包括|如下|其中|分为|as follows|include|includes)\s*$", re.I)
+
+
+@dataclass
+class Unit:
+    """One thing the answer says: a list item or a sentence of a paragraph."""
+    text: str
+    depth: int = 0            # nested list items are shown, not blanked
+    context: bool = False     # a lead-in ("RLHF和DPO训练质量由于") is shown, not blanked
+
+    @property
+    def blankable(self) -> bool:
+        return not self.context and self.depth == 0
+
+
+def is_lead_in(text: str) -> bool:
+    """A line that introduces what follows rather than saying something itself."""
+    plain = text.strip()
+    return bool(_LEAD_IN.search(plain)) or len(_plain(plain)) <= 6
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\*\*|`", "", text).strip()
+
+
+def split_bilingual(text: str) -> tuple[str, str] | None:
+    """(English, 中文) when an item is a phrase followed by its translation
+    (``Degradation into response suppression 降级为响应抑制``), else None."""
+    m = CJK_RE.search(text)
+    if not m or m.start() < 3:
+        return None
+    en, zh = text[: m.start()].rstrip(), text[m.start():].strip()
+    if has_cjk(en) or re.search(r"[A-Za-z]{3,}", zh) or not re.search(r"[A-Za-z]{3,}", en):
+        return None
+    return en, zh
+
+
+def blank_item(text: str, n: int) -> tuple[str, str | None]:
+    """The item with its blank ``{{cN::…}}``, and the text left off the front (a
+    translation that would give the answer away), if any."""
+    plain = text.strip()
+    m = _LABEL.match(plain)
+    if m and not re.search(r"\d$", m.group("label")):
+        return f"{m.group('label')}：{{{{c{n}::{m.group('body').strip()}}}}}", None
+    for rx in (_RESULT_ZH, _RESULT_EN):
+        m = rx.search(plain)
+        if m and m.start("verb") >= 2 and not _VAGUE_RESULT.match(m.group("object").strip()):
+            obj = m.group("object").strip()
+            return plain[: m.start("object")] + f"{{{{c{n}::{obj}}}}}" + plain[m.start("object") + len(obj):], None
+    bold = _BOLD.search(plain)
+    if bold and len(_plain(plain)) > 30:
+        pair = split_bilingual(_plain(plain))
+        front, removed = plain, None
+        if pair and not has_cjk(bold.group(1)):
+            cut = CJK_RE.search(plain)
+            front, removed = plain[: cut.start()].rstrip(), pair[1]
+        return _blank_bold_word(front, n), removed
+    m = _CLAUSE.search(plain)
+    if len(_plain(plain)) > LONG_ITEM and m and len(_plain(plain[: m.start()])) >= 6 \
+            and len(_plain(plain[m.end():])) >= 6:
+        # a long item: its first clause is the cue, what it goes on to say is the answer
+        return plain[: m.end()] + f"{{{{c{n}::{plain[m.end():].strip()}}}}}", None
+    return f"{{{{c{n}::{plain}}}}}", None
+
+
+def _blank_bold_word(text: str, n: int) -> str:
+    """Blank the word the author's bold falls in: ``**D**rastic drop`` → ``{{c1::Drastic}} drop``."""
+    m = _BOLD.search(text)
+    start, end = m.start(), m.end()
+    while end < len(text) and (text[end].isalnum() and not CJK_RE.match(text[end])):
+        end += 1
+    while start > 0 and (text[start - 1].isalnum() and not CJK_RE.match(text[start - 1])):
+        start -= 1
+    word = _plain(text[start:end])
+    return text[:start] + f"{{{{c{n}::{word}}}}}" + text[end:]
+
+
+def enumeration_text(lead: str, units: list[Unit]) -> tuple[str, str]:
+    """The cloze text (``lead`` then one line per unit, a blank in each blankable
+    one, numbered c1… in order) and the hint: what was taken off the front."""
+    lines = [lead]
+    removed: list[str] = []
+    n = 0
+    for unit in units:
+        indent = "  " * unit.depth
+        if unit.blankable:
+            n += 1
+            text, off = blank_item(unit.text, n)
+            if off:
+                removed.append(off)
+            lines.append(f"{indent}- {text}")
+        else:
+            lines.append(f"{indent}- {unit.text}" if unit.depth else unit.text)
+    return "\n".join(lines), "；".join(removed)

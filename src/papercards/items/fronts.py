@@ -1,0 +1,126 @@
+"""Fronts that stand alone: a sub-heading becomes a question naming its paper.
+
+``#### 技术细节`` under NS-DPO fits dozens of papers; as ``NS-DPO 的技术细节？``
+it makes sense weeks later with the notes closed, and two papers' generic
+headings never give two notes the same first field. Section numbers
+(``2.1``, ``一、``, ``(3)``) are the notes' structure, not the question's.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "2.1 ", "3.1.2. ", "一、", "（三）", "(3) ", "Step 2: " … at the start of a heading
+_SECTION_NUMBER = re.compile(
+    r"^\s*(?:"
+    r"\d+(?:\.\d+)*[.、)）]?\s+|\d+(?:\.\d+)*[.、)）]\s*"       # 2.1 / 2.1. / 3、
+    r"|[一二三四五六七八九十百]+[、.．]\s*"                     # 一、
+    r"|[(（][一二三四五六七八九十\d]+[)）]\s*"                  # （三） (3)
+    r"|(?:Part|Step|Section)\s+\d+[:：.]?\s*"
+    r")", re.I)
+
+# Headings that ask nothing by themselves, with the question they stand for.
+# "{p}" is the paper's short name. Keys are compared without punctuation or case.
+GENERIC_QUESTIONS: dict[str, str] = {
+    "作用效果": "{p} 的作用效果？",
+    "效果": "{p} 的效果？",
+    "实验效果": "{p} 的实验效果？",
+    "实验结果": "{p} 的实验结果？",
+    "结果": "{p} 的结果？",
+    "主要结果": "{p} 的主要结果？",
+    "技术细节": "{p} 的技术细节？",
+    "细节": "{p} 的细节？",
+    "方法": "{p} 的方法？",
+    "核心方法": "{p} 的核心方法？",
+    "方法细节": "{p} 的方法细节？",
+    "问题": "{p} 针对的问题？",
+    "存在的问题": "{p} 指出的问题？",
+    "动机": "{p} 的动机？",
+    "问题与动机": "{p} 的问题与动机？",
+    "背景": "{p} 的研究背景？",
+    "研究背景": "{p} 的研究背景？",
+    "如何解决": "{p} 如何解决问题？",
+    "解决方法": "{p} 的解决方法？",
+    "解决方案": "{p} 的解决方案？",
+    "解决措施": "{p} 的解决措施？",
+    "贡献": "{p} 的贡献？",
+    "主要贡献": "{p} 的主要贡献？",
+    "创新点": "{p} 的创新点？",
+    "要点": "{p} 的要点？",
+    "结论": "{p} 的结论？",
+    "局限": "{p} 的局限？",
+    "局限性": "{p} 的局限？",
+    "这个工作做了什么": "{p} 这个工作做了什么？",
+    "这篇文章做了什么": "{p} 这篇文章做了什么？",
+    "本文做了什么": "{p} 做了什么？",
+    "做了什么": "{p} 做了什么？",
+    "主要思想": "{p} 的主要思想？",
+    "核心思想": "{p} 的核心思想？",
+    "思路": "{p} 的思路？",
+    "method": "{p}: method?",
+    "results": "{p}: results?",
+    "problem": "{p}: problem?",
+    "motivation": "{p}: motivation?",
+    "contributions": "{p}: contributions?",
+    "details": "{p}: details?",
+}
+
+# A heading that states what the paper does ("探索采样器对DPO收敛率的影响"): the verb
+# leads, its object is the fact.
+_STATEMENT_VERBS = ("提出", "探索", "研究", "分析", "证明", "设计", "构建", "引入", "揭示", "比较", "对比")
+_STATEMENT = re.compile(r"^(?P<verb>" + "|".join(_STATEMENT_VERBS) + r")了?(?P<object>.{2,})$")
+
+
+def strip_section_number(heading: str) -> str:
+    return _SECTION_NUMBER.sub("", heading, count=1).strip()
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def names_paper(text: str, names: list[str]) -> bool:
+    """Whether ``text`` already names the paper (its short name or a method)."""
+    folded = text.casefold()
+    return any(n and n.casefold() in folded for n in names)
+
+
+def question_of(heading: str, short: str, names: list[str] | None = None) -> str:
+    """The front a sub-heading stands for, naming the paper when it does not already.
+
+    ``技术细节`` → ``NS-DPO 的技术细节？``; ``DPO不稳定的来源`` → ``3D-Properties：DPO不稳定的来源？``;
+    ``RLHF-COV: COV 是什么？`` stays as it is.
+    """
+    names = [short, *(names or [])]
+    q = strip_section_number(heading).rstrip("：:。. ")
+    template = GENERIC_QUESTIONS.get(_key(q.rstrip("?？")))
+    if template and short:
+        return template.format(p=short)
+    if not q.endswith(("?", "？")):
+        q += "？"
+    if short and not names_paper(q, names):
+        q = f"{short}：{q}"
+    return q
+
+
+def is_statement(heading: str) -> bool:
+    """A heading that states what the paper does (``提出UNA``, ``探索…的影响``), not a topic."""
+    return bool(_STATEMENT.match(strip_section_number(heading).rstrip("：:。. ")))
+
+
+def lead_of(heading: str, short: str, names: list[str] | None = None) -> str:
+    """A statement heading as the lead of its list: ``提出UNA--Unified Alignment：``
+    (a question mark after a statement asks nothing)."""
+    lead = strip_section_number(heading).rstrip("：:。.?？ ")
+    if short and not names_paper(lead, [short, *(names or [])]):
+        lead = f"{short}：{lead}"
+    return lead + "："
+
+
+def statement_question(heading: str, short: str) -> tuple[str, str] | None:
+    """A heading that is itself a claim (a verb and its object) as (question, answer):
+    ``探索采样器对DPO收敛率的影响`` → (``Samplers 探索了什么？``, ``采样器对DPO收敛率的影响``)."""
+    m = _STATEMENT.match(strip_section_number(heading).rstrip("：:。. "))
+    if not m or not short:
+        return None
+    return f"{short} {m.group('verb')}了什么？", m.group("object").strip()
