@@ -26,6 +26,18 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
 }
 DEFAULT_PLACEHOLDERS = ["占位", "待补充", "TODO", "TBD", "Placeholder"]
 CARD_KINDS = ["term", "definition", "claim", "cloze", "paper", "method", "summary", "sentence"]
+# Translation-only kinds teach a bilingual reader nothing: carded only when the config asks.
+CARDS_OFF_BY_DEFAULT = frozenset({"paper", "sentence"})
+# Terms a researcher in the field already knows: no glossary card unless listed under glossary.
+DEFAULT_KNOWN_TERMS = ["LLM", "LLMs", "Large Language Models", "Large Language Model", "AI", "NLP", "ML",
+                       "RL", "Fine-Tuning", "Fine-tuning"]
+
+
+@dataclass
+class GlossaryConfig:
+    """Which glossary entries become cards (a term card must teach more than a dictionary)."""
+    vocabulary: bool = False          # word-for-word pairs with nothing more (pointwise noise → 逐点噪声)
+    known_terms: list[str] = field(default_factory=lambda: list(DEFAULT_KNOWN_TERMS))
 
 
 @dataclass
@@ -47,7 +59,8 @@ class Config:
     paper_heading_level: int | str = "auto"     # 1, 2, 3 or "auto"
     sections: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_SECTIONS.items()})
     placeholders: list[str] = field(default_factory=lambda: list(DEFAULT_PLACEHOLDERS))
-    cards: dict[str, bool] = field(default_factory=lambda: {k: True for k in CARD_KINDS})
+    cards: dict[str, bool] = field(default_factory=lambda: {k: k not in CARDS_OFF_BY_DEFAULT for k in CARD_KINDS})
+    glossary: GlossaryConfig = field(default_factory=GlossaryConfig)
     max_cloze_blanks: int = 2
     ankiconnect_url: str = "http://127.0.0.1:8765"     # papercards push
     quiz: QuizConfig = field(default_factory=QuizConfig)
@@ -168,6 +181,8 @@ def load_config(root: Path) -> Config:
                 cfg.cards[kind] = on
         elif key == "quiz":
             _load_quiz(cfg.quiz, value, bad)
+        elif key == "glossary":
+            _load_glossary(cfg.glossary, value, bad)
         elif key == "ankiconnect_url":
             if not isinstance(value, str) or not value.startswith(("http://", "https://")) \
                     or len(value.split("://", 1)[1].strip("/")) == 0:
@@ -175,7 +190,7 @@ def load_config(root: Path) -> Config:
             cfg.ankiconnect_url = value
         else:
             known = ", ".join(list(_SCALARS) + ["paper_heading_level", "sections", "placeholders", "cards",
-                                                "quiz", "ankiconnect_url"])
+                                                "glossary", "quiz", "ankiconnect_url"])
             raise bad(key, f"unknown key (known keys: {known})")
     cfg.path = path
     return cfg
@@ -201,6 +216,22 @@ def _load_quiz(quiz: QuizConfig, value: Any, bad) -> None:
         else:
             raise bad(full, "unknown key (known: questions, types, seed, paper, direction)")
         setattr(quiz, key, v)
+
+
+def _load_glossary(glossary: GlossaryConfig, value: Any, bad) -> None:
+    if not isinstance(value, dict):
+        raise bad("glossary", "expected a mapping (vocabulary, known_terms)")
+    for key, v in value.items():
+        full = f"glossary.{key}"
+        if key == "vocabulary":
+            if not isinstance(v, bool):
+                raise bad(full, "expected true or false")
+        elif key == "known_terms":
+            if not isinstance(v, list) or not all(isinstance(t, str) for t in v):
+                raise bad(full, "expected a list of terms")
+        else:
+            raise bad(full, "unknown key (known: vocabulary, known_terms)")
+        setattr(glossary, key, v)
 
 
 def find_alias(node) -> yaml.Node | None:
@@ -264,12 +295,17 @@ placeholders: [占位, 待补充, TODO, TBD]
 cards:
   term: true        # glossary: abbreviation / English <-> 中文, both ways
   definition: true  # "X是指…", "X是一种…"
-  claim: true       # sub-heading -> its bullets
-  cloze: true       # key sentences with blanks on whole words
-  paper: true       # English title <-> 中文标题
-  method: true      # method name -> paper
+  claim: true       # sub-heading -> its answer (a list: one blank per item)
+  cloze: true       # key sentences, abstract contributions: blanks on informative words
+  paper: false      # English title <-> 中文标题 (translation only)
+  method: true      # method name -> the paper that proposes it
   summary: true     # one-line summary -> paper
-  sentence: true    # abstract sentence, English <-> 中文
+  sentence: false   # abstract sentence, English <-> 中文 (translation only)
+
+# Which glossary terms become cards: a term card must teach more than a dictionary.
+glossary:
+  vocabulary: false   # word-for-word pairs with no gloss (pointwise noise -> 逐点噪声)
+  known_terms: [LLM, LLMs, Large Language Models, Large Language Model, AI, NLP, ML, RL, Fine-Tuning, Fine-tuning]
 
 # papercards push: where the AnkiConnect add-on of Anki desktop listens.
 ankiconnect_url: http://127.0.0.1:8765

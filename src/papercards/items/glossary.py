@@ -47,6 +47,16 @@ class Entry:
         others = [v for v in order[1:] if norm(v) != norm(best)]
         return best, others
 
+    def author_translations(self, primary: str) -> list[str]:
+        """Other Chinese names the author wrote as translations (in keywords or as a
+        "term (中文)" pair), not ones read off a machine-translated abstract."""
+        out: list[str] = []
+        for _, c in self.candidates:
+            if c.chinese and c.chinese != primary and c.origin != "abstract" and clean_name(c.chinese) \
+                    and c.chinese not in out:
+                out.append(c.chinese)
+        return out
+
     @property
     def papers(self) -> list[str]:
         """Papers using the term, first-seen order (DPO: hundreds of papers, so no list scans)."""
@@ -96,31 +106,70 @@ def _keys(c: TermCandidate) -> list[str]:
 
 
 def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Item]:
-    """One term item per entry that names a thing twice (abbreviation, English, 中文).
+    """One term item per entry worth a card (see `worth_a_card`).
 
     ``where`` maps paper keys to their notes file, for messages and sources.
+    A term a researcher already knows (``glossary.known_terms``) and a
+    word-for-word pair with nothing more (unless ``glossary.vocabulary``) are
+    left out; a side that is not a clean name (`clean_name`) is dropped.
     """
+    known = {k.casefold() for k in ctx.config.glossary.known_terms}
     items = []
     for entry in entries:
         abbr, _ = entry.best("abbr")
         english, _ = entry.best("english")
-        chinese, zh_others = entry.best("chinese")
-        names = sum(bool(x) for x in (abbr, english, chinese))
-        if names < 2:
+        chinese, _ = entry.best("chinese")
+        abbr, english, chinese = (n if clean_name(n) else "" for n in (abbr, english, chinese))
+        if sum(bool(x) for x in (abbr, english, chinese)) < 2:
+            continue
+        if any(n and n.casefold() in known for n in (abbr, english)):
             continue
         paper, line = entry.first_line
-        if zh_others:
+        variants = entry.author_translations(chinese)
+        if variants:
             ctx.warn(where[paper], line, f"term '{abbr or english}' has several translations: "
-                     f"{'、'.join([chinese, *zh_others])}; kept all")
-            chinese = "；".join([chinese, *zh_others])
+                     f"{'、'.join([chinese, *variants])}; the first is on the card")
         notes = []
         for _, c in entry.candidates:
             if c.note and c.note not in notes:
                 notes.append(c.note)
+        if not (abbr or notes or ctx.config.glossary.vocabulary):
+            continue                      # vocabulary: a dictionary teaches it as well
         label = abbr or english or chinese
         anchor = abbr.replace(" ", "") if abbr else slugify(english or chinese)
+        shown = [chinese, *variants] if variants else [chinese]
         fields = {"term": label, "english": english if abbr else "",
-                  "chinese": chinese if label != chinese else "", "note": "；".join(notes)}
+                  "chinese": " / ".join(shown) if label != chinese else "", "note": "；".join(notes)}
         items.append(Item(id=f"term/{anchor}", kind="term", fields=fields, papers=entry.papers,
                           source=f"{where[paper]}:{line}"))
     return items
+
+
+_LATEX_OR_REF = re.compile(r"\\[A-Za-z]|\$|\b(?:fig(?:ure)?|table|tab|appendix|app|eq|section|sec)\.?\s*\d"
+                           r"|^(?:图|表|附录|公式)\s*\d", re.I)
+
+
+def clean_name(name: str) -> bool:
+    """Whether a term side is a name: words, not punctuation, LaTeX, a figure or
+    appendix reference, or a fragment starting or ending on a function word
+    (``例如直接偏好优化``, ``的偏好对齐``, ``of the reward``)."""
+    name = (name or "").strip()
+    if not name or not re.search(r"[A-Za-z0-9\u3400-\u9fff]", name) or _LATEX_OR_REF.search(name):
+        return False
+    if re.search(r"[；;。，,！？!?]", name) or len(name) > 60:
+        return False
+    from ..text.segment import words
+    if re.search(r"[\u3400-\u9fff]", name):
+        toks = [t for t in words(name) if t.strip()]
+        return not (toks and (toks[0] in _ZH_EDGE_WORDS or toks[-1] in _ZH_EDGE_WORDS))
+    toks = name.split()
+    return not (toks[0].casefold() in _EN_EDGE_WORDS or toks[-1].casefold() in _EN_EDGE_WORDS)
+
+
+# Words that glue onto a name in running text and never start or end one: particles,
+# prepositions, conjunctions and the verbs that introduce a name (基于直接偏好优化, 例如DPO).
+_ZH_EDGE_WORDS = frozenset("""的 地 得 了 着 过 和 与 及 或 是 在 对 把 被 将 从 向 为 以 于 由 也 都 就 而 且 但 并
+又 还 等 之 其 这 那 该 此 即 如 用 们 个 种 例如 比如 基于 采用 使用 利用 通过 包括 提出 引入 称为 以及 我们
+一种 一个 进行 可以 能够 对于 关于 用于 作为 如何 什么""".split())
+_EN_EDGE_WORDS = frozenset("""the a an of with for and or to in on by from as at via using based that which this
+these those is are be we our its their""".split())

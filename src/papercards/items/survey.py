@@ -70,8 +70,17 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
             ctx.chinese_of[abbr] = chinese
         if abbr and english and len(entry.papers) >= 2:
             expansions[english] = abbr
+    keyword_users: dict[str, set[str]] = {}
+    for key, c in candidates:
+        if c.origin == "keyword":
+            for name in (c.abbr, c.english):
+                if name:
+                    keyword_users.setdefault(name.casefold(), set()).add(key)
     for pc in pcs:
-        pc.methods = find_methods(pc.paper, pc.abstract_en, ctx.common)
+        # a paper proposes X only if no other paper of the notes has X as a keyword:
+        # "Which paper proposes DPO?" answered with a paper that only uses DPO is a false fact
+        pc.methods = [m for m in find_methods(pc.paper, pc.abstract_en, ctx.common)
+                      if not keyword_users.get(m.name.casefold(), set()) - {pc.info.key}]
         pc.info.methods = [m.name for m in pc.methods]
         pc.info.short = short_title(pc.paper, pc.methods, expansions)
         for m in pc.methods:

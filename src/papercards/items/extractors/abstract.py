@@ -1,18 +1,28 @@
-"""Abstract: the contribution sentences, English aligned with their 中文 translation.
+"""Abstract: its contribution sentences as clozes, the aligned translation on the back.
 
-Only the sentences that carry a finding ("we propose", "we show", numbers)
-become items, and only when the aligner is confident in the pair: the whole
-abstract on one card is a defect.
+A sentence and its bare translation teaches a bilingual reader nothing (the
+``sentence`` kind, off by default). A contribution sentence ("we propose",
+"we show", a number) is a fact worth a card once a blank asks for its
+informative part: a number with its unit, a term of the glossary, the
+author's bold. The blank goes in the English original, or in the Chinese
+when the English lost what it asks for (numbers dropped in a paste). A
+sentence that leans on something it does not say ("this framework", "these
+three issues") is not carded, nor one that repeats what the author's own
+notes already card.
 """
 
 from __future__ import annotations
 
 import re
 
+from ...text import make_cloze
+from ...text.markup import scan
 from ..context import PaperContext
 from ..model import Item, short_hash
+from .cloze import NUMBER_BLANK, keep_good_blanks, _Either
 
-MAX_PER_PAPER = 2
+MAX_PER_PAPER = 3
+MAX_SENTENCE_PAIRS = 2
 MAX_LENGTH = 300
 MIN_SCORE = 0.45
 # What makes a sentence a contribution, with its weight: proposing beats showing beats numbers.
@@ -23,6 +33,12 @@ _KEYS = [
     (1, re.compile(r"\boutperform\w*|\d+(?:\.\d+)?\s*%", re.I)),
 ]
 _BROKEN = re.compile(r"(?<![\d.])\s%|\ba %")   # "a % improvement": numbers lost in the notes
+# A referent the sentence does not carry: "Extending this framework", "these three issues".
+_DANGLING_EN = re.compile(
+    r"\b(?:this|these|those|such|the above|the aforementioned)\s+(?:\w+\s+)?"
+    r"(?:framework|issues?|problems?|limitations?|phenomena|phenomenon|challenges?|findings?|ability|"
+    r"approach|observations?|properties|insights?|gap|setting|settings|results?)\b", re.I)
+_DANGLING_ZH = re.compile(r"(?:这些|这一|这种|这三个|这两个|此|上述|该)(?:问题|框架|限制|局限|现象|能力|挑战|发现|差距|结果|属性)")
 
 
 def _drop_footnote_marks(text: str, pc: PaperContext) -> str:
@@ -38,22 +54,93 @@ def weight(sentence: str) -> int:
     return max((w for w, rx in _KEYS if rx.search(sentence)), default=0)
 
 
+def dangling(en: str, zh: str) -> bool:
+    return bool(_DANGLING_EN.search(en) or _DANGLING_ZH.search(zh))
+
+
+def _bigrams(text: str) -> set[str]:
+    """What two texts in either language share: Chinese character pairs and English words."""
+    text = text.casefold()
+    han = [run for run in re.findall(r"[\u3400-\u9fff]+", text)]
+    pairs = {run[i:i + 2] for run in han for i in range(len(run) - 1)}
+    return pairs | set(re.findall(r"[a-z][a-z0-9-]{2,}", text))
+
+
+def repeats(sentence: str, carded: list[set[str]]) -> bool:
+    """Whether the notes already card this fact: most of an item's character pairs
+    are in the sentence, or most of the sentence's in one item."""
+    mine = _bigrams(sentence)
+    if not mine:
+        return False
+    for other in carded:
+        shared = len(mine & other)
+        if other and (shared >= 0.6 * len(other) or shared >= 0.6 * len(mine)):
+            return True
+    return False
+
+
 def extract(pc: PaperContext):
     if not pc.abstract_en or not pc.abstract_zh:
         return
     from ...text import align_sentences
     en_lines = {s: line for s, line in pc.abstract_en}
     pairs = align_sentences([s for s, _ in pc.abstract_en], [s for s, _ in pc.abstract_zh])
+    config = pc.ctx.config
+    if config.cards.get("sentence", False):
+        yield from _sentence_pairs(pc, pairs, en_lines)
+    if not config.cards.get("cloze", True):
+        return
+    carded = [_bigrams(t) for t in pc.claim_answers]
+    carded += [_bigrams(" ".join(v for v in item.fields.values() if v)) for item in pc.earlier]
+    made = 0
+    for en, zh, score in pairs:
+        if made >= MAX_PER_PAPER:
+            break
+        if score < MIN_SCORE or not weight(en) or len(en) > MAX_LENGTH or dangling(en, zh):
+            continue
+        en, zh = _drop_footnote_marks(en, pc), _drop_footnote_marks(zh, pc)
+        if repeats(zh, carded) or repeats(en, carded):
+            continue
+        front, back = (zh, "") if _BROKEN.search(en) else (en, zh)
+        text = _blanked(front, pc)
+        if not text:
+            continue
+        made += 1
+        carded.append(_bigrams(zh))
+        yield Item(id=f"{pc.info.key}/cloze/{short_hash(en)}", kind="cloze", paper=pc.info.key,
+                   fields={"text": f"{pc.info.short}：{text}" if pc.info.short else text, "hint": back},
+                   source=pc.where(_line_of(en, pc, en_lines)))
+
+
+def _blanked(sentence: str, pc: PaperContext) -> str | None:
+    """The sentence with blanks on its numbers and specific terms only, or None."""
+    terms = pc.ctx.specific_terms
+    avoid = [pc.info.short, *(m.name for m in pc.methods)]
+    plain = scan(sentence).plain
+    numbers = [m.group(0) for m in NUMBER_BLANK.finditer(plain)]
+    present = sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
+    if not numbers and not present:
+        return None
+    text = make_cloze(sentence, pc.ctx.segmenter, prefer=numbers + present, avoid=avoid,
+                      max_blanks=pc.ctx.config.max_cloze_blanks)
+    return keep_good_blanks(text, _Either(set(numbers), terms)) if text else None
+
+
+def _line_of(en: str, pc: PaperContext, en_lines: dict[str, int]) -> int:
+    return en_lines.get(en) or next((ln for s, ln in pc.abstract_en if s in en or en.startswith(s)),
+                                    pc.abstract_en[0][1])
+
+
+def _sentence_pairs(pc: PaperContext, pairs, en_lines):
+    """English sentence → its translation, when the config asks for them."""
     chosen = []
     for n, (en, zh, score) in enumerate(pairs):
         w = weight(en)
         if score < MIN_SCORE or not w or len(en) > MAX_LENGTH or _BROKEN.search(en):
             continue
         chosen.append((-w, n, en, zh))
-    chosen = sorted(sorted(chosen)[:MAX_PER_PAPER], key=lambda c: c[1])
+    chosen = sorted(sorted(chosen)[:MAX_SENTENCE_PAIRS], key=lambda c: c[1])
     for _, _, en, zh in chosen:
         en, zh = _drop_footnote_marks(en, pc), _drop_footnote_marks(zh, pc)
-        line = en_lines.get(en) or next((ln for s, ln in pc.abstract_en if s in en or en.startswith(s)),
-                                        pc.abstract_en[0][1])
         yield Item(id=f"{pc.info.key}/sentence/{short_hash(en)}", kind="sentence", paper=pc.info.key,
-                   fields={"english": en, "chinese": zh}, source=pc.where(line))
+                   fields={"english": en, "chinese": zh}, source=pc.where(_line_of(en, pc, en_lines)))

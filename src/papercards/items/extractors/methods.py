@@ -24,10 +24,8 @@ def extract(pc: PaperContext):
         zh = pc.ctx.chinese_of.get(head.name, "")
         if head.long_form:
             description = head.long_form + (f"（{zh}）" if zh else "")
-        elif head.sentence:
-            description = head.sentence
         else:
-            description = pc.info.title
+            description = ""      # the paper's title is the answer; a sentence would dangle
         yield Item(id=f"{pc.info.key}/method/{slugify(head.name)}", kind="method", paper=pc.info.key,
                    fields={"method": name, "description": description},
                    source=pc.where(head.line))
