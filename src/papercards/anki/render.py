@@ -27,6 +27,7 @@ from ..text import cloze_safe, render_inline
 from .notetypes import CLOZE_FIELDS, QA_FIELDS, TERM_FIELDS, all_models, cloze_model, qa_model, term_model
 
 GLOSSARY_DECK = "Glossary 术语"
+SHOWN_PAPERS = 3          # a term used by more papers shows this many names and a count
 
 TAG_PREFIX = "papercards"
 RETIRED_TAG = "papercards::retired"
@@ -232,15 +233,28 @@ def paper_links(info: PaperInfo | None) -> list[tuple[str, str]]:
         return []
     found: list[tuple[str, str]] = []
     seen: set[str] = set()
-    candidates = [("PDF", info.pdf), ("OpenReview", info.openreview)]
+    candidates = [("PDF", pdf_href(info)), ("OpenReview", info.openreview)]
     candidates += [((link.get("text") or "").strip(), link.get("href")) for link in info.links or []]
     for label, href in candidates:
         ok = safe_href(href)
-        if ok is None or ok in seen:
-            continue
+        if ok is None or ok in seen or not urlsplit(ok).scheme:
+            continue                  # a relative link cannot open from Anki (it stays in cards/)
         seen.add(ok)
         found.append((label or ok, ok))
     return found
+
+
+_OPENREVIEW_ID = re.compile(r"^https?://openreview\.net/(?:forum|pdf)\?(?:.*&)?id=([A-Za-z0-9_-]+)")
+
+
+def pdf_href(info: PaperInfo) -> str | None:
+    """The PDF link a phone can open: the notes' own when it is a web address, else the
+    paper's OpenReview PDF (``./papers/x.pdf`` is a file on the author's disk)."""
+    pdf = safe_href(info.pdf)
+    if pdf and urlsplit(pdf).scheme:
+        return pdf
+    m = _OPENREVIEW_ID.match(info.openreview or "")
+    return f"https://openreview.net/pdf?id={m.group(1)}" if m else None
 
 
 def links_html(info: PaperInfo | None, *, label: str | None = None) -> str:
@@ -338,20 +352,18 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
     if kind == "term":
         keys = _papers_of(item)
         infos = [(k, papers.get(k)) for k in keys]
-        if len(infos) > 2:       # a shared term: paper names, titles and links one tap away (phones)
+        if len(infos) > 2:       # a shared term: how many papers and a few names, not the whole list
+            names = "、".join(_e(short_name(info, k)) for k, info in infos[:SHOWN_PAPERS])
+            more = "…" if len(infos) > SHOWN_PAPERS else ""
+            papers_field = f'<div class="papers">{len(infos)} papers 篇论文: {names}{more}</div>'
+            links = ""
+        elif len(infos) == 2:
             names = "、".join(_e(short_name(info, k)) for k, info in infos)
-            plist = "".join(f"<li>{paper_html(info, k)}{links_html(info)}</li>" for k, info in infos)
-            papers_field = (f'<details class="papers"><summary>{len(infos)} papers 篇论文: {names}</summary>'
-                            f'<ul class="papers">{plist}</ul></details>')
+            papers_field = f'<div class="papers">2 papers 篇论文: {names}</div>'
             links = ""
         else:
-            if len(infos) > 1:
-                plist = "".join(f"<li>{paper_html(info, k)}</li>" for k, info in infos)
-                papers_field = f'<ul class="papers">{plist}</ul>'
-            else:
-                papers_field = "".join(paper_html(info, k) for k, info in infos)
-            label = len(infos) > 1
-            links = "".join(links_html(info, label=short_name(info, k) if label else None) for k, info in infos)
+            papers_field = "".join(paper_html(info, k) for k, info in infos)
+            links = "".join(links_html(info) for k, info in infos)
         values = {
             "Term": render_inline(_f(item, "term")),
             "English": render_inline(_f(item, "english")),
@@ -375,12 +387,15 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
         if not _CLOZE_BLANK.search(text):
             raise SkipRecord("cloze without a blank")
         values = {**base, "Text": text, "Extra": render_block(_f(item, "hint"))}
+        if _names(text, short):
+            values["Context"] = ""           # the first field names the paper already
         return cloze_model(), {name: values[name] for name in CLOZE_FIELDS}
 
     reverse = ""
     if kind == "definition":
         term = render_inline(_f(item, "term"))
-        front = f"<b>{term}</b> 是什么？ / What is {term}?" if html_text(term) else ""
+        asked = f"<b>{term}</b> 是什么？" if re.search(r"[\u3400-\u9fff]", term) else f"what is <b>{term}</b>?"
+        front = f"{_e(short)}：{asked}" if short and html_text(term) else (asked if html_text(term) else "")
         back = render_block(_f(item, "definition"))
     elif kind == "claim":
         front, back = render_block(_f(item, "question")), render_block(_f(item, "answer"))
@@ -396,11 +411,12 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
         description = render_block(_f(item, "description"))
         base["Context"] = ""             # the question asks for the paper
         back = ""
-        if html_text(description) and (info is not None or item.paper):
+        if info is not None or item.paper:
             title = render_inline(info.title or info.key) if info else _e(item.paper)
             back = f'<div class="pc-answer-paper">{title}</div>{description}'
+        base["Paper"] = ""               # the answer already is the paper's title
     elif kind == "summary":
-        front = "One-line summary? 一句话概括" if short else ""
+        front = f"{_e(short)} 一句话概括？" if short else ""
         back = render_block(_f(item, "summary"))
     elif kind == "sentence":
         # one direction: recalling a whole English sentence from its translation is busywork
@@ -413,7 +429,13 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
     if not html_text(back):
         raise SkipRecord("empty answer")
     values = {**base, "Front": front, "Back": back, "Reverse": reverse}
+    if _names(front, short):
+        values["Context"] = ""               # the first field names the paper already
     return qa_model(), {name: values[name] for name in QA_FIELDS}
+
+
+def _names(field_html: str, short: str) -> bool:
+    return bool(short) and short.casefold() in html_text(field_html).casefold()
 
 
 def note_tags(record: Record, papers: Mapping[str, PaperInfo]) -> list[str]:
