@@ -1,4 +1,4 @@
-"""papercards check: report problems in the notes, write nothing."""
+"""papercards check: report problems in the notes and doubtful cards, write nothing."""
 
 from __future__ import annotations
 
@@ -6,29 +6,59 @@ import sys
 
 import click
 
-from ..build import read_all
-from ..items import extract
-from .common import EXIT_BAD_INPUT, handle_errors, load, project_option, report
+from ..build import prepare
+from ..items.judge import review
+from .common import EXIT_BAD_INPUT, handle_errors, load, plural, project_option, report
 
 
 @click.command("check")
 @project_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (empty sections, placeholders).")
+@click.option("--all", "show_all", is_flag=True, help="Print every warning and doubtful card, not the first 50.")
 @handle_errors
-def check_cmd(project, strict: bool) -> None:
-    """Check the notes in source/ and report what cannot be used.
+def check_cmd(project, strict: bool, show_all: bool) -> None:
+    """Check the notes in source/ and the cards they make; report what to look at.
 
-    Writes nothing. Exit code 0 when the notes can be built, 1 on bad input
-    (or on any warning with --strict).
+    Lists the problems in the notes (file:line) and the generated cards that
+    may not be worth studying as they are (too long, a generic front, a likely
+    duplicate, a weak blank, a term with several translations, a keyword
+    translation the paper's abstract spells otherwise), each with its item id
+    and its place in cards/, to suspend or edit. Hand edits in cards/ are
+    judged too. Writes nothing. Exit code 0 when the notes can be built, 1 on
+    bad input (or on any warning with --strict).
     """
     config = load(project)
-    notes = read_all(config)
-    extraction = extract(notes, config)
-    diags = [d for n in notes for d in n.diagnostics] + extraction.diagnostics
-    report(diags)
-    papers = sum(len(n.papers) for n in notes)
+    result, _, planned = prepare(config)
+    extraction = result.extraction
+    limit = None if show_all else 50
+    report(result.diagnostics, limit=limit)
+    active = [r for r in result.records if r.status != "retired" and not r.suspended]
+    doubts = sorted(set(review([r.item for r in active])
+                        + [d for d in extraction.doubts if d.item_id in {r.id for r in active}]))
+    where = _places(result.records, planned, config.cards_dir)
+    if doubts:
+        click.echo(f"{plural(len(doubts), 'doubtful card')} (suspend or edit them in "
+                   f"{config.cards_dir}/):", err=True)
+        for doubt in doubts[:limit]:
+            click.echo(f"  {where.get(doubt.item_id, config.cards_dir)}: {doubt.item_id}: {doubt.reason}", err=True)
+        if limit is not None and len(doubts) > limit:
+            click.echo(f"  … and {len(doubts) - limit} more (--all lists them)", err=True)
     kinds = extraction.by_kind()
-    click.echo(f"Checked {len(notes)} notes file(s): {papers} papers, {sum(kinds.values())} items, "
-               f"{len(diags)} problem(s).")
-    if strict and diags:
+    papers = result.paper_count
+    click.echo(f"Checked {len(result.notes)} notes file(s): {papers} papers, {sum(kinds.values())} items, "
+               f"{plural(len(set(result.diagnostics)), 'problem')}, {plural(len(doubts), 'doubtful card')}.")
+    if strict and (result.diagnostics or doubts):
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _places(records, planned: dict[str, str], cards_dir: str) -> dict[str, str]:
+    """``cards/<file>:<line>`` of each item, as the next build writes it."""
+    out: dict[str, str] = {}
+    for home, text in planned.items():
+        for n, line in enumerate(text.split("\n"), 1):
+            if line.startswith("- id: "):
+                out[line[6:].strip().strip("'\"")] = f"{cards_dir}/{home}:{n}"
+    return out
+
+
+

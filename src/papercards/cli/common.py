@@ -30,7 +30,9 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
-def report(diagnostics: Iterable[Diagnostic], *, limit: int = 50) -> None:
+def report(diagnostics: Iterable[Diagnostic], *, limit: int | None = 50) -> None:
+    """Print warnings on stderr: placeholders once per file, then the first ``limit``
+    others (all of them with ``limit=None``)."""
     diags = list(dict.fromkeys(diagnostics))
     if not diags:
         return
@@ -48,8 +50,8 @@ def report(diagnostics: Iterable[Diagnostic], *, limit: int = 50) -> None:
         click.echo(f"{len(rest)} warning(s):", err=True)
         for d in rest[:limit]:
             click.echo(f"  {d}", err=True)
-        if len(rest) > limit:
-            click.echo(f"  … and {len(rest) - limit} more", err=True)
+        if limit is not None and len(rest) > limit:
+            click.echo(f"  … and {len(rest) - limit} more (papercards check --all lists them)", err=True)
 
 
 def handle_errors(fn):

@@ -17,6 +17,7 @@ from ..parallel import map_ordered
 from .context import Context, PaperContext
 from .extractors import RULES
 from .glossary import glossary_items
+from .judge import Doubt, review, translation_disagreements
 from .model import KIND_FIELDS, KINDS, Item, PaperInfo, fingerprint, short_hash
 from .survey import paper_lines, survey
 
@@ -28,6 +29,7 @@ class Extraction:
     items: list[Item] = field(default_factory=list)
     papers: dict[str, PaperInfo] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    doubts: list[Doubt] = field(default_factory=list)       # cards worth a second look (`judge`)
 
     def by_kind(self) -> dict[str, int]:
         counts = {k: 0 for k in KINDS}
@@ -48,7 +50,42 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
         ctx.diagnostics.extend(diagnostics)
     out.items = _unique_ids(out.items)
     out.diagnostics = ctx.diagnostics
+    out.doubts = review(out.items) + _translation_doubts(out.items, pcs)
+    _warn_keyword_spellings(entries, pcs, ctx)
     return out
+
+
+def _warn_keyword_spellings(entries, pcs: list[PaperContext], ctx: Context) -> None:
+    """A translation the author wrote (keywords, "term (中文)" in the content) that the
+    paper's own Chinese abstract spells otherwise (``显示奖励`` / ``显式奖励``): reported
+    where the author wrote it, to be fixed there."""
+    papers = {pc.info.key: pc for pc in pcs}
+    for entry in entries:
+        for key, cand in entry.candidates:
+            pc = papers.get(key)
+            if cand.origin not in ("keyword", "content") or not cand.chinese or pc is None:
+                continue
+            other = translation_disagreements(cand.chinese, "".join(s for s, _ in pc.abstract_zh))
+            if other:
+                ctx.warn(pc.paper.file, cand.line, f"translation '{cand.chinese}' is written "
+                         f"'{'、'.join(other)}' in this paper's Chinese abstract: a typo?")
+
+
+def _translation_doubts(items: list[Item], pcs: list[PaperContext]) -> list[Doubt]:
+    """A keyword translation the paper's own Chinese abstract spells otherwise."""
+    abstracts = {pc.info.key: "".join(s for s, _ in pc.abstract_zh) for pc in pcs}
+    doubts = []
+    for item in items:
+        if item.kind != "term":
+            continue
+        chinese = item.fields.get("chinese", "").split(" / ")[0]
+        for key in item.papers:
+            other = translation_disagreements(chinese, abstracts.get(key, ""))
+            if other:
+                doubts.append(Doubt(item.id, f"'{chinese}' is written '{'、'.join(other)}' in the Chinese abstract "
+                                             f"of {key}: a typo in the keywords?"))
+                break
+    return doubts
 
 
 def _run_rules(pc: PaperContext, config: Config) -> tuple[list[Item], list[Diagnostic]]:
@@ -56,10 +93,10 @@ def _run_rules(pc: PaperContext, config: Config) -> tuple[list[Item], list[Diagn
     ctx = pc.ctx
     before = len(ctx.diagnostics)
     found: list[Item] = []
-    for kind, rule in RULES:
+    for _, rule in RULES:
         items = list(rule(pc))     # a kind switched off still claims its lines
-        if config.cards.get(kind, True):
-            found.extend(items)
+        found.extend(item for item in items if config.cards.get(item.kind, True))
+        pc.earlier = found
     diagnostics = ctx.diagnostics[before:]
     del ctx.diagnostics[before:]
     return found, diagnostics
