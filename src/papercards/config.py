@@ -49,6 +49,7 @@ class Config:
     placeholders: list[str] = field(default_factory=lambda: list(DEFAULT_PLACEHOLDERS))
     cards: dict[str, bool] = field(default_factory=lambda: {k: True for k in CARD_KINDS})
     max_cloze_blanks: int = 2
+    remote_images: bool = False       # keep <img> with a web address on cards (fetched when shown)
     ankiconnect_url: str = "http://127.0.0.1:8765"     # papercards push
     quiz: QuizConfig = field(default_factory=QuizConfig)
     path: Path | None = None                     # the file it was read from, if any
@@ -168,6 +169,10 @@ def load_config(root: Path) -> Config:
                 cfg.cards[kind] = on
         elif key == "quiz":
             _load_quiz(cfg.quiz, value, bad)
+        elif key == "remote_images":
+            if not isinstance(value, bool):
+                raise bad(key, "expected true or false")
+            cfg.remote_images = value
         elif key == "ankiconnect_url":
             if not isinstance(value, str) or not value.startswith(("http://", "https://")) \
                     or len(value.split("://", 1)[1].strip("/")) == 0:
@@ -175,7 +180,7 @@ def load_config(root: Path) -> Config:
             cfg.ankiconnect_url = value
         else:
             known = ", ".join(list(_SCALARS) + ["paper_heading_level", "sections", "placeholders", "cards",
-                                                "quiz", "ankiconnect_url"])
+                                                "quiz", "remote_images", "ankiconnect_url"])
             raise bad(key, f"unknown key (known keys: {known})")
     cfg.path = path
     return cfg
@@ -270,6 +275,11 @@ cards:
   method: true      # method name -> paper
   summary: true     # one-line summary -> paper
   sentence: true    # abstract sentence, English <-> 中文
+
+# Images in the notes: local files (next to the notes, inside this folder) are
+# packed into the deck. Images with a web address are left out, because Anki
+# would fetch them each time the card is shown; true keeps them.
+remote_images: false
 
 # papercards push: where the AnkiConnect add-on of Anki desktop listens.
 ankiconnect_url: http://127.0.0.1:8765
