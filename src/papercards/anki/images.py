@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, InputError
 
 # the file types packed, by extension, and how each file of that type begins
 IMAGE_TYPES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".gif": "GIF", ".webp": "WebP"}
@@ -241,6 +241,17 @@ def _digest_name(path: str, ext: str, shown: str, *stamp) -> tuple[str | None, s
     if not is_image(data, ext):
         return None, f"image '{shown}' is not a {IMAGE_TYPES[ext]} file inside; {_LEFT_OUT}"
     return packed_name(data, ext), None
+
+
+def read_media(file: MediaFile) -> bytes:
+    """The image's content, which must still be what its name was made from."""
+    try:
+        data = Path(file.path).read_bytes()
+    except OSError as exc:
+        raise InputError(file.path, 0, f"cannot read image: {exc.strerror or exc}") from None
+    if packed_name(data, os.path.splitext(file.name)[1]) != file.name:
+        raise InputError(file.path, 0, "image changed while the deck was being built; build again")
+    return data
 
 
 def packed_name(data: bytes, ext: str) -> str:

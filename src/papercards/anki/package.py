@@ -30,11 +30,11 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
-from ..diagnostics import Diagnostic, InputError
+from ..diagnostics import Diagnostic
 from ..fsutil import atomic_write
 from ..items.model import PaperInfo
 from ..store.model import Record
-from .images import NO_IMAGES, ImagePolicy, MediaFile, packed_name
+from .images import NO_IMAGES, ImagePolicy, MediaFile, read_media
 from .notetypes import NOTETYPE_MOD
 from .render import RETIRED_TAG, RenderedNote, SkipRecord, deck_id, deck_path, html_text, render_record
 
@@ -189,17 +189,6 @@ def _card_images(notes: Sequence[RenderedNote], stats: PackageStats) -> list[Med
     return [files[name] for name in stats.media]
 
 
-def _image_bytes(file: MediaFile) -> bytes:
-    """The image's content, which must still be what its name was made from."""
-    try:
-        data = Path(file.path).read_bytes()
-    except OSError as exc:
-        raise InputError(file.path, 0, f"cannot read image: {exc.strerror or exc}") from None
-    if packed_name(data, os.path.splitext(file.name)[1]) != file.name:
-        raise InputError(file.path, 0, "image changed while the deck was being built; build again")
-    return data
-
-
 def _zinfo(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -252,7 +241,7 @@ def package_bytes(records: Iterable[Record], papers: Mapping[str, PaperInfo], de
     for file in files:
         if file.name not in media_names.values():
             media_names[str(len(media_data))] = file.name
-            media_data.append(_image_bytes(file))
+            media_data.append(read_media(file))
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
