@@ -4,7 +4,7 @@ No Anki desktop with the AnkiConnect add-on can run here, so the tests talk to
 this instead: an ``http.server`` on 127.0.0.1 (a free port, in a thread) that
 speaks the AnkiConnect JSON protocol, version 6 (request ``{action, version,
 params}``, answer ``{result, error}``), and implements the actions papercards
-uses: version, findNotes, notesInfo, updateNote, importPackage.
+uses: version, findNotes, notesInfo, updateNote, importPackage, storeMediaFile.
 
 Two back ends:
 * `MemoryAnki`: notes in a dict; importPackage reads the package's sqlite.
@@ -17,6 +17,7 @@ Two back ends:
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import sqlite3
@@ -53,6 +54,7 @@ class MemoryAnki:
         self.notes: dict[int, dict] = {}
         self.models: dict[str, list[str]] = {}          # name -> field names
         self.decks: set[str] = set()
+        self.media: dict[str, bytes] = {}
         self._next = 1_000
 
     # --- actions -------------------------------------------------------------------
@@ -92,6 +94,10 @@ class MemoryAnki:
         if "tags" in note:
             n["tags"] = list(note["tags"])
         return None
+
+    def storeMediaFile(self, filename: str, data: str):
+        self.media[filename] = base64.b64decode(data)
+        return filename
 
     def importPackage(self, path: str):
         models, decks, rows = read_package(Path(path))
@@ -142,6 +148,9 @@ class EngineAnki:
             n.tags = list(note["tags"])
         self.col.update_note(n)
         return None
+
+    def storeMediaFile(self, filename: str, data: str):
+        return self.col.media.write_data(filename, base64.b64decode(data))   # the add-on's call
 
     def importPackage(self, path: str):
         import warnings

@@ -265,8 +265,8 @@ def _render_with_models(models):
     real = package_mod.render_notes
     by_id = {m.model_id: m for m in models}
 
-    def render(records, papers, deck_name):
-        notes, skipped = real(records, papers, deck_name)
+    def render(records, papers, deck_name, *images):
+        notes, skipped = real(records, papers, deck_name, *images)
         for n in notes:
             model = by_id[n.model.model_id]
             n.fields = dict(zip([f["name"] for f in model.fields], n.field_list))

@@ -151,12 +151,12 @@ def collect(config: Config, *, now: int | None = None,
     papers = result.extraction.papers
     store.adopt_paper_keys(result.extraction.items, papers)
     result.papers = {**store.papers, **papers}
-    from .anki import note_faces
+    from .anki import ImagePolicy, note_faces
     if progress:
         progress(f"Rendering {len(result.extraction.items)} notes…", result.paper_count >= MANY_PAPERS)
     result.records, result.report = store.merge(
         result.extraction.items, now if now is not None else now_seconds(),
-        faces=lambda records: note_faces(records, result.papers, config.deck))
+        faces=lambda records: note_faces(records, result.papers, config.deck, ImagePolicy.of(config)))
     return result, store
 
 
@@ -190,8 +190,8 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         recover(config.cards_path, locked=True)     # a build killed while writing: finish or undo it
         deck = deck_file(config)
         if not dry_run:
-            digest = uptodate.inputs_digest(config, find_notes(config))
             stamp = uptodate.load(config)
+            digest = uptodate.inputs_digest(config, find_notes(config), uptodate.images_of(stamp))
             if not force and stamp and stamp.get("inputs") == digest \
                     and stamp.get("deck") == uptodate.file_digest(deck):
                 summary = Summary.from_json(stamp["summary"])
@@ -203,12 +203,11 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         if dry_run:
             plan_files(config, result, store)
             return result
-        from .anki import package_bytes
         if progress:
             progress(f"Writing {config.cards_dir}/ and the deck…", result.paper_count >= MANY_PAPERS)
         # the deck is packed by a worker while this process (and its workers) write out
         # the store's YAML, staging each changed file into the transaction at once
-        packing = in_background(lambda: package_bytes(result.records, result.papers, config.deck))
+        packing = in_background(lambda: pack(config, result))
         try:
             with Transaction(config.cards_path) as txn:
                 txn.open()
@@ -229,15 +228,21 @@ def stage_outputs(config: Config, result: BuildResult, store: Store, planned: di
     `papercards.txn`). ``packed()`` gives the deck's bytes and stats when they
     are already on their way (`build`).
     """
-    from .anki import package_bytes
     if packed is None:
         def packed():
-            return package_bytes(result.records, result.papers, config.deck)
+            return pack(config, result)
 
     result.cards_written = store.write(planned, txn)
     data, result.package = packed()
+    result.diagnostics.extend(result.package.diagnostics)      # images left out of the cards
     if uptodate.file_digest(result.deck_path) != hashlib.sha256(data).hexdigest():
         txn.add(result.deck_path, data)             # an unchanged deck keeps its file (and mtime)
+
+
+def pack(config: Config, result: BuildResult) -> tuple[bytes, object]:
+    """The deck's bytes and stats (`anki.package_bytes`), with the images of the project."""
+    from .anki import ImagePolicy, package_bytes
+    return package_bytes(result.records, result.papers, config.deck, images=ImagePolicy.of(config))
 
 
 def save_stamp(config: Config, result: BuildResult) -> None:
@@ -248,5 +253,7 @@ def save_stamp(config: Config, result: BuildResult) -> None:
     summary = result.summary()
     reported = set(conflict_diagnostics(result, config))
     summary.diagnostics = [d for d in summary.diagnostics if d not in reported]
-    uptodate.save(config, {"inputs": uptodate.inputs_digest(config, find_notes(config)),
-                           "deck": uptodate.file_digest(result.deck_path), "summary": summary.to_json()})
+    images = list(getattr(result.package, "media_inputs", []))
+    uptodate.save(config, {"inputs": uptodate.inputs_digest(config, find_notes(config), images),
+                           "images": images, "deck": uptodate.file_digest(result.deck_path),
+                           "summary": summary.to_json()})

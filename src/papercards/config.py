@@ -62,6 +62,7 @@ class Config:
     cards: dict[str, bool] = field(default_factory=lambda: {k: k not in CARDS_OFF_BY_DEFAULT for k in CARD_KINDS})
     glossary: GlossaryConfig = field(default_factory=GlossaryConfig)
     max_cloze_blanks: int = 2
+    remote_images: bool = False       # keep <img> with a web address on cards (fetched when shown)
     ankiconnect_url: str = "http://127.0.0.1:8765"     # papercards push
     quiz: QuizConfig = field(default_factory=QuizConfig)
     path: Path | None = None                     # the file it was read from, if any
@@ -183,6 +184,10 @@ def load_config(root: Path) -> Config:
             _load_quiz(cfg.quiz, value, bad)
         elif key == "glossary":
             _load_glossary(cfg.glossary, value, bad)
+        elif key == "remote_images":
+            if not isinstance(value, bool):
+                raise bad(key, "expected true or false")
+            cfg.remote_images = value
         elif key == "ankiconnect_url":
             if not isinstance(value, str) or not value.startswith(("http://", "https://")) \
                     or len(value.split("://", 1)[1].strip("/")) == 0:
@@ -190,7 +195,7 @@ def load_config(root: Path) -> Config:
             cfg.ankiconnect_url = value
         else:
             known = ", ".join(list(_SCALARS) + ["paper_heading_level", "sections", "placeholders", "cards",
-                                                "glossary", "quiz", "ankiconnect_url"])
+                                                "glossary", "quiz", "remote_images", "ankiconnect_url"])
             raise bad(key, f"unknown key (known keys: {known})")
     cfg.path = path
     return cfg
@@ -306,6 +311,11 @@ cards:
 glossary:
   vocabulary: false   # word-for-word pairs with no gloss (pointwise noise -> 逐点噪声)
   known_terms: [LLM, LLMs, Large Language Models, Large Language Model, AI, NLP, ML, RL, Fine-Tuning, Fine-tuning]
+
+# Images in the notes: local files (next to the notes, inside this folder) are
+# packed into the deck. Images with a web address are left out, because Anki
+# would fetch them each time the card is shown; true keeps them.
+remote_images: false
 
 # papercards push: where the AnkiConnect add-on of Anki desktop listens.
 ankiconnect_url: http://127.0.0.1:8765

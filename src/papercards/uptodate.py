@@ -1,7 +1,8 @@
 """Skip a build whose inputs have not changed since the last one.
 
 Like make: the digest covers everything a build reads (the papercards code,
-the config, every notes file and every store file) and the deck it wrote.
+the config, every notes file, every store file and the images the cards
+name, found or not, as the last build listed them) and the deck it wrote.
 When all match, the outputs would come out byte-identical, so the build
 only replays the last summary. This is what keeps an unchanged rebuild far
 below jieba's 0.6 s dictionary load.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 from .config import CONFIG_NAME, Config
@@ -30,7 +32,9 @@ def _code_digest(h) -> None:
                 h.update(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
 
 
-def inputs_digest(config: Config, notes: list[Path]) -> str:
+def inputs_digest(config: Config, notes: list[Path], images: list[str] = ()) -> str:
+    """``images``: the local images the last build's cards named (relative to the
+    project); while the notes and cards/ are the same, the cards name the same ones."""
     from . import __version__
     h = hashlib.sha256(__version__.encode())
     _code_digest(h)
@@ -44,7 +48,27 @@ def inputs_digest(config: Config, notes: list[Path]) -> str:
         except OSError:
             h.update(b"<missing>")
         h.update(b"\0")
+    for name in images:
+        h.update(name.encode() + b"\0" + _image_state(config.root / name) + b"\0")
     return h.hexdigest()
+
+
+def _image_state(path: Path) -> bytes:
+    """What the build saw of an image: the file it leads to and its content, read
+    only when it is a regular file (never a FIFO or a device)."""
+    real = os.path.realpath(path)
+    try:
+        with open(real, "rb", opener=_open_nonblocking) as f:
+            st = os.fstat(f.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return f"{real}:<mode {st.st_mode:o}>".encode()
+            return real.encode() + b":" + hashlib.file_digest(f, "sha256").digest()
+    except OSError:
+        return b"<missing>"
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
 def file_digest(path: Path) -> str | None:
@@ -52,6 +76,14 @@ def file_digest(path: Path) -> str | None:
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
+
+
+def images_of(stamp: dict | None) -> list[str]:
+    """The images a stamp lists (none from a stamp that is not ours)."""
+    images = (stamp or {}).get("images") if isinstance(stamp, dict) else None
+    if not isinstance(images, list) or not all(isinstance(x, str) for x in images):
+        return []
+    return images
 
 
 def load(config: Config) -> dict | None:

@@ -4,6 +4,7 @@
     stats = write_package(records, papers, "Papers", Path("decks/papers.apkg"))
 """
 
+from .images import NO_IMAGES, ImagePolicy
 from .notetypes import (
     CLOZE_FIELDS, CLOZE_MODEL_ID, CLOZE_NAME, NOTETYPE_MOD, QA_FIELDS, QA_MODEL_ID, QA_NAME,
     TERM_FIELDS, TERM_MODEL_ID, TERM_NAME, all_models, cloze_model, qa_model, term_model,
@@ -15,7 +16,7 @@ from .render import (
 )
 
 __all__ = [
-    "write_package", "package_bytes", "PackageStats", "render_notes",
+    "write_package", "package_bytes", "PackageStats", "render_notes", "ImagePolicy", "NO_IMAGES",
     "render_record", "render_fields", "note_face", "note_faces", "note_tags", "note_deck", "render_block", "render_cloze",
     "sanitize_tag", "deck_id", "RenderedNote", "SkipRecord", "GLOSSARY_DECK",
     "term_model", "qa_model", "cloze_model", "all_models", "NOTETYPE_MOD",

@@ -15,12 +15,16 @@ The same notes as the ``.apkg`` (`render_notes`), updated in place:
   them (and, the first time, the three note types) with the same GUIDs and
   ids as the deck file. Push and file import can therefore be mixed freely.
   ``importPackage`` reads the file from disk: Anki must run on this machine.
+* The images an updated note shows are sent first (``storeMediaFile``): their
+  names follow their content, so a file Anki already has is only rewritten
+  with the same bytes. New notes bring theirs in their package.
 
 Only the standard library is used (urllib, json); every request has a timeout.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import tempfile
@@ -32,6 +36,7 @@ from pathlib import Path
 
 from ..items.model import PaperInfo
 from ..store.model import Record
+from .images import NO_IMAGES, ImagePolicy, read_media
 from .package import render_notes, write_package
 from .render import RenderedNote
 
@@ -145,11 +150,13 @@ def plan_push(notes: list[RenderedNote], existing: Mapping[str, dict]
 
 
 def push(records: list[Record], papers: Mapping[str, PaperInfo], deck_name: str,
-         client: AnkiConnect) -> PushReport:
+         client: AnkiConnect, images: ImagePolicy = NO_IMAGES) -> PushReport:
     """Send the notes of ``records`` (exactly as `write_package` would ship them)."""
     client.check()
-    notes, _ = render_notes(records, papers, deck_name)     # records that would be empty cards: not shipped
+    # records that would be empty cards: not shipped
+    notes, _ = render_notes(records, papers, deck_name, images)
     report, to_add, to_update = plan_push(notes, existing_notes(client))
+    store_images(client, [note for note, _ in to_update])
     for note, update in to_update:
         client.invoke("updateNote", note=update)
         report.updated.append(note.item_id)
@@ -157,9 +164,17 @@ def push(records: list[Record], papers: Mapping[str, PaperInfo], deck_name: str,
         wanted = {n.item_id for n in to_add}
         with tempfile.TemporaryDirectory(prefix="papercards-push-") as tmp:
             path = Path(tmp) / "new-notes.apkg"
-            write_package([r for r in records if r.item.id in wanted], papers, deck_name, path)
+            write_package([r for r in records if r.item.id in wanted], papers, deck_name, path, images=images)
             # importing can take a while on a big collection
             if client.invoke("importPackage", path=str(path), timeout=max(client.timeout, 120)) is False:
                 raise AnkiConnectError("AnkiConnect importPackage failed (see Anki for the reason)")
         report.added.extend(n.item_id for n in to_add)
     return report
+
+
+def store_images(client: AnkiConnect, notes: Iterable[RenderedNote]) -> None:
+    """Put the images these notes show into Anki's media folder."""
+    files = {file.name: file for note in notes for file in note.media}
+    for name in sorted(files):
+        data = base64.b64encode(read_media(files[name])).decode("ascii")
+        client.invoke("storeMediaFile", filename=name, data=data)

@@ -6,6 +6,11 @@ pinned: a note's (and its cards') mod time is ``record.modified``, note types
 carry ``NOTETYPE_MOD``, ids count up from the newest ``record.modified``, deck
 ids come from the deck names, and the zip entries have a fixed date. Same
 inputs → byte-identical file.
+
+Media: the images the cards show (`images`) are stored the way Anki's legacy
+packages carry them, a ``media`` JSON that maps "0", "1", … to file names and
+one zip entry per number; the files are sorted by name, and each name is
+the hash of its content, so the same images give the same bytes too.
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
+from ..diagnostics import Diagnostic
 from ..fsutil import atomic_write
 from ..items.model import PaperInfo
 from ..store.model import Record
+from .images import NO_IMAGES, ImagePolicy, MediaFile, read_media
 from .notetypes import NOTETYPE_MOD
 from .render import RETIRED_TAG, RenderedNote, SkipRecord, deck_id, deck_path, html_text, render_record
 
@@ -45,6 +52,9 @@ class PackageStats:
     skipped_ids: list[tuple[str, str]] = field(default_factory=list)   # (item id, reason)
     retired: int = 0
     suspended: int = 0
+    media: list[str] = field(default_factory=list)          # image files packed, by name
+    media_inputs: list[str] = field(default_factory=list)   # local images the cards name (see `uptodate`)
+    diagnostics: list[Diagnostic] = field(default_factory=list)   # images left out, and why
 
     @property
     def total_cards(self) -> int:
@@ -73,8 +83,8 @@ class _Note(genanki.Note):
         super().write_to_db(cursor, self.mod, deck_id, id_gen)
 
 
-def render_notes(records: Iterable[Record], papers: Mapping[str, PaperInfo],
-                 deck_name: str) -> tuple[list[RenderedNote], list[tuple[str, str]]]:
+def render_notes(records: Iterable[Record], papers: Mapping[str, PaperInfo], deck_name: str,
+                 images: ImagePolicy = NO_IMAGES) -> tuple[list[RenderedNote], list[tuple[str, str]]]:
     """Render every record; returns the notes and the (id, reason) of skipped records."""
     notes: list[RenderedNote] = []
     skipped: list[tuple[str, str]] = []
@@ -84,7 +94,7 @@ def render_notes(records: Iterable[Record], papers: Mapping[str, PaperInfo],
             raise ValueError(f"duplicate item id {record.item.id!r}: its Anki GUID would clash")
         seen.add(record.item.id)
         try:
-            notes.append(render_record(record, papers, deck_name))
+            notes.append(render_record(record, papers, deck_name, images))
         except SkipRecord as why:
             skipped.append((record.item.id, str(why)))
     return notes, skipped
@@ -163,6 +173,22 @@ def _write_collection(cursor, decks: Sequence[genanki.Deck], timestamp: int, id_
     cursor.execute("UPDATE col SET models = ?", (models_text,))
 
 
+def _card_images(notes: Sequence[RenderedNote], stats: PackageStats) -> list[MediaFile]:
+    """The images the notes show, sorted by name; what they name and what was left
+    out goes into ``stats``."""
+    files: dict[str, MediaFile] = {}
+    inputs: set[str] = set()
+    problems: dict[Diagnostic, None] = {}
+    for note in notes:
+        files.update((f.name, f) for f in note.media)
+        inputs.update(note.media_inputs)
+        problems.update(dict.fromkeys(note.problems))
+    stats.media = sorted(files)
+    stats.media_inputs = sorted(inputs)
+    stats.diagnostics = list(problems)
+    return [files[name] for name in stats.media]
+
+
 def _zinfo(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -173,6 +199,7 @@ def _zinfo(name: str) -> zipfile.ZipInfo:
 
 def write_package(records: Iterable[Record], papers: Mapping[str, PaperInfo], deck_name: str,
                   path: Path | str, *, media: Sequence[str | os.PathLike] = (),
+                  images: ImagePolicy = NO_IMAGES,
                   write: Callable[[Path, bytes], None] = atomic_write) -> PackageStats:
     """Write the records as an Anki package at ``path`` (see `package_bytes`).
 
@@ -182,22 +209,26 @@ def write_package(records: Iterable[Record], papers: Mapping[str, PaperInfo], de
     transaction's ``add``, so the deck changes together with cards/
     (`papercards.txn`).
     """
-    data, stats = package_bytes(records, papers, deck_name, media=media)
+    data, stats = package_bytes(records, papers, deck_name, media=media, images=images)
     write(Path(path), data)
     return stats
 
 
 def package_bytes(records: Iterable[Record], papers: Mapping[str, PaperInfo], deck_name: str, *,
-                  media: Sequence[str | os.PathLike] = ()) -> tuple[bytes, PackageStats]:
+                  media: Sequence[str | os.PathLike] = (),
+                  images: ImagePolicy = NO_IMAGES) -> tuple[bytes, PackageStats]:
     """The records as the bytes of an Anki package, and what it holds.
 
     Deterministic (same inputs → same bytes), zip entries deflated. Retired
     records are included (tagged ``papercards::retired``); records whose card
-    would be empty are skipped and counted in ``stats.skipped``.
+    would be empty are skipped and counted in ``stats.skipped``. The images
+    the cards show are packed (`images` says where they may come from), and
+    so are the ``media`` files, under their own names.
     """
-    notes, skipped = render_notes(records, papers, deck_name)
+    notes, skipped = render_notes(records, papers, deck_name, images)
     collection, stats = build_collection(notes, deck_name)
     stats.skipped, stats.skipped_ids = len(skipped), skipped
+    files = _card_images(notes, stats)
 
     media_names: dict[str, str] = {}
     media_data: list[bytes] = []
@@ -207,6 +238,10 @@ def package_bytes(records: Iterable[Record], papers: Mapping[str, PaperInfo], de
             raise ValueError(f"two media files named {name!r}")
         media_names[str(i)] = name
         media_data.append(Path(file).read_bytes())
+    for file in files:
+        if file.name not in media_names.values():
+            media_names[str(len(media_data))] = file.name
+            media_data.append(read_media(file))
 
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:

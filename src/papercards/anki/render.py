@@ -20,10 +20,12 @@ from urllib.parse import urlsplit
 
 import genanki
 
+from ..diagnostics import Diagnostic
 from ..items.model import KINDS, Item, PaperInfo
 from ..parallel import map_ordered
 from ..store.model import Record
 from ..text import cloze_safe, render_inline
+from .images import NO_IMAGES, ImagePolicy, MediaFile, place_images
 from .notetypes import CLOZE_FIELDS, QA_FIELDS, TERM_FIELDS, all_models, cloze_model, qa_model, term_model
 
 GLOSSARY_DECK = "Glossary 术语"
@@ -49,6 +51,9 @@ class RenderedNote:
     guid: str
     mod: int                          # record.modified: when the content last changed
     suspend: bool = False
+    media: tuple[MediaFile, ...] = ()          # images the card shows: packed with the deck
+    media_inputs: tuple[str, ...] = ()         # local images it names, found or not (see `uptodate`)
+    problems: tuple[Diagnostic, ...] = ()      # images left out, and why
 
     @property
     def field_list(self) -> list[str]:
@@ -464,22 +469,24 @@ def note_deck(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -
     return deck_path(deck_name)
 
 
-def render_record(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -> RenderedNote:
+def render_record(record: Record, papers: Mapping[str, PaperInfo], deck_name: str,
+                  images: ImagePolicy = NO_IMAGES) -> RenderedNote:
     """Everything about one record's Anki note. Raises SkipRecord for empty cards.
 
     A build asks twice per record, for its checksum (`note_face`, before the
     store moves ``modified``) and for the deck, and rendering is the costly
     part of both: the result is kept on the record (``record.rendered``) and
     reused while the record's content, the ``papers`` mapping (the same
-    object) and the deck name are unchanged; only the mod time is refreshed.
+    object), the deck name and the image policy are unchanged; only the mod
+    time is refreshed.
     """
-    key = (deck_name, _content_key(record))
+    key = _memo_key(record, deck_name, images)
     memo = record.rendered
     if memo is not None and memo[0] is papers and memo[1] == key:
         note = memo[2]
     else:
         try:
-            note = _render_record(record, papers, deck_name)
+            note = _render_record(record, papers, deck_name, images)
         except SkipRecord as why:
             note = why
         record.rendered = (papers, key, note)
@@ -487,6 +494,10 @@ def render_record(record: Record, papers: Mapping[str, PaperInfo], deck_name: st
         raise note
     mod = int(record.modified or 0)
     return note if note.mod == mod else dataclasses.replace(note, mod=mod)
+
+
+def _memo_key(record: Record, deck_name: str, images: ImagePolicy) -> tuple:
+    return (deck_name, images, _content_key(record))
 
 
 def _content_key(record: Record) -> tuple:
@@ -501,18 +512,22 @@ def _content_key(record: Record) -> tuple:
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _render_record(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -> RenderedNote:
+def _render_record(record: Record, papers: Mapping[str, PaperInfo], deck_name: str,
+                   images: ImagePolicy) -> RenderedNote:
     model, fields = render_fields(record, papers)
     fields = {name: _CONTROL.sub(" ", value) for name, value in fields.items()}
+    placed = place_images(fields, record.item.source, images, home=record.home, line=record.line)
     return RenderedNote(
-        item_id=record.item.id, kind=record.item.kind, model=model, fields=fields,
+        item_id=record.item.id, kind=record.item.kind, model=model, fields=placed.fields,
         tags=note_tags(record, papers), deck=note_deck(record, papers, deck_name),
         guid=genanki.guid_for(record.item.id), mod=int(record.modified or 0),
         suspend=bool(record.suspended),
+        media=placed.files, media_inputs=placed.inputs, problems=placed.problems,
     )
 
 
-def note_face(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -> str:
+def note_face(record: Record, papers: Mapping[str, PaperInfo], deck_name: str,
+              images: ImagePolicy = NO_IMAGES) -> str:
     """A digest of what the learner sees of this note in Anki.
 
     The store moves a record's modification time when this changes, so a fixed
@@ -520,31 +535,32 @@ def note_face(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -
     ItemId fields are left out: a line number moving is not worth an update.
     """
     try:
-        note = render_record(record, papers, deck_name)
+        note = render_record(record, papers, deck_name, images)
     except SkipRecord as why:
         note = why
     return _face(note)
 
 
-def note_faces(records: list[Record], papers: Mapping[str, PaperInfo], deck_name: str) -> list[str]:
+def note_faces(records: list[Record], papers: Mapping[str, PaperInfo], deck_name: str,
+               images: ImagePolicy = NO_IMAGES) -> list[str]:
     """`note_face` of every record, at once: a big build renders its notes in worker
     processes (`papercards.parallel`), and each record keeps its rendered note for the deck."""
-    rendered = map_ordered(lambda rec: _portable(rec, papers, deck_name), records)
+    rendered = map_ordered(lambda rec: _portable(rec, papers, deck_name, images), records)
     models = {model.model_id: model for model in all_models()}
     faces = []
     for rec, (model_id, note, face) in zip(records, rendered):
         if model_id is not None:        # one Model object per note type, as a one-process build has
             note.model = models[model_id]
-        rec.rendered = (papers, (deck_name, _content_key(rec)), note)
+        rec.rendered = (papers, _memo_key(rec, deck_name, images), note)
         faces.append(face)
     return faces
 
 
-def _portable(record: Record, papers: Mapping[str, PaperInfo], deck_name: str):
+def _portable(record: Record, papers: Mapping[str, PaperInfo], deck_name: str, images: ImagePolicy):
     """(model id, note without its Model, face) or (None, SkipRecord, face): small to
     send between processes, and the face computed where the note was rendered."""
     try:
-        note = render_record(record, papers, deck_name)
+        note = render_record(record, papers, deck_name, images)
     except SkipRecord as why:
         return None, why, _face(why)
     return note.model.model_id, dataclasses.replace(note, model=None), _face(note)

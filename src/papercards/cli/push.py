@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..anki import ImagePolicy
 from ..anki.connect import AnkiConnect, AnkiConnectError, push
 from ..build import build
 from ..fsutil import build_lock
@@ -38,7 +39,7 @@ def push_cmd(project, url: str | None, timeout: float) -> None:
             result = build(config)
             store = Store.load(config.cards_path, shown_root=config.cards_dir)
         report(result.summary().diagnostics)
-        pushed = push(store.records, store.papers, config.deck, client)
+        pushed = push(store.records, store.papers, config.deck, client, ImagePolicy.of(config))
     except AnkiConnectError as exc:
         click.secho(str(exc), fg="red", err=True)
         sys.exit(EXIT_BAD_INPUT)
