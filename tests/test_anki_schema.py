@@ -46,7 +46,7 @@ CLOZE = {
 
 # (hash of templates/*, NOTETYPE_MOD). When you change a template or style.css:
 # set NOTETYPE_MOD in notetypes.py to the current epoch seconds, then update both here.
-TEMPLATES_PIN = ("4dfc809be8d29de57fcdd5e09bc473aa38dcb425", 1767225600)
+TEMPLATES_PIN = ("2a57612a4aeab0fcbe29aaab87968c5b7ba529e1", 1796428800)
 
 
 def _schema(model: genanki.Model) -> dict:

@@ -30,7 +30,7 @@ CLOZE_MODEL_ID = 1525080601
 # Modification time (epoch seconds) of the templates/CSS. Anki updates an existing
 # note type's templates/CSS on import only if this is newer than what it has.
 # Bump it (to the current time) whenever anything in templates/ changes.
-NOTETYPE_MOD = 1767225600  # 2026-01-01T00:00:00Z
+NOTETYPE_MOD = 1796428800  # 2026-12-05T00:00:00Z: the cloze Extra moved under the answer
 
 TERM_NAME = "papercards Term"
 QA_NAME = "papercards Q&A"

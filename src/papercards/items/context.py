@@ -25,6 +25,7 @@ class Context:
     common: set[str] = field(default_factory=set)               # terms in two papers or more
     widespread: set[str] = field(default_factory=set)           # terms in three papers or more
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    keyword_users: dict[str, set[str]] = field(default_factory=dict)   # casefolded keyword → paper keys
 
     @cached_property
     def segmenter(self):

@@ -17,10 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..text import CLOZE_BLANK
 from ..text.lang import CJK_RE, has_cjk
 
 LONG_ITEM = 45           # characters: a longer item is not one answer to recall whole
-_CLAUSE = re.compile(r"[，；;]\s*|,\s+")
+_CLAUSE_ZH = re.compile(r"[，；]\s*")          # a comma inside "RLHF/PPO, DPO" lists names, not clauses
+_CLAUSE_EN = re.compile(r"[;，；]\s*|,\s+")
 MAX_ITEMS = 9            # cloze numbers c1…c9 stay stable; longer lists are split
 _LABEL = re.compile(r"^(?P<label>[^：:，,。；;]{1,24}?)\s*[：:]\s*(?P<body>\S.{1,})$", re.S)
 # what a result sentence achieves: the object of these verbs, to the end of its clause
@@ -42,6 +44,7 @@ class Unit:
     text: str
     depth: int = 0            # nested list items are shown, not blanked
     context: bool = False     # a lead-in ("RLHF和DPO训练质量由于") is shown, not blanked
+    mark: str = "-"           # "-" or "3." (a numbered list keeps its numbers: order can matter)
 
     @property
     def blankable(self) -> bool:
@@ -90,7 +93,7 @@ def blank_item(text: str, n: int) -> tuple[str, str | None]:
             cut = CJK_RE.search(plain)
             front, removed = plain[: cut.start()].rstrip(), pair[1]
         return _blank_bold_word(front, n), removed
-    m = _CLAUSE.search(plain)
+    m = (_CLAUSE_ZH if has_cjk(plain) else _CLAUSE_EN).search(plain)
     if len(_plain(plain)) > LONG_ITEM and m and len(_plain(plain[: m.start()])) >= 6 \
             and len(_plain(plain[m.end():])) >= 6:
         # a long item: its first clause is the cue, what it goes on to say is the answer
@@ -110,6 +113,17 @@ def _blank_bold_word(text: str, n: int) -> str:
     return text[:start] + f"{{{{c{n}::{word}}}}}" + text[end:]
 
 
+def typed_blanks_as_bold(text: str) -> str:
+    """Anki cloze markup typed in the notes (``{{c1::模板}}``) marks a word the author
+    wants asked, like **bold**: it is never wrapped in a new blank (nested blanks)."""
+    return CLOZE_BLANK.sub(lambda m: f"**{m.group(2)}**" if m.group(2) else m.group(0), text)
+
+
+def has_braces(text: str) -> bool:
+    """``{{``/``}}`` left in an item would end or open a blank where Anki reads it."""
+    return "{{" in text or "}}" in text
+
+
 def enumeration_text(lead: str, units: list[Unit]) -> tuple[str, str]:
     """The cloze text (``lead`` then one line per unit, a blank in each blankable
     one, numbered c1… in order) and the hint: what was taken off the front."""
@@ -123,7 +137,7 @@ def enumeration_text(lead: str, units: list[Unit]) -> tuple[str, str]:
             text, off = blank_item(unit.text, n)
             if off:
                 removed.append(off)
-            lines.append(f"{indent}- {text}")
+            lines.append(f"{indent}{unit.mark} {text}")
         else:
-            lines.append(f"{indent}- {unit.text}" if unit.depth else unit.text)
+            lines.append(f"{indent}{unit.mark} {unit.text}" if unit.depth or unit.mark != "-" else unit.text)
     return "\n".join(lines), "；".join(removed)

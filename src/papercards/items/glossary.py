@@ -158,6 +158,8 @@ def clean_name(name: str) -> bool:
         return False
     if re.search(r"[；;。，,！？!?]", name) or len(name) > 60:
         return False
+    if not re.search(r"[A-Za-z]{2}|[\u3400-\u9fff]", name) or re.fullmatch(r"[\d.]+\s*[BMKk]?", name):
+        return False                      # a size or a number ("0.4B", "7B"), not a name
     from ..text.segment import words
     if re.search(r"[\u3400-\u9fff]", name):
         toks = [t for t in words(name) if t.strip()]
@@ -169,7 +171,7 @@ def clean_name(name: str) -> bool:
 # Words that glue onto a name in running text and never start or end one: particles,
 # prepositions, conjunctions and the verbs that introduce a name (基于直接偏好优化, 例如DPO).
 _ZH_EDGE_WORDS = frozenset("""的 地 得 了 着 过 和 与 及 或 是 在 对 把 被 将 从 向 为 以 于 由 也 都 就 而 且 但 并
-又 还 等 之 其 这 那 该 此 即 如 用 们 个 种 例如 比如 基于 采用 使用 利用 通过 包括 提出 引入 称为 以及 我们
+又 还 等 之 其 这 那 该 此 即 如 用 们 个 种 上 下 里 做 到 让 使 给 例如 比如 基于 采用 使用 利用 通过 包括 提出 引入 称为 以及 我们
 一种 一个 进行 可以 能够 对于 关于 用于 作为 如何 什么""".split())
 _EN_EDGE_WORDS = frozenset("""the a an of with for and or to in on by from as at via using based that which this
 these those is are be we our its their""".split())

@@ -17,7 +17,7 @@ from .context import Context, PaperContext
 from .extractors.walk import content_texts
 from .glossary import Entry, merge
 from .paperinfo import find_methods, make_info, short_title
-from .terms import (_REMARK_MARKERS, TermCandidate, abbreviations_in, is_abbreviation, pairs_in,
+from .terms import (_REMARK_MARKERS, TermCandidate, abbr_key, abbreviations_in, is_abbreviation, pairs_in,
                     parse_keyword, split_runs, trim_chinese_name)
 
 
@@ -70,22 +70,37 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
             ctx.chinese_of[abbr] = chinese
         if abbr and english and len(entry.papers) >= 2:
             expansions[english] = abbr
+    known = {k.casefold() for k in ctx.config.glossary.known_terms}
     keyword_users: dict[str, set[str]] = {}
     for key, c in candidates:
         if c.origin == "keyword":
             for name in (c.abbr, c.english):
                 if name:
                     keyword_users.setdefault(name.casefold(), set()).add(key)
+    ctx.keyword_users = keyword_users
     for pc in pcs:
-        # a paper proposes X only if no other paper of the notes has X as a keyword:
-        # "Which paper proposes DPO?" answered with a paper that only uses DPO is a false fact
-        pc.methods = [m for m in find_methods(pc.paper, pc.abstract_en, ctx.common)
-                      if not keyword_users.get(m.name.casefold(), set()) - {pc.info.key}]
+        # a generic term (a keyword of three papers or more, or one everybody knows) is never
+        # a paper's method nor its short name: "PO", "DPO" name no paper
+        pc.methods = _distinct([m for m in find_methods(pc.paper, pc.abstract_en, ctx.common)
+                                if m.name.casefold() not in known
+                                and len(keyword_users.get(m.name.casefold(), ())) < 3])
         pc.info.methods = [m.name for m in pc.methods]
         pc.info.short = short_title(pc.paper, pc.methods, expansions)
         for m in pc.methods:
             ctx.glossary.words.add(m.name)
     return pcs, entries
+
+
+def _distinct(methods: list) -> list:
+    """One method per name: HALO and HALOs are one method, the first spelling kept."""
+    seen: set[str] = set()
+    out = []
+    for m in methods:
+        key = abbr_key(m.name).casefold()
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
 
 
 def paper_lines(pc: PaperContext) -> int:

@@ -169,7 +169,7 @@ def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
         return out
     head, inside, tail = _paren(text)
     cand = TermCandidate(line=line)
-    for lang, run in split_runs(head):
+    for lang, run in _glue_acronyms(split_runs(head), head):
         if lang == "zh" and not cand.chinese:
             cand.chinese = run
         elif lang == "en":
@@ -186,6 +186,24 @@ def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
     if cand.english and not cand.abbr and is_abbreviation(cand.english):
         cand.abbr, cand.english = cand.english, ""
     return [cand]
+
+
+def _glue_acronyms(runs: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
+    """A Chinese name with an acronym written into it (``前向KL散度``, ``对比LLM``) is
+    one Chinese run: an acronym glued to Chinese with no space belongs to it."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for lang, run in runs:
+        start = text.find(run, pos)
+        pos = start + len(run) if start >= 0 else pos
+        glued = start > 0 and not text[start - 1].isspace()
+        after_zh = start > 0 and _CJK_RE.match(text[start - 1])
+        if out and out[-1][0] == "zh" and glued and (lang == "zh" or (
+                after_zh and " " not in run and is_abbreviation(run))):
+            out[-1] = ("zh", out[-1][1] + run)
+        else:
+            out.append((lang, run))
+    return out
 
 
 def _read_paren(cand: TermCandidate, inside: str) -> None:

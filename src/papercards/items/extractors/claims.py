@@ -15,7 +15,7 @@ import re
 from ...notes import OTHER, Block, Subsection
 from ...text import split_sentences
 from ..context import PaperContext
-from ..enumeration import MAX_ITEMS, Unit, enumeration_text, is_lead_in
+from ..enumeration import MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, typed_blanks_as_bold
 from ..fronts import is_statement, lead_of, question_of, statement_question
 from ..model import Item, short_hash
 from .walk import SKIP_ROLES
@@ -63,11 +63,14 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
             else:
                 units.extend(Unit(s) for s in split_sentences(text))
         elif block.kind == "list":
+            number = 0
             for depth, item in block.walk_items():
                 if (depth > 0 and item.line in consumed) or not item.text.strip():
                     continue
+                number += depth == 0
+                mark = f"{number}." if block.ordered and depth == 0 else "-"
                 # an item another rule carded (a definition) stays as a cue, not a second card
-                units.append(Unit(_join(item.text), depth=depth, context=item.line in consumed))
+                units.append(Unit(_join(item.text), depth=depth, context=item.line in consumed, mark=mark))
         elif block.kind == "table" and block.rows:
             units.extend(Unit(" | ".join(c.strip() for c in row)) for row in block.rows[1:])
     return units
@@ -92,7 +95,14 @@ def extract(pc: PaperContext):
     for heading, line, blocks in units:
         if not heading:
             continue
-        parts = answer_units(blocks, pc.consumed)
+        parts = []
+        for unit in answer_units(blocks, pc.consumed):
+            unit.text = typed_blanks_as_bold(unit.text)
+            if has_braces(unit.text):
+                pc.ctx.warn(pc.paper.file, line, f"'{unit.text}' under '{heading}' has '{{{{' or '}}}}', "
+                            "which Anki reads as its own syntax: not carded")
+                continue
+            parts.append(unit)
         facts = [u for u in parts if u.blankable]
         if not facts:
             if not blocks:

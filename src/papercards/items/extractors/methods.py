@@ -8,7 +8,9 @@ from ..model import Item
 
 
 def extract(pc: PaperContext):
-    methods = pc.methods
+    # "Which paper proposes X?" is true only when no other paper of the notes has X as a
+    # keyword: a paper that uses DPO does not propose it
+    methods = [m for m in pc.methods if not pc.ctx.keyword_users.get(m.name.casefold(), set()) - {pc.info.key}]
     if not methods:
         return
     # Methods proposed together without a long form share one card (RLHF-COV / DPO-COV).
