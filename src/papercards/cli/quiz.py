@@ -78,11 +78,15 @@ def quiz_cmd(project, papers, questions, types, seed, versions, direction, paper
     options = QuizOptions(questions=questions or qc.questions, types=wanted_types,
                           papers=tuple(_split(papers)), direction=direction or qc.direction,
                           seed=qc.seed if seed is None else seed, versions=versions,
-                          title=title or f"{config.deck} — Quiz 测验")
+                          title=title or f"{config.deck} — Quiz 测验",
+                          fit=questions is None)   # the default size: as many fair questions as there are
     asked = [pool.papers[k].short or pool.papers[k].title for k in pool.selected]
     say(f"Pool: {plural(sum(1 for i in pool.items if pool.asks(i)), 'item')} from {plural(len(asked), 'paper')}"
         + (f" ({', '.join(asked)})" if _split(papers) else ""))
     quizzes = make_quiz(pool, options)
+    if len(quizzes[0].questions) < options.questions:
+        say(f"Only {plural(len(quizzes[0].questions), 'fair question')} can be made from these cards "
+            f"(asked for {options.questions}); the quiz has them all")
     counts = Counter(q.type for q in quizzes[0].questions)
     letters = ", ".join(q.version for q in quizzes)
     say(f"Quiz:  {plural(len(quizzes[0].questions), 'question')} — "

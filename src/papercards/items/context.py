@@ -26,6 +26,9 @@ class Context:
     widespread: set[str] = field(default_factory=set)           # terms in three papers or more
     diagnostics: list[Diagnostic] = field(default_factory=list)
     keyword_users: dict[str, set[str]] = field(default_factory=dict)   # casefolded keyword → paper keys
+    # an abstract sentence (`sentence_key`) → the papers whose abstract has it: text pasted
+    # under another paper is recognised as that paper's
+    abstract_owners: dict[str, list[str]] = field(default_factory=dict)
 
     @cached_property
     def segmenter(self):
@@ -61,6 +64,11 @@ class Context:
         self.diagnostics.append(Diagnostic(file, line, message))
 
 
+def sentence_key(text: str) -> str:
+    """A sentence compared as pasted text: letters, digits and CJK only, case folded."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
 @dataclass
 class PaperContext:
     """Per-paper state shared by the extractors of one paper, in chain order."""
@@ -76,3 +84,8 @@ class PaperContext:
 
     def where(self, line: int) -> str:
         return f"{self.paper.file}:{line}"
+
+    def pasted_from(self, sentence: str) -> str | None:
+        """The paper whose abstract this sentence is, when it is not this paper's own."""
+        owners = self.ctx.abstract_owners.get(sentence_key(sentence), [])
+        return owners[0] if owners and self.info.key not in owners else None

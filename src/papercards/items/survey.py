@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ..notes import ABSTRACT, KEYWORDS, NotesFile, Paper, strip_marks
 from ..parallel import map_ordered
-from .context import Context, PaperContext
+from .context import Context, PaperContext, sentence_key
 from .extractors.walk import content_texts
 from .glossary import Entry, merge
 from .paperinfo import find_methods, make_info, short_title
@@ -48,6 +48,11 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
     for pc, (abstract_en, abstract_zh, tags, found) in zip(pcs, readings):
         pc.abstract_en, pc.abstract_zh, pc.info.tags = abstract_en, abstract_zh, tags
         candidates.extend((pc.info.key, c) for c in found)
+    for pc in pcs:
+        for sentence, _ in pc.abstract_en + pc.abstract_zh:
+            key = sentence_key(sentence)
+            if len(key) >= 20 and pc.info.key not in ctx.abstract_owners.get(key, []):
+                ctx.abstract_owners.setdefault(key, []).append(pc.info.key)
     entries = merge(candidates)
     usage: dict[str, int] = {}
     for entry in entries:

@@ -38,7 +38,7 @@ def make_quiz(pool: Pool, options: QuizOptions) -> list[Quiz]:
     _check(options)
     by_type = candidates(pool, options)
     chosen = pick(by_type, options)
-    if len(chosen) < options.questions:
+    if len(chosen) < options.questions and not (options.fit and chosen):
         papers = ", ".join(_paper_names(pool)) or "none"
         raise InputError("--questions", 0,
                          f"only {len(chosen)} question(s) can be made from these papers ({papers}) with types "

@@ -53,6 +53,7 @@ class QuizOptions:
     seed: int = 1
     versions: int = 1                  # A, B, …: same questions, other order, shuffled options
     title: str = ""
+    fit: bool = False                  # fewer questions than asked when no more are fair (-n not given)
 
 
 @dataclass

@@ -17,7 +17,7 @@ import re
 
 from ...text import make_cloze
 from ...text.markup import scan
-from ..context import PaperContext
+from ..context import PaperContext, sentence_key
 from ..model import Item, short_hash
 from .cloze import NUMBER_BLANK, keep_good_blanks, _Either
 
@@ -99,7 +99,7 @@ def extract(pc: PaperContext):
         if score < MIN_SCORE or not weight(en) or len(en) > MAX_LENGTH or dangling(en, zh):
             continue
         en, zh = _drop_footnote_marks(en, pc), _drop_footnote_marks(zh, pc)
-        if repeats(zh, carded) or repeats(en, carded):
+        if repeats(zh, carded) or repeats(en, carded) or _carded_elsewhere(en, pc):
             continue
         front, back = (zh, "") if _BROKEN.search(en) else (en, zh)
         text = _blanked(front, pc)
@@ -110,6 +110,13 @@ def extract(pc: PaperContext):
         yield Item(id=f"{pc.info.key}/cloze/{short_hash(en)}", kind="cloze", paper=pc.info.key,
                    fields={"text": f"{pc.info.short}：{text}" if pc.info.short else text, "hint": back},
                    source=pc.where(_line_of(en, pc, en_lines)))
+
+
+def _carded_elsewhere(sentence: str, pc: PaperContext) -> bool:
+    """The same abstract sentence under two papers (pasted into both): carded once, under
+    the first paper that has it."""
+    owners = pc.ctx.abstract_owners.get(sentence_key(sentence), [])
+    return bool(owners) and owners[0] != pc.info.key
 
 
 def _blanked(sentence: str, pc: PaperContext) -> str | None:

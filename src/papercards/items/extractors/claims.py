@@ -97,6 +97,11 @@ def extract(pc: PaperContext):
             continue
         parts = []
         for unit in answer_units(blocks, pc.consumed):
+            owner = pc.pasted_from(unit.text)
+            if owner:
+                pc.ctx.warn(pc.paper.file, line, f"'{unit.text[:40]}…' under '{heading}' is a sentence of the "
+                            f"abstract of paper {owner}: pasted here by mistake? Not carded under this paper")
+                continue
             unit.text = typed_blanks_as_bold(unit.text)
             if has_braces(unit.text):
                 pc.ctx.warn(pc.paper.file, line, f"'{unit.text}' under '{heading}' has '{{{{' or '}}}}', "

@@ -27,7 +27,7 @@ def parse_definition(text: str) -> tuple[str, str] | None:
         if _looks_like_term(term):
             return term, body
     m = _GLOSS.match(plain)
-    if m:
+    if m and not re.search(r"[是的了]", m.group("term").split("(")[0].split("（")[0]):   # a statement, not a name
         term = re.sub(r"\s*[(（]\s*", " (", m.group("term")).replace("）", ")").strip()
         return term, m.group("body").strip()
     return None

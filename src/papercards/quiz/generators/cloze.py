@@ -47,9 +47,7 @@ def _texts(ctx: Ctx) -> Iterator[tuple[object, str, str, set[str]]]:
             continue
         name = pool.paper(item.paper).short or pool.title(item.paper)
         if item.kind == "cloze":
-            text = normalize.markdown(item.fields.get("text", ""))
-            plain = normalize.plain(CLOZE_BLANK.sub(lambda m: m.group(2), text))
-            yield item, text, f"**{name}**：", {"item:" + item.id, "text:" + normalize.key(plain)}
+            yield from _cloze_lines(item, name)
         elif item.kind == "claim":
             question = normalize.markdown(item.fields.get("question", "")).strip()
             lines = normalize.lines(item.fields.get("answer", ""))
@@ -59,7 +57,9 @@ def _texts(ctx: Ctx) -> Iterator[tuple[object, str, str, set[str]]]:
                     continue
                 # one line of a list is its own fact; a one-line answer is the whole item
                 facts = {"item:" + item.id} if len(lines) == 1 else {f"item:{item.id}#{n}"}
-                yield item, line, f"**{name}** 论文，{question} ", facts | {"text:" + normalize.key(line)}
+                # the question names its paper already: no "**NS-DPO** 论文，" glued in front
+                lead = f"{question} " if name.casefold() in question.casefold() else f"**{name}** 论文，{question} "
+                yield item, line, lead, facts | {"text:" + normalize.key(line)}
         elif item.kind == "summary":
             yield item, normalize.markdown(item.fields.get("summary", "")), f"**{name}** in one line: ", \
                 {"item:" + item.id}
@@ -70,6 +70,30 @@ def _texts(ctx: Ctx) -> Iterator[tuple[object, str, str, set[str]]]:
                 text = normalize.markdown(item.fields.get(field_, ""))
                 if text and len(normalize.plain(text)) <= 240:
                     yield item, text, lead, {"item:" + item.id}
+
+
+MAX_QUIZ_ANSWER = 16           # characters: a longer blank is a clause to recite, not a word to fill in
+
+
+def _cloze_lines(item, name: str) -> Iterator[tuple[object, str, str, set[str]]]:
+    """One question per line with a blank: an enumeration's item under its question
+    (``UNA效果：…____``), a sentence under its paper's name unless it names it already.
+    The first blank of the line is asked, the others shown; a blank that is a whole
+    clause is left to the flashcard."""
+    lines = [ln.strip() for ln in normalize.markdown(item.fields.get("text", "")).split("\n") if ln.strip()]
+    head = lines[0] if len(lines) > 1 and not CLOZE_BLANK.search(lines[0]) else ""
+    question = re.sub(r"[？?：:\s]+$", "", head)
+    for n, line in enumerate(lines):
+        if line is head:
+            continue
+        line = re.sub(r"^(?:[-*+]|\d{1,3}[.)])\s+", "", line)
+        first = CLOZE_BLANK.search(line)
+        if not first or len(normalize.plain(first.group(2))) > MAX_QUIZ_ANSWER:
+            continue
+        shown = CLOZE_BLANK.sub(lambda m: m.group(0) if m.start() == first.start() else m.group(2), line)
+        lead = f"{question}：" if question else ("" if name.casefold() in line.casefold() else f"**{name}**：")
+        plain = normalize.plain(CLOZE_BLANK.sub(lambda m: m.group(2), line))
+        yield item, shown, lead, {f"item:{item.id}#{n}", "text:" + normalize.key(plain)}
 
 
 def _bilingual(line: str) -> bool:
