@@ -78,7 +78,8 @@ def test_unclosed_blank_is_skipped():
 
 
 def test_cloze_bold_around_a_blank():
-    assert render_cloze("**{{c1::词}}**") == bold("{{c1::词}}")
+    # (render_inline alone shows a typed {{…}} as text: a word joiner breaks its braces)
+    assert render_cloze("**{{c1::词}}**") == bold("词").replace("词", "{{c1::词}}")
 
 
 # ---------------------------------------------------------------- fields by kind

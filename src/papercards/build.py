@@ -151,12 +151,13 @@ def collect(config: Config, *, now: int | None = None,
     papers = result.extraction.papers
     store.adopt_paper_keys(result.extraction.items, papers)
     result.papers = {**store.papers, **papers}
-    from .anki import ImagePolicy, note_faces
+    from .anki import ImagePolicy, note_faces, refused_math
     if progress:
         progress(f"Rendering {len(result.extraction.items)} notes…", result.paper_count >= MANY_PAPERS)
     result.records, result.report = store.merge(
         result.extraction.items, now if now is not None else now_seconds(),
         faces=lambda records: note_faces(records, result.papers, config.deck, ImagePolicy.of(config)))
+    result.diagnostics.extend(refused_math(result.records, result.papers, config.cards_dir))
     return result, store
 
 

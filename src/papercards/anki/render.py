@@ -23,9 +23,11 @@ import genanki
 from ..diagnostics import Diagnostic
 from ..items.model import KINDS, Item, PaperInfo
 from ..parallel import map_ordered
+from ..store.merge import content_of
 from ..store.model import Record
 from ..text import cloze_safe, render_inline
 from .images import NO_IMAGES, ImagePolicy, MediaFile, place_images
+from ..text.inline import escape_text, refused_tex
 from .notetypes import CLOZE_FIELDS, QA_FIELDS, TERM_FIELDS, all_models, cloze_model, qa_model, term_model
 
 GLOSSARY_DECK = "Glossary 术语"
@@ -208,7 +210,8 @@ def render_cloze(text: str) -> str:
 # --------------------------------------------------------------------------- papers
 
 def _e(s: str | None) -> str:
-    return html.escape(s or "", quote=True)
+    """Text shown on a card as written (nothing in it typeset or taken for a field)."""
+    return escape_text(s or "")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -266,7 +269,7 @@ def links_html(info: PaperInfo | None, *, label: str | None = None) -> str:
     links = paper_links(info)
     if not links:
         return ""
-    anchors = " ".join(f'<a href="{_e(href)}">{_e(text)}</a>' for text, href in links)
+    anchors = " ".join(f'<a href="{html.escape(href)}">{_e(text)}</a>' for text, href in links)
     head = f'<span class="links-paper">{_e(label)}</span> ' if label else ""
     return f'<div class="links">{head}{anchors}</div>'
 
@@ -572,3 +575,40 @@ def _face(note: "RenderedNote | SkipRecord") -> str:
     shown = {k: v for k, v in note.fields.items() if k not in ("Source", "ItemId")}
     blob = repr((note.model.name, sorted(shown.items()), note.tags, note.suspend))
     return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:12]
+
+
+# --------------------------------------------------------------------------- math report
+
+def refused_math(records: list[Record], papers: Mapping[str, PaperInfo], cards_dir: str) -> list[Diagnostic]:
+    """A warning for each place whose math uses TeX commands outside the allow-list
+    (`papercards.text.texmath`): its cards show them as text. The place is the notes
+    line, or the item in cards/ when the math is in a hand edit; each is named once."""
+    found: dict[tuple[str, int], dict[str, None]] = {}
+
+    def look(place: tuple[str, int], text: object) -> None:
+        for line in str(text or "").splitlines():
+            refused = refused_tex(line)
+            if refused:
+                found.setdefault(place, {}).update(dict.fromkeys(refused))
+
+    for info in papers.values():
+        for text in (info.title, info.title_zh):
+            look(_source_place(info.source), text)
+    for rec in records:
+        for value in rec.item.fields.values():
+            look(_record_place(rec, cards_dir), value)
+    return [Diagnostic(file, line, f"math command{'s' if len(names) > 1 else ''} {', '.join(names)} "
+                       "not allowed on cards (only common TeX math is); shown as text")
+            for (file, line), names in sorted(found.items())]
+
+
+def _record_place(rec: Record, cards_dir: str) -> tuple[str, int]:
+    """Where a record's text comes from: its YAML file for a hand edit, else its notes line."""
+    if rec.home and (rec.origin == "manual" or content_of(rec.item) != rec.fingerprint):
+        return f"{cards_dir}/{rec.home}", rec.line
+    return _source_place(rec.item.source)
+
+
+def _source_place(source: str | None) -> tuple[str, int]:
+    file, _, line = (source or "").rpartition(":")
+    return (file, int(line)) if file and line.isdigit() else (source or "", 0)

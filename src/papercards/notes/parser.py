@@ -10,6 +10,7 @@ out, never turned into cards.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 
@@ -233,7 +234,9 @@ class _Builder:
 
     @staticmethod
     def _add_link(links, seen, text, href, line):
-        href = href.strip()
+        # an attribute or a URL in the notes' HTML is escaped (``&amp;``): keep what it means,
+        # so the card escapes it once
+        text, href = html.unescape(text), html.unescape(href).strip()
         if not href or href in seen or href.lower().startswith(("javascript:", "data:", "vbscript:")):
             return
         seen.add(href)

@@ -9,14 +9,18 @@ on what is math and what is markup:
   dollarmath for ``$…$``/``$$…$$`` and a small rule of ours for
   ``\\textbf{}``, ``\\textit{}``, ``\\emph{}``, ``\\texttt{}``, ``\\underline{}``;
 * math is written out as MathJax ``\\(…\\)`` / ``\\[…\\]`` (what Anki
-  renders), its content HTML-escaped and otherwise untouched;
+  renders), its content HTML-escaped and filtered by the TeX allow-list of
+  `texmath` (MathJax can make links, styles and loads from TeX);
 * the HTML then goes through nh3 (Rust's ammonia sanitiser): an allow-list of
   formatting tags, ``href``/``src`` only with http(s) or relative URLs, and
   ``<script>``/``<style>``/``<iframe>`` removed with their content. A raw tag
   that is neither allowed nor dangerous (``x<y and y>z`` looks like a tag) is
   shown as text rather than silently dropped.
 * a ``$`` that is not math (an unclosed one, a price) stays a literal dollar,
-  written ``&#36;`` so no raw ``$…$`` pair ever reaches the card.
+  written ``&#36;`` so no raw ``$…$`` pair ever reaches the card;
+* any other text that Anki or MathJax would act on (a ``\\(`` typed as text,
+  ``{{Front}}``, ``[sound:…]``, ``[latex]``) is made inert (`inert`): shown as
+  written, acted on by nothing.
 """
 
 from __future__ import annotations
@@ -31,6 +35,8 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+from .texmath import sanitize as sanitize_tex
 
 ALLOWED_TAGS = frozenset({
     "a", "b", "strong", "i", "em", "u", "s", "del", "ins", "mark", "small", "code", "kbd",
@@ -82,9 +88,13 @@ def _latex_text_rule(state: StateInline, silent: bool) -> bool:
             token.content = src[start:end]
             token.markup = "\\texttt"
         else:
+            # one nesting level per macro, tag or not: markdown-it's maxNesting then stops
+            # \text{\text{…}} a few hundred deep as it stops **…** (the rest stays text)
             if tag:
                 token = state.push("latex_open", tag, 1)
                 token.markup = m.group(1)
+            else:
+                state.level += 1
             old_max = state.posMax
             state.pos, state.posMax = start, end
             state.md.inline.tokenize(state)
@@ -92,6 +102,8 @@ def _latex_text_rule(state: StateInline, silent: bool) -> bool:
             if tag:
                 token = state.push("latex_close", tag, -1)
                 token.markup = m.group(1)
+            else:
+                state.level -= 1
     state.pos = end + 1
     return True
 
@@ -132,12 +144,23 @@ def _matching_brace(src: str, start: int, limit: int) -> int | None:
     return None
 
 
+# Math leaves the renderer between private-use marks and gets its real delimiters
+# last (`_finish`): any \( or \[ left in the HTML is then text, and made inert.
+_INLINE_OPEN, _INLINE_CLOSE, _DISPLAY_OPEN, _DISPLAY_CLOSE = "\ue0f0", "\ue0f1", "\ue0f2", "\ue0f3"
+_MARKS = re.compile("[\ue0f0-\ue0f3]")
+_MARKED_MATH = re.compile("\ue0f0([^\ue0f0-\ue0f3]*)\ue0f1|\ue0f2([^\ue0f0-\ue0f3]*)\ue0f3")
+
+
 def _render_math_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return "\\(" + html.escape(tokens[idx].content, quote=False) + "\\)"
+    return _INLINE_OPEN + _math_html(tokens[idx].content) + _INLINE_CLOSE
 
 
 def _render_math_display(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
-    return "\\[" + html.escape(tokens[idx].content, quote=False) + "\\]"
+    return _DISPLAY_OPEN + _math_html(tokens[idx].content) + _DISPLAY_CLOSE
+
+
+def _math_html(tex: str) -> str:
+    return html.escape(sanitize_tex(tex)[0], quote=False)
 
 
 def _render_latex_tag(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -206,7 +229,7 @@ def _inline_tokens(md: str) -> list[Token]:
 # math. Most of the notes' text is like that (95% of it at 100× the shipped
 # notes), and parsing it was a fifth of rendering the notes; a property test
 # checks the shortcut against the full path.
-_PLAIN_TEXT = re.compile(r'[^*_`$<>&\[\]!~\\"\x00-\x1f\x7f-\x9f\xa0]*\Z')
+_PLAIN_TEXT = re.compile(r'[^*_`$<>&\[\]{}!~\\"\x00-\x1f\x7f-\x9f\xa0\ue0f0-\ue0f3]*\Z')
 
 
 @lru_cache(maxsize=1 << 16)
@@ -220,12 +243,56 @@ def render_inline(md: str) -> str:
         return ""
     if _PLAIN_TEXT.match(md):
         return md
-    raw = _md.renderer.render(_inline_tokens(md), _md.options, {})
+    raw = _md.renderer.render(_inline_tokens(_MARKS.sub("", md)), _md.options, {})
     clean = nh3.clean(raw, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
                       url_schemes=set(URL_SCHEMES), clean_content_tags=set(_CLEAN_CONTENT),
                       link_rel=None, strip_comments=True)
     clean = _EMPTY_LINK.sub(r"\1", clean)        # a link whose href was unsafe: keep its text
-    return clean.replace("$", "&#36;")
+    return _finish(clean)
+
+
+def _finish(marked: str) -> str:
+    """The sanitised HTML with its math between real delimiters, and everything else inert."""
+    out: list[str] = []
+    last = 0
+    for m in _MARKED_MATH.finditer(marked):
+        out.append(inert(marked[last:m.start()]))
+        out.append("\\(" + m.group(1) + "\\)" if m.group(1) is not None else "\\[" + m.group(2) + "\\]")
+        last = m.end()
+    out.append(inert(marked[last:]))
+    return _MARKS.sub("", "".join(out)).replace("$", "&#36;")
+
+
+# Joins two characters without a visible mark; Anki's MathJax, template, sound and
+# LaTeX syntax all need the two characters side by side.
+WORD_JOINER = "\u2060"
+# Text that Anki (``{{…}}``, ``[sound:…]``, ``[anki:tts]``, ``[latex]``, ``[$]``, ``[$$]``)
+# or its MathJax (``\(``, ``\)``, ``\[``, ``\]``, ``$$``) would act on: the
+# first character of each, where a word joiner goes after it.
+_ACTIVE = re.compile(r"\\(?=[()\[\]])|\{(?=\{)|\}(?=\})|\$(?=\$)"
+                     r"|\[(?=/?(?:sound:|anki:|latex\]|\$\$?\]))", re.I)
+
+
+def inert(text: str) -> str:
+    """Text (HTML) that shows as written and that neither Anki nor MathJax acts on."""
+    return _ACTIVE.sub(lambda m: m.group() + WORD_JOINER, text)
+
+
+def escape_text(text: str) -> str:
+    """Plain text → HTML that shows it as written: escaped, and `inert`."""
+    return inert(html.escape(text, quote=True))
+
+
+@lru_cache(maxsize=1 << 14)
+def refused_tex(md: str) -> tuple[str, ...]:
+    """The TeX commands in the math of ``md`` that a card shows as text (`texmath`)."""
+    if "\\" not in md:
+        return ()
+    found: dict[str, None] = {}
+    for tok in _inline_tokens(_MARKS.sub("", md)):
+        if tok.type in ("math_inline", "math_inline_double", "math_block"):
+            found.update(dict.fromkeys(sanitize_tex(tok.content)[1]))
+    return tuple(found)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -14,7 +14,9 @@ macros, raw tags) closely enough for that purpose; it never changes text.
   the plain text, covering the whole source span, so no blank can go inside;
 * emphasis, links and LaTeX text macros are *spans*: their marks are not in
   the plain text, their content is;
-* raw HTML tags are *barriers*: zero-width positions a blank may not cross.
+* raw HTML tags are *barriers*: zero-width positions a blank may not cross;
+* spans nest at most `MAX_NESTING` deep, like markdown-it's: deeper marks are
+  plain text (hostile notes nest ``\\text{`` hundreds deep).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from .inline import KNOWN_TAGS, _matching_brace
 
 ATOM_FIRST = 0xF000          # placeholder characters for atoms: U+F000, U+F001, …
+MAX_NESTING = 20             # markdown-it's maxNesting (commonmark), which `inline` renders with
 
 
 @dataclass
@@ -71,6 +74,7 @@ class _Scanner:
     def __init__(self, src: str, out: Markup):
         self.src, self.out = src, out
         self.chars: list[str] = []
+        self.depth = 0
 
     def emit(self, text: str, s: int, e: int) -> None:
         for ch in text:
@@ -88,9 +92,17 @@ class _Scanner:
         self.out.atoms.append(Span(kind, p, p + 1, s, e, inner_s, inner_e))
 
     def span(self, kind: str, s: int, e: int, inner_s: int, inner_e: int) -> None:
+        """A span of ``kind`` (``""``: content only, no span) around the content's plain text."""
+        if self.depth >= MAX_NESTING:
+            for k in range(s, e):                # too deep: marks and all as plain text
+                self.emit(self.src[k], k, k + 1)
+            return
         p = self.pos
+        self.depth += 1
         self.run(inner_s, inner_e)
-        self.out.spans.append(Span(kind, p, self.pos, s, e, inner_s, inner_e))
+        self.depth -= 1
+        if kind:
+            self.out.spans.append(Span(kind, p, self.pos, s, e, inner_s, inner_e))
 
     def run(self, i: int, end: int) -> None:
         src = self.src
@@ -138,10 +150,8 @@ class _Scanner:
                 kind = _MACROS[m.group(1)]
                 if kind == "code":
                     self.atom("code", i, close + 1, m.end(), close)
-                elif kind:
-                    self.span(kind, i, close + 1, m.end(), close)
                 else:
-                    self.run(m.end(), close)
+                    self.span(kind, i, close + 1, m.end(), close)
                 return close + 1
         if i + 1 < end and src[i + 1] in _ESCAPABLE:
             self.emit(src[i + 1], i, i + 2)

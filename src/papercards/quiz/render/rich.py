@@ -228,10 +228,17 @@ def math_spans(tex: str, style: Span | None = None) -> list[Span]:
 
 
 class _TexReader:
-    """A deliberately small TeX reader: symbols, fonts, accents, one level of sub/superscript."""
+    """A deliberately small TeX reader: symbols, fonts, accents, one level of sub/superscript.
+
+    Groups and arguments nest at most `MAX_DEPTH` deep (a formula deeper than
+    that is shown as its source): the reader recurses, and notes can nest
+    ``{`` thousands deep."""
+
+    MAX_DEPTH = 50
 
     def __init__(self, src: str, style: Span) -> None:
         self.src, self.pos, self.style = src, 0, style
+        self.depth = 0
 
     def read(self) -> list[Span]:
         out = self._sequence(self.style, stop=None)
@@ -264,6 +271,15 @@ class _TexReader:
 
     def _atom(self, style: Span) -> list[Span]:
         """One argument: a group {…}, a macro with its arguments, or one character."""
+        if self.depth >= self.MAX_DEPTH:
+            raise _Unsupported
+        self.depth += 1
+        try:
+            return self._read_atom(style)
+        finally:
+            self.depth -= 1
+
+    def _read_atom(self, style: Span) -> list[Span]:
         src = self.src
         while self.pos < len(src) and src[self.pos] == " ":
             self.pos += 1
