@@ -8,6 +8,7 @@ each paper, with a jieba segmenter that knows the glossary.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..config import Config
@@ -48,7 +49,7 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
                                           weight=paper_lines):
         out.items.extend(items)
         ctx.diagnostics.extend(diagnostics)
-    out.items = _unique_ids(out.items)
+    out.items = _unique_ids(_name_numbered_papers(out.items, pcs))
     out.diagnostics = ctx.diagnostics
     out.doubts = review(out.items) + _translation_doubts(out.items, pcs)
     _warn_keyword_spellings(entries, pcs, ctx)
@@ -69,6 +70,25 @@ def _warn_keyword_spellings(entries, pcs: list[PaperContext], ctx: Context) -> N
             if other:
                 ctx.warn(pc.paper.file, cand.line, f"translation '{cand.chinese}' is written "
                          f"'{'、'.join(other)}' in this paper's Chinese abstract: a typo?")
+
+
+_NUMBERED_PAPER = re.compile(r"第\s*(\d{1,3})\s*篇")
+
+
+def _name_numbered_papers(items: list[Item], pcs: list[PaperContext]) -> list[Item]:
+    """"和第19篇说的一致" points into the notes file: on a card it names the paper
+    ("和第19篇（Disentangling Length）说的一致"), which means something weeks later."""
+    names = {pc.paper.number: pc.info.short for pc in pcs if pc.paper.number is not None and pc.info.short}
+
+    def name(m: re.Match) -> str:
+        short = names.get(int(m.group(1)))
+        return f"{m.group(0)}（{short}）" if short else m.group(0)
+
+    for item in items:
+        for key, value in item.fields.items():
+            if value and "篇" in value:
+                item.fields[key] = _NUMBERED_PAPER.sub(name, value)
+    return items
 
 
 def _translation_doubts(items: list[Item], pcs: list[PaperContext]) -> list[Doubt]:

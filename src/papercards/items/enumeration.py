@@ -15,14 +15,13 @@ an item's blank covers (each rule answers a defect seen on real cards):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_RE, has_cjk
 
-LONG_ITEM = 45           # characters: a longer item is not one answer to recall whole
-_CLAUSE_ZH = re.compile(r"[，；]\s*")          # a comma inside "RLHF/PPO, DPO" lists names, not clauses
-_CLAUSE_EN = re.compile(r"[;，；]\s*|,\s+")
+SHORT_ITEM = 16          # characters: an item this short is recalled whole; a longer one by its key word
 MAX_ITEMS = 9            # cloze numbers c1…c9 stay stable; longer lists are split
 _LABEL = re.compile(r"^(?P<label>[^：:，,。；;]{1,24}?)\s*[：:]\s*(?P<body>\S.{1,})$", re.S)
 # what a result sentence achieves: the object of these verbs, to the end of its clause
@@ -57,6 +56,12 @@ def is_lead_in(text: str) -> bool:
     return bool(_LEAD_IN.search(plain)) or len(_plain(plain)) <= 6
 
 
+def is_remark(text: str) -> bool:
+    """The author's aside in brackets ("（NeurIPS 2024的，不是ICLR）"): context, not a fact."""
+    plain = text.strip()
+    return bool(re.fullmatch(r"[(（].*[)）][。.]?", plain, re.S)) or plain.startswith(("（", "("))
+
+
 def _plain(text: str) -> str:
     return re.sub(r"\*\*|`", "", text).strip()
 
@@ -68,18 +73,30 @@ def split_bilingual(text: str) -> tuple[str, str] | None:
     if not m or m.start() < 3:
         return None
     en, zh = text[: m.start()].rstrip(), text[m.start():].strip()
-    if has_cjk(en) or re.search(r"[A-Za-z]{3,}", zh) or not re.search(r"[A-Za-z]{3,}", en):
-        return None
+    if has_cjk(en) or re.search(r"[A-Za-z]{3,}", zh) or len(re.findall(r"[A-Za-z]{2,}", en)) < 2:
+        return None                     # "DPO-COV无需奖励估计" is a subject and what it does
     return en, zh
 
 
-def blank_item(text: str, n: int) -> tuple[str, str | None]:
+# keyword(text, n, avoid) → the text with one blank {{cN::…}} on its most informative
+# word (a term, a number, a rare word) that is not one of ``avoid``, or None
+KeywordBlank = Callable[[str, int, list[str]], "str | None"]
+
+
+def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
+               avoid: list[str] | None = None) -> tuple[str, str | None] | None:
     """The item with its blank ``{{cN::…}}``, and the text left off the front (a
-    translation that would give the answer away), if any."""
+    translation that would give the answer away), if any; None when nothing in it
+    is worth asking (it stays on the card as a cue)."""
     plain = text.strip()
+    avoid = avoid or []
     m = _LABEL.match(plain)
     if m and not re.search(r"\d$", m.group("label")):
-        return f"{m.group('label')}：{{{{c{n}::{m.group('body').strip()}}}}}", None
+        body = m.group("body").strip()
+        if len(_plain(body)) <= SHORT_ITEM or keyword is None:
+            return f"{m.group('label')}：{{{{c{n}::{body}}}}}", None
+        inner = keyword(body, n, avoid)
+        return (f"{m.group('label')}：{inner}", None) if inner else None
     for rx in (_RESULT_ZH, _RESULT_EN):
         m = rx.search(plain)
         if m and m.start("verb") >= 2 and not _VAGUE_RESULT.match(m.group("object").strip()):
@@ -93,12 +110,11 @@ def blank_item(text: str, n: int) -> tuple[str, str | None]:
             cut = CJK_RE.search(plain)
             front, removed = plain[: cut.start()].rstrip(), pair[1]
         return _blank_bold_word(front, n), removed
-    m = (_CLAUSE_ZH if has_cjk(plain) else _CLAUSE_EN).search(plain)
-    if len(_plain(plain)) > LONG_ITEM and m and len(_plain(plain[: m.start()])) >= 6 \
-            and len(_plain(plain[m.end():])) >= 6:
-        # a long item: its first clause is the cue, what it goes on to say is the answer
-        return plain[: m.end()] + f"{{{{c{n}::{plain[m.end():].strip()}}}}}", None
-    return f"{{{{c{n}::{plain}}}}}", None
+    if len(_plain(plain)) <= SHORT_ITEM or keyword is None:
+        return f"{{{{c{n}::{plain}}}}}", None       # a short item is one answer
+    # a longer item says several things: the blank asks for its key word, the rest is the cue
+    blanked = keyword(plain, n, avoid)
+    return (blanked, None) if blanked else None
 
 
 def _blank_bold_word(text: str, n: int) -> str:
@@ -124,20 +140,31 @@ def has_braces(text: str) -> bool:
     return "{{" in text or "}}" in text
 
 
-def enumeration_text(lead: str, units: list[Unit]) -> tuple[str, str]:
+def enumeration_text(lead: str, units: list[Unit], keyword: KeywordBlank | None = None
+                     ) -> tuple[str, str, list[Unit]]:
     """The cloze text (``lead`` then one line per unit, a blank in each blankable
-    one, numbered c1… in order) and the hint: what was taken off the front."""
+    one, numbered c1… in order), the hint (what was taken off the front) and the
+    units left without a blank (nothing in them worth asking). A blank never asks
+    for a word the other lines show (they would give it away)."""
     lines = [lead]
     removed: list[str] = []
+    unasked: list[Unit] = []
     n = 0
-    for unit in units:
+    for i, unit in enumerate(units):
         indent = "  " * unit.depth
+        made = None
         if unit.blankable:
+            others = [lead] + [u.text for j, u in enumerate(units) if j != i]
+            made = blank_item(unit.text, n + 1, keyword, avoid=others)
+        if made is not None:
             n += 1
-            text, off = blank_item(unit.text, n)
+            text, off = made
             if off:
                 removed.append(off)
             lines.append(f"{indent}{unit.mark} {text}")
         else:
-            lines.append(f"{indent}{unit.mark} {unit.text}" if unit.depth or unit.mark != "-" else unit.text)
-    return "\n".join(lines), "；".join(removed)
+            if unit.blankable:
+                unasked.append(unit)
+            shown_as_item = unit.depth or unit.mark != "-" or unit.blankable
+            lines.append(f"{indent}{unit.mark} {unit.text}" if shown_as_item else unit.text)
+    return "\n".join(lines), "；".join(removed), unasked

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 
-from ...notes import OTHER, Block, Subsection
-from ...text import split_sentences
+from ...notes import OTHER, Block, Subsection, strip_marks
+from ...text import CLOZE_BLANK, split_sentences
 from ..context import PaperContext
-from ..enumeration import MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, typed_blanks_as_bold
+from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
+                           typed_blanks_as_bold)
 from ..fronts import is_statement, lead_of, question_of, statement_question
 from ..model import Item, short_hash
 from .walk import SKIP_ROLES
@@ -61,7 +62,7 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
             if has_list and is_lead_in(text):
                 units.append(Unit(text, context=True))
             else:
-                units.extend(Unit(s) for s in split_sentences(text))
+                units.extend(Unit(s, context=is_remark(s)) for s in split_sentences(text))
         elif block.kind == "list":
             number = 0
             for depth, item in block.walk_items():
@@ -126,11 +127,81 @@ def extract(pc: PaperContext):
             yield _qa(pc, question, answer, line)
             continue
         for n, chunk in enumerate(_chunks(parts)):
-            text, hint = enumeration_text(question, chunk)
+            text, hint, unasked = enumeration_text(question, chunk, keyword_blank(pc))
             pc.claim_answers.update(u.text for u in chunk if u.blankable)
-            anchor = short_hash(f"{question}#{n}" if n else question)
-            yield Item(id=f"{pc.info.key}/cloze/{anchor}", kind="cloze", paper=pc.info.key,
-                       fields={"text": text, "hint": hint}, source=pc.where(line))
+            if CLOZE_BLANK.search(text):
+                anchor = short_hash(f"{question}#{n}" if n else question)
+                yield Item(id=f"{pc.info.key}/cloze/{anchor}", kind="cloze", paper=pc.info.key,
+                           fields={"text": text, "hint": hint}, source=pc.where(line))
+            for unit in unasked:
+                asked = subject_question(question, unit.text, pc)
+                if asked:
+                    yield _qa(pc, *asked, line)
+                else:
+                    pc.ctx.warn(pc.paper.file, line, f"'{_short(unit.text)}' under '{heading}' has no word "
+                                "worth a blank (a term, a number, a name, the author's bold): shown as a cue, not asked")
+
+
+TRIES = 4                 # words tried per item before it stays a cue
+_NAME = re.compile(r"[A-Za-z]*[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:-[A-Z][a-z]+)+|\w*\d\w*")
+
+
+def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
+    """A word worth a blank in a longer item: the author's bold, a glossary term, a
+    number with its unit, or a name (SimPO, Bradley-Terry, GSM8K). Ordinary Chinese
+    words are not: no frequency table tells 偏移 or 构建 (rare in jieba's dictionary)
+    from knowledge, and a blank on them is what reviewers delete."""
+    from ...text.stopwords import is_stopword
+    from .cloze import NUMBER_BLANK
+    word = strip_marks(word).strip()
+    if not word or is_stopword(word) or word in pc.ctx.widespread:
+        return False
+    return word in pc.ctx.specific_terms or bool(NUMBER_BLANK.fullmatch(word) or _NAME.fullmatch(word)) \
+        or word in marked
+
+
+def keyword_blank(pc: PaperContext):
+    """``keyword(text, n, visible)``: ``text`` with one blank ``{{cN::…}}`` on its most
+    informative word that ``visible`` (the rest of the card) does not show, or None."""
+    from ...text import cloze_answers, make_cloze
+    from ...text.markup import scan
+    from .cloze import NUMBER_BLANK
+
+    def keyword(text: str, n: int, visible: list[str]) -> str | None:
+        plain = scan(text).plain
+        marked = [m.group(0).strip("*`") for m in re.finditer(r"\*\*[^*]+\*\*|`[^`]+`", text)]
+        prefer = marked + [m.group(0) for m in NUMBER_BLANK.finditer(plain)] + \
+            sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
+        avoid = [pc.info.short, *(m.name for m in pc.methods)]
+        shown = strip_marks(" ".join(visible))
+        for _ in range(TRIES):
+            made = make_cloze(text, pc.ctx.segmenter, prefer=prefer, avoid=avoid, max_blanks=1, start=n)
+            if not made:
+                return None
+            answer = strip_marks(cloze_answers(made)[n][0])
+            if informative(answer, pc, marked) and answer not in shown:
+                return made
+            avoid.append(answer)
+        return None
+    return keyword
+
+
+_SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][A-Za-z0-9.+/-]*(?:[- ][A-Z0-9][A-Za-z0-9.+/-]*)*)\s*"
+                      r"(?P<rest>[\u3400-\u9fff].{5,})$")
+
+
+def subject_question(question: str, text: str, pc: PaperContext) -> tuple[str, str] | None:
+    """An item that opens with what it is about (``RLHF需要同时分别训练…``) as its own
+    question and answer: ``UNA：各种alignment技术的局限性 — RLHF？`` → the rest."""
+    m = _SUBJECT.match(strip_marks(text))
+    if not m or m.group("subject").casefold() in (pc.info.short or "").casefold() \
+            or split_bilingual(strip_marks(text)):
+        return None                     # "Reward Overoptimization 奖励过度优化" is a translation, not a fact
+    return f"{question.rstrip('？?：: ')} — {m.group('subject')}？", m.group("rest").strip()
+
+
+def _short(text: str, n: int = 30) -> str:
+    return text if len(text) <= n else text[:n] + "…"
 
 
 def _qa(pc: PaperContext, question: str, answer: str, line: int) -> Item:
