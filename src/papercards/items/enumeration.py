@@ -73,7 +73,7 @@ def split_bilingual(text: str) -> tuple[str, str] | None:
     if not m or m.start() < 3:
         return None
     en, zh = text[: m.start()].rstrip(), text[m.start():].strip()
-    if has_cjk(en) or re.search(r"[A-Za-z]{3,}", zh) or len(re.findall(r"[A-Za-z]{2,}", en)) < 2:
+    if has_cjk(en) or re.search(r"[A-Za-z]{3,}", zh) or len(en.split()) < 2:
         return None                     # "DPO-COV无需奖励估计" is a subject and what it does
     return en, zh
 
