@@ -35,8 +35,8 @@ def test_round_trip_is_exact_and_readable():
     text = dump_file("t", PAPER, recs)
     assert "直接偏好优化" in text and "\\u" not in text
     assert "answer: |-\n      - 一\n      - **二**" in text           # multi-line answers as a block
-    header, loaded = load_text(text, "cards/x.yaml")
-    assert header["title_zh"] == PAPER.title_zh
+    header, _, loaded = load_text(text, "cards/x.yaml")
+    assert header == PAPER
     assert [(r.item, r.origin, r.suspended, r.fingerprint, r.modified, r.checksum) for r in loaded] == \
         [(r.item, r.origin, r.suspended, r.fingerprint, r.modified, r.checksum) for r in recs]
     assert dump_file("t", PAPER, loaded) == text                     # byte-stable
