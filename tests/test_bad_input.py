@@ -101,6 +101,12 @@ CASES: dict[str, Case] = {
                                    "source/utf16le-nobom.md:1: file looks like UTF-16 without a byte-order mark"),
     "notes/latin1.md": Case("Latin-1 text that is neither UTF-8 nor GBK", 1,
                             "source/latin1.md:1: file is not UTF-8 text (nor GBK/GB18030); save it as UTF-8"),
+    # ---------------------------------------------------------------- cards/: accepted
+    "cards/header-wrong-types.yaml": Case("`title: 42`, `short: 2048`, `title_zh: 2024-01-01`, `answer: yes`: "
+                                          "the text as typed", 0, ""),
+    "cards/same-paper-twice.yaml": Case("a second file with the header of a paper that has one", 0,
+                                        "cards/same-paper-twice.yaml:1: paper 9Hxdixed7p already has its file, "
+                                        "cards/iclr2025-dpo/9Hxdixed7p.yaml:6; the header here is not used"),
     # ---------------------------------------------------------------- cards/: refused (exit 1)
     "cards/invalid.yaml": Case("invalid YAML (unclosed quote)", 1,
                                "cards/invalid.yaml:6: found unexpected end of stream (while scanning a "
@@ -110,18 +116,18 @@ CASES: dict[str, Case] = {
     "cards/truncated-at-line-end.yaml": Case("a store file cut off at a line end (valid YAML): regenerated",
                                              0, "", target="cards/iclr2025-dpo/9Hxdixed7p.yaml"),
     "cards/wrong-type-fields.yaml": Case("`fields: 3`", 1,
-                                         "cards/wrong-type-fields.yaml:2: item manual/fields: 'fields' must be a "
+                                         "cards/wrong-type-fields.yaml:4: item manual/fields: 'fields' must be a "
                                          "mapping of name: text"),
     "cards/wrong-type-suspended.yaml": Case("`suspended: \"yes\"`", 1,
-                                            "cards/wrong-type-suspended.yaml:2: item manual/suspended: "
+                                            "cards/wrong-type-suspended.yaml:8: item manual/suspended: "
                                             "'suspended' must be true or false"),
     "cards/wrong-type-items.yaml": Case("`items: 42`", 1, "cards/wrong-type-items.yaml:1: 'items' must be a list"),
     "cards/wrong-kind.yaml": Case("`kind: flashcard`", 1,
-                                  "cards/wrong-kind.yaml:2: item manual/kind: unknown kind 'flashcard'"),
+                                  "cards/wrong-kind.yaml:3: item manual/kind: unknown kind 'flashcard'"),
     "cards/not-a-mapping.yaml": Case("a YAML list at the top", 1,
                                      "cards/not-a-mapping.yaml:1: expected a mapping with 'items:' at the top"),
     "cards/unknown-key.yaml": Case("unknown key `suspend`", 1,
-                                   "cards/unknown-key.yaml:2: item manual/unknown: unknown key 'suspend' "
+                                   "cards/unknown-key.yaml:8: item manual/unknown: unknown key 'suspend' "
                                    "(did you mean 'suspended'?)"),
     "cards/duplicate-ids.yaml": Case("one id twice in a file", 1,
                                      "cards/duplicate-ids.yaml:8: item id 'manual/dup' is used twice "
@@ -136,6 +142,18 @@ CASES: dict[str, Case] = {
     "cards/yaml-bomb.yaml": Case("\"billion laughs\": aliases of aliases under `conflict:` (9**9 nodes)", 1,
                                  "cards/yaml-bomb.yaml:9: YAML anchors and aliases (&name, *name) are not allowed "
                                  "in cards/"),
+    "cards/modified-too-large.yaml": Case("`modified:` past what SQLite and Anki hold", 1,
+                                          "cards/modified-too-large.yaml:8: item manual/modified: 'modified' "
+                                          "must be a time in whole seconds since 1970 (at most 253402300799, "
+                                          "the year 9999), not 99999999999999999999999"),
+    "cards/header-list-title.yaml": Case("a paper header whose title is a list", 1,
+                                         "cards/header-list-title.yaml:3: paper header: 'title' must be text, "
+                                         "not a list"),
+    "cards/kind-changed.yaml": Case("an auto item whose kind was changed by hand", 1,
+                                    "cards/kind-changed.yaml:3: item GonePaper03/claim/5a2f477b: 'kind' was "
+                                    "changed by hand to cloze, but this item is a claim (its id says so)"),
+    "cards/id-changed.yaml": Case("an auto item whose id was changed by hand (not papercards' form)", 1,
+                                  "cards/id-changed.yaml:2: item my-favourite-card: the id was changed by hand"),
     "cards/not-utf8.yaml": Case("GBK-encoded store file", 1, "cards/not-utf8.yaml:5: not UTF-8 text"),
     "cards/binary.yaml": Case("binary garbage", 1, "cards/binary.yaml:2: not UTF-8 text"),
     # ---------------------------------------------------------------- papercards.yaml: refused (exit 1)

@@ -229,3 +229,125 @@ def test_status_sees_changes_that_only_show_on_the_cards(project):
     changed = int(re.search(r"0 new and (\d+) changed note\(s\) for Anki\.", out).group(1))
     # the paper's notes, and the glossary terms that list its links
     assert changed >= len(items_of(root, "cards/iclr2025-dpo/KJF3h0OpQ7.yaml"))
+
+
+# --------------------------------------------------------------------------- edits papercards must not misread
+
+SAMPLER_FILE = "cards/iclr2025-dpo/F6z3utfcYw.yaml"
+SAMPLER = "F6z3utfcYw/cloze/84f94942"
+SAMPLER_TEXT = "    text: 文章提出的{{c1::在线采样器}}实现二次收敛\n"
+
+
+def edit_store(root, rel, old, new):
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text.replace(old, new)
+
+
+def line_of(text, needle):
+    return text[:text.index(needle)].count("\n") + 1
+
+
+def cli_refuses(*args, project, message):
+    """A command that must stop on bad input: exit 1, the message, no traceback."""
+    result = CliRunner().invoke(main, [*args, "-C", str(project)])
+    assert result.exit_code == 1, result.output
+    assert f"error: {message}" in result.output, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    return result.output
+
+
+def cards_in_anki(root, tmp_path, item_id):
+    col = open_collection(tmp_path, "blanks.anki2")
+    try:
+        import_apkg(col, root / "decks" / "iclr-2025-dpo.apkg")
+        [nid] = [n for n in col.find_notes("") if col.get_note(n)["ItemId"] == item_id]
+        return sorted(card.ord for card in col.get_note(nid).cards())
+    finally:
+        col.close()
+
+
+def test_a_blank_added_by_hand_is_a_hand_edit_and_every_command_agrees(project, tmp_path):
+    root = project
+    edit_store(root, SAMPLER_FILE, SAMPLER_TEXT, "    text: 文章提出的{{c1::在线采样器}}实现{{c3::二次收敛}}\n")
+    status = cli("status", project=root, now=T0 + DAY)
+    assert "was edited by hand and its source changed" not in status and "conflicts" not in status
+    assert f"hand-edited (1):\n  {SAMPLER}\n" in status
+    out = cli("build", project=root, now=T0 + DAY)
+    assert "0 conflicts, 1 hand-edited kept" in out and "was edited by hand" not in out
+    item = items_of(root, SAMPLER_FILE)[SAMPLER]
+    assert item["fields"]["text"] == "文章提出的{{c1::在线采样器}}实现{{c3::二次收敛}}" and "conflict" not in item
+    assert cards_in_anki(root, tmp_path, SAMPLER) == [0, 2]        # c1 and the learner's c3
+    # the next commands agree that nothing is left to do, and a forced build writes nothing
+    before = snapshot(root)
+    assert "Up to date: the next build changes nothing." in cli("status", project=root, now=T0 + 2 * DAY)
+    assert "up to date" in cli("build", project=root, now=T0 + 2 * DAY)
+    forced = cli("build", "--force", project=root, now=T0 + 2 * DAY)
+    assert "0 file(s) written in cards/" in forced and "0 conflicts, 1 hand-edited kept" in forced
+    assert {k: v[0] for k, v in snapshot(root).items() if k.startswith(("cards/", "decks/"))} \
+        == {k: v[0] for k, v in before.items() if k.startswith(("cards/", "decks/"))}
+
+
+def test_a_conflict_under_a_hand_added_blank_is_recorded_and_never_dropped(project):
+    root = project
+    edit_store(root, SAMPLER_FILE, SAMPLER_TEXT, "    text: 文章提出的{{c1::在线采样器}}实现{{c3::二次收敛}}\n")
+    cli("build", project=root, now=T0 + DAY)
+    write_notes(root, lambda text: replace(v1(text), "文章提出的**在线采样器**实现二次收敛",
+                                           "文章提出的**在线采样器**实现了二次收敛"))
+    out = cli("build", project=root, now=T0 + 2 * DAY)
+    assert f"{SAMPLER_FILE}: item {SAMPLER} was edited by hand and its source changed" in out
+    item = items_of(root, SAMPLER_FILE)[SAMPLER]
+    assert item["fields"]["text"] == "文章提出的{{c1::在线采样器}}实现{{c3::二次收敛}}"     # the edit wins
+    assert item["conflict"]["fields"]["text"] == "文章提出的{{c1::在线采样器}}实现了二次收敛"
+    recorded = (root / SAMPLER_FILE).read_bytes()
+    for args in (("build",), ("build", "--force"), ("status",)):
+        out = cli(*args, project=root, now=T0 + 3 * DAY)
+        assert "was edited by hand" not in out                     # reported once …
+        assert (root / SAMPLER_FILE).read_bytes() == recorded      # … and kept until the learner deletes it
+
+
+def test_an_id_changed_by_hand_is_refused_naming_its_line(project):
+    root = project
+    text = edit_store(root, P1_FILE, f"- id: {UNSTABLE}\n", "- id: 9Hxdixed7p/claim/my-name\n")
+    before = snapshot(root)
+    message = (f"{P1_FILE}:{line_of(text, '- id: 9Hxdixed7p/claim/my-name')}: item id '9Hxdixed7p/claim/my-name' "
+               f"was changed by hand: papercards made this item as '{UNSTABLE}', and Anki knows its note by "
+               f"that id (a new id makes a second note, without its review history); change the id back to "
+               f"'{UNSTABLE}'")
+    cli_refuses("build", project=root, message=message)
+    cli_refuses("status", project=root, message=message)
+    assert snapshot(root) == before
+    edit_store(root, P1_FILE, "- id: 9Hxdixed7p/claim/my-name\n", f"- id: {UNSTABLE}\n")
+    assert "Up to date" in cli("status", project=root, now=T0 + DAY)
+
+
+def test_a_kind_changed_by_hand_is_refused_naming_its_line(project):
+    root = project
+    text = (root / P1_FILE).read_text(encoding="utf-8")
+    at = text.index(f"- id: {UNSTABLE}\n  kind: claim\n")
+    text = text[:at] + text[at:].replace("  kind: claim\n", "  kind: cloze\n", 1)
+    (root / P1_FILE).write_text(text, encoding="utf-8")
+    before = snapshot(root)
+    cli_refuses("build", project=root, message=(
+        f"{P1_FILE}:{line_of(text, f'- id: {UNSTABLE}') + 1}: item {UNSTABLE}: 'kind' was changed by hand to "
+        "cloze, but this item is a claim (its id says so): papercards makes it from your notes, and Anki "
+        "knows its note by that type; change the kind back (for another kind of card, add your own item "
+        "with origin: manual)"))
+    assert snapshot(root) == before
+
+
+def test_a_second_file_with_a_papers_header_is_reported_naming_both(project):
+    root = project
+    text = (root / P1_FILE).read_text(encoding="utf-8")
+    header = text[text.index("paper:\n"):text.index("items:\n")]
+    (root / "cards/iclr2025-dpo/mine.yaml").write_text(
+        header + f"items:\n- id: {MANUAL}\n  kind: claim\n  paper: 9Hxdixed7p\n  fields:\n"
+        "    question: 3D-Properties：哪三个性质？\n    answer: Drastic drop, Degradation, Dispersion\n"
+        "  origin: manual\n", encoding="utf-8")
+    out = cli("build", project=root, now=T0 + DAY)
+    assert ("cards/iclr2025-dpo/mine.yaml:1: paper 9Hxdixed7p already has its file, "
+            f"{P1_FILE}:{line_of(text, 'paper:')}; the header here is not used (the items are kept): move them "
+            "there and delete this file, or fix the key") in out
+    assert MANUAL in items_of(root, "cards/iclr2025-dpo/mine.yaml")

@@ -48,7 +48,7 @@ def test_a_blank_whose_words_stay_is_kept_so_its_card_keeps_a_front():
     # the extractor now blanks only 二次收敛: 在线采样器 is still there, so c1 stays a blank
     rec, report = rebuild([rec], "在线采样器实现{{c1::二次收敛}}，优于均匀采样", 2)
     assert rec.item.fields["text"] == "{{c1::在线采样器}}实现{{c2::二次收敛}}，优于均匀采样"
-    assert report.updated == [ID] and rec.old_blanks == {}
+    assert report.updated == [ID] and rec.old_blanks == {1: "在线采样器"}     # the notes no longer make it
     again, report = rebuild([rec], "在线采样器实现{{c1::二次收敛}}，优于均匀采样", 3)
     assert not report.changed and report.hand_edited == []          # stable, and not a hand edit
     assert again.item.fields["text"] == "{{c1::在线采样器}}实现{{c2::二次收敛}}，优于均匀采样"
@@ -60,7 +60,7 @@ def test_old_blanks_round_trip_through_yaml():
                  modified=5, checksum="x")
     text = dump_file("t", None, [rec])
     assert "old_blanks:\n    1: 在线采样器\n    2: 二次收敛\n" in text
-    _, [back] = load_text(text, "cards/t.yaml")
+    _, _, [back] = load_text(text, "cards/t.yaml")
     assert back.old_blanks == {1: "在线采样器", 2: "二次收敛"}
     assert dump_file("t", None, [back]) == text
 
@@ -105,3 +105,35 @@ def test_manual_items_are_never_touched_and_gone_items_retire():
     assert by_id[auto.id].status == "retired"
     out, report = merge(out, [], 6)
     assert report.retired == []                                        # reported once
+
+
+def test_a_blank_added_by_hand_is_a_hand_edit_not_a_conflict():
+    first = cloze("文章提出的{{c1::在线采样器}}实现二次收敛")
+    rec = Record(item=cloze("文章提出的{{c1::在线采样器}}实现{{c3::二次收敛}}"), fingerprint=first.fingerprint())
+    for now in (2, 3):                                                # and again: nothing moves
+        rec, report = rebuild([rec], "文章提出的{{c1::在线采样器}}实现二次收敛", now)
+        assert report.hand_edited == [ID] and report.conflicts == [] and rec.conflict is None
+        assert rec.item.fields["text"] == "文章提出的{{c1::在线采样器}}实现{{c3::二次收敛}}"
+
+
+def test_a_blank_added_by_hand_next_to_one_papercards_kept_is_a_hand_edit():
+    first = cloze("文章提出的{{c1::在线采样器}}实现{{c2::二次收敛}}，优于均匀采样")
+    rec = Record(item=first, fingerprint=first.fingerprint())
+    rec, _ = rebuild([rec], "在线采样器实现{{c1::二次收敛}}，优于均匀采样", 2)      # c1 kept by papercards
+    assert rec.item.fields["text"] == "{{c1::在线采样器}}实现{{c2::二次收敛}}，优于均匀采样"
+    rec.item.fields["text"] = "{{c1::在线采样器}}实现{{c2::二次收敛}}，优于{{c4::均匀采样}}"   # by hand
+    again, report = rebuild([rec], "在线采样器实现{{c1::二次收敛}}，优于均匀采样", 3)
+    assert report.hand_edited == [ID] and report.conflicts == [] and again.conflict is None
+    # the notes change: the conflict's text is the notes' (with papercards' kept blank), not the edit's
+    again, report = rebuild([again], "在线采样器实现{{c1::二次收敛}}，远优于均匀采样", 4)
+    assert [i for i, _ in report.conflicts] == [ID]
+    assert again.conflict["fields"]["text"] == "{{c1::在线采样器}}实现{{c2::二次收敛}}，远优于均匀采样"
+
+
+def test_notes_that_come_to_say_what_the_hand_edit_says_are_no_conflict():
+    gen = claim("old")
+    rec = Record(item=claim("new"), fingerprint=gen.fingerprint())       # edited by hand to "new"
+    out, report = merge([rec], [claim("new")], 2)                        # and the notes say it too
+    assert report.conflicts == [] and report.hand_edited == [] and out[0].conflict is None
+    again, report = merge(out, [claim("new")], 3)
+    assert not report.changed and report.hand_edited == [] and again[0].fingerprint == claim("new").fingerprint()

@@ -35,8 +35,8 @@ def test_round_trip_is_exact_and_readable():
     text = dump_file("t", PAPER, recs)
     assert "直接偏好优化" in text and "\\u" not in text
     assert "answer: |-\n      - 一\n      - **二**" in text           # multi-line answers as a block
-    header, loaded = load_text(text, "cards/x.yaml")
-    assert header["title_zh"] == PAPER.title_zh
+    header, _, loaded = load_text(text, "cards/x.yaml")
+    assert header == PAPER
     assert [(r.item, r.origin, r.suspended, r.fingerprint, r.modified, r.checksum) for r in loaded] == \
         [(r.item, r.origin, r.suspended, r.fingerprint, r.modified, r.checksum) for r in recs]
     assert dump_file("t", PAPER, loaded) == text                     # byte-stable
@@ -52,12 +52,50 @@ def test_round_trip_is_exact_and_readable():
     ("items:\n- id: a\n  id: b\n  kind: claim\n  fields: {}\n", "key 'id' appears twice"),
     ("items:\n- id: a\n  kind: claim\n  fields: {answer: [1, 2]}\n", "field 'answer' must be text"),
     ("items: 3\n", "'items' must be a list"),
+    ("paper:\n  key: k\n  title: t\n  short: [a]\n", "cards/x.yaml:4: paper header: 'short' must be text, not a list"),
+    ("paper:\n  key: k\n  title: {a: b}\n", "cards/x.yaml:3: paper header: 'title' must be text, not a mapping"),
+    ("paper:\n  key: k\n  title: t\n  number: one\n", "cards/x.yaml:4: paper header: 'number' must be a "
+                                                        "whole number, not one"),
+    ("paper:\n  key: k\n  title: t\n  tags: DPO\n", "cards/x.yaml:4: paper header: 'tags' must be a list"),
+    ("paper:\n  key: k\n  titel: t\n", "cards/x.yaml:3: paper header: unknown key 'titel'"),
+    ("paper:\n  title: t\n", "cards/x.yaml:2: paper header: 'key' must be the paper's key"),
+    ("items:\n- id: a\n  kind: claim\n  fields: {}\n  modified: 253402300800\n",
+     "cards/x.yaml:5: item a: 'modified' must be a time in whole seconds since 1970 (at most 253402300799, "
+     "the year 9999), not 253402300800"),
+    ("items:\n- id: a\n  kind: claim\n  fields: {}\n  modified: -1\n", "not -1"),
+    ("items:\n- id: a\n  kind: claim\n  fields: {}\n  modified: true\n", "not true"),
+    ("items:\n- id: a\n  kind: claim\n  fields: {}\n  modified: '17'\n", "not the text '17'"),
+    ("items:\n- id: a\n  kind: claim\n  fields:\n    question: q\n    answer: {x: 1}\n",
+     "cards/x.yaml:6: item a: field 'answer' must be text, not a mapping"),
+    ("items:\n- id: p/claim/1\n  kind: term\n  fields: {}\n  origin: auto\n",
+     "cards/x.yaml:3: item p/claim/1: 'kind' was changed by hand to term, but this item is a claim"),
+    ("items:\n- id: mine\n  kind: term\n  fields: {}\n  origin: auto\n",
+     "cards/x.yaml:2: item mine: the id was changed by hand"),
     ("- a\n", "expected a mapping with 'items:'"),
 ])
 def test_malformed_store_files_name_file_and_line(text, message):
     with pytest.raises(InputError) as err:
         load_text(text, "cards/x.yaml")
     assert message in str(err.value) and str(err.value).startswith("cards/x.yaml")
+
+
+def test_numbers_dates_and_booleans_typed_where_text_belongs_are_that_text():
+    """YAML reads `2048`, `1.50`, `yes`, `2024-01-01` as numbers, dates, booleans:
+    the learner typed text there, and papercards quotes such text when it writes."""
+    text = ("paper:\n  key: 2048\n  title: 1.50\n  title_zh: 2024-01-01\n  short: 2048\n  number: 3\n"
+            "  tags: [2025, DPO]\n  links:\n  - {text: 1, href: ./a.pdf}\n"
+            "items:\n- id: 2048/claim/0123\n  kind: claim\n  paper: 2048\n  fields:\n    question: yes\n"
+            "    answer: 0x1F\n  origin: auto\n  fingerprint: 0123456789\n  checksum: 1e5\n  modified: 5\n"
+            "- id: manual/x\n  kind: claim\n  fields:\n    question: ~\n    answer: 2024-01-01 12:00:00\n")
+    paper, _, [auto, manual] = load_text(text, "cards/x.yaml")
+    assert (paper.key, paper.title, paper.title_zh, paper.short, paper.number, paper.tags, paper.links) == \
+        ("2048", "1.50", "2024-01-01", "2048", 3, ["2025", "DPO"], [{"text": "1", "href": "./a.pdf"}])
+    assert auto.item.fields == {"question": "yes", "answer": "0x1F"} and auto.item.paper == "2048"
+    assert (auto.id, auto.fingerprint, auto.checksum, auto.modified) == ("2048/claim/0123", "0123456789", "1e5", 5)
+    assert manual.item.fields == {"question": "", "answer": "2024-01-01 12:00:00"}
+    again = load_text(dump_file("t", paper, [auto, manual]), "cards/x.yaml")
+    assert again.paper == paper and again.records[0].item == auto.item             # written quoted: stable
+    assert again.records[1].item.fields == {"answer": "2024-01-01 12:00:00"}
 
 
 def test_duplicate_ids_across_files_are_refused(tmp_path):

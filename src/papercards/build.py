@@ -148,6 +148,7 @@ def collect(config: Config, *, now: int | None = None,
     result.extraction = extract(result.notes, config)
     result.diagnostics.extend(result.extraction.diagnostics)
     store = Store.load(config.cards_path, shown_root=config.cards_dir)
+    result.diagnostics.extend(store.diagnostics)
     papers = result.extraction.papers
     store.adopt_paper_keys(result.extraction.items, papers)
     result.papers = {**store.papers, **papers}
@@ -158,7 +159,30 @@ def collect(config: Config, *, now: int | None = None,
         result.extraction.items, now if now is not None else now_seconds(),
         faces=lambda records: note_faces(records, result.papers, config.deck, ImagePolicy.of(config)))
     result.diagnostics.extend(refused_math(result.records, result.papers, config.cards_dir))
+    check_ids_kept(result, config)
     return result, store
+
+
+def check_ids_kept(result: BuildResult, config: Config) -> None:
+    """Refuse an id changed by hand in cards/: Anki would take it for a new note.
+
+    The merge matches the notes' item to the stored one by its text and keeps
+    the stored id, which is right for an item reworded in the notes (papercards
+    never gave Anki the new id). When the last deck did give Anki the notes' id,
+    papercards had kept it, so the stored id was typed by hand.
+    """
+    if not result.report.renamed:
+        return
+    from .anki.shipped import guid_of, shipped_guids
+    shipped = shipped_guids(deck_file(config))
+    records = {r.id: r for r in result.records}
+    for kept, made in result.report.renamed:
+        rec = records[kept]
+        if guid_of(made) in shipped and guid_of(kept) not in shipped and rec.home:
+            raise InputError(f"{config.cards_dir}/{rec.home}", rec.line,
+                             f"item id '{kept}' was changed by hand: papercards made this item as "
+                             f"'{made}', and Anki knows its note by that id (a new id makes a second "
+                             f"note, without its review history); change the id back to '{made}'")
 
 
 def plan_files(config: Config, result: BuildResult, store: Store,

@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..diagnostics import InputError
+from ..diagnostics import Diagnostic, InputError
 from ..items.model import Item, PaperInfo
 from ..parallel import map_ordered
 from ..txn import Transaction, recover
 from .identity import match_papers
 from .merge import MergeReport, merge, shipped_checksum, stamp
 from .model import Record
-from .yamlio import dump_file, load_text, paper_from_dict
+from .yamlio import dump_file, load_text
 
 __all__ = ["Store", "Record", "MergeReport", "merge", "stamp", "shipped_checksum", "GLOSSARY_FILE"]
 
@@ -31,6 +31,8 @@ class Store:
     papers: dict[str, PaperInfo] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)        # file → text as read
     paper_home: dict[str, str] = field(default_factory=dict)   # paper key → file
+    diagnostics: list[Diagnostic] = field(default_factory=list)   # warnings found while loading
+    _headers: dict[str, str] = field(default_factory=dict)     # paper key → "cards/file:line" of its header
 
     @classmethod
     def load(cls, root: Path, shown_root: str = "cards") -> "Store":
@@ -54,10 +56,9 @@ class Store:
                 raise InputError(shown, line, "not UTF-8 text (save it as UTF-8; deleting the file "
                                  "regenerates it without your edits)") from None
             store.texts[rel] = text
-            header, records = load_text(text, shown)
-            info = paper_from_dict(header) if header else None
+            info, info_line, records = load_text(text, shown)
             if info is not None:
-                store.papers.setdefault(info.key, info)
+                store._add_paper(info, shown, info_line)
                 store.paper_home.setdefault(info.key, rel)
             for rec in records:
                 if rec.id in seen:
@@ -67,6 +68,17 @@ class Store:
                 rec.home = rel
                 store.records.append(rec)
         return store
+
+    def _add_paper(self, info: PaperInfo, shown: str, line: int) -> None:
+        """The first file with a paper's header is the paper's home. Another one is
+        reported, naming both: its items stay where they are, its header is not used."""
+        first = self._headers.setdefault(info.key, f"{shown}:{line}")
+        if first == f"{shown}:{line}":
+            self.papers[info.key] = info
+            return
+        self.diagnostics.append(Diagnostic(
+            shown, line, f"paper {info.key} already has its file, {first}; the header here is not "
+            "used (the items are kept): move them there and delete this file, or fix the key"))
 
     # -- identity of papers --------------------------------------------------------
     def adopt_paper_keys(self, items: list[Item], papers: dict[str, PaperInfo]) -> dict[str, str]:

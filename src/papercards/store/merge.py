@@ -75,16 +75,21 @@ def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Reco
             report.revived.append(item.id)
         # What papercards would store now (cloze numbers carried over), compared
         # with what it stored last time: that is what "the notes changed" means.
-        generated, blanks = _carry_cloze_numbers(item, rec.item, rec.old_blanks)
-        gen = content_of(generated)
+        # A hand edit is not what papercards stored: its blanks are the user's.
         hand_edited = content_of(rec.item) != rec.fingerprint
+        generated, blanks = _carry_cloze_numbers(item, rec.item, rec.old_blanks, ours=not hand_edited)
+        gen = content_of(generated)
         source_changed = gen != rec.fingerprint
         rec.item.source = item.source             # positions move freely; not content
+        if source_changed and hand_edited and gen == content_of(rec.item):
+            rec.fingerprint = gen                 # the notes now say what the edit says: agreed
+            hand_edited = source_changed = False
         if not source_changed:
             if hand_edited:
                 report.hand_edited.append(item.id)
-            elif rec.conflict:
-                rec.conflict = None               # the user took the new text: resolved
+            else:
+                rec.old_blanks = blanks
+                rec.conflict = None               # the text is the notes' own: nothing left to resolve
         elif not hand_edited:
             rec.item, rec.old_blanks = generated, blanks
             rec.fingerprint = gen
@@ -138,29 +143,32 @@ def _with_id(item: Item, new_id: str) -> Item:
 
 
 
-def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None = None
-                         ) -> tuple[Item, dict[int, str]]:
+def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None = None,
+                         ours: bool = True) -> tuple[Item, dict[int, str]]:
     """Keep each blank's number across edits: Anki keeps a card's history by its ordinal.
 
     A blank whose answer was there before (in the old text, or among the
     ``old_blanks`` it lost earlier) gets its old number back; a new blank gets
-    a number never used by this item before. A blank of the old text whose
-    words are still in the new text, unblanked, is blanked again with its
+    a number never used by this item before. A blank papercards made before
+    whose words are still in the new text, unblanked, is blanked again with its
     number: otherwise its card, and its history, would be left with an empty
-    front. Returns the renumbered item and the blanks it no longer has,
-    ``{number: answer}``, for the store to remember.
+    front. Those are the blanks of the old text when it is papercards' own
+    (``ours``; a hand edit's blanks are the user's) and the remembered ones.
+    Returns the renumbered item and every blank the notes no longer make
+    themselves, ``{number: answer}``, for the store to remember.
     """
     if new.kind != "cloze" or "text" not in new.fields:
         return new, dict(old_blanks or {})
+    remembered = sorted((old_blanks or {}).items())
+    in_old_text = [(int(m.group(1)), m.group(2)) for m in CLOZE_BLANK.finditer(old.fields.get("text", ""))]
     known: dict[str, int] = {}          # normalised answer -> its number
     answers: dict[int, str] = {}        # every number this item ever used -> its answer
-    for n, answer in sorted((old_blanks or {}).items()):
+    for n, answer in remembered:
         answers[n] = answer
         known.setdefault(_norm(answer), n)
-    for m in CLOZE_BLANK.finditer(old.fields.get("text", "")):
-        n = int(m.group(1))
-        answers[n] = m.group(2)
-        known[_norm(m.group(2))] = n    # the text as it stands wins over memory
+    for n, answer in in_old_text:
+        answers[n] = answer
+        known[_norm(answer)] = n        # the text as it stands wins over memory
     if not answers:
         return new, {}
     highest = max(answers)
@@ -176,18 +184,18 @@ def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None
             target = highest
         mapping[n] = target
         used.add(target)
+    made = set(used)                    # the numbers of the blanks the notes make
     text = CLOZE_BLANK.sub(lambda m: "{{c%d::%s%s}}" % (mapping[int(m.group(1))], m.group(2),
                                                   f"::{m.group(3)}" if m.group(3) else ""),
                       new.fields["text"])
-    for m in CLOZE_BLANK.finditer(old.fields.get("text", "")):
-        n, answer = int(m.group(1)), m.group(2)
+    for n, answer in (in_old_text if ours else []) + remembered:
         if n not in used and answer.strip():
             text, found = _blank_again(text, answer, n)
             if found:
                 used.add(n)
     item = _with_id(new, new.id)
     item.fields["text"] = text
-    return item, {n: a for n, a in sorted(answers.items()) if n not in used}
+    return item, {n: a for n, a in sorted(answers.items()) if n not in made}
 
 
 def _blank_again(text: str, answer: str, n: int) -> tuple[str, bool]:

@@ -10,6 +10,7 @@ the right types, reported with file and line.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import yaml
 
@@ -104,13 +105,32 @@ def record_to_dict(r: Record) -> dict:
 
 # --------------------------------------------------------------------------- loading
 
+# `modified` is an Anki note's mod time (seconds) and, times 1000, the base of its ids:
+# past the year 9999 no calendar shows it, and SQLite's integers end soon after
+MAX_MODIFIED = 253_402_300_799          # 9999-12-31 23:59:59 UTC
+
+
+class _Mapping(dict):
+    """A YAML mapping as read: where it starts (``line``), where each key is
+    (``key_lines``), and the text as typed of each plain scalar value (``typed``),
+    so that ``short: 2048`` can be the text "2048" YAML would make a number of."""
+    line = 0
+    key_lines: dict
+    typed: dict
+
+    def line_of(self, key) -> int:
+        return self.key_lines.get(key, self.line)
+
+
 class _LineLoader(_Loader):
-    """Safe loader that remembers the line of every mapping (as key ``__line__``)."""
+    """Safe loader that builds `_Mapping`s."""
 
 
 def _construct_mapping(loader, node, deep=False):
     loader.flatten_mapping(node)
-    mapping = {}
+    mapping = _Mapping()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines, mapping.typed = {}, {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if not isinstance(key, (str, int, float, bool)) or key is None:
@@ -120,15 +140,68 @@ def _construct_mapping(loader, node, deep=False):
             raise yaml.constructor.ConstructorError(None, None, f"key '{key}' appears twice",
                                                     key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=deep)
-    mapping["__line__"] = node.start_mark.line + 1
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+        if isinstance(value_node, yaml.ScalarNode) and not value_node.style:     # plain (C loader: "")
+            mapping.typed[key] = value_node.value
     return mapping
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
-def load_text(text: str, shown: str) -> tuple[dict | None, list[Record]]:
-    """Parse one store file → (paper header dict or None, records). Raises InputError."""
+class _NotText(ValueError):
+    """A value where text belongs is a list, a mapping or binary data."""
+
+
+def _text(mapping: _Mapping, key) -> str:
+    """The value under ``key`` as text, "" when absent or null.
+
+    A plain scalar that YAML reads as a number, a date or true/false is the
+    text as typed (``short: 2048`` → "2048", ``answer: yes`` → "yes",
+    ``answer: 1.50`` → "1.50"): the user wrote text there, and papercards
+    always quotes such text when it writes. Raises `_NotText` for anything else.
+    """
+    value = mapping.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if key in mapping.typed:
+        return mapping.typed[key]
+    raise _NotText(_type_name(value))
+
+
+def _type_name(value) -> str:
+    return {dict: "a mapping", _Mapping: "a mapping", list: "a list"}.get(type(value), type(value).__name__)
+
+
+def _as_typed(mapping: _Mapping, key) -> str:
+    """A value for a message: as typed when plain, else what it is."""
+    value = mapping.get(key)
+    if key in mapping.typed:
+        return mapping.typed[key]
+    return f"the text {value!r}" if isinstance(value, str) else _type_name(value)
+
+
+def _texts(mapping: _Mapping, key) -> list[str]:
+    """A list of words (``tags``, ``papers``): a list whose items are plain scalars, each as text."""
+    value = mapping.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(
+            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+        raise _NotText(_type_name(value))
+    return [str(v) for v in value]
+
+
+class StoreFile(NamedTuple):
+    paper: PaperInfo | None       # the ``paper:`` header
+    paper_line: int               # where it starts
+    records: list[Record]
+
+
+def load_text(text: str, shown: str) -> StoreFile:
+    """Parse one store file. Raises InputError naming the file and line."""
     try:
         doc = _load(text)
     except yaml.MarkedYAMLError as exc:
@@ -144,22 +217,23 @@ def load_text(text: str, shown: str) -> tuple[dict | None, list[Record]]:
     except yaml.YAMLError as exc:
         raise InputError(shown, 0, f"not valid YAML: {exc}") from None
     if doc is None:
-        return None, []
+        return StoreFile(None, 0, [])
     if not isinstance(doc, dict):
         raise InputError(shown, 1, "expected a mapping with 'items:' at the top")
-    unknown = [k for k in doc if k not in ("paper", "items", "__line__")]
+    unknown = [k for k in doc if k not in ("paper", "items")]
     if unknown:
-        raise InputError(shown, doc["__line__"], f"unknown top-level key '{unknown[0]}' (expected paper, items)")
+        raise InputError(shown, doc.line_of(unknown[0]),
+                         f"unknown top-level key '{unknown[0]}' (expected paper, items)")
     paper = doc.get("paper")
     if paper is not None and not isinstance(paper, dict):
-        raise InputError(shown, doc["__line__"], "'paper' must be a mapping")
+        raise InputError(shown, doc.line_of("paper"), "'paper' must be a mapping")
     items = doc.get("items") or []
     if not isinstance(items, list):
-        raise InputError(shown, doc["__line__"], "'items' must be a list")
-    records = [_record(raw, shown, doc["__line__"]) for raw in items]
-    if paper is not None:
-        paper = {k: v for k, v in paper.items() if k != "__line__"}
-    return paper, records
+        raise InputError(shown, doc.line_of("items"), "'items' must be a list")
+    records = [_record(raw, shown, doc.line_of("items")) for raw in items]
+    if paper is None:
+        return StoreFile(None, 0, records)
+    return StoreFile(_paper(paper, shown), doc.line_of("paper"), records)
 
 
 def _load(text: str):
@@ -176,93 +250,150 @@ def _load(text: str):
         loader.dispose()
 
 
+_PAPER_TEXT = ("key", "title", "title_zh", "short", "pdf", "openreview", "source")
+
+
+def _paper(raw: _Mapping, shown: str) -> PaperInfo:
+    """The ``paper:`` header, checked like an item: known keys, the right types."""
+    def bad(key, msg: str) -> InputError:
+        return InputError(shown, raw.line_of(key), f"paper header: {msg}")
+
+    for key in raw:
+        if key not in PAPER_KEYS:
+            raise bad(key, f"unknown key '{key}' (known: {', '.join(PAPER_KEYS)})")
+    values: dict = {}
+    for key in _PAPER_TEXT:
+        try:
+            values[key] = _text(raw, key)
+        except _NotText as exc:
+            raise bad(key, f"'{key}' must be text, not {exc}") from None
+    if not values["key"].strip():
+        raise bad("key", "'key' must be the paper's key (its OpenReview id or title slug)")
+    number = raw.get("number")
+    if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
+        raise bad("number", f"'number' must be a whole number, not {_as_typed(raw, 'number')}")
+    for key in ("tags", "methods"):
+        try:
+            values[key] = _texts(raw, key)
+        except _NotText as exc:
+            raise bad(key, f"'{key}' must be a list of words, not {exc}") from None
+    links = raw.get("links") or []
+    if not isinstance(links, list) or not all(isinstance(link, dict) for link in links):
+        raise bad("links", "'links' must be a list of {text, href} mappings")
+    try:
+        values["links"] = [{k: _text(link, k) for k in link} for link in links]
+    except _NotText as exc:
+        raise bad("links", f"a link's text and href must be text, not {exc}") from None
+    values["key"] = values["key"].strip()
+    return PaperInfo(number=number, **{k: v or None if k in ("title_zh", "pdf", "openreview") else v
+                                       for k, v in values.items()})
+
+
 def _record(raw, shown: str, parent_line: int) -> Record:
     if not isinstance(raw, dict):
         raise InputError(shown, parent_line, "each entry under 'items' must be a mapping (id, kind, fields, …)")
-    line = raw.get("__line__", parent_line)
 
-    def bad(msg: str) -> InputError:
-        return InputError(shown, line, f"item {raw.get('id', '(no id)')!s}: {msg}")
+    def bad(msg: str, key=None) -> InputError:
+        return InputError(shown, raw.line_of(key), f"item {raw.get('id', '(no id)')!s}: {msg}")
 
     for key in raw:
-        if key != "__line__" and key not in ITEM_KEYS:
+        if key not in ITEM_KEYS:
             hint = {"suspend": "suspended", "field": "fields", "tag": "tags"}.get(key)
             raise bad(f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else
-                                                 f" (known: {', '.join(ITEM_KEYS)})"))
+                                                 f" (known: {', '.join(ITEM_KEYS)})"), key)
     for key in ("id", "kind", "fields"):
         if key not in raw:
             raise bad(f"missing '{key}'")
-    if not isinstance(raw["id"], str) or not raw["id"].strip():
-        raise bad("'id' must be text")
-    if raw["kind"] not in KIND_FIELDS:
-        raise bad(f"unknown kind '{raw['kind']}' (known: {', '.join(KIND_FIELDS)})")
+    text: dict[str, str] = {}
+    for key in ("id", "paper", "source", "fingerprint", "checksum"):
+        try:
+            text[key] = _text(raw, key).strip() if key == "id" else _text(raw, key)
+        except _NotText as exc:
+            raise bad(f"'{key}' must be text, not {exc}", key) from None
+    if not text["id"]:
+        raise bad("'id' must be text", "id")
+    kind = raw["kind"]
+    if kind not in KIND_FIELDS:
+        raise bad(f"unknown kind '{kind}' (known: {', '.join(KIND_FIELDS)})", "kind")
     fields = raw["fields"]
     if not isinstance(fields, dict):
-        raise bad("'fields' must be a mapping of name: text")
+        raise bad("'fields' must be a mapping of name: text", "fields")
     clean: dict[str, str] = {}
-    for k, v in fields.items():
-        if k == "__line__":
-            continue
-        if v is None:
-            v = ""
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            v = str(v)
-        if not isinstance(v, str):
-            raise bad(f"field '{k}' must be text, not {type(v).__name__}")
-        clean[str(k)] = v
-    tags = raw.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, (str, int)) for t in tags):
-        raise bad("'tags' must be a list of words")
+    for k in fields:
+        try:
+            clean[str(k)] = _text(fields, k)
+        except _NotText as exc:
+            raise InputError(shown, fields.line_of(k), f"item {text['id']}: field '{k}' must be text, "
+                             f"not {exc}") from None
+    try:
+        tags = _texts(raw, "tags")
+    except _NotText:
+        raise bad("'tags' must be a list of words", "tags") from None
     papers = raw.get("papers") or []
     if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
-        raise bad("'papers' must be a list of paper keys")
+        raise bad("'papers' must be a list of paper keys", "papers")
     origin = raw.get("origin", "manual")
     if origin not in ("auto", "manual"):
-        raise bad("'origin' must be auto or manual")
+        raise bad("'origin' must be auto or manual", "origin")
+    if origin == "auto":
+        _check_auto_identity(text["id"], kind, bad)
     suspended = raw.get("suspended", False)
     if not isinstance(suspended, bool):
-        raise bad("'suspended' must be true or false")
+        raise bad("'suspended' must be true or false", "suspended")
     status = raw.get("status", "active")
     if status not in ("active", "retired"):
-        raise bad("'status' must be active or retired")
+        raise bad("'status' must be active or retired", "status")
     conflict = raw.get("conflict")
     if conflict is not None and not isinstance(conflict, (dict, str)):
-        raise bad("'conflict' must be a mapping")
-    if isinstance(conflict, dict):
-        conflict = _strip_lines(conflict)
-    old_blanks = _strip_lines(raw.get("old_blanks") or {})
+        raise bad("'conflict' must be a mapping", "conflict")
+    old_blanks = raw.get("old_blanks") or {}
     if not isinstance(old_blanks, dict) or not all(
             isinstance(k, int) and not isinstance(k, bool) and k > 0 and isinstance(v, (str, int, float))
             and not isinstance(v, bool) for k, v in old_blanks.items()):
-        raise bad("'old_blanks' must map cloze numbers to their answers")
-    old_blanks = {k: str(v) for k, v in old_blanks.items()}
+        raise bad("'old_blanks' must map cloze numbers to their answers", "old_blanks")
+    old_blanks = {k: _text(old_blanks, k) for k in old_blanks}
     modified = raw.get("modified", 0)
-    if not isinstance(modified, int) or isinstance(modified, bool) or modified < 0:
-        raise bad("'modified' must be a whole number (seconds)")
-    for key in ("fingerprint", "checksum", "source", "paper"):
-        if raw.get(key) is not None and not isinstance(raw[key], str):
-            raise bad(f"'{key}' must be text")
-    item = Item(id=raw["id"].strip(), kind=raw["kind"], fields=clean, paper=raw.get("paper"),
-                papers=list(papers), tags=[str(t) for t in tags], source=raw.get("source") or "")
-    record = Record(item=item, origin=origin, suspended=suspended, status=status, conflict=conflict,
-                    old_blanks=old_blanks, fingerprint=raw.get("fingerprint") or "", modified=modified,
-                    checksum=raw.get("checksum") or "", line=line)
-    return record
+    if not isinstance(modified, int) or isinstance(modified, bool) or not 0 <= modified <= MAX_MODIFIED:
+        raise bad(f"'modified' must be a time in whole seconds since 1970 (at most {MAX_MODIFIED}, the "
+                  f"year 9999), not {_as_typed(raw, 'modified')}; it is papercards' "
+                  "bookkeeping: put back the number it wrote, or delete both 'modified' and 'checksum' "
+                  "to have them set anew", "modified")
+    item = Item(id=text["id"], kind=kind, fields=clean, paper=text["paper"] or None,
+                papers=list(papers), tags=tags, source=text["source"])
+    return Record(item=item, origin=origin, suspended=suspended, status=status, conflict=_plain(conflict),
+                  old_blanks=old_blanks, fingerprint=text["fingerprint"], modified=modified,
+                  checksum=text["checksum"], line=raw.line)
 
 
-def _strip_lines(value):
+def _check_auto_identity(item_id: str, kind: str, bad) -> None:
+    """An item papercards made keeps the id and kind it made it with: Anki knows its
+    note by the id (a changed id is a second note) and by its type."""
+    kinds = kinds_in_id(item_id)
+    if not kinds:
+        raise bad("the id was changed by hand: papercards makes ids of the form <paper>/<kind>/…, and "
+                  "Anki knows the note by its id (a new id makes a second note, without its review "
+                  "history); change it back (to have your own item, use origin: manual)", "id")
+    if kind not in kinds:
+        raise bad(f"'kind' was changed by hand to {kind}, but this item is a {' or '.join(kinds)} (its id "
+                  "says so): papercards makes it from your notes, and Anki knows its note by that type; "
+                  "change the kind back (for another kind of card, add your own item with origin: manual)",
+                  "kind")
+
+
+def kinds_in_id(item_id: str) -> list[str]:
+    """The kinds an id made by papercards can belong to: ``<paper>/<kind>/<anchor>``, or
+    ``term/<anchor>`` for a glossary term (a paper whose key is ``term`` makes both readable)."""
+    parts = item_id.split("/")
+    kinds = ["term"] if parts[0] == "term" else []
+    if len(parts) >= 3 and parts[1] in KIND_FIELDS and parts[1] not in kinds:
+        kinds.append(parts[1])
+    return kinds
+
+
+def _plain(value):
+    """Plain dicts and lists (`_Mapping` carries what only the loader needs)."""
     if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_strip_lines(v) for v in value]
+        return [_plain(v) for v in value]
     return value
-
-
-def paper_from_dict(d: dict) -> PaperInfo | None:
-    if not isinstance(d, dict) or not isinstance(d.get("key"), str):
-        return None
-    known = {k: d[k] for k in PAPER_KEYS if k in d}
-    try:
-        return PaperInfo(**known)
-    except TypeError:
-        return None
