@@ -41,6 +41,14 @@ _DANGLING_EN = re.compile(
 _DANGLING_ZH = re.compile(r"(?:这些|这一|这种|这三个|这两个|此|上述|该)(?:问题|框架|限制|局限|现象|能力|挑战|发现|差距|结果|属性)")
 
 
+# What "we propose …" proposes, when it is not the method's name: "a preference
+# improvement model", "straightforward regularization techniques" (the idea to recall).
+_PROPOSED = re.compile(
+    r"\bwe (?:propose|introduce|present|develop)s? (?:to \w+ )?(?:(?:a|an|the|novel|new|simple) )*"
+    r"(?P<what>[A-Za-z][\w-]*(?: [A-Za-z][\w-]*){1,3}?)(?= (?:to|that|which|for|by|with|in|on|from)\b|[,.(])",
+    re.I)
+
+
 def _drop_footnote_marks(text: str, pc: PaperContext) -> str:
     """"NS-DPO1" is NS-DPO with a footnote mark pasted from the PDF."""
     for m in pc.methods:
@@ -91,7 +99,9 @@ def extract(pc: PaperContext):
     if not config.cards.get("cloze", True):
         return
     carded = [_bigrams(t) for t in pc.claim_answers]
-    carded += [_bigrams(" ".join(v for v in item.fields.values() if v)) for item in pc.earlier]
+    # an enumeration's asked lines are in claim_answers; its cues are not carded facts
+    carded += [_bigrams(" ".join(v for v in item.fields.values() if v)) for item in pc.earlier
+               if item.kind != "cloze"]
     made = 0
     for en, zh, score in pairs:
         if made >= MAX_PER_PAPER:
@@ -133,11 +143,16 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
     plain = scan(sentence).plain
     numbers = [m.group(0) for m in NUMBER_BLANK.finditer(plain)]
     present = sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
-    if not numbers and not present:
+    proposed = [m.group("what") for m in _PROPOSED.finditer(plain)
+                if not any(a and a.casefold() in m.group("what").casefold() for a in avoid)]
+    if not numbers and not present and not proposed:
         return None
-    text = make_cloze(sentence, pc.ctx.segmenter, prefer=numbers + present, avoid=avoid,
+    if proposed and not numbers and proposed[0] in sentence:
+        # the idea the paper proposes is the answer, whole (it is a phrase, not one word)
+        return sentence.replace(proposed[0], "{{c1::%s}}" % proposed[0], 1)
+    text = make_cloze(sentence, pc.ctx.segmenter, prefer=numbers + proposed + present, avoid=avoid,
                       max_blanks=pc.ctx.config.max_cloze_blanks)
-    return keep_good_blanks(text, _Either(set(numbers), terms)) if text else None
+    return keep_good_blanks(text, _Either(set(numbers), set(proposed), terms)) if text else None
 
 
 def _line_of(en: str, pc: PaperContext, en_lines: dict[str, int]) -> int:

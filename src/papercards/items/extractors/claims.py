@@ -128,7 +128,8 @@ def extract(pc: PaperContext):
             continue
         for n, chunk in enumerate(_chunks(parts)):
             text, hint, unasked = enumeration_text(question, chunk, keyword_blank(pc))
-            pc.claim_answers.update(u.text for u in chunk if u.blankable)
+            # what is asked is carded; a cue is not (an abstract sentence may still ask it)
+            pc.claim_answers.update(u.text for u in chunk if u.blankable and u not in unasked)
             if CLOZE_BLANK.search(text):
                 anchor = short_hash(f"{question}#{n}" if n else question)
                 yield Item(id=f"{pc.info.key}/cloze/{anchor}", kind="cloze", paper=pc.info.key,
@@ -136,6 +137,7 @@ def extract(pc: PaperContext):
             for unit in unasked:
                 asked = subject_question(question, unit.text, pc)
                 if asked:
+                    pc.claim_answers.add(unit.text)
                     yield _qa(pc, *asked, line)
                 else:
                     pc.ctx.warn(pc.paper.file, line, f"'{_short(unit.text)}' under '{heading}' has no word "
