@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import InputError
+from .kinds import KIND, KINDS_DECLARED
 
 CONFIG_NAME = "papercards.yaml"
 
@@ -25,9 +26,7 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
     "summary": ["一句话总结", "一句话", "总结", "Summary", "TL;DR", "TLDR"],
 }
 DEFAULT_PLACEHOLDERS = ["占位", "待补充", "TODO", "TBD", "Placeholder"]
-CARD_KINDS = ["term", "definition", "claim", "cloze", "paper", "method", "summary", "sentence"]
-# Translation-only kinds teach a bilingual reader nothing: carded only when the config asks.
-CARDS_OFF_BY_DEFAULT = frozenset({"paper", "sentence"})
+CARD_KINDS = list(KIND)          # declared, with their defaults, in items/kinds.py
 # Terms a researcher in the field already knows: no glossary card unless listed under glossary.
 DEFAULT_KNOWN_TERMS = ["LLM", "LLMs", "Large Language Models", "Large Language Model", "AI", "NLP", "ML",
                        "RL", "Fine-Tuning", "Fine-tuning"]
@@ -59,7 +58,7 @@ class Config:
     paper_heading_level: int | str = "auto"     # 1, 2, 3 or "auto"
     sections: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_SECTIONS.items()})
     placeholders: list[str] = field(default_factory=lambda: list(DEFAULT_PLACEHOLDERS))
-    cards: dict[str, bool] = field(default_factory=lambda: {k: k not in CARDS_OFF_BY_DEFAULT for k in CARD_KINDS})
+    cards: dict[str, bool] = field(default_factory=lambda: {k.name: k.default for k in KINDS_DECLARED})
     glossary: GlossaryConfig = field(default_factory=GlossaryConfig)
     max_cloze_blanks: int = 2
     remote_images: bool = False       # keep <img> with a web address on cards (fetched when shown)
@@ -271,6 +270,11 @@ def _key_lines(node, prefix: str = "") -> dict[str, int]:
     return out
 
 
+def _cards_block() -> str:
+    width = max(len(k.name) for k in KINDS_DECLARED) + 7
+    return "\n".join(f"  {f'{k.name}: {str(k.default).lower()}':<{width}} # {k.about}" for k in KINDS_DECLARED)
+
+
 DEFAULT_CONFIG_TEXT = """\
 # papercards configuration. Every key is optional; these are the defaults
 # except for the deck name.
@@ -298,15 +302,7 @@ placeholders: [占位, 待补充, TODO, TBD]
 
 # Which kinds of items become Anki cards.
 cards:
-  term: true        # glossary: abbreviation / English <-> 中文, both ways
-  definition: true  # "X是指…", "X是一种…"
-  claim: true       # sub-heading -> its answer (a list: one blank per item)
-  cloze: true       # key sentences, abstract contributions: blanks on informative words
-  paper: false      # English title <-> 中文标题 (translation only)
-  method: true      # method name -> the paper that proposes it
-  summary: true     # one-line summary -> paper
-  sentence: false   # abstract sentence, English <-> 中文 (translation only)
-
+{cards}
 # Which glossary terms become cards: a term card must teach more than a dictionary.
 glossary:
   vocabulary: false   # word-for-word pairs with no gloss (pointwise noise -> 逐点噪声)
@@ -326,4 +322,4 @@ quiz:
   seed: 1
   paper: A4         # or Letter
   direction: mixed  # en-zh, zh-en or mixed
-"""
+""".replace("{cards}", _cards_block())

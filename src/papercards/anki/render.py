@@ -399,39 +399,10 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
             values["Context"] = ""           # the first field names the paper already
         return cloze_model(), {name: values[name] for name in CLOZE_FIELDS}
 
-    reverse = ""
-    if kind == "definition":
-        term = render_inline(_f(item, "term"))
-        asked = f"<b>{term}</b> 是什么？" if re.search(r"[\u3400-\u9fff]", term) else f"what is <b>{term}</b>?"
-        front = f"{_e(short)}：{asked}" if short and html_text(term) else (asked if html_text(term) else "")
-        back = render_block(_f(item, "definition"))
-    elif kind == "claim":
-        front, back = render_block(_f(item, "question")), render_block(_f(item, "answer"))
-    elif kind == "paper":
-        front, back = render_inline(_f(item, "english")), render_inline(_f(item, "chinese"))
-        base["Context"] = ""             # the short name would give the answer away
-        base["Paper"] = ""               # the answer already is the paper's title
-        reverse = "1" if html_text(front) and html_text(back) else ""
-    elif kind == "method":
-        method = render_inline(_f(item, "method"))
-        front = (f"Which paper proposes <b>{method}</b>? 哪篇论文提出了 <b>{method}</b>？"
-                 if html_text(method) else "")
-        description = render_block(_f(item, "description"))
-        base["Context"] = ""             # the question asks for the paper
-        back = ""
-        if info is not None or item.paper:
-            title = render_inline(info.title or info.key) if info else _e(item.paper)
-            back = f'<div class="pc-answer-paper">{title}</div>{description}'
-        base["Paper"] = ""               # the answer already is the paper's title
-    elif kind == "summary":
-        front = f"{_e(short)} 一句话概括？" if short else ""
-        back = render_block(_f(item, "summary"))
-    elif kind == "sentence":
-        # one direction: recalling a whole English sentence from its translation is busywork
-        front, back = render_block(_f(item, "english")), render_block(_f(item, "chinese"))
-    else:  # pragma: no cover - a kind added to KINDS and not mapped here
-        raise SkipRecord(f"unknown kind {kind!r}")
-
+    face = QA_FACES.get(kind)
+    if face is None:  # pragma: no cover - a kind declared in kinds.py without its face here
+        raise SkipRecord(f"kind {kind!r} has no Q&A face")
+    front, back, reverse = face(item, info, short, base)
     if not html_text(front):
         raise SkipRecord("empty front")
     if not html_text(back):
@@ -440,6 +411,53 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
     if _names(front, short):
         values["Context"] = ""               # the first field names the paper already
     return qa_model(), {name: values[name] for name in QA_FIELDS}
+
+
+# --------------------------------------------------------------------------- Q&A faces
+# One function per kind shown on the Q&A note type (kinds.py says which): the front, the
+# back and whether a reverse card is made; ``base`` holds the other fields, to adjust.
+
+def _definition_face(item: Item, info: PaperInfo | None, short: str, base: dict) -> tuple[str, str, str]:
+    term = render_inline(_f(item, "term"))
+    asked = f"<b>{term}</b> 是什么？" if re.search(r"[\u3400-\u9fff]", term) else f"what is <b>{term}</b>?"
+    front = f"{_e(short)}：{asked}" if short and html_text(term) else (asked if html_text(term) else "")
+    return front, render_block(_f(item, "definition")), ""
+
+
+def _claim_face(item: Item, info: PaperInfo | None, short: str, base: dict) -> tuple[str, str, str]:
+    return render_block(_f(item, "question")), render_block(_f(item, "answer")), ""
+
+
+def _paper_face(item: Item, info: PaperInfo | None, short: str, base: dict) -> tuple[str, str, str]:
+    front, back = render_inline(_f(item, "english")), render_inline(_f(item, "chinese"))
+    base["Context"] = ""             # the short name would give the answer away
+    base["Paper"] = ""               # the answer already is the paper's title
+    return front, back, "1" if html_text(front) and html_text(back) else ""
+
+
+def _method_face(item: Item, info: PaperInfo | None, short: str, base: dict) -> tuple[str, str, str]:
+    method = render_inline(_f(item, "method"))
+    front = f"Which paper proposes <b>{method}</b>? 哪篇论文提出了 <b>{method}</b>？" if html_text(method) else ""
+    base["Context"] = ""             # the question asks for the paper
+    base["Paper"] = ""               # the answer is the paper's title
+    back = ""
+    if info is not None or item.paper:
+        title = render_inline(info.title or info.key) if info else _e(item.paper)
+        back = f'<div class="pc-answer-paper">{title}</div>{render_block(_f(item, "description"))}'
+    return front, back, ""
+
+
+def _summary_face(item: Item, info: PaperInfo | None, short: str, base: dict) -> tuple[str, str, str]:
+    return (f"{_e(short)} 一句话概括？" if short else ""), render_block(_f(item, "summary")), ""
+
+
+def _sentence_face(item: Item, info: PaperInfo | None, short: str, base: dict) -> tuple[str, str, str]:
+    # one direction: recalling a whole English sentence from its translation is busywork
+    return render_block(_f(item, "english")), render_block(_f(item, "chinese")), ""
+
+
+QA_FACES = {"definition": _definition_face, "claim": _claim_face, "paper": _paper_face,
+            "method": _method_face, "summary": _summary_face, "sentence": _sentence_face}
 
 
 def _names(field_html: str, short: str) -> bool:

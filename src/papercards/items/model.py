@@ -13,18 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-# kind -> the fields it carries, in the order they are written to YAML
-KIND_FIELDS: dict[str, tuple[str, ...]] = {
-    "term": ("term", "english", "chinese", "note"),        # glossary entry; paper-independent
-    "definition": ("term", "definition"),                    # "COV是指 …"
-    "claim": ("question", "answer"),                         # sub-heading -> its content
-    "cloze": ("text", "hint"),                               # sentence with {{cN::…}} blanks
-    "paper": ("english", "chinese"),                         # title <-> 中文标题
-    "method": ("method", "description"),                     # NS-DPO -> what it is (+ paper)
-    "summary": ("summary",),                                 # one-line summary of the paper
-    "sentence": ("english", "chinese"),                      # aligned abstract sentence pair
-}
-KINDS = tuple(KIND_FIELDS)
+from ..kinds import KIND_FIELDS, KINDS  # noqa: E402,F401  (declared in papercards/kinds.py, one home per kind)
 
 
 @dataclass

@@ -13,6 +13,7 @@ import re
 from difflib import SequenceMatcher
 
 from ..items.model import Item, PaperInfo
+from ..kinds import KIND
 from ..text.lang import normalize
 
 # Tuned on real edits of the shipped notes (tests/test_identity.py, run with -s to
@@ -31,21 +32,9 @@ from ..text.lang import normalize
 ITEM_THRESHOLD = 0.6
 TITLE_THRESHOLD = 0.8
 
-# The text that says what an item is about, per kind (what a human would compare).
-_IDENTITY_FIELDS = {
-    "term": ("term", "english", "chinese"),
-    "definition": ("term", "definition"),
-    "claim": ("question", "answer"),
-    "cloze": ("text",),
-    "paper": ("english", "chinese"),
-    "method": ("method",),
-    "summary": ("summary",),
-    "sentence": ("english", "chinese"),
-}
-
-
 def identity_text(item: Item) -> str:
-    return " ".join(normalize(item.fields.get(f, "")) for f in _IDENTITY_FIELDS.get(item.kind, ()))
+    kind = KIND.get(item.kind)
+    return " ".join(normalize(item.fields.get(f, "")) for f in (kind.identity if kind else ()))
 
 
 def similarity(a: str, b: str) -> float:
@@ -111,7 +100,7 @@ def pair_score(new: Item, old: Item, threshold: float = ITEM_THRESHOLD) -> float
     if (new.kind, new.paper) != (old.kind, old.paper):
         return None
     score = similarity(identity_text(new), identity_text(old))
-    name_fields = _NAME_FIELDS.get(new.kind)
+    name_fields = KIND[new.kind].named_by if new.kind in KIND else ()
     if name_fields:
         names_new = [new.fields.get(f, "") for f in name_fields]
         names_old = [old.fields.get(f, "") for f in name_fields]
@@ -123,10 +112,6 @@ def pair_score(new: Item, old: Item, threshold: float = ITEM_THRESHOLD) -> float
                                       normalize(old.fields.get("question", ""))) * 0.95)
     return score if score >= threshold else None
 
-
-# the fields that name the item: a term is the same term under its abbreviation or its
-# English name (``preference drift`` that later gets an abbreviation, ``PD (preference drift)``)
-_NAME_FIELDS = {"term": ("term", "english"), "definition": ("term",), "method": ("method",)}
 
 
 def match_items(new: list[Item], old: list[Item], threshold: float = ITEM_THRESHOLD) -> dict[str, str]:

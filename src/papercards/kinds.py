@@ -1,0 +1,52 @@
+"""Card kinds, declared once: what each carries, what makes it the same item, where it goes.
+
+A kind touches the store (its fields, in YAML order), identity (which fields say
+what the item is about, and whether it is named: a term stays the same term
+under a new translation), the config (whether it is carded by default), Anki
+(which note type shows it; the renderer in `papercards.anki.render` is looked
+up by the kind's name) and quizzes (which question types may ask it). Adding or
+retiring a kind is an edit here; ``tests/test_kinds.py`` fails when a kind is
+missing any part of it. Forgetting identity used to orphan review history
+silently: the store could not match the item back to its id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    fields: tuple[str, ...]             # what the item carries, in the order written to YAML
+    identity: tuple[str, ...]           # fields compared to match an edited item back to its id
+    note_type: str                      # "term", "qa" or "cloze": the Anki note type that shows it
+    quiz: tuple[str, ...]               # question types that may ask it (() = never quizzed)
+    named_by: tuple[str, ...] = ()      # fields that name it: same item only under the same name
+    default: bool = True                # carded unless the config turns it off
+    about: str = ""                     # one line for `papercards init`'s config
+
+
+KINDS_DECLARED: tuple[Kind, ...] = (
+    Kind("term", ("term", "english", "chinese", "note"), identity=("term", "english", "chinese"),
+         note_type="term", quiz=("mcq", "match", "tf", "cloze"), named_by=("term", "english"),
+         about="glossary: abbreviation / English <-> 中文, both ways, when it teaches more than a dictionary"),
+    Kind("definition", ("term", "definition"), identity=("term", "definition"), note_type="qa",
+         quiz=("mcq",), named_by=("term",), about='"X是指…", "X是一种…"'),
+    Kind("claim", ("question", "answer"), identity=("question", "answer"), note_type="qa",
+         quiz=("mcq", "cloze"), about="sub-heading -> its one answer"),
+    Kind("cloze", ("text", "hint"), identity=("text",), note_type="cloze", quiz=("cloze",),
+         about="a list (one blank per item), key sentences, abstract contributions"),
+    Kind("paper", ("english", "chinese"), identity=("english", "chinese"), note_type="qa",
+         quiz=("mcq", "match", "tf"), default=False, about="English title <-> 中文标题 (translation only)"),
+    Kind("method", ("method", "description"), identity=("method",), note_type="qa", quiz=("mcq", "tf"),
+         named_by=("method",), about="method name -> the paper that proposes it"),
+    Kind("summary", ("summary",), identity=("summary",), note_type="qa", quiz=("mcq", "cloze"),
+         about="the author's one-line summary"),
+    Kind("sentence", ("english", "chinese"), identity=("english", "chinese"), note_type="qa",
+         quiz=("mcq", "cloze"), default=False, about="abstract sentence, English <-> 中文 (translation only)"),
+)
+
+KIND = {k.name: k for k in KINDS_DECLARED}
+KINDS = tuple(KIND)
+KIND_FIELDS: dict[str, tuple[str, ...]] = {k.name: k.fields for k in KINDS_DECLARED}
