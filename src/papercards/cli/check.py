@@ -8,7 +8,7 @@ import click
 
 from ..build import read_all
 from ..items import extract
-from .common import EXIT_BAD_INPUT, handle_errors, load, project_option, report
+from .common import EXIT_BAD_INPUT, echo, handle_errors, load, project_option, report
 
 
 @click.command("check")
@@ -28,7 +28,7 @@ def check_cmd(project, strict: bool) -> None:
     report(diags)
     papers = sum(len(n.papers) for n in notes)
     kinds = extraction.by_kind()
-    click.echo(f"Checked {len(notes)} notes file(s): {papers} papers, {sum(kinds.values())} items, "
+    echo(f"Checked {len(notes)} notes file(s): {papers} papers, {sum(kinds.values())} items, "
                f"{len(diags)} problem(s).")
     if strict and diags:
         sys.exit(EXIT_BAD_INPUT)

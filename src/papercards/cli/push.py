@@ -10,7 +10,7 @@ from ..anki.connect import AnkiConnect, AnkiConnectError, push
 from ..build import build
 from ..fsutil import build_lock
 from ..store import Store
-from .common import EXIT_BAD_INPUT, handle_errors, load, project_option, report
+from .common import EXIT_BAD_INPUT, echo, handle_errors, load, project_option, report
 
 
 @click.command("push")
@@ -40,10 +40,10 @@ def push_cmd(project, url: str | None, timeout: float) -> None:
         report(result.summary().diagnostics)
         pushed = push(store.records, store.papers, config.deck, client)
     except AnkiConnectError as exc:
-        click.secho(str(exc), fg="red", err=True)
+        echo(str(exc), fg="red", err=True)
         sys.exit(EXIT_BAD_INPUT)
     for item_id, why in pushed.conflicting:
-        click.echo(f"  not updated: {item_id}: {why}", err=True)
-    click.echo(f"Pushed to {client.url}: {len(pushed.added)} added, {len(pushed.updated)} updated, "
+        echo(f"  not updated: {item_id}: {why}", err=True)
+    echo(f"Pushed to {client.url}: {len(pushed.added)} added, {len(pushed.updated)} updated, "
                f"{len(pushed.unchanged)} unchanged"
                + (f", {len(pushed.conflicting)} not updated" if pushed.conflicting else ""))
