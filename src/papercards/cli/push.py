@@ -19,7 +19,7 @@ from .common import EXIT_BAD_INPUT, echo, handle_errors, load, project_option, r
               help="AnkiConnect address (default: ankiconnect_url in papercards.yaml, "
                    "else http://127.0.0.1:8765).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds to wait for each AnkiConnect answer.")
+              help="Seconds each read of an AnkiConnect answer may wait (a whole answer: 6 times that).")
 @handle_errors
 def push_cmd(project, url: str | None, timeout: float) -> None:
     """Build, then send the deck's notes to a running Anki (AnkiConnect add-on).
