@@ -216,16 +216,20 @@ def too_deep(text: str, loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) ->
     Reads the parser's events, which takes no recursion, so that the composer and the
     constructor, which recurse once per level, never see a file nested 20,000 deep
     (Python's recursion limit or libyaml's C stack would crash). Stops at the first
-    level too many: linear, and instant on a hostile file.
+    level too many: linear, and instant on a hostile file. Invalid YAML is left to the
+    loader, which reports it in its own words.
     """
     depth = 0
-    for event in yaml.parse(text, Loader=loader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return event.start_mark
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
     return None
 
 
