@@ -9,6 +9,7 @@ duplicates and without touching review history.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from evolution_versions import BULLET_V1, BULLET_V3, replace, shipped
 from fake_ankiconnect import EngineAnki, FakeAnkiConnect, free_port_url, read_package
 
 from conftest import ROOT
-from papercards.anki.connect import AnkiConnect, Unreachable
+from papercards.anki.connect import AnkiConnect, AnkiConnectError, Unreachable, existing_notes
 from papercards.cli import main
 
 UNSTABLE = "9Hxdixed7p/claim/d16a8d36"
@@ -163,3 +164,122 @@ def test_push_and_file_import_mix_on_the_real_engine(root, tmp_path):
             assert col.db.all("select id, type, queue, due, ivl, reps from cards order by id") == cards
     finally:
         col.close()
+
+
+# ------------------------------------------------- a server that is not AnkiConnect at all
+
+class HostileServer:
+    """An HTTP server on 127.0.0.1 that answers every POST the way ``mode`` says:
+
+    * ``huge``: announces 3 GB and streams zeros;
+    * ``stream``: no Content-Length, ``size`` bytes streamed until it closes;
+    * ``trickle``: the whole answer, status line included, one byte every 0.1 s, forever;
+    * ``deep``: 200,000 nested JSON arrays;
+    * ``shapes``: a real version, then findNotes and notesInfo answers of the wrong shape.
+    """
+
+    def __init__(self, mode: str, size: int = 0):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.0"
+
+            def do_POST(self):
+                request = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                try:
+                    server.answer(self.wfile, json.loads(request)["action"])
+                except (BrokenPipeError, ConnectionResetError):
+                    pass                                  # the client gave up: as it should
+
+            def log_message(self, *args):
+                pass
+
+        self.mode, self.size = mode, size
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def answer(self, out, action: str) -> None:
+        import time
+        if self.mode == "huge":
+            out.write(b"HTTP/1.0 200 OK\r\nContent-Length: 3000000000\r\n\r\n")
+            for _ in range(3_000_000_000 // 65536):
+                out.write(bytes(65536))
+        elif self.mode == "stream":
+            out.write(b"HTTP/1.0 200 OK\r\n\r\n")
+            for _ in range(self.size // 65536):
+                out.write(bytes(65536))
+        elif self.mode == "trickle":
+            while True:
+                for byte in b'HTTP/1.0 200 OK\r\n\r\n{"result": 6, "error": null}':
+                    out.write(bytes([byte]))
+                    out.flush()
+                    time.sleep(0.1)
+        else:
+            if self.mode == "deep":
+                body = b"[" * 200_000 + b"]" * 200_000
+            else:
+                result = {"version": 6, "findNotes": [1, 2], "notesInfo": [{"noteId": 1, "fields": ["x"]}]}
+                body = json.dumps({"result": result[action], "error": None}).encode()
+            out.write(b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def _fails_fast(client: AnkiConnect, seconds: float) -> str:
+    import time
+    start = time.monotonic()
+    with pytest.raises(AnkiConnectError) as err:
+        client.check()
+    assert time.monotonic() - start < seconds
+    return str(err.value)
+
+
+def test_an_answer_over_the_size_limit_is_refused():
+    with HostileServer("huge") as server:             # announced: refused before reading
+        message = _fails_fast(AnkiConnect(server.url), 5)
+        assert message == (f"AnkiConnect at {server.url} sent more than 64 MB in answer to version; "
+                           "stopped reading (is it AnkiConnect?)")
+    with HostileServer("stream", size=2 * 2**20) as server:       # not announced: cut at the limit
+        message = _fails_fast(AnkiConnect(server.url, max_answer=2**20), 5)
+        assert "sent more than 1 MB in answer to version" in message
+
+
+def test_a_trickling_answer_hits_the_deadline():
+    with HostileServer("trickle") as server:          # every read gets a byte within its timeout
+        message = _fails_fast(AnkiConnect(server.url, timeout=0.5, deadline=1.5), 4)
+        assert message == (f"AnkiConnect at {server.url} took more than 1.5 s to answer version; "
+                           "gave up (is it AnkiConnect?)")
+
+
+def test_push_to_a_hostile_server_exits_1_with_a_plain_message(root):
+    import time
+    with HostileServer("huge") as server:
+        result = push(root, url=server.url)
+        assert result.exit_code == 1 and "sent more than 64 MB in answer to version" in result.output
+    with HostileServer("trickle") as server:
+        start = time.monotonic()
+        result = push(root, "--timeout", "0.3", url=server.url)         # deadline: 6 × 0.3 s
+        assert time.monotonic() - start < 5
+        assert result.exit_code == 1 and "took more than 1.8 s to answer version" in result.output
+    with HostileServer("deep") as server:
+        result = push(root, url=server.url)
+        assert result.exit_code == 1 and "did not answer like AnkiConnect (not JSON)" in result.output
+    assert not (root / "cards").exists()              # refused before building anything
+
+
+def test_answers_of_the_wrong_shape_are_plain_errors():
+    with HostileServer("shapes") as server:
+        client = AnkiConnect(server.url)
+        assert client.check() == 6
+        with pytest.raises(AnkiConnectError, match=r"did not answer like AnkiConnect \(notesInfo: not notes\)"):
+            existing_notes(client)

@@ -115,6 +115,9 @@ def load_config(root: Path) -> Config:
     try:
         raw = path.read_bytes()
         text = raw.decode("utf-8-sig")
+        deep = too_deep(text)
+        if deep is not None:
+            raise InputError(shown, deep.line + 1, f"config is not valid YAML: {NESTED_TOO_DEEP}")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         alias = find_alias(node)
         if alias is not None:
@@ -236,6 +239,33 @@ def _load_glossary(glossary: GlossaryConfig, value: Any, bad) -> None:
         else:
             raise bad(full, "unknown key (known: vocabulary, known_terms)")
         setattr(glossary, key, v)
+
+
+MAX_DEPTH = 64          # lists and mappings inside each other; papercards' own files use 6
+NESTED_TOO_DEEP = f"lists or mappings nested more than {MAX_DEPTH} levels deep"
+
+
+def too_deep(text: str, loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) -> yaml.Mark | None:
+    """Where ``text`` first nests lists or mappings more than MAX_DEPTH deep, or None.
+
+    Reads the parser's events, which takes no recursion, so that the composer and the
+    constructor, which recurse once per level, never see a file nested 20,000 deep
+    (Python's recursion limit or libyaml's C stack would crash). Stops at the first
+    level too many: linear, and instant on a hostile file. Invalid YAML is left to the
+    loader, which reports it in its own words.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return event.start_mark
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return None
 
 
 def find_alias(node) -> yaml.Node | None:

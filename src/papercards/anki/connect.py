@@ -3,7 +3,7 @@
 The same notes as the ``.apkg`` (`render_notes`), updated in place:
 
 * Existing notes are found by their ``ItemId`` field (one ``findNotes
-  "ItemId:_*"`` and one ``notesInfo`` for all of them). Anki's search has no
+  "ItemId:_*"``, then ``notesInfo`` for them, 500 at a time). Anki's search has no
   ``guid:`` term, and the ItemId is what the GUID is derived from.
 * A note whose fields or tags differ from the deck's is updated in place
   (``updateNote``: fields and tags); its cards, scheduling and review history
@@ -19,17 +19,22 @@ The same notes as the ``.apkg`` (`render_notes`), updated in place:
   names follow their content, so a file Anki already has is only rewritten
   with the same bytes. New notes bring theirs in their package.
 
-Only the standard library is used (urllib, json); every request has a timeout.
+Only the standard library is used (http.client, json). An answer is read with
+limits, since whatever listens at the address may not be AnkiConnect: each read
+waits at most ``timeout`` seconds, the whole exchange at most ``deadline``
+(default 6 × ``timeout``), and an answer over ``max_answer`` bytes (64 MB) is
+refused; ``notesInfo`` is asked in batches so that real answers stay far below.
 """
 
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import socket
 import tempfile
-import urllib.error
-import urllib.request
+import threading
+import urllib.parse
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +48,10 @@ from .render import RenderedNote
 DEFAULT_URL = "http://127.0.0.1:8765"
 API_VERSION = 6
 KEEP_TAGS = ("leech", "marked")         # set by Anki or the learner, not by papercards
+MAX_ANSWER = 64 * 1024 * 1024           # bytes; 500 notes of notesInfo are well under 1 MB
+DEADLINE_FACTOR = 6                     # a whole exchange may take this many read timeouts
+NOTES_PER_CALL = 500                    # notesInfo batch
+_CHUNK = 64 * 1024
 
 
 class AnkiConnectError(Exception):
@@ -58,31 +67,83 @@ class Unreachable(AnkiConnectError):
 class AnkiConnect:
     """A minimal AnkiConnect client (protocol version 6)."""
 
-    def __init__(self, url: str = DEFAULT_URL, *, timeout: float = 10.0, key: str | None = None):
+    def __init__(self, url: str = DEFAULT_URL, *, timeout: float = 10.0, key: str | None = None,
+                 deadline: float | None = None, max_answer: int = MAX_ANSWER):
         self.url, self.timeout, self.key = url, timeout, key
+        self.deadline, self.max_answer = deadline, max_answer
 
     def invoke(self, action: str, *, timeout: float | None = None, **params):
         request = {"action": action, "version": API_VERSION, "params": params}
         if self.key:
             request["key"] = self.key
-        req = urllib.request.Request(self.url, data=json.dumps(request).encode("utf-8"),
-                                     headers={"Content-Type": "application/json"}, method="POST")
-        try:
-            with urllib.request.urlopen(req, timeout=timeout or self.timeout) as resp:
-                body = resp.read()
-        except urllib.error.HTTPError as exc:
-            raise AnkiConnectError(f"AnkiConnect at {self.url} answered HTTP {exc.code} to {action}") from None
-        except (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutError, OSError):
-            raise Unreachable(self.url) from None
+        timeout = timeout or self.timeout
+        body = self._post(json.dumps(request).encode("utf-8"), action, timeout,
+                          self.deadline or DEADLINE_FACTOR * timeout)
         try:
             data = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise AnkiConnectError(f"{self.url} did not answer like AnkiConnect (not JSON)") from None
         if not isinstance(data, dict) or "result" not in data or "error" not in data:
             raise AnkiConnectError(f"{self.url} did not answer like AnkiConnect (no result/error)")
         if data["error"] is not None:
             raise AnkiConnectError(f"AnkiConnect {action} failed: {data['error']}")
         return data["result"]
+
+    def _post(self, body: bytes, action: str, timeout: float, deadline: float) -> bytes:
+        """POST ``body`` and return the answer's body, within the limits (see the module)."""
+        conn = self._connection(timeout)
+        watchdog = _Watchdog(conn, deadline)
+        try:
+            conn.request("POST", urllib.parse.urlsplit(self.url).path or "/", body=body,
+                         headers={"Content-Type": "application/json"})
+            answer = conn.getresponse()
+            if answer.status != 200:
+                raise AnkiConnectError(f"AnkiConnect at {self.url} answered HTTP {answer.status} to {action}")
+            data = self._read(answer, action)
+        except (http.client.HTTPException, OSError) as exc:
+            if watchdog.expired.is_set():
+                raise self._too_slow(action, deadline) from None
+            if isinstance(exc, http.client.HTTPException) and not isinstance(exc, ConnectionError):
+                raise AnkiConnectError(f"{self.url} did not answer like AnkiConnect (not HTTP)") from None
+            raise Unreachable(self.url) from None
+        finally:
+            watchdog.cancel()
+            conn.close()
+        if watchdog.expired.is_set():           # cut just as the last byte came: still too slow
+            raise self._too_slow(action, deadline)
+        return data
+
+    def _connection(self, timeout: float) -> http.client.HTTPConnection:
+        """A connection to ``url``, not opened yet (each blocking read waits ``timeout``)."""
+        parts = urllib.parse.urlsplit(self.url)
+        connection = {"http": http.client.HTTPConnection, "https": http.client.HTTPSConnection}.get(parts.scheme)
+        try:
+            if connection and parts.hostname:
+                return connection(parts.hostname, parts.port, timeout=timeout)
+        except ValueError:                                  # a port that is not a number
+            pass
+        raise AnkiConnectError(f"{self.url} is not an http:// address, like {DEFAULT_URL}")
+
+    def _read(self, answer: http.client.HTTPResponse, action: str) -> bytes:
+        """The answer's body, refused as soon as it is known to be over ``max_answer`` bytes."""
+        length = answer.getheader("Content-Length", "").strip()
+        if length.isdigit() and int(length) > self.max_answer:
+            raise self._too_big(action)
+        chunks, size = [], 0
+        while chunk := answer.read(_CHUNK):
+            size += len(chunk)
+            if size > self.max_answer:
+                raise self._too_big(action)
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _too_big(self, action: str) -> AnkiConnectError:
+        return AnkiConnectError(f"AnkiConnect at {self.url} sent more than {self.max_answer / 2**20:g} MB "
+                                f"in answer to {action}; stopped reading (is it AnkiConnect?)")
+
+    def _too_slow(self, action: str, deadline: float) -> AnkiConnectError:
+        return AnkiConnectError(f"AnkiConnect at {self.url} took more than {deadline:g} s to answer "
+                                f"{action}; gave up (is it AnkiConnect?)")
 
     def check(self) -> int:
         """The add-on's API version; refuses versions older than 6."""
@@ -91,6 +152,29 @@ class AnkiConnect:
             raise AnkiConnectError(f"AnkiConnect at {self.url} speaks API version {version}; "
                                    f"papercards needs {API_VERSION} or newer (update the add-on)")
         return version
+
+
+class _Watchdog:
+    """Cuts a connection still open after ``seconds``: a server sending one byte every few
+    seconds satisfies each read's timeout but must not hold the exchange forever."""
+
+    def __init__(self, conn: http.client.HTTPConnection, seconds: float):
+        self.conn, self.expired = conn, threading.Event()
+        self.timer = threading.Timer(seconds, self._expire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _expire(self) -> None:
+        self.expired.set()
+        sock = self.conn.sock
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)         # wakes the blocked read with end-of-file
+            except OSError:
+                pass
+
+    def cancel(self) -> None:
+        self.timer.cancel()
 
 
 @dataclass
@@ -110,12 +194,29 @@ def existing_notes(client: AnkiConnect) -> dict[str, dict]:
     ids = client.invoke("findNotes", query='"ItemId:_*"')
     if not ids:
         return {}
+    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        raise AnkiConnectError(f"{client.url} did not answer like AnkiConnect (findNotes: not note ids)")
     out: dict[str, dict] = {}
-    for info in client.invoke("notesInfo", notes=list(ids)):
-        value = ((info.get("fields") or {}).get("ItemId") or {}).get("value", "")
-        if value:
-            out.setdefault(value, info)          # two notes with one ItemId: the first (oldest) wins
+    for start in range(0, len(ids), NOTES_PER_CALL):
+        infos = client.invoke("notesInfo", notes=ids[start:start + NOTES_PER_CALL])
+        if not isinstance(infos, list) or not all(_is_note_info(i) for i in infos):
+            raise AnkiConnectError(f"{client.url} did not answer like AnkiConnect (notesInfo: not notes)")
+        for info in infos:
+            value = ((info.get("fields") or {}).get("ItemId") or {}).get("value", "")
+            if value:
+                out.setdefault(value, info)      # two notes with one ItemId: the first (oldest) wins
     return out
+
+
+def _is_note_info(info) -> bool:
+    """The shape `plan_push` reads: {noteId, modelName, fields: {name: {value}}, tags: [str]},
+    or {} (a note deleted meanwhile)."""
+    if not isinstance(info, dict):
+        return False
+    fields, tags = info.get("fields") or {}, info.get("tags") or []
+    return (not info or isinstance(info.get("noteId"), int)) and isinstance(fields, dict) \
+        and all(f is None or isinstance(f, dict) and isinstance(f.get("value", ""), str) for f in fields.values()) \
+        and isinstance(tags, list) and all(isinstance(t, str) for t in tags)
 
 
 def plan_push(notes: list[RenderedNote], existing: Mapping[str, dict]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..build import build
-from .common import handle_errors, load, plural, project_option, report
+from .common import echo, handle_errors, load, plural, project_option, report
 
 
 @click.command("build")
@@ -30,27 +30,27 @@ def build_cmd(project, dry_run: bool, quiet: bool, force: bool) -> None:
     if quiet:
         return
     total = sum(summary.kinds.values())
-    click.echo(f"Read {plural(summary.files, 'notes file')}: {plural(summary.papers, 'paper')}"
+    echo(f"Read {plural(summary.files, 'notes file')}: {plural(summary.papers, 'paper')}"
                + (f" ({plural(summary.placeholders, 'placeholder')} skipped)" if summary.placeholders else ""))
-    click.echo(f"Items: {total}" + (" — " + ", ".join(f"{n} {k}" for k, n in summary.kinds.items())
+    echo(f"Items: {total}" + (" — " + ", ".join(f"{n} {k}" for k, n in summary.kinds.items())
                                     if total else ""))
     c = summary.changes
     changes = f"{c['new']} new, {c['updated']} updated, {c['retired']} retired, " \
               f"{c['conflicts']} conflicts, {c['hand_edited']} hand-edited kept"
     cards = config.cards_dir
     if dry_run:
-        click.echo(f"Would change {len(result.cards_pending)} file(s) in {cards}/ ({changes})")
+        echo(f"Would change {len(result.cards_pending)} file(s) in {cards}/ ({changes})")
         for rel in result.cards_pending:
-            click.echo(f"  {cards}/{rel}")
-        click.echo("Dry run: nothing written.")
+            echo(f"  {cards}/{rel}")
+        echo("Dry run: nothing written.")
         return
     if summary.up_to_date:
-        click.echo("Store: up to date, nothing changed since the last build (use --force to rebuild)")
+        echo("Store: up to date, nothing changed since the last build (use --force to rebuild)")
     else:
-        click.echo(f"Store: {len(summary.cards_written)} file(s) written in {cards}/ ({changes})")
+        echo(f"Store: {len(summary.cards_written)} file(s) written in {cards}/ ({changes})")
     deck = result.deck_path.relative_to(config.root) if result.deck_path.is_relative_to(config.root) \
         else result.deck_path
-    click.echo(f"Deck:  {deck} — {summary.notes} notes, {summary.cards} cards"
+    echo(f"Deck:  {deck} — {summary.notes} notes, {summary.cards} cards"
                + (f", {summary.skipped} skipped" if summary.skipped else ""))
 
 
@@ -64,5 +64,5 @@ class _Progress:
     def step(self, message: str, big: bool) -> None:
         self.big = self.big or big
         if self.big and not self.quiet:
-            click.echo(message, err=True)
+            echo(message, err=True)
 

@@ -8,7 +8,7 @@ import click
 
 from ..build import prepare
 from ..items.judge import review
-from .common import EXIT_BAD_INPUT, handle_errors, load, plural, project_option, report
+from .common import EXIT_BAD_INPUT, echo, handle_errors, load, plural, project_option, report
 
 
 @click.command("check")
@@ -37,16 +37,15 @@ def check_cmd(project, strict: bool, show_all: bool) -> None:
                         + [d for d in extraction.doubts if d.item_id in {r.id for r in active}]))
     where = _places(result.records, planned, config.cards_dir)
     if doubts:
-        click.echo(f"{plural(len(doubts), 'doubtful card')} (suspend or edit them in "
-                   f"{config.cards_dir}/):", err=True)
+        echo(f"{plural(len(doubts), 'doubtful card')} (suspend or edit them in {config.cards_dir}/):", err=True)
         for doubt in doubts[:limit]:
-            click.echo(f"  {where.get(doubt.item_id, config.cards_dir)}: {doubt.item_id}: {doubt.reason}", err=True)
+            echo(f"  {where.get(doubt.item_id, config.cards_dir)}: {doubt.item_id}: {doubt.reason}", err=True)
         if limit is not None and len(doubts) > limit:
-            click.echo(f"  … and {len(doubts) - limit} more (--all lists them)", err=True)
+            echo(f"  … and {len(doubts) - limit} more (--all lists them)", err=True)
     kinds = extraction.by_kind()
     papers = result.paper_count
-    click.echo(f"Checked {len(result.notes)} notes file(s): {papers} papers, {sum(kinds.values())} items, "
-               f"{plural(len(set(result.diagnostics)), 'problem')}, {plural(len(doubts), 'doubtful card')}.")
+    echo(f"Checked {len(result.notes)} notes file(s): {papers} papers, {sum(kinds.values())} items, "
+         f"{plural(len(set(result.diagnostics)), 'problem')}, {plural(len(doubts), 'doubtful card')}.")
     if strict and (result.diagnostics or doubts):
         sys.exit(EXIT_BAD_INPUT)
 

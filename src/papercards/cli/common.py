@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from ..config import Config, load_config
-from ..diagnostics import Diagnostic, InputError
+from ..diagnostics import Diagnostic, InputError, printable
 from ..parallel import WorkerLost
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -20,6 +20,13 @@ EXIT_INTERRUPTED = 130          # Ctrl-C: the shells' convention (128 + SIGINT)
 project_option = click.option(
     "-C", "--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
     show_default=True, help="Project folder (where papercards.yaml is).")
+
+
+def echo(message: object = "", *, err: bool = False, fg: str | None = None) -> None:
+    """Print one message: every line the CLI prints goes through here, so text from files
+    and servers (names, headings, error answers) reaches the terminal as text, never as
+    escape sequences or controls."""
+    click.secho(printable(str(message)), fg=fg, err=err)
 
 
 def load(project: Path) -> Config:
@@ -44,14 +51,14 @@ def report(diagnostics: Iterable[Diagnostic], *, limit: int | None = 50) -> None
         for d in placeholders:
             by_file.setdefault(d.file, []).append(str(d.line))
         for file, lines in by_file.items():
-            click.echo(f"Skipped {len(lines)} placeholder paper{'s' * (len(lines) > 1)} in {file} "
+            echo(f"Skipped {len(lines)} placeholder paper{'s' * (len(lines) > 1)} in {file} "
                        f"(line{'s' * (len(lines) > 1)} {', '.join(lines)})", err=True)
     if rest:
-        click.echo(f"{len(rest)} warning(s):", err=True)
+        echo(f"{len(rest)} warning(s):", err=True)
         for d in rest[:limit]:
-            click.echo(f"  {d}", err=True)
+            echo(f"  {d}", err=True)
         if limit is not None and len(rest) > limit:
-            click.echo(f"  … and {len(rest) - limit} more (papercards check --all lists them)", err=True)
+            echo(f"  … and {len(rest) - limit} more (papercards check --all lists them)", err=True)
 
 
 def handle_errors(fn):
@@ -61,25 +68,25 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            click.secho(f"error: {exc}", fg="red", err=True)
+            echo(f"error: {exc}", fg="red", err=True)
             sys.exit(EXIT_BAD_INPUT)
         except OSError as exc:
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            click.secho(f"error: could not write {where}{exc.strerror or exc}", fg="red", err=True)
+            echo(f"error: could not write {where}{exc.strerror or exc}", fg="red", err=True)
             sys.exit(EXIT_WRITE)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
-            click.secho("interrupted: cards/ and decks/ are as before (a change already committed "
+            echo("interrupted: cards/ and decks/ are as before (a change already committed "
                         "is finished by the next command)", fg="yellow", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except WorkerLost as exc:       # killed from outside (out of memory, kill -9): not a bug
-            click.secho(f"error: {exc}", fg="red", err=True)
+            echo(f"error: {exc}", fg="red", err=True)
             sys.exit(EXIT_INTERNAL)
         except Exception as exc:        # a bug: still no traceback, unless asked for
             if os.environ.get("PAPERCARDS_DEBUG"):
                 raise
-            click.secho(f"error: internal error ({type(exc).__name__}: {exc}). This is a bug in "
+            echo(f"error: internal error ({type(exc).__name__}: {exc}). This is a bug in "
                         "papercards, not in your files: please report it with the command you ran "
                         "(PAPERCARDS_DEBUG=1 shows the traceback).", fg="red", err=True)
             sys.exit(EXIT_INTERNAL)

@@ -9,7 +9,7 @@ import click
 
 from ..config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
 from ..fsutil import atomic_write
-from .common import EXIT_BAD_INPUT, handle_errors
+from .common import EXIT_BAD_INPUT, echo, handle_errors
 
 EXAMPLE_NOTE = """\
 # My paper notes
@@ -52,7 +52,7 @@ def init_cmd(directory: Path, deck: str) -> None:
     short example note, cards/ and decks/. Existing files are never overwritten."""
     config_path = directory / CONFIG_NAME
     if config_path.exists():
-        click.secho(f"error: {config_path} already exists; nothing changed", fg="red", err=True)
+        echo(f"error: {config_path} already exists; nothing changed", fg="red", err=True)
         sys.exit(EXIT_BAD_INPUT)
     for sub in ("source", "cards", "decks"):
         (directory / sub).mkdir(parents=True, exist_ok=True)
@@ -60,11 +60,11 @@ def init_cmd(directory: Path, deck: str) -> None:
     example = directory / "source" / "example.md"
     if not example.exists():
         atomic_write(example, EXAMPLE_NOTE)
-    click.echo(f"Created a papercards project in {directory}/")
-    click.echo(f"  {CONFIG_NAME}       settings (deck name, section headings, card kinds)")
-    click.echo("  source/example.md     an example note: replace it with yours")
-    click.echo("  cards/  decks/        filled by 'papercards build'")
-    click.echo(f"Next: cd {directory} && papercards build")
+    echo(f"Created a papercards project in {directory}/")
+    echo(f"  {CONFIG_NAME}       settings (deck name, section headings, card kinds)")
+    echo("  source/example.md     an example note: replace it with yours")
+    echo("  cards/  decks/        filled by 'papercards build'")
+    echo(f"Next: cd {directory} && papercards build")
 
 
 def _yaml_str(text: str) -> str:

@@ -11,7 +11,7 @@ from ..anki.connect import AnkiConnect, AnkiConnectError, push
 from ..build import build
 from ..fsutil import build_lock
 from ..store import Store
-from .common import EXIT_BAD_INPUT, handle_errors, load, project_option, report
+from .common import EXIT_BAD_INPUT, echo, handle_errors, load, project_option, report
 
 
 @click.command("push")
@@ -20,7 +20,7 @@ from .common import EXIT_BAD_INPUT, handle_errors, load, project_option, report
               help="AnkiConnect address (default: ankiconnect_url in papercards.yaml, "
                    "else http://127.0.0.1:8765).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds to wait for each AnkiConnect answer.")
+              help="Seconds each read of an AnkiConnect answer may wait (a whole answer: 6 times that).")
 @handle_errors
 def push_cmd(project, url: str | None, timeout: float) -> None:
     """Build, then send the deck's notes to a running Anki (AnkiConnect add-on).
@@ -41,10 +41,10 @@ def push_cmd(project, url: str | None, timeout: float) -> None:
         report(result.summary().diagnostics)
         pushed = push(store.records, store.papers, config.deck, client, ImagePolicy.of(config))
     except AnkiConnectError as exc:
-        click.secho(str(exc), fg="red", err=True)
+        echo(str(exc), fg="red", err=True)
         sys.exit(EXIT_BAD_INPUT)
     for item_id, why in pushed.conflicting:
-        click.echo(f"  not updated: {item_id}: {why}", err=True)
-    click.echo(f"Pushed to {client.url}: {len(pushed.added)} added, {len(pushed.updated)} updated, "
+        echo(f"  not updated: {item_id}: {why}", err=True)
+    echo(f"Pushed to {client.url}: {len(pushed.added)} added, {len(pushed.updated)} updated, "
                f"{len(pushed.unchanged)} unchanged"
                + (f", {len(pushed.conflicting)} not updated" if pushed.conflicting else ""))

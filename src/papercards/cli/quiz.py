@@ -10,7 +10,7 @@ import click
 from ..diagnostics import InputError
 from ..quiz import DIRECTIONS, FORMATS, QUESTION_TYPES, QuizOptions, load_pool, make_quiz, write_quiz
 from ..quiz.write import RendererMissing, check_formats, load_renderer
-from .common import handle_errors, load, plural, project_option, report
+from .common import echo, handle_errors, load, plural, project_option, report
 
 
 def _split(value: str | None) -> list[str]:
@@ -54,7 +54,7 @@ def quiz_cmd(project, papers, questions, types, seed, versions, direction, paper
     """
     config = load(project)
     qc = config.quiz
-    say = (lambda msg: None) if quiet else click.echo
+    say = (lambda msg: None) if quiet else echo
     wanted_types = tuple(_split(types)) or tuple(qc.types)
     bad = [t for t in wanted_types if t not in QUESTION_TYPES]
     if bad:
@@ -110,7 +110,7 @@ def _available(fmts: list[str], say) -> list[str]:
         try:
             load_renderer(fmt)
         except RendererMissing as exc:
-            click.echo(f"warning: {exc.diagnostic.message}; skipped", err=True)
+            echo(f"warning: {exc.diagnostic.message}; skipped", err=True)
             continue
         out.append(fmt)
     return out

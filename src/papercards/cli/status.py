@@ -7,7 +7,7 @@ import click
 from ..build import conflict_diagnostics, prepare
 from ..fsutil import build_lock
 from ..store import Store
-from .common import handle_errors, load, project_option
+from .common import echo, handle_errors, load, project_option
 
 
 @click.command("status")
@@ -28,15 +28,15 @@ def status_cmd(project) -> None:
             ("conflicts", [i for i, _ in r.conflicts]), ("hand-edited", r.hand_edited)]
     for name, ids in rows:
         if ids:
-            click.echo(f"{name} ({len(ids)}):")
+            echo(f"{name} ({len(ids)}):")
             for i in ids[:30]:
-                click.echo(f"  {i}")
+                echo(f"  {i}")
             if len(ids) > 30:
-                click.echo(f"  … and {len(ids) - 30} more")
+                echo(f"  … and {len(ids) - 30} more")
     for d in conflict_diagnostics(result, config):       # cards/…yaml: item … was edited by hand …
-        click.echo(str(d))
+        echo(str(d))
     if not (r.changed or to_anki or result.cards_pending):
-        click.echo("Up to date: the next build changes nothing.")
+        echo("Up to date: the next build changes nothing.")
         return
-    click.echo(f"Next build: {len(result.cards_pending)} file(s) in {config.cards_dir}/ rewritten; "
+    echo(f"Next build: {len(result.cards_pending)} file(s) in {config.cards_dir}/ rewritten; "
                f"{len(r.new)} new and {len(to_anki)} changed note(s) for Anki.")

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import yaml
 
-from ..config import find_alias
+from ..config import NESTED_TOO_DEEP, find_alias, too_deep
 from ..diagnostics import InputError
 from ..items.model import KIND_FIELDS, Item, PaperInfo
 from .model import Record
@@ -237,7 +237,11 @@ def load_text(text: str, shown: str) -> StoreFile:
 
 
 def _load(text: str):
-    """``yaml.load`` with the line loader, refusing anchors and aliases (see `find_alias`)."""
+    """``yaml.load`` with the line loader, refusing deep nesting and anchors and aliases (see
+    `too_deep` and `find_alias`)."""
+    deep = too_deep(text, _Loader)
+    if deep is not None:
+        raise yaml.composer.ComposerError(None, None, NESTED_TOO_DEEP, deep)
     loader = _LineLoader(text)
     try:
         node = loader.get_single_node()

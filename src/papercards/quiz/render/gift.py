@@ -1,12 +1,16 @@
 """Moodle GIFT: multiple choice, true/false, matching, and one-blank fill-ins as short answer.
 
 Special characters ``~ = # { } :`` (and the backslash) are escaped with a
-backslash; text is plain. A fill-in with more than one blank has no GIFT
-form and is left out with a comment saying so.
+backslash. Text is plain, but Moodle shows GIFT text as HTML: ``<`` ``>`` ``&``
+are written as ``&lt;`` ``&gt;`` ``&amp;`` (no GIFT special in them), so a
+``<script>`` in the notes, or ``&lt;script&gt;`` decoded to one, stays text.
+A fill-in with more than one blank has no GIFT form and is left out with a
+comment saying so.
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 from ..model import BLANK_RE, Quiz
@@ -16,7 +20,8 @@ _SPECIAL = re.compile(r"([\\~=#{}:])")
 
 
 def escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", one_line(text))
+    """Inline Markdown → GIFT text: plain, HTML-escaped, GIFT specials escaped."""
+    return _SPECIAL.sub(r"\\\1", html.escape(one_line(text), quote=False))
 
 
 def render(quiz: Quiz, *, paper: str = "A4") -> str:
