@@ -91,7 +91,30 @@ def merge(candidates: list[tuple[str, TermCandidate]]) -> list[Entry]:
     groups: dict[int, Entry] = {}
     for i, pc in enumerate(candidates):
         groups.setdefault(find(i), Entry()).candidates.append(pc)
-    return [groups[k] for k in sorted(groups)]
+    return [part for k in sorted(groups) for part in _split_expansions(groups[k])]
+
+
+def _split_expansions(entry: Entry) -> list[Entry]:
+    """One abbreviation, two expansions (RPO: Reasoning Preference Optimization in one
+    paper, Regularized Preference Optimization in another) are two terms, not one card
+    with two methods merged. Spellings of one expansion (optimisation, a plural, an
+    extra word) stay together; a candidate without an expansion goes with the first."""
+    groups: list[tuple[set[str], Entry]] = []
+    bare: list = []
+    for paper, cand in entry.candidates:
+        if not (cand.abbr and cand.english):
+            bare.append((paper, cand))
+            continue
+        words = set(en_key(cand.english).split())
+        group = next((g for g in groups if words <= g[0] or g[0] <= words), None)
+        if group is None:
+            group = (words, Entry())
+            groups.append(group)
+        group[1].candidates.append((paper, cand))
+    if len(groups) < 2:
+        return [entry]
+    groups[0][1].candidates[:0] = bare
+    return [g[1] for g in groups]
 
 
 def _keys(c: TermCandidate) -> list[str]:
