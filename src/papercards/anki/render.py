@@ -443,7 +443,8 @@ def _method_face(item: Item, info: PaperInfo | None, short: str, base: dict) -> 
     back = ""
     if info is not None or item.paper:
         title = render_inline(info.title or info.key) if info else _e(item.paper)
-        back = f'<div class="pc-answer-paper">{title}</div>{render_block(_f(item, "description"))}'
+        zh = f'<div class="paper-zh">{render_inline(info.title_zh)}</div>' if info and info.title_zh else ""
+        back = f'<div class="pc-answer-paper">{title}</div>{zh}{render_block(_f(item, "description"))}'
     return front, back, ""
 
 

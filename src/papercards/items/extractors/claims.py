@@ -98,6 +98,10 @@ def extract(pc: PaperContext):
             continue
         parts = []
         for unit in answer_units(blocks, pc.consumed):
+            if len(unit.text) > MAX_FACT:
+                pc.ctx.warn(pc.paper.file, line, f"'{heading}' is too long for one card ({len(unit.text)} characters) "
+                            "in one item; split it into bullets to card it")
+                continue
             owner = pc.pasted_from(unit.text)
             if owner:
                 pc.ctx.warn(pc.paper.file, line, f"'{unit.text[:40]}…' under '{heading}' is a sentence of the "
@@ -145,6 +149,7 @@ def extract(pc: PaperContext):
 
 
 TRIES = 4                 # words tried per item before it stays a cue
+MAX_FACT = 600            # characters: one list item or sentence longer than this is a document, not a fact
 _NAME = re.compile(r"[A-Za-z]*[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:-[A-Z][a-z]+)+|\w*\d\w*")
 
 
@@ -158,8 +163,10 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
     word = strip_marks(word).strip()
     if not word or is_stopword(word) or word in pc.ctx.widespread:
         return False
-    return word in pc.ctx.specific_terms or bool(NUMBER_BLANK.fullmatch(word) or _NAME.fullmatch(word)) \
-        or word in marked
+    if word in marked or NUMBER_BLANK.fullmatch(word) or _NAME.fullmatch(word):
+        return True
+    # a two-character Chinese word is a term of the glossary only by accident (属性, 模型)
+    return word in pc.ctx.specific_terms and not re.fullmatch(r"[\u3400-\u9fff]{1,2}", word)
 
 
 def keyword_blank(pc: PaperContext):
@@ -188,8 +195,10 @@ def keyword_blank(pc: PaperContext):
     return keyword
 
 
-_SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][A-Za-z0-9.+/-]*(?:[- ][A-Z0-9][A-Za-z0-9.+/-]*)*)\s*"
-                      r"(?P<rest>[\u3400-\u9fff].{5,})$")
+# linear: the word's characters and the space between words are disjoint, so no position
+# is tried two ways (a "-" in both made a long "A-A-A-…" line exponential)
+_SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][\w.+/-]{0,40}(?: [A-Z0-9][\w.+/-]{0,40}){0,4})\s*"
+                      r"(?P<rest>[\u3400-\u9fff].{5,})$", re.S)
 
 
 def subject_question(question: str, text: str, pc: PaperContext) -> tuple[str, str] | None:
