@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .diagnostics import InputError
+from .fsutil import read_regular
 
 CONFIG_NAME = "papercards.yaml"
 
@@ -100,7 +101,7 @@ def load_config(root: Path) -> Config:
         return cfg
     shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)                # a FIFO must not hang us
         text = raw.decode("utf-8-sig")
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         alias = find_alias(node)

@@ -8,6 +8,7 @@ import click
 
 from ..build import read_all
 from ..items import extract
+from ..notes import source_warnings
 from .common import EXIT_BAD_INPUT, handle_errors, load, project_option, report
 
 
@@ -24,7 +25,7 @@ def check_cmd(project, strict: bool) -> None:
     config = load(project)
     notes = read_all(config)
     extraction = extract(notes, config)
-    diags = [d for n in notes for d in n.diagnostics] + extraction.diagnostics
+    diags = source_warnings(config) + [d for n in notes for d in n.diagnostics] + extraction.diagnostics
     report(diags)
     papers = sum(len(n.papers) for n in notes)
     kinds = extraction.by_kind()
