@@ -114,8 +114,8 @@ class Transaction:
             fh.write(os.path.relpath(staged, self.journal) + "\n")
             fh.flush()
             os.fsync(fh.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            staged.unlink()                             # left by a journal lost in a power cut
+        with contextlib.suppress(OSError):              # left by a journal lost in a power cut;
+            staged.unlink()                             # a read-only folder says so when staging
         return staged
 
     def open(self) -> None:
