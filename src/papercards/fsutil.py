@@ -166,7 +166,7 @@ def _say_waiting(message: str) -> None:
 
 
 @contextlib.contextmanager
-def build_lock(folder: Path, *, wait: bool = True, on_wait=_say_waiting):
+def build_lock(folder: Path, *, wait: bool = True, on_wait=_say_waiting, lock_file: str | None = LOCK_FILE):
     """One build per project folder at a time: an exclusive ``flock`` on
     ``<cards>/.lock``, held from the first read of cards/ to the last write
     (store files, deck, journal recovery, the up-to-date stamp).
@@ -182,11 +182,14 @@ def build_lock(folder: Path, *, wait: bool = True, on_wait=_say_waiting):
     lets commands that only read (``status``, ``quiz``) run: the lock file is
     then opened read-only (flock needs no write access), and when it does not
     exist and cannot be made, the folder is read without a lock.
+
+    ``lock_file=None`` locks the folder itself, for a folder that should hold
+    nothing but its own files (the quiz folder): no file is made there.
     """
     import fcntl
     folder = Path(folder)
     ensure_folder(folder)
-    lock_path = folder / LOCK_FILE
+    lock_path = folder / lock_file if lock_file else folder
     key = str(lock_path.resolve())
     if _held.get(key):
         _held[key] += 1
@@ -195,13 +198,13 @@ def build_lock(folder: Path, *, wait: bool = True, on_wait=_say_waiting):
         finally:
             _held[key] -= 1
         return
-    fh = _open_lock(lock_path)
-    if fh is None:                  # a folder nobody here can write: no build can change it
+    fd = _open_lock(lock_path) if lock_file else os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    if fd is None:                  # a folder this user cannot write: no build of theirs changes it
         yield
         return
     try:
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                 raise
@@ -209,24 +212,24 @@ def build_lock(folder: Path, *, wait: bool = True, on_wait=_say_waiting):
                 raise InputError(str(lock_path), 0, f"{BUSY}; wait for it to finish") from None
             if on_wait:
                 on_wait(f"{BUSY}; waiting for it to finish…")
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            fcntl.flock(fd, fcntl.LOCK_EX)
         _held[key] = 1
         try:
             yield
         finally:
             del _held[key]
     finally:
-        fh.close()
+        os.close(fd)
 
 
-def _open_lock(lock_path: Path):
+def _open_lock(lock_path: Path) -> int | None:
     """The lock file, opened to be flocked; None when it is missing and cannot be made."""
     try:
-        return open(lock_path, "a+")
+        return os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o666)
     except OSError as exc:
         if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
             raise
     try:
-        return open(lock_path, "r")
+        return os.open(lock_path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
         return None

@@ -5,7 +5,7 @@ Files are named ``<name>-<version><suffix>``: ``quiz-A.pdf``, ``quiz-A.html``,
 ``quiz-A.json``. Everything is rendered before anything is written, so a
 renderer that fails leaves the folder as it was; then all files change at
 once, through the build's journal (`papercards.txn`, in the quiz folder,
-under its own lock): a quiz killed while writing leaves the folder as it was
+which is locked meanwhile): a quiz killed while writing leaves the folder as it was
 or as this quiz makes it (the next quiz written there finishes or undoes it),
 never one run's answer key beside another run's page.
 """
@@ -75,7 +75,7 @@ def write_quiz(quizzes: list[Quiz], out_dir: Path, formats=tuple(FORMATS), *, na
         for fmt in formats:
             rendered.append((Path(out_dir) / file_name(name, quiz.version, fmt), render(quiz, fmt, paper=paper)))
     out_dir = Path(out_dir)
-    with build_lock(out_dir), Transaction(out_dir) as txn:
+    with build_lock(out_dir, lock_file=None), Transaction(out_dir) as txn:
         for path, data in rendered:
             remove_stale_temps(path)                # left by an older papercards killed while writing
             txn.add(path, data)
