@@ -18,7 +18,7 @@ from .diagnostics import Diagnostic, InputError
 from .fsutil import build_lock
 from .items import Extraction, extract
 from .items.model import PaperInfo
-from .notes import NotesFile, find_notes, read_notes, slugify
+from .notes import NotesFile, find_notes, read_notes, slugify, source_warnings
 from .parallel import MIN_TASKS, in_background, map_ordered
 from .store import MergeReport, Record, Store
 from .txn import Transaction, recover
@@ -141,6 +141,7 @@ def collect(config: Config, *, now: int | None = None,
     result = BuildResult()
     # while workers parse, this process loads jieba's dictionary, which extraction needs next
     result.notes = read_all(config, progress, meanwhile=base_tokenizer)
+    result.diagnostics.extend(source_warnings(config))
     for nf in result.notes:
         result.diagnostics.extend(nf.diagnostics)
     if progress:

@@ -15,6 +15,7 @@ import yaml
 
 from .diagnostics import InputError
 from .kinds import KIND, KINDS_DECLARED
+from .fsutil import read_regular
 
 CONFIG_NAME = "papercards.yaml"
 
@@ -113,7 +114,7 @@ def load_config(root: Path) -> Config:
         return cfg
     shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)                # a FIFO must not hang us
         text = raw.decode("utf-8-sig")
         deep = too_deep(text)
         if deep is not None:

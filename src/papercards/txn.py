@@ -10,7 +10,12 @@ How (the journal is the folder ``cards/.papercards-txn/``):
 
 1. **stage**: each new file is written into the journal folder, then all are
    made durable at once (`fsutil.sync_files`); the files people use are not
-   touched;
+   touched. A target outside ``root`` (the deck in decks/) is staged beside
+   it instead (``.<name>.papercards-txn``, listed in the journal's
+   ``beside.txt``): its folder may be read-only, full or on another file
+   system, and only a write there tells. Every target is checked too (a folder
+   where the file goes, a file where a folder is). So whatever cannot be
+   written fails here, before the commit point, and changes nothing;
 2. **commit**: ``committed.json`` (staged name → target path) is written
    atomically. This is the single instant at which the build turns from "old"
    into "new";
@@ -24,6 +29,14 @@ moved, then step 4); a journal without it is deleted and the old files stay.
 Both are idempotent: a recovery that is itself killed is simply run again by
 the next command.
 
+A committed file that still cannot be moved into place (its folder turned
+read-only after the commit point, or a journal left by an older papercards):
+a target outside ``root`` is made from the files inside it (the deck from
+cards/), so it is dropped, the rest is finished and the command says which
+file to fix before building again; a target inside ``root`` keeps the journal
+and the error says what to fix before running any command again. Nothing is
+ever stuck behind a journal nobody can finish.
+
 The leading dot keeps the journal out of `Store.load` and out of git's way.
 """
 
@@ -35,13 +48,17 @@ import json
 import os
 import shutil
 import signal
+import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from .fsutil import _fsync_dir, _mode_for, atomic_write, build_lock, sync_files
+from .fsutil import (_fsync_dir, _mode_for, atomic_write, build_lock, check_target, ensure_folder, naming,
+                     sync_files)
 
 JOURNAL = ".papercards-txn"
 COMMITTED = "committed.json"
+BESIDE = "beside.txt"           # files staged outside the journal, beside their targets
+BESIDE_SUFFIX = ".papercards-txn"
 
 
 def _crash_point(step: str) -> None:
@@ -82,8 +99,24 @@ class Transaction:
             data = data.encode("utf-8")
         target = Path(target)
         name = f"{len(self.entries) + 1:04d}-{target.name}"
-        self._writes.append(self._writer.submit(_stage, self.journal / name, data, _mode_for(target)))
+        if _outside(os.path.relpath(target, self.root)):
+            name = os.path.relpath(self._beside(target), self.journal)
+        self._writes.append(self._writer.submit(_stage, _staged_path(self.journal, name), data,
+                                                _mode_for(target), target))
         self._entry(name, target)
+
+    def _beside(self, target: Path) -> Path:
+        """Where a target outside ``root`` is staged: in its own folder, recorded in the
+        journal first so that a discarded journal takes it along."""
+        ensure_folder(target.parent)
+        staged = target.parent / f".{target.name}{BESIDE_SUFFIX}"
+        with open(self.journal / BESIDE, "a", encoding="utf-8") as fh:
+            fh.write(os.path.relpath(staged, self.journal) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(OSError):              # left by a journal lost in a power cut;
+            staged.unlink()                             # a read-only folder says so when staging
+        return staged
 
     def open(self) -> None:
         """Make the journal, once (finishing a leftover journal first): before the first
@@ -100,7 +133,7 @@ class Transaction:
         that workers spread and overlap with their other work. The journal must be
         `open`; the file counts once `adopt` is called in the transaction's process."""
         _stage(self.journal / name, data.encode("utf-8") if isinstance(data, str) else data,
-               _mode_for(Path(target)))
+               _mode_for(Path(target)), Path(target))
 
     def is_staged(self, name: str) -> bool:
         """Has `stage` written ``name`` into this transaction's journal? (The journal is
@@ -134,23 +167,43 @@ class Transaction:
         if not self.entries:
             self.abort()                                # opened, nothing staged: no journal left
             return
-        self._wait_for_writes()
-        _crash_point("stage:all")
-        sync_files(self.journal, [self.journal / name for name, _ in self.entries])  # staged files durable…
         files = [[name, os.path.relpath(target, self.root)] for name, target in self.entries]
-        atomic_write(self.journal / COMMITTED, json.dumps({"files": files}, ensure_ascii=False, indent=1))
+        try:                                            # any failure up to the commit record: nothing changed
+            self._wait_for_writes()
+            _crash_point("stage:all")
+            for _, target in self.entries:
+                check_target(target)
+            self._sync()                                # staged files durable…
+            atomic_write(self.journal / COMMITTED, json.dumps({"files": files}, ensure_ascii=False, indent=1))
+        except BaseException:
+            self.abort()
+            raise
         _crash_point("commit")                          # …before the commit record
-        _apply(self.root, files, "apply:1")
+        dropped = _apply(self.root, files, "apply:1")
         _crash_point("apply:all")
         _finish(self.root)
         self.entries = []
         self._opened = False
+        if dropped:
+            raise dropped[0]
+
+    def _sync(self) -> None:
+        """Make every staged file durable: the journal's file system, and each other
+        folder a file was staged beside."""
+        staged = [_staged_path(self.journal, name) for name, _ in self.entries]
+        sync_files(self.journal, [p for p in staged if p.parent == self.journal])
+        for path in staged:
+            if path.parent != self.journal:
+                try:
+                    sync_files(path.parent, [path])
+                except OSError as exc:
+                    raise naming(exc, path.parent) from None
 
     def abort(self) -> None:
         if self._opened:
             with contextlib.suppress(OSError):
                 self._wait_for_writes()
-            shutil.rmtree(self.journal, ignore_errors=True)
+            _discard(self.root)
             self.entries = []
             self._opened = False
 
@@ -164,10 +217,15 @@ class Transaction:
             self.abort()
 
 
-def _stage(path: Path, data: bytes, mode: int) -> None:
-    with open(path, "xb") as fh:                    # made durable all at once in `commit`
-        fh.write(data)
-    os.chmod(path, mode)                            # keep the target's mode
+def _stage(path: Path, data: bytes, mode: int, target: Path) -> None:
+    """Write the staged file; an error names ``target``, the file the user knows
+    (a full disk names no file at all)."""
+    try:
+        with open(path, "xb") as fh:                # made durable all at once in `commit`
+            fh.write(data)
+        os.chmod(path, mode)                        # keep the target's mode
+    except OSError as exc:
+        raise naming(exc, target, path) from None
 
 
 def recover(root: Path, *, locked: bool = False) -> str | None:
@@ -190,35 +248,80 @@ def recover(root: Path, *, locked: bool = False) -> str | None:
     except (OSError, ValueError, KeyError, TypeError):
         files = None                                    # cannot happen (atomic write); be safe
     if files is None:
-        shutil.rmtree(journal, ignore_errors=True)
+        _discard(Path(root))
         return "discarded"
-    _apply(Path(root), files, "recover:1")
+    dropped = _apply(Path(root), files, "recover:1")
     _finish(Path(root))
+    for exc in dropped:
+        print(f"warning: could not write {exc.filename}: {exc.strerror}", file=sys.stderr, flush=True)
     return "rolled forward"
 
 
-def _apply(root: Path, files: list[list[str]], step: str) -> None:
-    """Rename each staged file that is still in the journal onto its target.
-    A staged file that is gone was moved already (rename is atomic)."""
+def _staged_path(journal: Path, name: str) -> Path:
+    """A staged file: ``name`` in the journal, or a path from it to beside a target
+    (taken lexically, like the targets, even when cards/ is a symbolic link)."""
+    return Path(os.path.normpath(journal / name))
+
+
+def _outside(rel: str) -> bool:
+    """Is this target (relative to the journal's root) outside the root?"""
+    return os.path.normpath(rel).split(os.sep)[0] == os.pardir
+
+
+def _apply(root: Path, files: list[list[str]], step: str) -> list[OSError]:
+    """Rename each staged file that is still there onto its target. A staged file
+    that is gone was moved already (rename is atomic).
+
+    Returns the errors of targets outside ``root`` that could not be written:
+    those are made from the files inside (the deck from cards/), so they are
+    dropped and the rest goes on. A target inside that cannot be written stops
+    here with the journal kept, and the error says what to do."""
     journal = root / JOURNAL
-    folders = set()
+    folders, dropped = set(), []
     for n, (name, rel) in enumerate(files):
-        staged, target = journal / name, root / rel
+        staged, target = _staged_path(journal, name), Path(os.path.normpath(root / rel))
         if not staged.exists():
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.replace(staged, target)
+            _move(staged, target)
         except OSError as exc:
-            if exc.errno != errno.EXDEV:                # decks/ on another file system: copy
-                raise
-            atomic_write(target, staged.read_bytes())
-            staged.unlink()
+            if not _outside(rel):
+                raise OSError(exc.errno, f"{exc.strerror}; the last build is committed but this file of "
+                              "it could not be put in place: fix that, then run any papercards command "
+                              "to finish the build", str(target)) from None
+            with contextlib.suppress(OSError):
+                staged.unlink()
+            dropped.append(OSError(exc.errno, f"{exc.strerror}; the rest of the build is in place: run "
+                                   "'papercards build' once this file can be written", str(target)))
+            continue
         folders.add(target.parent)
         if n == 0:
             _crash_point(step)
     for folder in folders:
         _fsync_dir(folder)
+    return dropped
+
+
+def _move(staged: Path, target: Path) -> None:
+    ensure_folder(target.parent)
+    try:
+        os.replace(staged, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:                    # decks/ on another file system: copy
+            raise naming(exc, target, staged) from None
+        atomic_write(target, staged.read_bytes())
+        staged.unlink()
+
+
+def _discard(root: Path) -> None:
+    """Throw away an uncommitted journal, with the files staged beside their targets."""
+    journal = root / JOURNAL
+    with contextlib.suppress(OSError):
+        for line in (journal / BESIDE).read_text(encoding="utf-8").splitlines():
+            if line.endswith(BESIDE_SUFFIX):
+                with contextlib.suppress(OSError):
+                    _staged_path(journal, line).unlink()
+    shutil.rmtree(journal, ignore_errors=True)
 
 
 def _finish(root: Path) -> None:

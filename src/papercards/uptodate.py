@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 
 from .config import CONFIG_NAME, Config
-from .fsutil import atomic_write, remove_stale_temps
+from .fsutil import atomic_write, read_regular, remove_stale_temps
 
 STAMP = Path(".papercards-cache") / "build.json"
 _CODE = Path(__file__).resolve().parent
@@ -42,9 +42,9 @@ def inputs_digest(config: Config, notes: list[Path], images: list[str] = ()) -> 
     if config.cards_path.is_dir():
         files += sorted(config.cards_path.rglob("*.yaml"))
     for path in files:
-        h.update(str(path).encode() + b"\0")
+        h.update(_key(path).encode() + b"\0")
         try:
-            h.update(path.read_bytes())
+            h.update(read_regular(path))
         except OSError:
             h.update(b"<missing>")
         h.update(b"\0")
@@ -71,9 +71,15 @@ def _open_nonblocking(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
+def _key(path: Path) -> str:
+    """A file as the digest names it: resolved, so that ``build`` and ``build -C
+    /abs/path`` (or a path through a symbolic link) count as the same inputs."""
+    return str(Path(path).resolve())
+
+
 def file_digest(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_regular(path)).hexdigest()
     except OSError:
         return None
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..config import Config
 from ..diagnostics import Diagnostic, InputError
+from ..fsutil import read_regular
 from .model import (ABSTRACT, CONTENT, KEYWORDS, LINKS, OTHER, SUMMARY, Block, Link, ListItem,
                     NotesFile, Paper, Section, Subsection, slugify)
 from .parser import parse_notes, strip_marks
@@ -13,8 +14,8 @@ from .reader import MAX_NOTES_BYTES, check_size, decode_notes
 
 __all__ = ["ABSTRACT", "CONTENT", "KEYWORDS", "LINKS", "OTHER", "SUMMARY", "Block", "Link",
            "ListItem", "NotesFile", "Paper", "Section", "Subsection", "slugify", "parse_notes",
-           "strip_marks", "decode_notes", "read_notes", "find_notes", "Diagnostic", "InputError",
-           "MAX_NOTES_BYTES"]
+           "strip_marks", "decode_notes", "read_notes", "find_notes", "source_warnings", "Diagnostic",
+           "InputError", "MAX_NOTES_BYTES"]
 
 NOTE_SUFFIXES = (".md", ".markdown")
 
@@ -31,15 +32,43 @@ def find_notes(config: Config) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(src).parts))
 
 
+def source_warnings(config: Config) -> list[Diagnostic]:
+    """Notes that come from elsewhere than the project's own files, said once per build:
+    a source folder outside the project, a symbolic link in it (its text ends up on
+    cards others may see). Both are read; a linked folder is not followed."""
+    src, root = config.source_path, config.root.resolve()
+    out = []
+    if not src.resolve().is_relative_to(root):
+        out.append(Diagnostic(config.source_dir, 0, f"source folder is outside the project folder "
+                              f"({root}); read it"))
+    if not src.is_dir():
+        return out
+    notes = set(find_notes(config))
+    for path in sorted(src.rglob("*")):
+        if not path.is_symlink() or any(part.startswith(".") for part in path.relative_to(src).parts):
+            continue
+        shown = _shown(path, config)
+        if path.is_dir():
+            out.append(Diagnostic(shown, 0, f"symbolic link to a folder ({path.resolve()}); not followed, "
+                                  "its notes are not read"))
+        elif path in notes:
+            out.append(Diagnostic(shown, 0, f"symbolic link to {path.resolve()}; read it"))
+    return out
+
+
+def _shown(path: Path, config: Config) -> str:
+    try:
+        return str(path.relative_to(config.root))
+    except ValueError:
+        return str(path)
+
+
 def read_notes(path: Path, config: Config) -> NotesFile:
     """Read, decode and parse one notes file; warnings end up in ``.diagnostics``."""
-    try:
-        shown = str(path.relative_to(config.root))
-    except ValueError:
-        shown = str(path)
+    shown = _shown(path, config)
     try:
         check_size(path.stat().st_size, shown)      # before reading 50 MB into memory
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError as exc:
         raise InputError(shown, 0, f"cannot read file: {exc.strerror}") from None
     text, warnings = decode_notes(data, shown)

@@ -3,7 +3,11 @@
 Files are named ``<name>-<version><suffix>``: ``quiz-A.pdf``, ``quiz-A.html``,
 ``quiz-A.md``, ``quiz-A.csv``, ``quiz-A.tsv``, ``quiz-A.gift.txt``,
 ``quiz-A.json``. Everything is rendered before anything is written, so a
-renderer that fails leaves the folder as it was.
+renderer that fails leaves the folder as it was; then all files change at
+once, through the build's journal (`papercards.txn`, in the quiz folder,
+which is locked meanwhile): a quiz killed while writing leaves the folder as it was
+or as this quiz makes it (the next quiz written there finishes or undoes it),
+never one run's answer key beside another run's page.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import re
 from pathlib import Path
 
 from ..diagnostics import InputError
-from ..fsutil import atomic_write
+from ..fsutil import build_lock, remove_stale_temps
+from ..txn import Transaction
 from .model import Quiz
 from .render import FORMATS
 
@@ -69,6 +74,9 @@ def write_quiz(quizzes: list[Quiz], out_dir: Path, formats=tuple(FORMATS), *, na
     for quiz in quizzes:
         for fmt in formats:
             rendered.append((Path(out_dir) / file_name(name, quiz.version, fmt), render(quiz, fmt, paper=paper)))
-    for path, data in rendered:
-        atomic_write(path, data)
+    out_dir = Path(out_dir)
+    with build_lock(out_dir, lock_file=None), Transaction(out_dir) as txn:
+        for path, data in rendered:
+            remove_stale_temps(path)                # left by an older papercards killed while writing
+            txn.add(path, data)
     return [path for path, _ in rendered]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic, InputError
+from ..fsutil import read_regular
 from ..items.model import Item, PaperInfo
 from ..parallel import map_ordered
 from ..txn import Transaction, recover
@@ -47,7 +48,7 @@ class Store:
                 continue
             shown = f"{shown_root}/{rel}"
             try:
-                data = path.read_bytes()
+                data = read_regular(path)           # a FIFO named x.yaml must not hang us
                 text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
             except OSError as exc:
                 raise InputError(shown, 0, f"cannot read file: {exc.strerror or exc}") from None
