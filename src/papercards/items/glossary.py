@@ -156,8 +156,8 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         for _, c in entry.candidates:
             if c.note and c.note not in notes:
                 notes.append(c.note)
-        if not (abbr or notes or ctx.config.glossary.vocabulary):
-            continue                      # vocabulary: a dictionary teaches it as well
+        if not ((abbr and english) or notes or ctx.config.glossary.vocabulary):
+            continue      # vocabulary (or a name with a description: MT-Bench 常用评测): a dictionary does as well
         label = abbr or english or chinese
         anchor = abbr.replace(" ", "") if abbr else slugify(english or chinese)
         shown = [chinese, *variants] if variants else [chinese]

@@ -197,7 +197,7 @@ def keyword_blank(pc: PaperContext):
 
 # linear: the word's characters and the space between words are disjoint, so no position
 # is tried two ways (a "-" in both made a long "A-A-A-…" line exponential)
-_SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][\w.+/-]{0,40}(?: [A-Z0-9][\w.+/-]{0,40}){0,4})\s*"
+_SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][A-Za-z0-9_.+/-]{0,40}(?: [A-Z0-9][A-Za-z0-9_.+/-]{0,40}){0,4})\s*"
                       r"(?P<rest>[\u3400-\u9fff].{5,})$", re.S)
 
 
