@@ -15,7 +15,7 @@ from papercards.quiz import write_quiz
 from papercards.quiz.render import jsonout, markdown, table
 from papercards.quiz.render.plain import one_line
 
-from quiz_helpers import built_project, quizzes
+from quiz_helpers import QUIZ_N, built_project, quizzes
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def test_markdown_has_questions_then_the_key(quiz):
 
 def test_json_schema(quiz):
     data = json.loads(jsonout.render(quiz[1]))
-    assert data["version"] == "B" and data["seed"] == 1 and data["count"] == 40
+    assert data["version"] == "B" and data["seed"] == 1 and data["count"] == QUIZ_N
     assert set(data) >= {"title", "version", "seed", "direction", "papers", "questions"}
     for q in data["questions"]:
         assert set(q) >= {"number", "id", "type", "prompt", "options", "correct", "answer", "sources", "paper"}

@@ -13,7 +13,7 @@ from papercards.quiz.pool import select_papers
 from papercards.quiz.render import jsonout
 from papercards.diagnostics import InputError
 
-from quiz_helpers import built_project, items_by_id, papers, quizzes, texts_of
+from quiz_helpers import QUIZ_N, built_project, items_by_id, papers, quizzes, texts_of
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +44,12 @@ def many(built, quiz40):
     return quiz40[0].questions + _all_questions(built)
 
 
-def test_forty_questions_of_every_type(quiz40):
+def test_a_full_quiz_of_every_type(quiz40):
     qs = quiz40[0].questions
-    assert len(qs) == 40
+    assert len(qs) == QUIZ_N
     kinds = {q.type for q in qs}
     assert kinds == {"mcq", "cloze", "match", "tf"}
-    assert [q.number for q in qs] == list(range(1, 41))
+    assert [q.number for q in qs] == list(range(1, QUIZ_N + 1))
 
 
 def test_same_seed_same_bytes(built, quiz40):
@@ -169,7 +169,7 @@ def test_suspended_items_never_appear(tmp_path):
     pool = load_pool(root / "cards")
     assert not {i.id for i in pool.items} & set(suspended)
     for seed in (1, 2, 3, 4):
-        for q in quizzes(root, seed=seed, questions=30)[0].questions:
+        for q in quizzes(root, seed=seed, questions=QUIZ_N)[0].questions:
             assert not set(q.sources) & set(suspended), (q.prompt, q.sources)
             assert "直接偏好优化" not in [normalize.plain(r) for _, r in q.pairs]
 
@@ -185,8 +185,8 @@ def test_papers_by_key_title_and_method(built):
 
 
 def test_quiz_on_two_papers_asks_only_about_them(built):
-    qs = quizzes(built, papers=("NS-DPO", "UNA"), questions=15)[0].questions
-    assert len(qs) == 15
+    qs = quizzes(built, papers=("NS-DPO", "UNA"), questions=10)[0].questions
+    assert len(qs) == 10
     items = items_by_id(built)
     for q in qs:
         assert q.paper in ("PabAln0jjB", "ZSbsX1sFo3", None), q.prompt
@@ -228,7 +228,7 @@ def test_too_many_questions_says_how_many(built, tmp_path):
     result = _run("-C", str(built), "-n", "500", "--formats", "json", "--out", str(tmp_path))
     assert result.exit_code == 1
     m = re.search(r"only (\d+) question\(s\) can be made", result.output)
-    assert m and 40 <= int(m.group(1)) < 500
+    assert m and QUIZ_N <= int(m.group(1)) < 500
     result = _run("-C", str(built), "-n", "30", "--types", "match", "--formats", "json", "--out", str(tmp_path))
     assert result.exit_code == 1 and "with types match" in result.output
 
@@ -259,7 +259,7 @@ def _quizzes_per_seed(built):
     out = []
     for seed in (1, 2, 3, 4, 5):
         for direction in ("mixed", "zh-en"):
-            out.append(quizzes(built, seed=seed, direction=direction, questions=40)[0].questions)
+            out.append(quizzes(built, seed=seed, direction=direction, questions=QUIZ_N)[0].questions)
     return out
 
 
@@ -282,4 +282,4 @@ def test_no_question_tells_where_another_questions_wrong_option_comes_from(built
                 checked += 1
                 quoting = [p.number for p, pk in prompts if p is not q and key in pk]
                 assert not quoting, f"Q{q.number} option {option!r} is quoted by Q{quoting}"
-    assert checked > 30                              # the test looked at something
+    assert checked > 20                              # the test looked at something

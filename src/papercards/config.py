@@ -30,7 +30,7 @@ DEFAULT_PLACEHOLDERS = ["占位", "待补充", "TODO", "TBD", "Placeholder"]
 CARD_KINDS = list(KIND)          # declared, with their defaults, in items/kinds.py
 # Terms a researcher in the field already knows: no glossary card unless listed under glossary.
 DEFAULT_KNOWN_TERMS = ["LLM", "LLMs", "Large Language Models", "Large Language Model", "AI", "NLP", "ML",
-                       "RL", "Fine-Tuning", "Fine-tuning"]
+                       "RL", "OOD", "SOTA", "GPU", "Fine-Tuning", "Fine-tuning"]
 
 
 @dataclass
@@ -337,7 +337,8 @@ cards:
 # Which glossary terms become cards: a term card must teach more than a dictionary.
 glossary:
   vocabulary: false   # word-for-word pairs with no gloss (pointwise noise -> 逐点噪声)
-  known_terms: [LLM, LLMs, Large Language Models, Large Language Model, AI, NLP, ML, RL, Fine-Tuning, Fine-tuning]
+  known_terms: [LLM, LLMs, Large Language Models, Large Language Model, AI, NLP, ML, RL, OOD, SOTA, GPU,
+                Fine-Tuning, Fine-tuning]
 
 # Images in the notes: local files (next to the notes, inside this folder) are
 # packed into the deck. Images with a web address are left out, because Anki

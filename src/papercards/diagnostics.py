@@ -24,7 +24,8 @@ class Diagnostic:
     file: str
     line: int
     message: str
-    level: str = "warning"  # "warning" (skipped, build goes on) or "error" (bad input)
+    level: str = "warning"  # "warning" (skipped, build goes on), "error" (bad input) or
+    #                         "note" (what the notes say that no card asks: counted by build, listed by check)
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

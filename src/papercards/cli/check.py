@@ -45,8 +45,10 @@ def check_cmd(project, strict: bool, show_all: bool) -> None:
     kinds = extraction.by_kind()
     papers = result.paper_count
     echo(f"Checked {len(result.notes)} notes file(s): {papers} papers, {sum(kinds.values())} items, "
-         f"{plural(len(set(result.diagnostics)), 'problem')}, {plural(len(doubts), 'doubtful card')}.")
-    if strict and (result.diagnostics or doubts):
+         f"{plural(len(set(d for d in result.diagnostics if d.level != 'note')), 'problem')}, "
+         f"{plural(len(doubts), 'doubtful card')}.")
+    problems = [d for d in result.diagnostics if d.level != "note"]
+    if strict and (problems or doubts):
         sys.exit(EXIT_BAD_INPUT)
 
 

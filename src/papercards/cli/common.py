@@ -44,7 +44,8 @@ def report(diagnostics: Iterable[Diagnostic], *, limit: int | None = 50) -> None
     if not diags:
         return
     placeholders = [d for d in diags if "placeholder paper" in d.message]
-    skipped = set(placeholders)
+    notes = [d for d in diags if d.level == "note"]
+    skipped = set(placeholders) | set(notes)
     rest = [d for d in diags if d not in skipped]
     if placeholders:
         by_file: dict[str, list[str]] = {}
@@ -53,6 +54,13 @@ def report(diagnostics: Iterable[Diagnostic], *, limit: int | None = 50) -> None
         for file, lines in by_file.items():
             echo(f"Skipped {len(lines)} placeholder paper{'s' * (len(lines) > 1)} in {file} "
                        f"(line{'s' * (len(lines) > 1)} {', '.join(lines)})", err=True)
+    if notes and limit is not None:
+        echo(f"{plural(len(notes), 'line')} of the notes shown on cards as cues only, with nothing in them to "
+             "ask (papercards check --all lists them)", err=True)
+    elif notes:
+        echo(f"{plural(len(notes), 'line')} shown as cues only:", err=True)
+        for d in notes:
+            echo(f"  {d}", err=True)
     if rest:
         echo(f"{len(rest)} warning(s):", err=True)
         for d in rest[:limit]:

@@ -63,6 +63,10 @@ class Context:
     def warn(self, file: str, line: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(file, line, message))
 
+    def note(self, file: str, line: int, message: str) -> None:
+        """Something the notes say that no card asks (a cue, a document): not a problem."""
+        self.diagnostics.append(Diagnostic(file, line, message, "note"))
+
 
 def sentence_key(text: str) -> str:
     """A sentence compared as pasted text: letters, digits and CJK only, case folded."""

@@ -44,6 +44,7 @@ class Unit:
     depth: int = 0            # nested list items are shown, not blanked
     context: bool = False     # a lead-in ("RLHF和DPO训练质量由于") is shown, not blanked
     mark: str = "-"           # "-" or "3." (a numbered list keeps its numbers: order can matter)
+    line: int = 0             # where it is in the notes
 
     @property
     def blankable(self) -> bool:
@@ -110,11 +111,24 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
             cut = CJK_RE.search(plain)
             front, removed = plain[: cut.start()].rstrip(), pair[1]
         return _blank_bold_word(front, n), removed
-    if len(_plain(plain)) <= SHORT_ITEM or keyword is None:
+    if (len(_plain(plain)) <= SHORT_ITEM and not _shown_elsewhere(plain, avoid)) or keyword is None:
         return f"{{{{c{n}::{plain}}}}}", None       # a short item is one answer
     # a longer item says several things: the blank asks for its key word, the rest is the cue
     blanked = keyword(plain, n, avoid)
     return (blanked, None) if blanked else None
+
+
+def _features(text: str) -> set[str]:
+    text = _plain(text).casefold()
+    pairs = {run[i:i + 2] for run in re.findall(r"[\u3400-\u9fff]+", text) for i in range(len(run) - 1)}
+    return pairs | set(re.findall(r"[a-z0-9][a-z0-9-]+", text))
+
+
+def _shown_elsewhere(item: str, others: list[str]) -> bool:
+    """Most of a short item printed on another line of the card ("加SFT loss" beside
+    "SFT loss基本没用"): blanking it whole would show the answer."""
+    mine = _features(item)
+    return bool(mine) and any(len(mine & _features(o)) >= 0.5 * len(mine) for o in others)
 
 
 def _blank_bold_word(text: str, n: int) -> str:

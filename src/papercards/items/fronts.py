@@ -57,6 +57,11 @@ GENERIC_QUESTIONS: dict[str, str] = {
     "主要思想": "{p} 的主要思想？",
     "核心思想": "{p} 的核心思想？",
     "思路": "{p} 的思路？",
+    "发现": "{p} 的发现？",
+    "主要发现": "{p} 的主要发现？",
+    "观点": "{p} 的观点？",
+    "文章的观点": "{p} 的观点？",
+    "结论与发现": "{p} 的结论与发现？",
     "method": "{p}: method?",
     "results": "{p}: results?",
     "problem": "{p}: problem?",
@@ -101,6 +106,11 @@ def question_of(heading: str, short: str, names: list[str] | None = None) -> str
     if short and not names_paper(q, names):
         q = f"{short}：{q}"
     return q
+
+
+def is_generic(heading: str) -> bool:
+    """A heading that asks nothing by itself (作用效果, 技术细节, 发现)."""
+    return _key(strip_section_number(heading).rstrip("：:。.?？ ")) in GENERIC_QUESTIONS
 
 
 def is_statement(heading: str) -> bool:

@@ -44,7 +44,7 @@ _DANGLING_ZH = re.compile(r"(?:这些|这一|这种|这三个|这两个|此|上�
 # What "we propose …" proposes, when it is not the method's name: "a preference
 # improvement model", "straightforward regularization techniques" (the idea to recall).
 _PROPOSED = re.compile(
-    r"\bwe (?:propose|introduce|present|develop)s? (?:to \w+ )?(?:(?:a|an|the|novel|new|simple) )*"
+    r"\bwe (?:propose|introduce|present|develop)s? (?!that\b)(?:to \w+ )?(?:(?:a|an|the|novel|new|simple) )*"
     r"(?P<what>[A-Za-z][\w-]*(?: [A-Za-z][\w-]*){1,3}?)(?= (?:to|that|which|for|by|with|in|on|from)\b|[,.(])",
     re.I)
 

@@ -17,7 +17,7 @@ from ...text import CLOZE_BLANK, split_sentences
 from ..context import PaperContext
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
-from ..fronts import is_statement, lead_of, question_of, statement_question
+from ..fronts import is_generic, is_statement, lead_of, question_of, statement_question
 from ..model import Item, short_hash
 from .walk import SKIP_ROLES
 
@@ -62,7 +62,7 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
             if has_list and is_lead_in(text):
                 units.append(Unit(text, context=True))
             else:
-                units.extend(Unit(s, context=is_remark(s)) for s in split_sentences(text))
+                units.extend(Unit(s, context=is_remark(s), line=block.line) for s in split_sentences(text))
         elif block.kind == "list":
             number = 0
             for depth, item in block.walk_items():
@@ -71,9 +71,10 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
                 number += depth == 0
                 mark = f"{number}." if block.ordered and depth == 0 else "-"
                 # an item another rule carded (a definition) stays as a cue, not a second card
-                units.append(Unit(_join(item.text), depth=depth, context=item.line in consumed, mark=mark))
+                units.append(Unit(_join(item.text), depth=depth, context=item.line in consumed, mark=mark,
+                                  line=item.line))
         elif block.kind == "table" and block.rows:
-            units.extend(Unit(" | ".join(c.strip() for c in row)) for row in block.rows[1:])
+            units.extend(Unit(" | ".join(c.strip() for c in row), line=block.line) for row in block.rows[1:])
     return units
 
 
@@ -104,7 +105,7 @@ def extract(pc: PaperContext):
                 continue
             owner = pc.pasted_from(unit.text)
             if owner:
-                pc.ctx.warn(pc.paper.file, line, f"'{unit.text[:40]}…' under '{heading}' is a sentence of the "
+                pc.ctx.warn(pc.paper.file, unit.line or line, f"'{unit.text[:40]}…' under '{heading}' is a sentence of the "
                             f"abstract of paper {owner}: pasted here by mistake? Not carded under this paper")
                 continue
             unit.text = typed_blanks_as_bold(unit.text)
@@ -128,7 +129,13 @@ def extract(pc: PaperContext):
         if len(facts) == 1 and len(parts) == 1:
             answer = facts[0].text
             pc.claim_answers.add(answer)
-            yield _qa(pc, question, answer, line)
+            # under a heading that asks nothing (技术细节), the paragraph asks its key word instead
+            blanked = keyword_blank(pc)(answer, 1, [question]) if is_generic(heading) else None
+            if blanked:
+                yield Item(id=f"{pc.info.key}/cloze/{short_hash(question)}", kind="cloze", paper=pc.info.key,
+                           fields={"text": f"{question.rstrip('？?')}：{blanked}", "hint": ""}, source=pc.where(line))
+            else:
+                yield _qa(pc, question, answer, line)
             continue
         for n, chunk in enumerate(_chunks(parts)):
             text, hint, unasked = enumeration_text(question, chunk, keyword_blank(pc))
@@ -144,13 +151,16 @@ def extract(pc: PaperContext):
                     pc.claim_answers.add(unit.text)
                     yield _qa(pc, *asked, line)
                 else:
-                    pc.ctx.warn(pc.paper.file, line, f"'{_short(unit.text)}' under '{heading}' has no word "
-                                "worth a blank (a term, a number, a name, the author's bold): shown as a cue, not asked")
+                    pc.ctx.note(pc.paper.file, unit.line or line, f"'{_short(unit.text)}' under '{heading}' has no "
+                                "word worth a blank (a term, a number, a name, the author's bold): a cue, not asked")
 
 
 TRIES = 4                 # words tried per item before it stays a cue
 MAX_FACT = 600            # characters: one list item or sentence longer than this is a document, not a fact
-_NAME = re.compile(r"[A-Za-z]*[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:-[A-Z][a-z]+)+|\w*\d\w*")
+# a name: SimPO, GSM8K, Bradley-Terry, ΨPO; not a year (2024), not a bare acronym of two letters (RL)
+_NAME = re.compile(r"(?=\w{3})[A-Za-z]*[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:-[A-Z][a-z]+)+"
+                   r"|(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[A-Za-z0-9][\w-]{2,}")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
@@ -161,7 +171,8 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
     from ...text.stopwords import is_stopword
     from .cloze import NUMBER_BLANK
     word = strip_marks(word).strip()
-    if not word or is_stopword(word) or word in pc.ctx.widespread:
+    known = {k.casefold() for k in pc.ctx.config.glossary.known_terms}
+    if not word or is_stopword(word) or word in pc.ctx.widespread or word.casefold() in known or _YEAR.fullmatch(word):
         return False
     if word in marked or NUMBER_BLANK.fullmatch(word) or _NAME.fullmatch(word):
         return True
@@ -181,18 +192,32 @@ def keyword_blank(pc: PaperContext):
         marked = [m.group(0).strip("*`") for m in re.finditer(r"\*\*[^*]+\*\*|`[^`]+`", text)]
         prefer = marked + [m.group(0) for m in NUMBER_BLANK.finditer(plain)] + \
             sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
-        avoid = [pc.info.short, *(m.name for m in pc.methods)]
+        # the paper's own names are on the front already (and its method's expansion spells them)
+        avoid = [pc.info.short, *(m.name for m in pc.methods), *(w for m in pc.methods for w in m.long_form.split())]
         shown = strip_marks(" ".join(visible))
         for _ in range(TRIES):
             made = make_cloze(text, pc.ctx.segmenter, prefer=prefer, avoid=avoid, max_blanks=1, start=n)
             if not made:
                 return None
             answer = strip_marks(cloze_answers(made)[n][0])
-            if informative(answer, pc, marked) and answer not in shown:
+            if informative(answer, pc, marked) and answer not in shown and not translated_beside(made):
                 return made
             avoid.append(answer)
         return None
     return keyword
+
+
+def translated_beside(cloze_text: str) -> bool:
+    """A blank with its translation in brackets right beside it: ``对比LLM({{c1::contrastive LLMs}})``,
+    ``{{c1::长度正则的奖励塑形}}(length-regularized reward shaping)``."""
+    from ...text import CLOZE_BLANK
+    for m in CLOZE_BLANK.finditer(cloze_text):
+        before, after = cloze_text[: m.start()].rstrip(), cloze_text[m.end():].lstrip()
+        if before.endswith(("(", "（")) and after.startswith((")", "）")):
+            return True
+        if after.startswith(("(", "（")) and not re.match(r"[(（]\s*\d", after):
+            return True
+    return False
 
 
 # linear: the word's characters and the space between words are disjoint, so no position
