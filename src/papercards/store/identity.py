@@ -46,6 +46,17 @@ def similarity(a: str, b: str) -> float:
     return m.ratio()
 
 
+def _without_shared_lead(a: str, b: str) -> tuple[str, str]:
+    """Two questions without the lead they share up to a separator: the paper's name
+    ("Iterative DPO：DPO问题？" / "Iterative DPO 的作用效果？") makes any two questions
+    of one paper look alike; what they ask is what follows it."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    cut = max(a.rfind(sep, 0, n) for sep in ("：", ":", " ", "—"))
+    return (a[cut + 1:], b[cut + 1:]) if cut > 0 else (a, b)
+
+
 def same_name(a: str, b: str) -> bool:
     """Two spellings of one name: a typo, a hyphen or a plural apart, nothing more.
 
@@ -108,8 +119,8 @@ def pair_score(new: Item, old: Item, threshold: float = ITEM_THRESHOLD) -> float
             return None
         return max(score, 0.01)
     if new.kind == "claim":
-        score = max(score, similarity(normalize(new.fields.get("question", "")),
-                                      normalize(old.fields.get("question", ""))) * 0.95)
+        a, b = _without_shared_lead(new.fields.get("question", ""), old.fields.get("question", ""))
+        score = max(score, similarity(normalize(a), normalize(b)) * 0.95)
     return score if score >= threshold else None
 
 
