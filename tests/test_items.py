@@ -123,15 +123,20 @@ def test_the_3d_properties_are_an_enumeration(extraction):
 
 def test_generic_headings_name_the_paper(extraction):
     questions = {i.fields["question"] for i in items_of(extraction, "claim", "PabAln0jjB")}
-    assert {"NS-DPO 的技术细节？", "NS-DPO 如何解决问题？", "NS-DPO：RLHF存在的问题？"} <= questions
+    assert {"NS-DPO 的技术细节？", "NS-DPO：RLHF存在的问题？"} <= questions
+    # a generic heading's paragraph with a key word asks that word, the question as its lead
+    solved = next(i for i in items_of(extraction, "cloze", "PabAln0jjB") if "如何解决" in i.fields["text"])
+    assert solved.fields["text"].startswith("NS-DPO 如何解决问题：使用动态的{{c1::Bradley-Terry}}模型")
     contributions = next(i for i in items_of(extraction, "cloze", "9Hxdixed7p") if "做了什么" in i.fields["text"])
     assert contributions.fields["text"].startswith("3D-Properties 这个工作做了什么？")
-    assert len(cloze_answers(contributions.fields["text"])) == 4
+    assert len(cloze_answers(contributions.fields["text"])) >= 2       # the rest: cues, nothing to blank
 
 
 def test_numbered_list_kept_and_consumed_lines_not_repeated(extraction):
     una = {i.fields["text"].splitlines()[0]: i.fields["text"] for i in items_of(extraction, "cloze", "ZSbsX1sFo3")}
-    assert una["UNA效果？"].splitlines()[3] == "3. {{c3::适用不同的反馈类型，包括成对、二进制和标量反馈}}"
+    lines = una["UNA效果？"].splitlines()
+    assert [ln[:3] for ln in lines[1:]] == ["1. ", "2. ", "3. "]       # the author's numbers kept
+    assert lines[3] == "3. 适用不同的反馈类型，包括成对、二进制和标量反馈"    # nothing worth a blank: a cue
     cov = [i.fields["question"] for i in items_of(extraction, "claim", "K2OWrXUVby")]
     assert not any("提出RLHF-COV" in q for q in cov)   # its only line became the COV definition
 

@@ -67,15 +67,17 @@ def test_one_paper_per_file_with_tables_and_display_math(tmp_path):
     att = next(p for p in result.papers.values() if p.title == "Attention Is All You Need")
     assert att.title_zh == "注意力就是你所需要的一切"
     kinds = {i.kind for i in result.extraction.items if i.paper == att.key}
-    assert {"paper", "summary", "claim"} <= kinds
+    assert {"summary", "claim", "cloze"} <= kinds
     answers = {i.fields["question"]: i.fields["answer"] for i in result.extraction.items if i.kind == "claim"}
-    assert "$$" in answers["缩放点积注意力？"]
-    assert "Transformer (big) | 28.4" in answers["结果对比？"]
-    assert answers["位置编码？"].splitlines()[1] == "  - 偶数维用 sin"
+    assert "$$" in answers["Attention Is All You Need：缩放点积注意力？"]
+    assert "Transformer (big) | 28.4" in answers["Attention Is All You Need：结果对比？"]
+    position = next(i.fields["text"] for i in result.extraction.items
+                    if i.kind == "cloze" and "位置编码" in i.fields["text"])
+    assert position.splitlines()[2] == "  - 偶数维用 sin"            # nested detail kept as a cue
     html = " ".join(a for _, _, a in cards)
     assert "\\[" in html and "\\sqrt{d_k}" in html           # display math went to MathJax
     terms = {i.fields["term"]: i for i in result.extraction.items if i.kind == "term"}
-    assert terms["Self-Attention"].fields["chinese"] == "自注意力"
+    assert "Self-Attention" not in terms          # a word-for-word pair: vocabulary, off by default
     assert terms["MLM"].fields["chinese"] == "掩码语言模型"              # from "> 关键词:" metadata
     msgs = messages(result)
     assert any(m.startswith("source/bert.md:") and "code block is not carded" in m for m in msgs)

@@ -45,6 +45,7 @@ class Unit:
     context: bool = False     # a lead-in ("RLHF和DPO训练质量由于") is shown, not blanked
     mark: str = "-"           # "-" or "3." (a numbered list keeps its numbers: order can matter)
     line: int = 0             # where it is in the notes
+    table: bool = False       # a row of a table
 
     @property
     def blankable(self) -> bool:
@@ -149,9 +150,14 @@ def typed_blanks_as_bold(text: str) -> str:
     return CLOZE_BLANK.sub(lambda m: f"**{m.group(2)}**" if m.group(2) else m.group(0), text)
 
 
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
+
+
 def has_braces(text: str) -> bool:
-    """``{{``/``}}`` left in an item would end or open a blank where Anki reads it."""
-    return "{{" in text or "}}" in text
+    """``{{``/``}}`` left in an item (outside its math, where ``\frac{a}{b}}`` is TeX and
+    is written safely later) would end or open a blank where Anki reads it."""
+    prose = _MATH.sub(" ", text)
+    return "{{" in prose or "}}" in prose
 
 
 def enumeration_text(lead: str, units: list[Unit], keyword: KeywordBlank | None = None

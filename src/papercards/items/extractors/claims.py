@@ -74,7 +74,8 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
                 units.append(Unit(_join(item.text), depth=depth, context=item.line in consumed, mark=mark,
                                   line=item.line))
         elif block.kind == "table" and block.rows:
-            units.extend(Unit(" | ".join(c.strip() for c in row), line=block.line) for row in block.rows[1:])
+            units.extend(Unit(" | ".join(c.strip() for c in row), line=block.line, table=True)
+                         for row in block.rows[1:])
     return units
 
 
@@ -139,6 +140,14 @@ def extract(pc: PaperContext):
             continue
         for n, chunk in enumerate(_chunks(parts)):
             text, hint, unasked = enumeration_text(question, chunk, keyword_blank(pc))
+            answer = _as_answer(chunk)
+            if not CLOZE_BLANK.search(text) and len(answer) <= MAX_ANSWER and \
+                    any(u.table or "$" in u.text for u in chunk):
+                # a formula or a table has no word to blank: the whole short answer is one
+                # card rather than none (prose with nothing to ask is reported instead)
+                pc.claim_answers.update(u.text for u in chunk)
+                yield _qa(pc, question.rstrip("：:") + ("" if question.endswith(("？", "?")) else "？"), answer, line)
+                continue
             # what is asked is carded; a cue is not (an abstract sentence may still ask it)
             pc.claim_answers.update(u.text for u in chunk if u.blankable and u not in unasked)
             if CLOZE_BLANK.search(text):
@@ -156,6 +165,7 @@ def extract(pc: PaperContext):
 
 
 TRIES = 4                 # words tried per item before it stays a cue
+MAX_ANSWER = 200          # characters: the longest answer one card may ask whole
 MAX_FACT = 600            # characters: one list item or sentence longer than this is a document, not a fact
 # a name: SimPO, GSM8K, Bradley-Terry, ΨPO; not a year (2024), not a bare acronym of two letters (RL)
 _NAME = re.compile(r"(?=\w{3})[A-Za-z]*[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:-[A-Z][a-z]+)+"
@@ -234,6 +244,12 @@ def subject_question(question: str, text: str, pc: PaperContext) -> tuple[str, s
             or split_bilingual(strip_marks(text)):
         return None                     # "Reward Overoptimization 奖励过度优化" is a translation, not a fact
     return f"{question.rstrip('？?：: ')} — {m.group('subject')}？", m.group("rest").strip()
+
+
+def _as_answer(units: list[Unit]) -> str:
+    """Units as a Q&A answer: list items as bullets (numbers kept), other lines as they are."""
+    return "\n".join(("  " * u.depth + f"{u.mark} {u.text}") if (u.depth or u.mark != "-" or not u.context)
+                     else u.text for u in units)
 
 
 def _short(text: str, n: int = 30) -> str:
