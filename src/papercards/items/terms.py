@@ -169,6 +169,7 @@ def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
         return out
     head, inside, tail = _paren(text)
     cand = TermCandidate(line=line)
+    more: list[str] = []
     for lang, run in split_runs(head):
         if lang == "zh" and not cand.chinese:
             cand.chinese = run
@@ -178,7 +179,8 @@ def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
             elif not cand.english:
                 cand.english = run
             else:
-                cand.note = (cand.note + " " + run).strip()
+                more.append(run)
+    cand.note = _joined_note(more)
     if inside:
         _read_paren(cand, inside)
     if tail:
@@ -186,6 +188,17 @@ def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
     if cand.english and not cand.abbr and is_abbreviation(cand.english):
         cand.abbr, cand.english = cand.english, ""
     return [cand]
+
+
+def _joined_note(runs: list[str]) -> str:
+    """``note = (note + " " + run).strip()`` over ``runs``, in one pass: adding to the
+    string run by run was quadratic on a long line."""
+    parts: list[str] = []
+    for run in runs:
+        run = run.rstrip() if parts else run.strip()
+        if run.strip():
+            parts.append(run)
+    return " ".join(parts)
 
 
 def _read_paren(cand: TermCandidate, inside: str) -> None:
