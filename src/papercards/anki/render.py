@@ -392,7 +392,7 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
 
     if kind == "cloze":
         text = render_cloze(_f(item, "text"))
-        if not _CLOZE_BLANK.search(text):
+        if not _CLOZE_BLANK.search(text, 0, text.rfind("}}") + 2):     # none closes past the last }}
             raise SkipRecord("cloze without a blank")
         values = {**base, "Text": text, "Extra": render_block(_f(item, "hint"))}
         if _names(text, short):

@@ -24,18 +24,19 @@ class Method:
     line: int = 0
 
 
-def object_of(text: str) -> str:
-    """What follows a verb up to the end of its clause; brackets are never cut
-    ("Distributionally Robustifying DPO (Dr. DPO), which …" keeps "(Dr. DPO)")."""
+def object_of(text: str, start: int = 0) -> str:
+    """What follows a verb (ending at ``start``) up to the end of its clause; brackets
+    are never cut ("Distributionally Robustifying DPO (Dr. DPO), which …" keeps "(Dr. DPO)")."""
     depth = 0
-    for i, ch in enumerate(text):
+    for i in range(start, len(text)):
+        ch = text[i]
         if ch in "(（[":
             depth += 1
         elif ch in ")）]":
             depth = max(0, depth - 1)
-        elif depth == 0 and i and _CLAUSE_END.match(text, i):
-            return text[:i]
-    return text
+        elif depth == 0 and i > start and _CLAUSE_END.match(text, i):
+            return text[start:i]
+    return text[start:]
 
 
 def find_methods(paper: Paper, en_sentences: list[tuple[str, int]], common: set[str]) -> list[Method]:
@@ -48,8 +49,12 @@ def find_methods(paper: Paper, en_sentences: list[tuple[str, int]], common: set[
     from ..text import plain_inline
     found: dict[str, Method] = {}
     for sentence, line in ((plain_inline(s), ln) for s, ln in en_sentences):
+        read_to = 0
         for m in _PROPOSE.finditer(sentence):
-            window = object_of(sentence[m.end():])
+            if m.end() < read_to:
+                continue         # a verb inside the clause just read: it names nothing new
+            window = object_of(sentence, m.end())
+            read_to = m.end() + len(window)
             for cand in abbreviations_in(window):
                 found.setdefault(cand.abbr, Method(cand.abbr, cand.english, sentence, line))
             for tok in _METHOD_TOKEN.findall(window):

@@ -147,12 +147,12 @@ def long_form(abbr: str, candidate: str) -> str | None:
 
 def _initials_form(letters: list[str], candidate: str) -> str | None:
     words = candidate.split()
+    initials: list[str] = []          # of the parts of words[start:], collected last first
     for start in range(len(words) - 1, -1, -1):
-        tail = words[start:]
-        parts = [p for w in tail for p in re.split(r"[-/]", w) if p]
-        initials = [p[0].lower() for p in parts if p.lower() not in _STOP_EN]
-        if initials == letters and tail[0].lower() not in _STOP_EN:
-            return " ".join(tail).strip(" ,;:")
+        parts = [p for p in re.split(r"[-/]", words[start]) if p]
+        initials += [p[0].lower() for p in reversed(parts) if p.lower() not in _STOP_EN]
+        if initials[::-1] == letters and words[start].lower() not in _STOP_EN:
+            return " ".join(words[start:]).strip(" ,;:")
         if len(initials) > len(letters):
             break
     return None
@@ -169,6 +169,7 @@ def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
         return out
     head, inside, tail = _paren(text)
     cand = TermCandidate(line=line)
+    more: list[str] = []
     for lang, run in _glue_acronyms(split_runs(head), head):
         if lang == "zh" and not cand.chinese:
             cand.chinese = run
@@ -178,7 +179,8 @@ def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
             elif not cand.english:
                 cand.english = run
             else:
-                cand.note = (cand.note + " " + run).strip()
+                more.append(run)
+    cand.note = _joined_note(more)
     if inside:
         _read_paren(cand, inside)
     if tail:
@@ -204,6 +206,17 @@ def _glue_acronyms(runs: list[tuple[str, str]], text: str) -> list[tuple[str, st
         else:
             out.append((lang, run))
     return out
+
+
+def _joined_note(runs: list[str]) -> str:
+    """``note = (note + " " + run).strip()`` over ``runs``, in one pass: adding to the
+    string run by run was quadratic on a long line."""
+    parts: list[str] = []
+    for run in runs:
+        run = run.rstrip() if parts else run.strip()
+        if run.strip():
+            parts.append(run)
+    return " ".join(parts)
 
 
 def _read_paren(cand: TermCandidate, inside: str) -> None:
@@ -240,6 +253,8 @@ def _read_paren(cand: TermCandidate, inside: str) -> None:
 
 
 _PAREN_ABBR = re.compile(r"[(（]\s*([A-Z][A-Za-z0-9.\-/ ]{0,14}?[A-Za-z0-9])\s*[)）]")
+_LONG_FORM_SPAN = 1000   # characters before a bracket that hold its long form
+_LONGEST_WORD = 80       # a longer run without a space is no word of a long form
 
 
 def abbreviations_in(text: str, line: int = 0) -> list[TermCandidate]:
@@ -249,9 +264,7 @@ def abbreviations_in(text: str, line: int = 0) -> list[TermCandidate]:
         abbr = m.group(1)
         if not is_abbreviation(abbr):
             continue
-        before = text[: m.start()].rstrip().split("\n")[-1]
-        words = re.findall(r"\S+", before)[-(len(abbr) + 4):]
-        lf = long_form(abbr, " ".join(words))
+        lf = long_form(abbr, " ".join(_words_before(text, m.start(), len(abbr) + 4)))
         if lf:   # "\textbf{UN}ified" leaves "UNified": write it as a word
             lf = re.sub(r"\b([A-Z]{2,})([a-z]+)\b", lambda w: (w.group(1) + w.group(2)).capitalize(), lf)
         if lf and not re.search(r"[,;:.!?]", lf[:-1]):
@@ -259,8 +272,36 @@ def abbreviations_in(text: str, line: int = 0) -> list[TermCandidate]:
     return out
 
 
-_PAIR_ZH_EN = re.compile(f"([{_CJK}]{{2,}})\\s*[(（]\\s*([A-Za-z][A-Za-z\\- ]{{1,60}}[A-Za-z])\\s*[)）]")
-_PAIR_EN_ZH = re.compile(f"([A-Za-z][A-Za-z\\-]*(?:\\s+[A-Za-z][A-Za-z\\-]*){{0,5}})\\s*[(（]\\s*([{_CJK}]{{2,14}})\\s*[)）]")
+def _words_before(text: str, end: int, count: int) -> list[str]:
+    """The last ``count`` words of the line that ends at ``end`` (trailing space skipped),
+    read from its last ``_LONG_FORM_SPAN`` characters and stopped by a word longer than
+    ``_LONGEST_WORD``.
+
+    Bounded, so that each bracket costs the same on a long line: slicing and splitting
+    the whole text before every bracket was quadratic.
+    """
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = max(0, end - _LONG_FORM_SPAN)
+    start = text.rfind("\n", start, end) + 1 or start
+    words = text[start:end].split()
+    if words and start > 0 and not text[start - 1].isspace() and not text[start].isspace():
+        words = words[1:]                  # cut by the window
+    words = words[-count:]
+    for k in range(len(words) - 1, -1, -1):
+        if len(words[k]) > _LONGEST_WORD:
+            return words[k + 1:]
+    return words
+
+
+# Both patterns start a match only where a run of their script starts (the
+# lookbehinds): a run that is not followed by its bracket then costs one pass,
+# not one pass from each of its characters (quadratic on a long line). The
+# matches are the same: a match can only begin at the start of its run (for
+# English, at the run's first letter: the ``-*`` skips leading hyphens).
+_PAIR_ZH_EN = re.compile(f"(?<![{_CJK}])([{_CJK}]{{2,}})\\s*[(（]\\s*([A-Za-z][A-Za-z\\- ]{{1,60}}[A-Za-z])\\s*[)）]")
+_PAIR_EN_ZH = re.compile(f"(?<![A-Za-z\\-])-*([A-Za-z][A-Za-z\\-]*(?:\\s+[A-Za-z][A-Za-z\\-]*){{0,5}})"
+                         f"\\s*[(（]\\s*([{_CJK}]{{2,14}})\\s*[)）]")
 
 
 def pairs_in(text: str) -> list[tuple[str, str, bool]]:

@@ -29,17 +29,21 @@ _md = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline"
 
 _NUMBERING = re.compile(r"^\s*(?:\\?\*+\s*)?(?:(?:No\.|第)?\s*(\d{1,4})\s*(?:[.、)）:：]|篇)\s*)?")
 _MARKS = re.compile(r"(\*\*|__|(?<![\w\\])\*|(?<!\w)_(?!\w)|`)")
-# The link text stops at the next <a or </a, and a Markdown label or URL at the next bracket:
-# each match attempt then scans only to the next candidate, never to the end of the line
-# (`<a>` or `[a](` repeated 20,000 times on one line took minutes with `.*?` and `[^)\s>]+`).
-_A_TAG = re.compile(r"<a\b([^>]*)>([^<]*(?:<(?!/?a\b)[^<]*)*)</a\s*>", re.I)
-_A_OPEN = re.compile(r"<a\b([^>]*)>", re.I)
+# The link text stops at the next <a or </a, the attributes at the next < or >, and a Markdown
+# label or URL at the next bracket: each match attempt then scans only to the next candidate,
+# never to the end of the line (`<a>`, `<a ` or `[a](` repeated 20,000 times on one line took
+# minutes with `.*?`, `[^>]*` and `[^)\s>]+`).
+_A_TAG = re.compile(r"<a\b([^<>]*)>([^<]*(?:<(?!/?a\b)[^<]*)*)</a\s*>", re.I)
+_A_OPEN = re.compile(r"<a\b([^<>]*)>", re.I)
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 _MD_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*<?((?:[^()\s<>\[\]]|\([^()\s]*\))+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _BARE_URL = re.compile(r"(?<![\"'(=<])\bhttps?://[^\s<>\"')\]]+")
 _TAG = re.compile(r"<[^<>]+>")          # not `<[^>]+>`: quadratic on a line of 50,000 `<`
-_SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.I | re.S)   # the element and its code
+_SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?(?:</\1\s*>|$)", re.I | re.S)   # the element and its code
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# `key: value` in a metadata quote. The spaces are read possessively: tried in every split
+# between the two leading `\s*` and the key, a line of spaces took cubic time.
+_META = re.compile(r"^\s*+[-*]?\s*+\**([^:：*]{1,20})\**\s*+[:：]\s*(.+)$")
 
 
 def strip_marks(text: str) -> str:
@@ -246,7 +250,7 @@ class _Builder:
 def _meta(text: str) -> dict[str, str]:
     meta = {}
     for line in text.split("\n"):
-        m = re.match(r"^\s*[-*]?\s*\**([^:：*]{1,20})\**\s*[:：]\s*(.+)$", line)
+        m = _META.match(line)
         if m:
             meta[m.group(1).strip()] = m.group(2).strip()
     return meta

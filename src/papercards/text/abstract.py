@@ -71,6 +71,8 @@ _VARIANCE = 2.0
 _DEFAULT_WEIGHT, _MIN_WEIGHT, _MAX_WEIGHT = 3.3, 2.0, 5.0
 # Weight of the anchor evidence relative to the length evidence (in nats).
 _ANCHOR_WEIGHT = 3.0
+# Sentences of each side that are aligned (the rest are left out).
+MAX_SENTENCES = 200
 
 _MACRO = re.compile(r"\\[A-Za-z]+")
 _ANCHOR = re.compile(r"\d+(?:\.\d+)?%?|[A-Za-z][A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*")
@@ -154,9 +156,14 @@ def align_sentences(en: list[str], zh: list[str]) -> list[tuple[str, str, float]
     totals (or the default when the sentence counts differ, since a missing
     sentence would bias the totals), the second refits it on the 1-1 pairs
     the first pass found.
+
+    Only the first ``MAX_SENTENCES`` of each side are aligned: the programme
+    takes time and memory in the product of the two counts (an abstract has
+    a dozen or two; a line of megabytes could have tens of thousands).
     """
     if not en or not zh:
         return []
+    en, zh = en[:MAX_SENTENCES], zh[:MAX_SENTENCES]
     aligner = _Aligner(en, zh)
     weight = aligner.fit_weight([(i, i) for i in range(len(en))]) if len(en) == len(zh) else _DEFAULT_WEIGHT
     steps = aligner.run(weight)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from .inline import cloze_safe
@@ -56,8 +56,37 @@ _JUNK_FREQ = 10                # below this a dictionary entry is too rare to ju
 _GLUE_FREQ = 100               # rare entries starting/ending with a function character are glue
 _CONNECTORS = frozenset("-/._")
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?:\s?%|[A-Za-z]{1,2}(?![A-Za-z])|[xX×倍])?")
-# One blank: ``{{cN::answer}}`` or ``{{cN::answer::hint}}`` (groups: N, answer, hint or None)
-CLOZE_BLANK = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+_BLANK = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.S)
+
+
+class _Blanks:
+    """One blank: ``{{cN::answer}}`` or ``{{cN::answer::hint}}`` (groups: N, answer, hint or None).
+
+    Anki's own pattern, searched only up to the last ``}}``: past it no blank can
+    close, and each ``{{c1::`` there read to the end of the text before failing
+    (quadratic on a long line of them). Before it every opener closes, and the
+    text is read about once.
+    """
+
+    pattern = _BLANK.pattern
+
+    @staticmethod
+    def _end(text: str) -> int:
+        last = text.rfind("}}")
+        return last + 2 if last >= 0 else 0
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return _BLANK.finditer(text, 0, self._end(text))
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return _BLANK.search(text, 0, self._end(text))
+
+    def sub(self, repl: str | Callable[[re.Match[str]], str], text: str) -> str:
+        end = self._end(text)
+        return _BLANK.sub(repl, text[:end]) + text[end:]
+
+
+CLOZE_BLANK = _Blanks()
 
 
 @dataclass

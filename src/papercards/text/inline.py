@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Any
 
@@ -114,7 +115,7 @@ def _latex_math_rule(state: StateInline, silent: bool) -> bool:
     if not src.startswith(("\\(", "\\["), pos):
         return False
     closer = "\\)" if src[pos + 1] == "(" else "\\]"
-    end = src.find(closer, pos + 2, state.posMax)
+    end = find_next(src, closer, pos + 2, state.posMax)
     if end < 0:
         return False
     if not silent:
@@ -125,23 +126,47 @@ def _latex_math_rule(state: StateInline, silent: bool) -> bool:
     return True
 
 
+# A rule below runs at every ``\textbf{`` or ``\(`` of a line; looking for the
+# closer from each would read the rest of the line every time (quadratic on a
+# long line of unclosed ones). Both lookups read the line once and then answer
+# from what they found.
+
 def _matching_brace(src: str, start: int, limit: int) -> int | None:
-    """Index of the ``}`` closing the group that starts at ``start`` (just after ``{``)."""
-    depth = 1
-    i = start
-    while i < limit:
+    """Index (before ``limit``) of the ``}`` closing the group that starts at ``start``
+    (just after a ``{`` that no backslash escapes)."""
+    end = _closing_braces(src).get(start - 1)
+    return end if end is not None and end < limit else None
+
+
+@lru_cache(maxsize=8)
+def _closing_braces(src: str) -> dict[int, int]:
+    """``{`` index → index of its ``}``, in one pass; a backslash escapes the next character."""
+    out: dict[int, int] = {}
+    opened: list[int] = []
+    i = 0
+    while i < len(src):
         ch = src[i]
         if ch == "\\":
             i += 2
             continue
         if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return i
+            opened.append(i)
+        elif ch == "}" and opened:
+            out[opened.pop()] = i
         i += 1
-    return None
+    return out
+
+
+def find_next(src: str, needle: str, start: int, limit: int) -> int:
+    """``src.find(needle, start, limit)`` for a needle that cannot overlap itself."""
+    found = _occurrences(src, needle)
+    k = bisect_left(found, start)
+    return found[k] if k < len(found) and found[k] + len(needle) <= limit else -1
+
+
+@lru_cache(maxsize=8)
+def _occurrences(src: str, needle: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(needle), src)]
 
 
 # Math leaves the renderer between private-use marks and gets its real delimiters

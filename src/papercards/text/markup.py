@@ -25,7 +25,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .inline import KNOWN_TAGS, _matching_brace
+from .inline import KNOWN_TAGS, _matching_brace, find_next
 
 ATOM_FIRST = 0xF000          # placeholder characters for atoms: U+F000, U+F001, …
 MAX_NESTING = 20             # markdown-it's maxNesting (commonmark), which `inline` renders with
@@ -58,7 +58,7 @@ _MACROS = {"textbf": "bold", "textit": "em", "emph": "em", "underline": "underli
 _MACRO = re.compile(r"\\([a-z]+)\{")
 _ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_TAG = re.compile(r"<!--.*?-->|</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>", re.S)
+_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\\n])*)\]\(\s*<?[^)\s>]*>?(?:\s+\"[^\"]*\")?\s*\)")
 _CLEAN_CONTENT = ("script", "style", "iframe", "textarea", "svg", "math", "noscript", "template")
 
@@ -139,7 +139,7 @@ class _Scanner:
         src = self.src
         if src.startswith(("\\(", "\\["), i):
             closer = "\\)" if src[i + 1] == "(" else "\\]"
-            k = src.find(closer, i + 2, end)
+            k = find_next(src, closer, i + 2, end)
             if k >= 0:
                 self.atom("math", i, k + 2, i + 2, k)
                 return k + 2
@@ -241,11 +241,17 @@ class _Scanner:
         return m.end()
 
     def tag(self, i: int, end: int) -> int | None:
+        if self.src.startswith("<!--", i):
+            k = find_next(self.src, "-->", i + 4, end)     # not `<!--.*?-->`: each unclosed one read to the end
+            if k < 0:
+                return None
+            self.out.barriers.add(self.pos)
+            return k + 3
         m = _TAG.match(self.src, i, end)
         if not m:
             return None
         name = (m.group(1) or "").lower()
-        if m.group().startswith("<!--") or name in KNOWN_TAGS:
+        if name in KNOWN_TAGS:
             self.out.barriers.add(self.pos)
             if name in _CLEAN_CONTENT and not m.group().startswith("</"):
                 close = re.compile(rf"</\s*{name}\s*>", re.I).search(self.src, m.end(), end)

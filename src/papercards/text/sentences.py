@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from .lang import _CJK_CLASS
+from .lang import _CJK_CLASS, is_cjk_char
 
 # Words that end with a dot without ending the sentence (compared casefolded,
 # without the final dot). "etc." is among them: a sentence ending in it is
@@ -44,10 +44,13 @@ _CLOSERS = "\"'”’」』）)】》〉]"
 _OPENERS = "\"'“‘「『（(【《〈["
 _ZH_END = re.compile(f"[。！？!?]+[{re.escape(_CLOSERS)}]*")
 _ZH_DOT = re.compile(f"(?<![\\d\\s])[.!?](?=[{_CJK_CLASS}])")
+# The lookbehinds start a match only where its run starts: tried from every
+# character of a long run of dots or spaces, these took quadratic time, and a
+# later start in the run can only fail where the first failed.
 _EN_END = re.compile(
-    f"[.!?]+[{re.escape(_CLOSERS)}]*(?=\\s+[A-Z0-9{re.escape(_OPENERS)}{_CJK_CLASS}])")
+    f"(?<![.!?])[.!?]+[{re.escape(_CLOSERS)}]*(?=\\s+[A-Z0-9{re.escape(_OPENERS)}{_CJK_CLASS}])")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.'’-")
-_SOFT_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+_SOFT_BREAK = re.compile(r"(?<![ \t])[ \t]*\r?\n[ \t]*")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -67,8 +70,7 @@ def _join_soft_breaks(para: str) -> str:
     parts = _SOFT_BREAK.split(para.strip())
     joined = parts[0]
     for part in parts[1:]:
-        if joined and part and re.match(f"[{_CJK_CLASS}]", part) and re.search(
-                f"[{_CJK_CLASS}，。；：！？、]$", joined):
+        if joined and part and is_cjk_char(part[0]) and (is_cjk_char(joined[-1]) or joined[-1] in "，。；：！？、"):
             joined += part
         else:
             joined += " " + part
@@ -123,5 +125,10 @@ def _prev_word_start(para: str, dot: int) -> int:
 
 
 def _starts_item(para: str, start: int) -> bool:
-    before = para[:start].rstrip()
-    return not before or before[-1] in ":;：；。.!?！？"
+    """Whether only a colon, a full stop or nothing comes before ``start`` (spaces skipped).
+
+    Walked back from ``start``, not ``para[:start].rstrip()``: that copied the
+    paragraph up to every list number."""
+    while start > 0 and para[start - 1].isspace():
+        start -= 1
+    return start == 0 or para[start - 1] in ":;：；。.!?！？"

@@ -38,6 +38,15 @@ def _score(sentence: str, pc: PaperContext) -> int:
 
 
 _INTRO_END = ("由于", "因为", "：", ":", "如下", "包括", "其中", "，")
+_BRACKET_AFTER = re.compile(r"\s*+的?\s*+[(（]")     # possessive: a long run of spaces is read once
+
+
+def _opens_bracket(text: str, end: int) -> bool:
+    """Whether an opening bracket (then only spaces) comes right before ``end``: walked
+    back, since searching the text before every blank was quadratic."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end > 0 and text[end - 1] in "(（"
 
 
 
@@ -63,8 +72,7 @@ def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
 
     def visit(m: re.Match) -> str:
         value = strip_marks(m.group(2))
-        before, after = text[: m.start()], text[m.end():]
-        giveaway = re.search(r"[(（]\s*$", before) or re.match(r"\s*的?\s*[(（]", after)
+        giveaway = _opens_bracket(text, m.start()) or _BRACKET_AFTER.match(text, m.end())
         good = value in wanted or _NUMBER.search(value) or re.fullmatch(r"\d+(?:\.\d+)?%?", value)
         if good and not giveaway and value not in kept:
             kept.append(value)
