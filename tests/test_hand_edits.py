@@ -23,14 +23,14 @@ from papercards.store import Store
 T0 = 1_750_000_000
 DAY = 86_400
 P1_FILE = "cards/iclr2025-dpo/9Hxdixed7p.yaml"
-UNSTABLE = "9Hxdixed7p/claim/d16a8d36"        # DPO不稳定的来源: hand-edited, then its source changes
-WORK = "9Hxdixed7p/claim/44122acb"            # 这个工作做了什么: suspended by hand
-P3_PROBLEM = "KJF3h0OpQ7/claim/b4b905ed"       # DPO问题: hand-edited, its source never changes
+UNSTABLE = "9Hxdixed7p/claim/3865749f"        # DPO不稳定的来源: hand-edited, then its source changes
+WORK = "9Hxdixed7p/cloze/0c965c42"            # 这个工作做了什么 (an enumeration): suspended by hand
+P3_PROBLEM = "KJF3h0OpQ7/claim/a6363bb9"       # DPO问题: hand-edited, its source never changes
 LOGIT = "F6z3utfcYw/definition/logit混合"       # deleted from the notes in v6
 MANUAL = "9Hxdixed7p/claim/my-own-question"
 MY_ANSWER = "梯度之间的**相互作用**（我自己的话）"
 
-CONFLICT = re.compile(r"cards/iclr2025-dpo/9Hxdixed7p\.yaml: item 9Hxdixed7p/claim/d16a8d36 was edited by "
+CONFLICT = re.compile(r"cards/iclr2025-dpo/9Hxdixed7p\.yaml: item 9Hxdixed7p/claim/3865749f was edited by "
                       r"hand and its source changed at source/iclr2025-dpo\.md:(\d+)")
 
 
@@ -66,7 +66,7 @@ def hand_edit(root):
     path = root / P1_FILE
     text = path.read_text(encoding="utf-8")
     # 1. a field of an auto item, edited in place in the text
-    old = "    answer: '- 选择和拒绝响应的梯度之间的相互作用会导致不稳定'\n"
+    old = "    answer: 选择和拒绝响应的梯度之间的相互作用会导致不稳定\n"
     assert old in text
     text = text.replace(old, f"    answer: '{MY_ANSWER}'\n")
     # 2. suspend an item: one line added under it
@@ -147,7 +147,7 @@ def test_hand_edits_survive_and_conflicts_are_reported_once(project, tmp_path):
     assert lines == ["17"], out                               # the sub-heading's line, once
     p1 = items_of(root, P1_FILE)
     assert p1[UNSTABLE]["fields"]["answer"] == MY_ANSWER       # the hand edit wins
-    assert p1[UNSTABLE]["conflict"]["fields"]["answer"] == "- 选择和拒绝响应的梯度之间的相互作用会引起不稳定"
+    assert p1[UNSTABLE]["conflict"]["fields"]["answer"] == "选择和拒绝响应的梯度之间的相互作用会引起不稳定"
     assert p1[UNSTABLE]["conflict"]["source"] == "source/iclr2025-dpo.md:17"
 
     # later builds do not report it again: an unchanged rebuild, a forced one, the status
@@ -189,7 +189,7 @@ def test_status_lists_new_updated_retired(project):
     assert "conflicts" not in sections and "hand-edited" not in sections
     retired = out.split("retired (")[1]
     assert LOGIT in retired and UNSTABLE in retired
-    assert "dliIIodM6b/paper/title" in out.split("updated (")[0]          # a new paper
+    assert "dliIIodM6b/" in out.split("updated (")[0]          # a new paper
     dry = cli("build", "--dry-run", project=root, now=T0 + DAY)
     assert snapshot(root) == before
     listed = re.findall(r"(?m)^  (cards/\S+\.yaml)$", dry)
@@ -218,10 +218,10 @@ def test_hand_edit_of_a_retired_item_is_kept_and_not_revived_silently(project):
 
 
 def test_status_sees_changes_that_only_show_on_the_cards(project):
-    """A new PDF link changes no item, but every card of that paper shows it."""
+    """A respelled 中文 title changes no item, but every card of that paper shows it."""
     root = project
-    write_notes(root, lambda text: replace(text, "./papers/1368_Iterative_DPO_with_An_Imp.pdf",
-                                           "./papers/1368_Iterative_DPO.pdf"))
+    write_notes(root, lambda text: replace(text, "针对微调扩散模型的具有改进模型的迭代DPO",
+                                           "针对微调扩散模型的具有改进模型的迭代 DPO"))
     before = snapshot(root)
     out = cli("status", project=root, now=T0 + DAY)
     assert snapshot(root) == before
@@ -234,8 +234,14 @@ def test_status_sees_changes_that_only_show_on_the_cards(project):
 # --------------------------------------------------------------------------- edits papercards must not misread
 
 SAMPLER_FILE = "cards/iclr2025-dpo/F6z3utfcYw.yaml"
-SAMPLER = "F6z3utfcYw/cloze/84f94942"
-SAMPLER_TEXT = "    text: 文章提出的{{c1::在线采样器}}实现二次收敛\n"
+SAMPLER = "F6z3utfcYw/cloze/5ca505a5"        # the sampler results: an enumeration with blanks c1, c2
+SAMPLER_TEXT = "      - 文章提出的**在线采样器**实现{{c2::二次收敛}}\n"
+SAMPLER_EDITED = "      - 文章提出的{{c3::在线采样器}}实现{{c2::二次收敛}}\n"     # the learner adds c3
+
+
+def sampler_text(line: str) -> str:
+    return ("Crucial Role of Samplers：探索并对比不同采样策略：\n- 均匀采样实现{{c1::线性收敛}}\n"
+            f"- {line}\n- 结合后验分布和Logit混合进一步使采样器使用实际设置，取得很大改进")
 
 
 def edit_store(root, rel, old, new):
@@ -271,15 +277,16 @@ def cards_in_anki(root, tmp_path, item_id):
 
 def test_a_blank_added_by_hand_is_a_hand_edit_and_every_command_agrees(project, tmp_path):
     root = project
-    edit_store(root, SAMPLER_FILE, SAMPLER_TEXT, "    text: 文章提出的{{c1::在线采样器}}实现{{c3::二次收敛}}\n")
+    edit_store(root, SAMPLER_FILE, SAMPLER_TEXT, SAMPLER_EDITED)
     status = cli("status", project=root, now=T0 + DAY)
     assert "was edited by hand and its source changed" not in status and "conflicts" not in status
     assert f"hand-edited (1):\n  {SAMPLER}\n" in status
     out = cli("build", project=root, now=T0 + DAY)
     assert "0 conflicts, 1 hand-edited kept" in out and "was edited by hand" not in out
     item = items_of(root, SAMPLER_FILE)[SAMPLER]
-    assert item["fields"]["text"] == "文章提出的{{c1::在线采样器}}实现{{c3::二次收敛}}" and "conflict" not in item
-    assert cards_in_anki(root, tmp_path, SAMPLER) == [0, 2]        # c1 and the learner's c3
+    assert item["fields"]["text"] == sampler_text("文章提出的{{c3::在线采样器}}实现{{c2::二次收敛}}")
+    assert "conflict" not in item
+    assert cards_in_anki(root, tmp_path, SAMPLER) == [0, 1, 2]     # c1, c2 and the learner's c3
     # the next commands agree that nothing is left to do, and a forced build writes nothing
     before = snapshot(root)
     assert "Up to date: the next build changes nothing." in cli("status", project=root, now=T0 + 2 * DAY)
@@ -292,15 +299,15 @@ def test_a_blank_added_by_hand_is_a_hand_edit_and_every_command_agrees(project, 
 
 def test_a_conflict_under_a_hand_added_blank_is_recorded_and_never_dropped(project):
     root = project
-    edit_store(root, SAMPLER_FILE, SAMPLER_TEXT, "    text: 文章提出的{{c1::在线采样器}}实现{{c3::二次收敛}}\n")
+    edit_store(root, SAMPLER_FILE, SAMPLER_TEXT, SAMPLER_EDITED)
     cli("build", project=root, now=T0 + DAY)
     write_notes(root, lambda text: replace(v1(text), "文章提出的**在线采样器**实现二次收敛",
                                            "文章提出的**在线采样器**实现了二次收敛"))
     out = cli("build", project=root, now=T0 + 2 * DAY)
     assert f"{SAMPLER_FILE}: item {SAMPLER} was edited by hand and its source changed" in out
     item = items_of(root, SAMPLER_FILE)[SAMPLER]
-    assert item["fields"]["text"] == "文章提出的{{c1::在线采样器}}实现{{c3::二次收敛}}"     # the edit wins
-    assert item["conflict"]["fields"]["text"] == "文章提出的{{c1::在线采样器}}实现了二次收敛"
+    assert item["fields"]["text"] == sampler_text("文章提出的{{c3::在线采样器}}实现{{c2::二次收敛}}")  # the edit wins
+    assert item["conflict"]["fields"]["text"] == sampler_text("文章提出的**在线采样器**实现了{{c2::二次收敛}}")
     recorded = (root / SAMPLER_FILE).read_bytes()
     for args in (("build",), ("build", "--force"), ("status",)):
         out = cli(*args, project=root, now=T0 + 3 * DAY)
