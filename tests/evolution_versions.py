@@ -115,9 +115,9 @@ def v3(text: str) -> str:
 
 
 def v4(text: str) -> str:
-    """Heavier edits: a sub-heading reworded, a paragraph rewritten, a heading and its
+    """Heavier edits: a sub-heading reworded, paragraphs rewritten, a heading and its
     content rewritten together (a different item now), a definition reworded, and
-    the sampler bullet bolded a second word (its cloze gets a second blank)."""
+    the sampler bullet bolded a second word."""
     text = v3(text)
     text = replace(text, "#### DPO不稳定的来源\n", "#### DPO训练不稳定的来源\n")
     text = replace(text, "学习一个偏移改进模型，从偏好数据集中提取隐含偏好。然后使用学习到的改进模型从当前扩散模型生成的图像中生成获胜图像。"
@@ -127,6 +127,7 @@ def v4(text: str) -> str:
     text = replace(text, "#### 技术细节\n在损失函数中引入discount参数，NS-DPO应用指数加权，按比例学习集中在与时间相关的更多数据点上\n",
                    "#### 折扣因子γ的直觉\n越旧的偏好样本权重越小：第i条样本的权重是γ的(T-i)次方，γ越接近1越不遗忘\n")
     text = replace(text, "* 逐点噪声(pointwise noise)：包括低质量数据点\n", "* 逐点噪声(pointwise noise)：指低质量的数据点\n")
+    text = replace(text, "可以直接迭代应用在先偏好数据集来优化扩散模型", "可以直接迭代应用在线生成的偏好数据集来优化扩散模型")
     text = replace(text, "* 文章提出的**在线采样器**实现二次收敛\n", "* 文章提出的**在线采样器**实现**二次收敛**\n")
     return text
 
