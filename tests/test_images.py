@@ -23,7 +23,8 @@ from papercards.config import load_config
 
 NOW = 1_700_000_000
 HEAD = "## 1. Loss Curves Paper\n损失曲线论文\n\n### 主要内容\n#### 损失曲线怎么样\n"
-GOOD = HEAD + "* 训练损失下降很快 ![loss](fig.png)\n* 验证损失 <img src=\"fig.png\" alt=\"val\"> 也下降\n"
+# the author's bold makes each bullet a fact worth a card (a bullet with nothing to ask is a cue)
+GOOD = HEAD + "* **训练损失**下降很快 ![loss](fig.png)\n* **验证损失** <img src=\"fig.png\" alt=\"val\"> 也下降\n"
 
 
 def png(rgb: tuple[int, int, int]) -> bytes:
@@ -226,7 +227,7 @@ def test_a_hand_written_item_finds_its_image_from_the_project_folder(tmp_path):
 
 
 def test_push_sends_the_image_of_an_updated_note(tmp_path):
-    root = project(tmp_path, HEAD + "* 训练损失下降很快\n")
+    root = project(tmp_path, HEAD + "* **训练损失**下降很快\n* **验证损失** 也下降\n")      # the same note, no image yet
     col = open_collection(tmp_path)
     try:
         with FakeAnkiConnect(EngineAnki(col)) as fake:

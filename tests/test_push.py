@@ -24,7 +24,7 @@ from conftest import ROOT
 from papercards.anki.connect import AnkiConnect, AnkiConnectError, Unreachable, existing_notes
 from papercards.cli import main
 
-UNSTABLE = "9Hxdixed7p/claim/d16a8d36"
+UNSTABLE = "9Hxdixed7p/claim/3865749f"
 DECK_FILE = "decks/iclr-2025-dpo.apkg"
 
 

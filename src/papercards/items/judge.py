@@ -108,13 +108,21 @@ def review(items: list[Item]) -> list[Doubt]:
 
 def translation_disagreements(chinese: str, abstract_zh: str) -> list[str]:
     """Spellings in the paper's Chinese abstract one inner character away from a
-    translation: ``显示奖励`` in the notes, ``显式奖励`` in the abstract."""
-    if len(chinese) < 3 or not re.fullmatch(r"[\u3400-\u9fff]+", chinese):
+    translation: ``显示奖励`` in the notes, ``显式奖励`` in the abstract. One pass over the
+    abstract, comparing the windows that start and end like the translation."""
+    n = len(chinese)
+    if n < 3 or not re.fullmatch(r"[\u3400-\u9fff]+", chinese):
         return []
     found: list[str] = []
-    for i in range(1, len(chinese) - 1):     # an inner character: an edge one is often a longer word
-        pattern = re.escape(chinese[:i]) + r"[\u3400-\u9fff]" + re.escape(chinese[i + 1:])
-        for m in re.finditer(pattern, abstract_zh):
-            if m.group(0) != chinese and m.group(0) not in found:
-                found.append(m.group(0))
+    start = abstract_zh.find(chinese[0])
+    while start != -1:
+        window = abstract_zh[start:start + n]
+        if len(window) == n and window[-1] == chinese[-1] and window != chinese \
+                and sum(a != b for a, b in zip(window, chinese)) == 1 and _is_han(window) and window not in found:
+            found.append(window)
+        start = abstract_zh.find(chinese[0], start + 1)
     return found
+
+
+def _is_han(text: str) -> bool:
+    return all("\u3400" <= ch <= "\u9fff" for ch in text)
