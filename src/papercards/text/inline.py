@@ -214,7 +214,7 @@ def _render_break(self: Any, tokens: list[Token], idx: int, options: Any, env: A
 
 def _build() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True})
-    md.use(dollarmath_plugin, allow_labels=False, allow_space=True, allow_digits=False,
+    md.use(dollarmath_plugin, allow_labels=False, allow_space=False, allow_digits=False,
            double_inline=True)
     md.inline.ruler.before("escape", "latex_text", _latex_text_rule)
     md.inline.ruler.before("escape", "latex_math", _latex_math_rule)
