@@ -38,9 +38,11 @@ class Context:
 
     @cached_property
     def specific_terms(self) -> frozenset[str]:
-        """Glossary words not used all over the deck (DPO in a DPO deck): what clozes may blank.
+        """Glossary words not used all over the deck (DPO in a DPO deck) nor known to everyone
+        (RL): what clozes may blank.
         Read after the survey, like `segmenter`: the glossary is complete by then."""
-        return frozenset(t for t in self.glossary.words if t not in self.widespread)
+        known = {k.casefold() for k in self.config.glossary.known_terms}
+        return frozenset(t for t in self.glossary.words if t not in self.widespread and t.casefold() not in known)
 
     @cached_property
     def term_finder(self):

@@ -15,7 +15,7 @@ from ..notes import ABSTRACT, KEYWORDS, NotesFile, Paper, strip_marks
 from ..parallel import map_ordered
 from .context import Context, PaperContext, sentence_key
 from .extractors.walk import content_texts
-from .glossary import Entry, merge
+from .glossary import Entry, clean_name, merge
 from .paperinfo import find_methods, make_info, short_title
 from .terms import (_REMARK_MARKERS, TermCandidate, abbr_key, abbreviations_in, is_abbreviation, pairs_in,
                     parse_keyword, split_runs, trim_chinese_name)
@@ -69,7 +69,7 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
         english, _ = entry.best("english")
         chinese, _ = entry.best("chinese")
         for name in (abbr, english, chinese):
-            if name:
+            if name and clean_name(name):      # a junk side (的数据, 差) would become a blank
                 ctx.glossary.words.add(name)
         if abbr and chinese:
             ctx.chinese_of[abbr] = chinese

@@ -179,15 +179,16 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
     words are not: no frequency table tells 偏移 or 构建 (rare in jieba's dictionary)
     from knowledge, and a blank on them is what reviewers delete."""
     from ...text.stopwords import is_stopword
-    from .cloze import NUMBER_BLANK
+    from .cloze import NUMBER_BLANK, _not_a_term
     word = strip_marks(word).strip()
     known = {k.casefold() for k in pc.ctx.config.glossary.known_terms}
     if not word or is_stopword(word) or word in pc.ctx.widespread or word.casefold() in known or _YEAR.fullmatch(word):
         return False
     if word in marked or NUMBER_BLANK.fullmatch(word) or _NAME.fullmatch(word):
         return True
-    # a two-character Chinese word is a term of the glossary only by accident (属性, 模型)
-    return word in pc.ctx.specific_terms and not re.fullmatch(r"[\u3400-\u9fff]{1,2}", word)
+    # a two-character Chinese word, a plain lowercase English word: in the glossary by
+    # accident (属性, rejected), guessable from the sentence
+    return word in pc.ctx.specific_terms and not _not_a_term(word)
 
 
 def keyword_blank(pc: PaperContext):
@@ -237,10 +238,12 @@ _SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][A-Za-z0-9_.+/-]{0,40}(?: [A-Z0-9][
 
 
 def subject_question(question: str, text: str, pc: PaperContext) -> tuple[str, str] | None:
-    """An item that opens with what it is about (``RLHF需要同时分别训练…``) as its own
-    question and answer: ``UNA：各种alignment技术的局限性 — RLHF？`` → the rest."""
+    """An item that opens with what it is about, a name (``RLHF需要同时分别训练…``), as its
+    own question and answer: ``UNA：各种alignment技术的局限性 — RLHF？`` → the rest. A
+    lowercase word (``chosen和rejected…``) is the start of a sentence, not its subject."""
     m = _SUBJECT.match(strip_marks(text))
-    if not m or m.group("subject").casefold() in (pc.info.short or "").casefold() \
+    if not m or not re.search(r"[A-Z]", m.group("subject")) \
+            or m.group("subject").casefold() in (pc.info.short or "").casefold() \
             or split_bilingual(strip_marks(text)):
         return None                     # "Reward Overoptimization 奖励过度优化" is a translation, not a fact
     return f"{question.rstrip('？?：: ')} — {m.group('subject')}？", m.group("rest").strip()

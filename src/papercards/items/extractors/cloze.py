@@ -72,8 +72,10 @@ def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
 
     def visit(m: re.Match) -> str:
         value = strip_marks(m.group(2))
-        giveaway = _opens_bracket(text, m.start()) or _BRACKET_AFTER.match(text, m.end())
+        giveaway = _opens_bracket(text, m.start()) or _BRACKET_AFTER.match(text, m.end()) \
+            or _shown_elsewhere(value, text, m)
         good = value in wanted or _NUMBER.search(value) or re.fullmatch(r"\d+(?:\.\d+)?%?", value)
+        good = good and not _not_a_term(value)
         if good and not giveaway and value not in kept:
             kept.append(value)
             return "{{c%d::%s}}" % (len(kept), m.group(2) + (f"::{m.group(3)}" if m.group(3) is not None else ""))
@@ -81,6 +83,19 @@ def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
 
     out = CLOZE_BLANK.sub(visit, text)
     return out if kept else None
+
+
+def _shown_elsewhere(value: str, text: str, m: re.Match) -> bool:
+    """The answer printed elsewhere on the card ("refusal" beside "refusal rate")."""
+    rest = CLOZE_BLANK.sub(lambda x: x.group(2), text[: m.start()] + " " + text[m.end():]).casefold()
+    return len(value) >= 2 and value.casefold() in rest
+
+
+def _not_a_term(value: str) -> bool:
+    """Words a glossary holds by accident: one or two Chinese characters (差, 的数据 cut
+    short), one plain lowercase English word (rejected, refusal): vocabulary; or a year."""
+    return bool(re.fullmatch(r"[\u3400-\u9fff]{1,2}", value) or re.fullmatch(r"[a-z]+", value)
+                or re.match(r"[的了和与在对把被从是]", value) or re.fullmatch(r"(?:19|20)\d\d", value))
 
 
 def _typed_blank(m: re.Match) -> str:
