@@ -160,6 +160,7 @@ def v6(text: str) -> str:
     text = replace(text, "    * logit混合是一种集成方法，通过将多个模型的输出进行加权组合以生成更加稳定和准确的预测\n", "")
     text = replace(text, "#### DPO训练不稳定的来源\n" + BULLET_V3 + "\n", "")
     text = replace(text, "* 研究配对偏好数据的分布对DPO的影响\n", "")
+    text = replace(text, "3. 适用不同的反馈类型，包括成对、二进制和标量反馈\n", "")
     return text
 
 

@@ -34,7 +34,7 @@ RETIRED_TAG = "papercards::retired"
 
 # ids of the shipped notes that the sequence edits (asserted to exist after v1)
 P1_UNSTABLE = "9Hxdixed7p/claim/3865749f"            # #### DPO不稳定的来源 (reworded, then deleted)
-P1_WORK = "9Hxdixed7p/cloze/0c965c42"                # #### 这个工作做了什么, an enumeration (a bullet deleted)
+P1_WORK = "ZSbsX1sFo3/cloze/e3784652"                # #### UNA效果, an enumeration (an item deleted)
 P2_DETAIL = "PabAln0jjB/claim/2ecb9d87"              # #### 技术细节 (heading and text rewritten)
 P3_SOLUTION = "KJF3h0OpQ7/claim/c4a470d7"            # #### 作用效果 (paragraph rewritten)
 P7_POINTWISE = "CbfsKHiWEn/definition/逐点噪声-pointwise-noise"   # reworded by one word
@@ -309,8 +309,8 @@ def test_reworded_items_show_the_new_text(evolution):
     assert any("Online_Learning" in t for t in v5.tags["KJF3h0OpQ7/paper/title"])
     # the last version shows what the last notes say
     last = runs[-1]
-    assert "研究配对偏好数据的分布" not in last.fields[P1_WORK]["Text"]
-    assert "为潜在机制提供理论解释" in last.fields[P1_WORK]["Text"]
+    assert "适用不同的反馈类型" not in last.fields[P1_WORK]["Text"]
+    assert "优于RLHF/PPO" in last.fields[P1_WORK]["Text"]
 
 
 def test_retired_items_are_tagged_and_kept(evolution):

@@ -234,12 +234,12 @@ def test_too_many_questions_says_how_many(built, tmp_path):
 
 
 def test_cli_writes_the_formats_asked(built, tmp_path):
-    result = _run("-C", str(built), "-n", "12", "--seed", "7", "--versions", "2", "--types", "mcq,cloze,tf",
+    result = _run("-C", str(built), "-n", "8", "--seed", "7", "--versions", "2", "--types", "mcq,cloze,tf",
                   "--papers", "NS-DPO,UNA", "--formats", "md,json", "--out", str(tmp_path / "out"))
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["quiz-A.json", "quiz-A.md", "quiz-B.json", "quiz-B.md"]
-    assert "Quiz:  12 questions" in result.output and "quiz-B.json" in result.output
+    assert "Quiz:  8 questions" in result.output and "quiz-B.json" in result.output
 
 
 def test_cli_bad_type_is_usage_error(built):

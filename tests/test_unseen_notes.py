@@ -43,8 +43,8 @@ def test_other_papers_in_the_same_style(tmp_path):
     root = make_project(tmp_path, [DATA / "other-papers.md"])
     result, log, cards = built_cards(tmp_path, root)
     items = {i.id: i for i in result.extraction.items}
-    assert items["term/SimPO"].fields["chinese"] == "简单偏好优化"
-    assert items["term/KTO"].fields["english"] == "Kahneman-Tversky Optimization"
+    assert items["3Tzcot1LKb/method/simpo"].fields["description"] == "Simple Preference Optimization（简单偏好优化）"
+    assert items["iUwHnoENnl/method/kto"].fields["description"] == "Kahneman-Tversky Optimization"
     length = next(i for i in items.values() if i.kind == "term" and i.fields["term"] == "length normalization")
     assert length.fields["chinese"] == "长度归一化" and "防止模型偏好更长的回答" in length.fields["note"]
     assert any(i.kind == "method" and i.fields["method"] == "SimPO" for i in items.values())

@@ -55,10 +55,10 @@ def report(diagnostics: Iterable[Diagnostic], *, limit: int | None = 50) -> None
             echo(f"Skipped {len(lines)} placeholder paper{'s' * (len(lines) > 1)} in {file} "
                        f"(line{'s' * (len(lines) > 1)} {', '.join(lines)})", err=True)
     if notes and limit is not None:
-        echo(f"{plural(len(notes), 'line')} of the notes shown on cards as cues only, with nothing in them to "
-             "ask (papercards check --all lists them)", err=True)
+        echo(f"{plural(len(notes), 'line')} of the notes with nothing to ask (no term, number, name or bold): "
+             "cues on a card or not carded (papercards check --all lists them)", err=True)
     elif notes:
-        echo(f"{plural(len(notes), 'line')} shown as cues only:", err=True)
+        echo(f"{plural(len(notes), 'line')} with nothing to ask:", err=True)
         for d in notes:
             echo(f"  {d}", err=True)
     if rest:

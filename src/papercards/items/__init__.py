@@ -49,7 +49,7 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
                                           weight=paper_lines):
         out.items.extend(items)
         ctx.diagnostics.extend(diagnostics)
-    out.items = _unique_ids(_name_numbered_papers(out.items, pcs))
+    out.items = _unique_ids(_name_numbered_papers(_without_method_terms(out.items), pcs))
     out.diagnostics = ctx.diagnostics
     out.doubts = review(out.items) + _translation_doubts(out.items, pcs)
     _warn_keyword_spellings(entries, pcs, ctx)
@@ -70,6 +70,29 @@ def _warn_keyword_spellings(entries, pcs: list[PaperContext], ctx: Context) -> N
             if other:
                 ctx.warn(pc.paper.file, cand.line, f"translation '{cand.chinese}' is written "
                          f"'{'、'.join(other)}' in this paper's Chinese abstract: a typo?")
+
+
+def _without_method_terms(items: list[Item]) -> list[Item]:
+    """A paper's own method (NS-DPO, used by no other paper) has its card, "Which paper
+    proposes NS-DPO?": a glossary card for the same name would ask the same fact again.
+    What the term card would say (its expansion, its 中文 name) goes on the method's
+    answer instead, so nothing the notes say is lost."""
+    methods = {(name.strip(), item.paper): item for item in items if item.kind == "method"
+               for name in item.fields.get("method", "").split(" / ")}
+    kept = []
+    for item in items:
+        method = methods.get((item.fields.get("term", ""), item.papers[0])) \
+            if item.kind == "term" and len(item.papers) == 1 else None
+        if method is None:
+            kept.append(item)
+            continue
+        english, chinese = item.fields.get("english", ""), item.fields.get("chinese", "").split(" / ")[0]
+        said = method.fields.get("description", "")
+        if not said:
+            method.fields["description"] = english + (f"（{chinese}）" if english and chinese else chinese)
+        elif (english and english not in said) or (chinese and chinese not in said):
+            kept.append(item)                 # the term says more than the method's answer
+    return kept
 
 
 _NUMBERED_PAPER = re.compile(r"第\s*(\d{1,3})\s*篇")

@@ -9,7 +9,7 @@ an item's blank covers (each rule answers a defect seen on real cards):
   what is achieved, not the subject;
 * the author's **bold** hides the bold word (``**D**rastic`` → ``Drastic``),
   and a translation beside it leaves the front (it would give the answer away);
-* otherwise the whole item is the answer.
+* otherwise its key word (a term, a number, a name), or nothing: the item stays a cue.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_RE, has_cjk
 
-SHORT_ITEM = 16          # characters: an item this short is recalled whole; a longer one by its key word
+SHORT_GLOSS = 16         # characters: a gloss after its label this short is the answer whole
 MAX_ITEMS = 9            # cloze numbers c1…c9 stay stable; longer lists are split
 _LABEL = re.compile(r"^(?P<label>[^：:，,。；;]{1,24}?)\s*[：:]\s*(?P<body>\S.{1,})$", re.S)
 # what a result sentence achieves: the object of these verbs, to the end of its clause
@@ -95,7 +95,7 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
     m = _LABEL.match(plain)
     if m and not re.search(r"\d$", m.group("label")):
         body = m.group("body").strip()
-        if len(_plain(body)) <= SHORT_ITEM or keyword is None:
+        if len(_plain(body)) <= SHORT_GLOSS or keyword is None:
             return f"{m.group('label')}：{{{{c{n}::{body}}}}}", None
         inner = keyword(body, n, avoid)
         return (f"{m.group('label')}：{inner}", None) if inner else None
@@ -112,9 +112,10 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
             cut = CJK_RE.search(plain)
             front, removed = plain[: cut.start()].rstrip(), pair[1]
         return _blank_bold_word(front, n), removed
-    if (len(_plain(plain)) <= SHORT_ITEM and not _shown_elsewhere(plain, avoid)) or keyword is None:
-        return f"{{{{c{n}::{plain}}}}}", None       # a short item is one answer
-    # a longer item says several things: the blank asks for its key word, the rest is the cue
+    if keyword is None:
+        return f"{{{{c{n}::{plain}}}}}", None
+    # the blank asks for the item's key word, the rest is the cue: a whole line with no
+    # term in it ("联系观察结果和相关研究", "之后说明UNA的作用") is not worth recalling
     blanked = keyword(plain, n, avoid)
     return (blanked, None) if blanked else None
 
