@@ -54,14 +54,16 @@ def run(proj: Path, *args: str, **env_extra: str) -> subprocess.CompletedProcess
 
 
 def new_notes(text: str) -> str:
-    """Edits that rewrite three paper files, the glossary and the deck, and add
-    a paper (a placeholder filled in): a new folder entry in cards/."""
+    """Edits that rewrite three paper files, the glossary (LSN, a new term;
+    WAL is the paper's own method, carded as such) and the deck, and add a paper (a
+    placeholder filled in): a new folder entry in cards/."""
     edits = [("会导致不稳定", "会导致训练不稳定"),
              ("均匀采样实现线性收敛", "均匀采样只能实现线性收敛"),
              ("影响偏好排名的错误数据对关联", "影响偏好排名的错误的数据对关联"),
              ("## 占位\n### 关键字\n### 主要内容\n### 文章链接\n### 摘要\n",
               ("## 8. Interrupted Builds Considered Harmless\n中断的构建无害\n### 关键字\n"
-              "* WAL (预写日志 Write-Ahead Logging)\n### 主要内容\n#### 为什么要日志\n"
+              "* WAL (预写日志 Write-Ahead Logging)\n* LSN (日志序列号 Log Sequence Number)\n"
+              "### 主要内容\n#### 为什么要日志\n"
               "* 先写日志，再**原子地**提交\n### 文章链接\n"
               "* <a href=\"https://openreview.net/forum?id=Wal0gXyZ12\">ICLR链接</a>\n### 摘要\n"
               "We propose Write-Ahead Logging (WAL) for note builds.\n我们为笔记构建提出预写日志。\n"))]
