@@ -8,7 +8,7 @@ import click
 
 from ..build import prepare
 from ..items.judge import review
-from .common import EXIT_BAD_INPUT, echo, handle_errors, load, plural, project_option, report
+from .common import EXIT_BAD_INPUT, echo, echo_list, handle_errors, load, plural, project_option, report
 
 
 @click.command("check")
@@ -37,11 +37,8 @@ def check_cmd(project, strict: bool, show_all: bool) -> None:
                         + [d for d in extraction.doubts if d.item_id in {r.id for r in active}]))
     where = _places(result.records, planned, config.cards_dir)
     if doubts:
-        echo(f"{plural(len(doubts), 'doubtful card')} (suspend or edit them in {config.cards_dir}/):", err=True)
-        for doubt in doubts[:limit]:
-            echo(f"  {where.get(doubt.item_id, config.cards_dir)}: {doubt.item_id}: {doubt.reason}", err=True)
-        if limit is not None and len(doubts) > limit:
-            echo(f"  … and {len(doubts) - limit} more (--all lists them)", err=True)
+        echo_list(f"{plural(len(doubts), 'doubtful card')} (suspend or edit them in {config.cards_dir}/):",
+                  [f"{where.get(d.item_id, config.cards_dir)}: {d.item_id}: {d.reason}" for d in doubts], limit)
     kinds = extraction.by_kind()
     papers = result.paper_count
     echo(f"Checked {len(result.notes)} notes file(s): {papers} papers, {sum(kinds.values())} items, "

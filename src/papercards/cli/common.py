@@ -58,15 +58,18 @@ def report(diagnostics: Iterable[Diagnostic], *, limit: int | None = 50) -> None
         echo(f"{plural(len(notes), 'line')} of the notes with nothing to ask (no term, number, name or bold): "
              "cues on a card or not carded (papercards check --all lists them)", err=True)
     elif notes:
-        echo(f"{plural(len(notes), 'line')} with nothing to ask:", err=True)
-        for d in notes:
-            echo(f"  {d}", err=True)
+        echo_list(f"{plural(len(notes), 'line')} with nothing to ask:", [str(d) for d in notes], None)
     if rest:
-        echo(f"{len(rest)} warning(s):", err=True)
-        for d in rest[:limit]:
-            echo(f"  {d}", err=True)
-        if limit is not None and len(rest) > limit:
-            echo(f"  … and {len(rest) - limit} more (papercards check --all lists them)", err=True)
+        echo_list(f"{len(rest)} warning(s):", [str(d) for d in rest], limit)
+
+
+def echo_list(title: str, lines: list[str], limit: int | None) -> None:
+    """A titled list on stderr: the first ``limit`` lines (all with None), then how many more."""
+    echo(title, err=True)
+    for line in lines[:limit]:
+        echo(f"  {line}", err=True)
+    if limit is not None and len(lines) > limit:
+        echo(f"  … and {len(lines) - limit} more (papercards check --all lists them)", err=True)
 
 
 def handle_errors(fn):

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
-from ..text.lang import CJK_RE, has_cjk
+from ..text.lang import CJK_RE, has_cjk, overlap_features
 
 SHORT_GLOSS = 16         # characters: a gloss after its label this short is the answer whole
 MAX_ITEMS = 9            # cloze numbers c1…c9 stay stable; longer lists are split
@@ -121,9 +121,7 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
 
 
 def _features(text: str) -> set[str]:
-    text = _plain(text).casefold()
-    pairs = {run[i:i + 2] for run in re.findall(r"[\u3400-\u9fff]+", text) for i in range(len(run) - 1)}
-    return pairs | set(re.findall(r"[a-z0-9][a-z0-9-]+", text))
+    return overlap_features(_plain(text), min_word=2)        # "SFT loss" shares "sft"
 
 
 def _shown_elsewhere(item: str, others: list[str]) -> bool:

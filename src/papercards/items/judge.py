@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
+from ..text.lang import overlap_features
 from .fronts import GENERIC_QUESTIONS, strip_section_number
 from .model import Item
 
@@ -77,9 +78,7 @@ CHECKS: list[Callable[[Item], str | None]] = [too_long, generic_front, weak_blan
 
 
 def _features(text: str) -> set[str]:
-    text = _plain(CLOZE_BLANK.sub(lambda m: m.group(2), text)).casefold()
-    pairs = {run[i:i + 2] for run in re.findall(r"[\u3400-\u9fff]+", text) for i in range(len(run) - 1)}
-    return pairs | set(re.findall(r"[a-z][a-z0-9-]{2,}", text))
+    return overlap_features(_plain(CLOZE_BLANK.sub(lambda m: m.group(2), text)))
 
 
 def likely_duplicates(items: Iterable[Item]) -> list[Doubt]:

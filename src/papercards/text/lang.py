@@ -72,3 +72,15 @@ def normalize(s: str) -> str:
     s = "".join(" " if _is_punct(ch) else ch for ch in s)
     s = " ".join(s.split())
     return _SPACE_NEAR_CJK.sub("", s)
+
+
+_HAN_RUN = re.compile(f"[{_CJK_CLASS}]+")
+
+
+def overlap_features(text: str, min_word: int = 3) -> set[str]:
+    """What two texts in either language share, to tell one fact said twice: their
+    Chinese character pairs and their English words (of ``min_word`` characters or
+    more, digits included), case folded."""
+    text = text.casefold()
+    pairs = {run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
+    return pairs | set(re.findall(r"[a-z0-9][a-z0-9-]{%d,}" % (min_word - 1), text))

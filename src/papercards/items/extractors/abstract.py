@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from ...text import make_cloze
+from ...text.lang import overlap_features
 from ...text.markup import scan
 from ..context import PaperContext, sentence_key
 from ..model import Item, short_hash
@@ -66,18 +67,10 @@ def dangling(en: str, zh: str) -> bool:
     return bool(_DANGLING_EN.search(en) or _DANGLING_ZH.search(zh))
 
 
-def _bigrams(text: str) -> set[str]:
-    """What two texts in either language share: Chinese character pairs and English words."""
-    text = text.casefold()
-    han = [run for run in re.findall(r"[\u3400-\u9fff]+", text)]
-    pairs = {run[i:i + 2] for run in han for i in range(len(run) - 1)}
-    return pairs | set(re.findall(r"[a-z][a-z0-9-]{2,}", text))
-
-
 def repeats(sentence: str, carded: list[set[str]]) -> bool:
     """Whether the notes already card this fact: most of an item's character pairs
     are in the sentence, or most of the sentence's in one item."""
-    mine = _bigrams(sentence)
+    mine = overlap_features(sentence)
     if not mine:
         return False
     for other in carded:
@@ -98,9 +91,9 @@ def extract(pc: PaperContext):
         yield from _sentence_pairs(pc, pairs, en_lines)
     if not config.cards.get("cloze", True):
         return
-    carded = [_bigrams(t) for t in pc.claim_answers]
+    carded = [overlap_features(t) for t in pc.claim_answers]
     # an enumeration's asked lines are in claim_answers; its cues are not carded facts
-    carded += [_bigrams(" ".join(v for v in item.fields.values() if v)) for item in pc.earlier
+    carded += [overlap_features(" ".join(v for v in item.fields.values() if v)) for item in pc.earlier
                if item.kind != "cloze"]
     made = 0
     for en, zh, score in pairs:
@@ -117,7 +110,7 @@ def extract(pc: PaperContext):
         if not text:
             continue
         made += 1
-        carded.append(_bigrams(zh))
+        carded.append(overlap_features(zh))
         yield Item(id=f"{pc.info.key}/cloze/{short_hash(en)}", kind="cloze", paper=pc.info.key,
                    fields={"text": f"{pc.info.short}：{text}" if pc.info.short else text, "hint": back},
                    source=pc.where(_line_of(en, pc, en_lines)))
