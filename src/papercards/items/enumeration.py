@@ -46,10 +46,16 @@ class Unit:
     mark: str = "-"           # "-" or "3." (a numbered list keeps its numbers: order can matter)
     line: int = 0             # where it is in the notes
     table: bool = False       # a row of a table
+    braced: bool = False      # holds "{{"/"}}" typed in the notes: a blank around it would end there
+
+    @property
+    def fact(self) -> bool:
+        """Says something itself (not a lead-in, an aside or nested detail)."""
+        return not self.context and self.depth == 0
 
     @property
     def blankable(self) -> bool:
-        return not self.context and self.depth == 0
+        return self.fact and not self.braced
 
 
 def is_lead_in(text: str) -> bool:
@@ -184,6 +190,6 @@ def enumeration_text(lead: str, units: list[Unit], keyword: KeywordBlank | None 
         else:
             if unit.blankable:
                 unasked.append(unit)
-            shown_as_item = unit.depth or unit.mark != "-" or unit.blankable
+            shown_as_item = unit.depth or unit.mark != "-" or unit.fact
             lines.append(f"{indent}{unit.mark} {unit.text}" if shown_as_item else unit.text)
     return "\n".join(lines), "；".join(removed), unasked

@@ -110,12 +110,11 @@ def extract(pc: PaperContext):
                             f"abstract of paper {owner}: pasted here by mistake? Not carded under this paper")
                 continue
             unit.text = typed_blanks_as_bold(unit.text)
-            if has_braces(unit.text):
-                pc.ctx.warn(pc.paper.file, line, f"'{unit.text}' under '{heading}' has '{{{{' or '}}}}', "
-                            "which Anki reads as its own syntax: not carded")
-                continue
+            # "{{Front}}" typed in the notes is shown as typed (rendering defuses it), but a
+            # blank around it would end at its "}}": such a line is a cue, never asked
+            unit.braced = has_braces(unit.text)
             parts.append(unit)
-        facts = [u for u in parts if u.blankable]
+        facts = [u for u in parts if u.fact]
         if not facts:
             if not blocks:
                 stated = statement_question(heading, short)
