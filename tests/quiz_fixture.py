@@ -90,7 +90,7 @@ def make_quiz(version: str = "A") -> Quiz:
                 questions=questions(), papers=dict(PAPERS))
 
 
-def shipped_quiz(root, questions: int = 30, seed: int = 7) -> Quiz:
+def shipped_quiz(root, questions: int = 16, seed: int = 7) -> Quiz:
     """Version A of a quiz made from the shipped notes, built into a fresh project at ``root``."""
     import shutil
 

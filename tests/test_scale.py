@@ -44,7 +44,7 @@ def test_ten_times_the_notes_make_ten_times_the_papers(built):
         assert kinds[kind] == SIZE * per_copy, kind
     # … and clozes, fewer where a copy's terms are shared by every copy (no longer worth a blank);
     # shared terms stay one card each
-    assert SIZE * 4 <= kinds["cloze"] <= SIZE * 13
+    assert SIZE * 3 <= kinds["cloze"] <= SIZE * 13
     assert 3 < kinds["term"] < SIZE * 10
 
 
