@@ -126,6 +126,15 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
     return (blanked, None) if blanked else None
 
 
+def _answer_of(cloze_line: str) -> str | None:
+    m = CLOZE_BLANK.search(cloze_line)
+    return _plain(m.group(2)).casefold() if m else None
+
+
+def _shown_in(answer: str, others: list[str]) -> bool:
+    return len(answer) >= 2 and any(answer in _plain(o).casefold() for o in others)
+
+
 def _features(text: str) -> set[str]:
     return overlap_features(_plain(text), min_word=2)        # "SFT loss" shares "sft"
 
@@ -174,6 +183,8 @@ def enumeration_text(lead: str, units: list[Unit], keyword: KeywordBlank | None 
     lines = [lead]
     removed: list[str] = []
     unasked: list[Unit] = []
+    answers: set[str] = set()        # two blanks of one note never share an answer (Anki's card
+    #                                   for each is found again by its answer when the notes change)
     n = 0
     for i, unit in enumerate(units):
         indent = "  " * unit.depth
@@ -181,6 +192,11 @@ def enumeration_text(lead: str, units: list[Unit], keyword: KeywordBlank | None 
         if unit.blankable:
             others = [lead] + [u.text for j, u in enumerate(units) if j != i]
             made = blank_item(unit.text, n + 1, keyword, avoid=others)
+            answer = _answer_of(made[0]) if made else None
+            if answer is not None and (answer in answers or _shown_in(answer, others)):
+                made = None                # asked by another line, or printed there
+            elif answer is not None:
+                answers.add(answer)
         if made is not None:
             n += 1
             text, off = made
