@@ -276,3 +276,12 @@ def test_anki_cloze_typed_in_the_notes_is_a_word_to_blank_never_a_nested_blank()
     for item in items:
         for answer in re.findall(r"\{\{c\d+::(.*?)\}\}", item.fields.get("text", "")):
             assert "{" not in answer and "}" not in answer
+
+
+def test_a_result_line_asks_its_number_not_its_benchmark():
+    """"AlpacaEval 2 上比DPO最多高6.4分": the finding is the number; the benchmark's name is the cue."""
+    notes = ("## 1. SimPO: Simple Preference Optimization\nSimPO：简单偏好优化\n### 关键字\n* DPO\n"
+             "### 主要内容\n#### 作用效果\n* AlpacaEval 2 上比DPO最多高6.4分\n* Arena-Hard 胜率 59.1%\n")
+    items = extract([parse_notes(notes, "s.md", Config())], Config()).items
+    (enum,) = [i for i in items if i.kind == "cloze"]
+    assert cloze_answers(enum.fields["text"]) == {1: ["6.4分"], 2: ["59.1%"]}
