@@ -39,6 +39,10 @@ class GlossaryConfig:
     vocabulary: bool = False          # word-for-word pairs with nothing more (pointwise noise → 逐点噪声)
     known_terms: list[str] = field(default_factory=lambda: list(DEFAULT_KNOWN_TERMS))
 
+    def knows(self, name: str) -> bool:
+        """Whether ``name`` is one of the known terms (case-insensitive)."""
+        return name.casefold() in {k.casefold() for k in self.known_terms}
+
 
 @dataclass
 class QuizConfig:

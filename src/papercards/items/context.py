@@ -41,8 +41,8 @@ class Context:
         """Glossary words not used all over the deck (DPO in a DPO deck) nor known to everyone
         (RL): what clozes may blank.
         Read after the survey, like `segmenter`: the glossary is complete by then."""
-        known = {k.casefold() for k in self.config.glossary.known_terms}
-        return frozenset(t for t in self.glossary.words if t not in self.widespread and t.casefold() not in known)
+        knows = self.config.glossary.knows
+        return frozenset(t for t in self.glossary.words if t not in self.widespread and not knows(t))
 
     @cached_property
     def term_finder(self):

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
-from ..text.lang import CJK_RE, has_cjk, overlap_features
+from ..text.lang import CJK_RE, has_cjk
 
 SHORT_GLOSS = 16         # characters: a gloss after its label this short is the answer whole
 MAX_ITEMS = 9            # cloze numbers c1…c9 stay stable; longer lists are split
@@ -133,17 +133,6 @@ def _answer_of(cloze_line: str) -> str | None:
 
 def _shown_in(answer: str, others: list[str]) -> bool:
     return len(answer) >= 2 and any(answer in _plain(o).casefold() for o in others)
-
-
-def _features(text: str) -> set[str]:
-    return overlap_features(_plain(text), min_word=2)        # "SFT loss" shares "sft"
-
-
-def _shown_elsewhere(item: str, others: list[str]) -> bool:
-    """Most of a short item printed on another line of the card ("加SFT loss" beside
-    "SFT loss基本没用"): blanking it whole would show the answer."""
-    mine = _features(item)
-    return bool(mine) and any(len(mine & _features(o)) >= 0.5 * len(mine) for o in others)
 
 
 def _blank_bold_word(text: str, n: int) -> str:

@@ -136,7 +136,6 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
     word-for-word pair with nothing more (unless ``glossary.vocabulary``) are
     left out; a side that is not a clean name (`clean_name`) is dropped.
     """
-    known = {k.casefold() for k in ctx.config.glossary.known_terms}
     items = []
     for entry in entries:
         abbr, _ = entry.best("abbr")
@@ -145,7 +144,7 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         abbr, english, chinese = (n if clean_name(n) else "" for n in (abbr, english, chinese))
         if sum(bool(x) for x in (abbr, english, chinese)) < 2:
             continue
-        if any(n and n.casefold() in known for n in (abbr, english)):
+        if any(n and ctx.config.glossary.knows(n) for n in (abbr, english)):
             continue
         paper, line = entry.first_line
         variants = entry.author_translations(chinese)

@@ -75,7 +75,6 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
             ctx.chinese_of[abbr] = chinese
         if abbr and english and len(entry.papers) >= 2:
             expansions[english] = abbr
-    known = {k.casefold() for k in ctx.config.glossary.known_terms}
     keyword_users: dict[str, set[str]] = {}
     for key, c in candidates:
         if c.origin == "keyword":
@@ -87,7 +86,7 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
         # a generic term (a keyword of three papers or more, or one everybody knows) is never
         # a paper's method nor its short name: "PO", "DPO" name no paper
         pc.methods = _distinct([m for m in find_methods(pc.paper, pc.abstract_en, ctx.common)
-                                if m.name.casefold() not in known
+                                if not ctx.config.glossary.knows(m.name)
                                 and len(keyword_users.get(m.name.casefold(), ())) < 3])
         pc.info.methods = [m.name for m in pc.methods]
         pc.info.short = short_title(pc.paper, pc.methods, expansions)

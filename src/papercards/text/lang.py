@@ -77,10 +77,10 @@ def normalize(s: str) -> str:
 _HAN_RUN = re.compile(f"[{_CJK_CLASS}]+")
 
 
-def overlap_features(text: str, min_word: int = 3) -> set[str]:
+def overlap_features(text: str) -> set[str]:
     """What two texts in either language share, to tell one fact said twice: their
-    Chinese character pairs and their English words (of ``min_word`` characters or
-    more, digits included), case folded."""
+    Chinese character pairs and their English words (three characters or more,
+    digits included), case folded."""
     text = text.casefold()
     pairs = {run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
-    return pairs | set(re.findall(r"[a-z0-9][a-z0-9-]{%d,}" % (min_word - 1), text))
+    return pairs | set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", text))

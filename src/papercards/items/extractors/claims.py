@@ -180,8 +180,8 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
     from ...text.stopwords import is_stopword
     from .cloze import NUMBER_BLANK, _not_a_term
     word = strip_marks(word).strip()
-    known = {k.casefold() for k in pc.ctx.config.glossary.known_terms}
-    if not word or is_stopword(word) or word in pc.ctx.widespread or word.casefold() in known or _YEAR.fullmatch(word):
+    if not word or is_stopword(word) or word in pc.ctx.widespread or pc.ctx.config.glossary.knows(word) \
+            or _YEAR.fullmatch(word):
         return False
     if word in marked or NUMBER_BLANK.fullmatch(word) or _NAME.fullmatch(word):
         return True
@@ -224,8 +224,9 @@ def keyword_blank(pc: PaperContext):
 
 def translated_beside(cloze_text: str) -> bool:
     """A blank with its translation in brackets right beside it: ``对比LLM({{c1::contrastive LLMs}})``,
-    ``{{c1::长度正则的奖励塑形}}(length-regularized reward shaping)``."""
-    from ...text import CLOZE_BLANK
+    ``{{c1::长度正则的奖励塑形}}(length-regularized reward shaping)``. Narrower than the
+    sentence clozes' check (`extractors.cloze`): a blank opening a bracketed list
+    (``(SimPO、ORPO…)``) is an item of that list, not a translation."""
     for m in CLOZE_BLANK.finditer(cloze_text):
         before, after = cloze_text[: m.start()].rstrip(), cloze_text[m.end():].lstrip()
         if before.endswith(("(", "（")) and after.startswith((")", "）")):
