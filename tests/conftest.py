@@ -30,11 +30,15 @@ def shipped_text() -> str:
     return SHIPPED.read_text(encoding="utf-8")
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A copy of the shipped project (config + notes), with empty cards/ and decks/."""
-    root = tmp_path / "proj"
+def shipped_project(root: Path) -> Path:
+    """``root`` made a copy of the shipped project (config + notes), not built yet."""
     (root / "source").mkdir(parents=True)
     shutil.copy(SHIPPED, root / "source" / SHIPPED.name)
     shutil.copy(ROOT / "papercards.yaml", root / "papercards.yaml")
     return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the shipped project (config + notes), with empty cards/ and decks/."""
+    return shipped_project(tmp_path / "proj")

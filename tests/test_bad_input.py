@@ -33,7 +33,7 @@ import pytest
 import yaml
 from anki_engine import assert_card_clean, import_apkg, open_collection, render_all
 from click.testing import CliRunner
-from conftest import ROOT, SHIPPED
+from conftest import ROOT, SHIPPED, shipped_project
 
 from papercards.cli import main
 from papercards.notes import MAX_NOTES_BYTES, InputError
@@ -213,10 +213,7 @@ def store_items(root: Path) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def good(tmp_path_factory) -> Path:
     """The shipped project, built once: the state every case starts from."""
-    root = tmp_path_factory.mktemp("good") / "proj"
-    (root / "source").mkdir(parents=True)
-    shutil.copy(SHIPPED, root / "source" / SHIPPED.name)
-    shutil.copy(ROOT / "papercards.yaml", root / "papercards.yaml")
+    root = shipped_project(tmp_path_factory.mktemp("good") / "proj")
     assert run("build", "-q", "-C", str(root)).exit_code == 0
     return root
 

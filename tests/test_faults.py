@@ -28,7 +28,7 @@ from papercards.fsutil import build_lock
 from papercards.txn import JOURNAL
 
 from test_interrupt import env, leftovers, new_notes, papercards_cmd, run, snapshot
-from conftest import ROOT, SHIPPED
+from conftest import ROOT, SHIPPED, shipped_project
 
 DECK = "decks/iclr-2025-dpo.apkg"
 
@@ -47,10 +47,7 @@ needs_mounts = pytest.mark.skipif(not _unshare_works(), reason="needs unshare -r
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """A project built once, its notes then edited: the next build rewrites cards/ and the deck."""
-    proj = tmp_path_factory.mktemp("faults") / "built"
-    (proj / "source").mkdir(parents=True)
-    shutil.copy(SHIPPED, proj / "source" / SHIPPED.name)
-    shutil.copy(ROOT / "papercards.yaml", proj / "papercards.yaml")
+    proj = shipped_project(tmp_path_factory.mktemp("faults") / "built")
     assert run(proj, "build").returncode == 0
     notes = proj / "source" / SHIPPED.name
     notes.write_text(new_notes(notes.read_text(encoding="utf-8")), encoding="utf-8")

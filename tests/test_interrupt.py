@@ -28,7 +28,7 @@ from papercards.fsutil import build_lock
 from papercards.store import Store
 from papercards.txn import JOURNAL
 
-from conftest import ROOT, SHIPPED
+from conftest import SHIPPED, shipped_project
 
 SRC = Path(papercards.__file__).resolve().parent.parent     # the code under test, for subprocesses
 EPOCH = "1790000000"
@@ -103,10 +103,7 @@ class States:
 @pytest.fixture(scope="module")
 def states(tmp_path_factory) -> States:
     base = tmp_path_factory.mktemp("interrupt")
-    old = base / "old"
-    (old / "source").mkdir(parents=True)
-    shutil.copy(SHIPPED, old / "source" / SHIPPED.name)
-    shutil.copy(ROOT / "papercards.yaml", old / "papercards.yaml")
+    old = shipped_project(base / "old")
     assert run(old, "build").returncode == 0
     notes = old / "source" / SHIPPED.name
     notes.write_text(new_notes(notes.read_text(encoding="utf-8")), encoding="utf-8")
