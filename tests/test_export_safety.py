@@ -17,7 +17,6 @@ import re
 import shutil
 import unicodedata
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
