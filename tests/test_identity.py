@@ -95,8 +95,8 @@ LIGHT = [
 
 # (description, old item id, the new item: another real item id, or field edits of the old one)
 DIFFERENT = [
-    ("heading and text rewritten", "PabAln0jjB/claim/~技术细节",
-     {"question": "折扣因子γ的直觉？", "answer": "越旧的偏好样本权重越小：第i条样本的权重是γ的(T-i)次方"}),
+    ("heading and text rewritten", "PabAln0jjB/cloze/~技术细节",
+     {"text": "NS-DPO：折扣因子γ的直觉：越旧的偏好样本权重越小：第i条样本的权重是{{c1::γ的(T-i)次方}}"}),
     ("cloze rewritten", "F6z3utfcYw/cloze/~探索并对比", {"text": "均匀采样只能实现{{c1::线性收敛}}"}),
     ("another abstract sentence", "9Hxdixed7p/sentence/~three critical properties",
      {"english": "These findings are supported by experiments on both a carefully constructed toy model "

@@ -73,7 +73,8 @@ def test_one_paper_per_file_with_tables_and_display_math(tmp_path):
     assert "Transformer (big) | 28.4" in answers["Attention Is All You Need：结果对比？"]
     position = next(i.fields["text"] for i in result.extraction.items
                     if i.kind == "cloze" and "位置编码" in i.fields["text"])
-    assert position.splitlines()[2] == "  - 偶数维用 sin"            # nested detail kept as a cue
+    # a bullet that is a sentence is its own card, its nested details kept under it as cues
+    assert position.splitlines()[1:3] == ["  - 偶数维用 sin", "  - 奇数维用 cos"]
     html = " ".join(a for _, _, a in cards)
     assert "\\[" in html and "\\sqrt{d_k}" in html           # display math went to MathJax
     terms = {i.fields["term"]: i for i in result.extraction.items if i.kind == "term"}

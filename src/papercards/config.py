@@ -30,7 +30,8 @@ DEFAULT_PLACEHOLDERS = ["占位", "待补充", "TODO", "TBD", "Placeholder"]
 CARD_KINDS = list(KIND)          # declared, with their defaults, in items/kinds.py
 # Terms a researcher in the field already knows: no glossary card unless listed under glossary.
 DEFAULT_KNOWN_TERMS = ["LLM", "LLMs", "Large Language Models", "Large Language Model", "AI", "NLP", "ML",
-                       "RL", "OOD", "SOTA", "GPU", "Fine-Tuning", "Fine-tuning"]
+                       "RL", "OOD", "SOTA", "GPU", "Fine-Tuning", "Fine-tuning",
+                       "SFT", "Supervised Fine-Tuning", "Supervised Fine-tuning", "监督微调", "LM", "language model"]
 
 
 @dataclass
@@ -310,6 +311,15 @@ def _cards_block() -> str:
     return "\n".join(f"  {f'{k.name}: {str(k.default).lower()}':<{width}} # {k.about}" for k in KINDS_DECLARED)
 
 
+def _flow(words: list[str]) -> str:
+    """A YAML flow list from the defaults themselves: the file `init` writes never drifts from them."""
+    return yaml.safe_dump(words, default_flow_style=True, allow_unicode=True, width=10_000).strip()
+
+
+def _sections_block() -> str:
+    return "\n".join(f"  {role}: {_flow(names)}" for role, names in DEFAULT_SECTIONS.items())
+
+
 DEFAULT_CONFIG_TEXT = """\
 # papercards configuration. Every key is optional; these are the defaults
 # except for the deck name.
@@ -326,14 +336,10 @@ paper_heading_level: auto
 
 # Section headings, by the role they play. Add your own spellings.
 sections:
-  keywords: [关键字, 关键词, Keywords]
-  content: [主要内容, 内容, Main content, Key points]
-  links: [文章链接, 相关链接, 链接, Links]
-  abstract: [摘要, Abstract]
-  summary: [一句话总结, 一句话, Summary, TL;DR]
+{sections}
 
 # Paper headings that only hold a place for later.
-placeholders: [占位, 待补充, TODO, TBD]
+placeholders: {placeholders}
 
 # Which kinds of items become Anki cards.
 cards:
@@ -341,8 +347,7 @@ cards:
 # Which glossary terms become cards: a term card must teach more than a dictionary.
 glossary:
   vocabulary: false   # word-for-word pairs with no gloss (pointwise noise -> 逐点噪声)
-  known_terms: [LLM, LLMs, Large Language Models, Large Language Model, AI, NLP, ML, RL, OOD, SOTA, GPU,
-                Fine-Tuning, Fine-tuning]
+  known_terms: {known_terms}
 
 # Images in the notes: local files (next to the notes, inside this folder) are
 # packed into the deck. Images with a web address are left out, because Anki
@@ -358,4 +363,5 @@ quiz:
   seed: 1
   paper: A4         # or Letter
   direction: mixed  # en-zh, zh-en or mixed
-""".replace("{cards}", _cards_block())
+""".replace("{cards}", _cards_block()).replace("{sections}", _sections_block()) \
+    .replace("{placeholders}", _flow(DEFAULT_PLACEHOLDERS)).replace("{known_terms}", _flow(DEFAULT_KNOWN_TERMS))

@@ -26,18 +26,22 @@ def en_key(text: str) -> str:
 @dataclass
 class Entry:
     candidates: list[tuple[str, TermCandidate]] = field(default_factory=list)  # (paper key, cand)
+    # the paper the term is the name of ("KTO: Model Alignment as …"): its spelling wins over
+    # what other papers' notes say of it (an expansion misremembered while citing)
+    owner: str = ""
 
     def best(self, attr: str) -> tuple[str, list[str]]:
         """Most trusted spelling of one name, and the other spellings seen."""
         rank = {"keyword": 0, "content": 1, "abstract": 2}
         votes: Counter[str] = Counter()
         first: dict[str, tuple[int, int]] = {}
-        for n, (_, c) in enumerate(self.candidates):
+        for n, (key, c) in enumerate(self.candidates):
             value = getattr(c, attr)
             if value:
                 votes[value] += 1
                 # an English name checked against its abbreviation beats a loose one
-                trust = rank.get(c.origin, 3) - (3 if attr == "english" and c.abbr else 0)
+                trust = rank.get(c.origin, 3) - (3 if attr == "english" and c.abbr else 0) \
+                    - (10 if key == self.owner else 0)
                 first[value] = min(first.get(value, (trust, n)), (trust, n))
         if not votes:
             return "", []
@@ -155,7 +159,9 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         for _, c in entry.candidates:
             if c.note and c.note not in notes:
                 notes.append(c.note)
-        if not ((abbr and english) or notes or ctx.config.glossary.vocabulary):
+        meaning = [n for n in notes if _says_what_it_means(n)]
+        if not ((abbr and english) or meaning or ctx.config.glossary.vocabulary) or \
+                (not abbr and is_dictionary_word(english, chinese) and not ctx.config.glossary.vocabulary):
             continue      # vocabulary (or a name with a description: MT-Bench 常用评测): a dictionary does as well
         label = abbr or english or chinese
         anchor = abbr.replace(" ", "") if abbr else slugify(english or chinese)
@@ -165,6 +171,25 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         items.append(Item(id=f"term/{anchor}", kind="term", fields=fields, papers=entry.papers,
                           source=f"{where[paper]}:{line}"))
     return items
+
+
+def is_dictionary_word(english: str, chinese: str) -> bool:
+    """One English word whose Chinese is one word of the general dictionary (ablation 消融,
+    exploration 探索, step-wise 逐步): what a dictionary teaches, whatever the notes add.
+    A compound the dictionary lacks (非传递性, 悲观原则, 困惑度) is the field's term."""
+    from ..text.segment import word_frequency
+    if not english or not chinese or len(english.split()) != 1 or english != english.lower():
+        return False
+    return word_frequency(chinese) > 0
+
+
+def _says_what_it_means(note: str) -> bool:
+    """A gloss that explains (``A比B好，B比C好，但C比A好``), not another term pair
+    (``inverse perplexity 逆困惑度``) nor a pointer to other notes (``和第6篇…一个意思``)."""
+    from .terms import split_runs
+    runs = split_runs(note)
+    pair = [lang for lang, _ in runs] == ["en", "zh"] and len(runs[1][1]) <= 8 and len(runs[0][1].split()) >= 2
+    return not pair and not re.search(r"第\s*\d+\s*篇", note)
 
 
 _LATEX_OR_REF = re.compile(r"\\[A-Za-z]|\$|\b(?:fig(?:ure)?|table|tab|appendix|app|eq|section|sec)\.?\s*\d"

@@ -79,14 +79,32 @@ def _mostly_capitals(token: str) -> bool:
     return is_abbreviation(token) and sum(c.isupper() for c in letters) * 2 > len(letters)
 
 
-def short_title(paper: Paper, methods: list[Method], expansions: dict[str, str]) -> str:
-    """A name that fits a deck and a card front: the method, the title's head, or a cut."""
+def short_title(paper: Paper, methods: list[Method], expansions: dict[str, str],
+                own_terms: dict[str, str] | None = None) -> str:
+    """A name that fits a deck and a card front, the paper's own name first:
+
+    * the title's head when it is one name (``KTO: Model Alignment as …``), even
+      when other papers cite it: the title says whose it is;
+    * a method the paper proposes;
+    * a keyword whose expansion the title spells (``χPO (Chi-Squared Preference
+      Optimization)`` under "… via Chi-Squared Preference Optimization");
+    * a name in brackets closing the 中文 title (``…通用理论范式(IPO)``);
+    * else the title's head, or the title cut.
+    ``own_terms`` maps the paper's keyword abbreviations to their English expansions."""
+    title = paper.title
+    head = title.split(":")[0].strip()
+    if ":" in title and " " not in head and _mostly_capitals(head):
+        return head
     if methods:
         named = [m for m in methods if m.long_form] or methods
         return named[0].name
-    title = paper.title
-    head = title.split(":")[0].strip()
-    if ":" in title and len(head) <= 32:
+    for abbr, english in (own_terms or {}).items():
+        if len(english.split()) >= 2 and re.search(r"\b" + re.escape(english) + r"\b", title, re.I):
+            return abbr
+    bracket = re.search(r"[(（]\s*\**\s*([^()（）*\s]{2,16})\s*\**\s*[)）]\s*$", paper.title_zh or "")
+    if bracket and _mostly_capitals(bracket.group(1)):
+        return bracket.group(1)
+    if ":" in title and len(head) <= 40:
         return head
     title = re.sub(r"^(?:The|A|An|Towards?|On)\s+", "", title)
     # the name a title starts with, before what it is applied to or how
@@ -96,7 +114,7 @@ def short_title(paper: Paper, methods: list[Method], expansions: dict[str, str])
         return head
     for long, abbr in sorted(expansions.items(), key=lambda kv: -len(kv[0])):
         title = re.sub(re.escape(long), abbr, title, flags=re.I)
-    if len(title) <= 40:
+    if len(title) <= 48:
         return title
     cut = title[:40].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-") + "…"

@@ -54,6 +54,7 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
             if len(key) >= 20 and pc.info.key not in ctx.abstract_owners.get(key, []):
                 ctx.abstract_owners.setdefault(key, []).append(pc.info.key)
     entries = merge(candidates)
+    entries = _owned_spellings(entries, pcs, ctx)
     usage: dict[str, int] = {}
     for entry in entries:
         used_by = len(entry.papers)
@@ -82,6 +83,10 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
                 if name:
                     keyword_users.setdefault(name.casefold(), set()).add(key)
     ctx.keyword_users = keyword_users
+    own_terms: dict[str, dict[str, str]] = {}       # paper key → its keywords' abbr → English
+    for key, c in candidates:
+        if c.origin == "keyword" and c.abbr and c.english:
+            own_terms.setdefault(key, {}).setdefault(c.abbr, c.english)
     for pc in pcs:
         # a generic term (a keyword of three papers or more, or one everybody knows) is never
         # a paper's method nor its short name: "PO", "DPO" name no paper
@@ -89,10 +94,43 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
                                 if not ctx.config.glossary.knows(m.name)
                                 and len(keyword_users.get(m.name.casefold(), ())) < 3])
         pc.info.methods = [m.name for m in pc.methods]
-        pc.info.short = short_title(pc.paper, pc.methods, expansions)
+        pc.info.short = short_title(pc.paper, pc.methods, expansions, own_terms.get(pc.info.key))
         for m in pc.methods:
             ctx.glossary.words.add(m.name)
     return pcs, entries
+
+
+def _owned_spellings(entries: list[Entry], pcs: list[PaperContext], ctx: Context) -> list[Entry]:
+    """A term that is a paper's own name (``KTO: Model Alignment as …``) is spelled as that
+    paper spells it. Another paper's different expansion of it is a slip made while citing
+    (two expansions of one acronym are two terms only when no paper owns it): merged into
+    the owner's entry, and reported."""
+    heads = {pc.paper.title.split(":")[0].strip(): pc for pc in pcs if ":" in pc.paper.title}
+    owned: dict[str, Entry] = {}
+    for entry in entries:
+        abbr, _ = entry.best("abbr")
+        pc = heads.get(abbr)
+        if pc and any(key == pc.info.key for key, _ in entry.candidates):
+            entry.owner = pc.info.key
+            owned[abbr] = entry
+    out: list[Entry] = []
+    for entry in entries:
+        abbr, _ = entry.best("abbr")
+        home = owned.get(abbr)
+        if home is None or home is entry:
+            out.append(entry)
+            continue
+        english, _ = home.best("english")
+        where = next((f"{pc.paper.file}:{c.line}" for pc in pcs if pc.info.key == home.owner
+                      for key, c in home.candidates if key == home.owner), "")
+        for key, c in entry.candidates:
+            if c.english and english and c.english != english:
+                file = next(pc.paper.file for pc in pcs if pc.info.key == key)
+                ctx.warn(file, c.line, f"'{abbr}' is expanded '{c.english}' here, but '{english}' by the paper it "
+                         f"names ({where}): the paper's spelling is used")
+                c.english = ""
+        home.candidates.extend(entry.candidates)
+    return out
 
 
 def _distinct(methods: list) -> list:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_RE = re.compile(f"[{_CJK}]")
 _RUNS = re.compile(f"([{_CJK}][{_CJK}\\s·]*)|([^{_CJK}]+)")
-_ABBR = re.compile(r"^(?:[A-Z][a-z]?\.\s?)?[A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?:[-/.][A-Za-z0-9]+)*s?$")
+# Greek letters count as letters: χPO, ΨPO, β-DPO are names like SimPO
+_ABBR = re.compile(r"^(?:[A-Z][a-z]?\.\s?)?[A-Za-z0-9\u0370-\u03ff]*[A-Z\u0391-\u03a9][A-Za-z0-9\u0370-\u03ff]*"
+                   r"(?:[-/.][A-Za-z0-9\u0370-\u03ff]+)*s?$")
 
 # Chinese that reads as a remark, not as the name of a thing.
 _REMARK_MARKERS = ("是", "用于", "主要", "指", "一种", "一个", "可以", "通过", "问题", "因为",
@@ -220,6 +222,15 @@ def _joined_note(runs: list[str]) -> str:
 
 
 def _read_paren(cand: TermCandidate, inside: str) -> None:
+    # "(Kahneman-Tversky Optimization，之前那篇我写错了)": a name, then the author's remark
+    named = re.match(r"^(?P<name>[^，,；;]{3,60})[，,；;]\s*(?P<remark>\S.*)$", inside, re.S)
+    if named and len(_split_top(named.group("name"), "、/")) == 1:
+        probe = TermCandidate(abbr=cand.abbr, english=cand.english, chinese=cand.chinese)
+        _read_paren(probe, named.group("name"))
+        if not probe.note and (probe.english, probe.chinese, probe.abbr) != (cand.english, cand.chinese, cand.abbr):
+            cand.abbr, cand.english, cand.chinese = probe.abbr, probe.english, probe.chinese
+            cand.note = (cand.note + " " + named.group("remark")).strip()
+            return
     runs = split_runs(inside)
     if cand.chinese and not cand.abbr and not cand.english and is_abbreviation(inside):
         cand.abbr = inside

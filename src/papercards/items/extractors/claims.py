@@ -14,6 +14,7 @@ import re
 
 from ...notes import OTHER, Block, Subsection, strip_marks
 from ...text import CLOZE_BLANK, split_sentences
+from ...text.lang import CJK_RE
 from ..context import PaperContext
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
@@ -137,11 +138,21 @@ def extract(pc: PaperContext):
             else:
                 yield _qa(pc, question, answer, line)
             continue
-        for n, chunk in enumerate(_chunks(parts)):
-            text, hint, unasked = enumeration_text(question, chunk, keyword_blank(pc))
+        # short parallel items (3D: Drastic…, Degradation…, Dispersion…) are one list to
+        # recall; sentences are separate facts, each its own card with its lead-in
+        groups = fact_groups(parts)
+        lists = 0
+        for chunk, is_list in groups:
+            separate = not is_list
+            stem = question.rstrip("？?：: ") + "：" if separate else question
+            text, hint, unasked = enumeration_text(stem, chunk, keyword_blank(pc))
+            if separate:
+                text = _inline_first(text)
+            else:
+                n, lists = lists, lists + 1
             answer = _as_answer(chunk)
-            if not CLOZE_BLANK.search(text) and len(answer) <= MAX_ANSWER and \
-                    any(u.table or "$" in u.text for u in chunk):
+            if not CLOZE_BLANK.search(text) and len(answer) <= MAX_ANSWER and (len(groups) == 1 or is_list) \
+                    and any(u.table or "$" in u.text for u in chunk):
                 # a formula or a table has no word to blank: the whole short answer is one
                 # card rather than none (prose with nothing to ask is reported instead)
                 pc.claim_answers.update(u.text for u in chunk)
@@ -150,9 +161,13 @@ def extract(pc: PaperContext):
             # what is asked is carded; a cue is not (an abstract sentence may still ask it)
             pc.claim_answers.update(u.text for u in chunk if u.blankable and u not in unasked)
             if CLOZE_BLANK.search(text):
-                anchor = short_hash(f"{question}#{n}" if n else question)
+                if separate:
+                    anchor = short_hash(f"{question}#" + "".join(u.text for u in chunk if u.fact))
+                else:
+                    anchor = short_hash(f"{question}#{n}" if n else question)
+                at = next((u.line for u in chunk if u.fact and u.line), line) if separate else line
                 yield Item(id=f"{pc.info.key}/cloze/{anchor}", kind="cloze", paper=pc.info.key,
-                           fields={"text": text, "hint": hint}, source=pc.where(line))
+                           fields={"text": text, "hint": hint}, source=pc.where(at))
             for unit in unasked:
                 asked = subject_question(question, unit.text, pc)
                 if asked:
@@ -206,7 +221,7 @@ def keyword_blank(pc: PaperContext):
         avoid = [pc.info.short, *(m.name for m in pc.methods), *(w for m in pc.methods for w in m.long_form.split())]
         shown = strip_marks(" ".join(visible))
         # a result line asks its number (72.4%, 6.4 points), not the benchmark it was measured on
-        for number in (m.group(0) for m in NUMBER_BLANK.finditer(plain)):
+        for number in result_numbers(plain):
             if text.count(number) == 1 and number not in shown:
                 at = text.index(number)
                 return text[:at] + "{{c%d::%s}}" % (n, number) + text[at + len(number):]
@@ -215,11 +230,78 @@ def keyword_blank(pc: PaperContext):
             if not made:
                 return None
             answer = strip_marks(cloze_answers(made)[n][0])
-            if informative(answer, pc, marked) and answer not in shown and not translated_beside(made):
+            # the answer printed again in its own sentence ("逆[...]：逆困惑度 = …") is given away
+            rest = strip_marks(CLOZE_BLANK.sub(" ", made)).casefold()
+            if informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
+                    and not translated_beside(made) and not in_brackets(made):
                 return made
             avoid.append(answer)
-        return None
+        return object_blank(text, n, pc, shown)
     return keyword
+
+
+# what a method brings in: the object of these verbs is the thing to recall
+# ("在损失函数中引入{{c1::discount参数}}", "用{{c1::ELBO}}代替对数似然")
+_BRINGS = re.compile(r"(?:引入了?|提出了?|采用了?|使用了?|利用了?|加入了?|设计了?|构建了?|定义了?|称为|称之为|叫做|"
+                     r"introduces?|proposes?|uses?|adopts?|adds?)\s*(?P<object>[^，,。；;：:（(\n]{2,24}?)\s*(?=[，,。；;：:（(]|$)")
+# a Chinese object is a method's part when it ends in one of these ("指数加权损失", "目标奖励间隔");
+# "实际设置" or "很大改进" is not
+_TECHNICAL_HEADS = ("参数", "函数", "模型", "损失", "目标", "算法", "机制", "策略", "分数", "正则", "正则项", "约束",
+                    "框架", "奖励", "权重", "间隔", "数据集", "采样器", "估计器", "网络", "矩阵", "分布", "散度")
+_QUANTIFIER = re.compile(r"^(?:一个|一种|一套|一类|一项|一些|两个|新的|a |an |the )\s*", re.I)
+_OBJECT_OPENS = re.compile(r"^(?:[的了一这那个种些其该此]|a |an |the )", re.I)
+
+
+def object_blank(text: str, n: int, pc: PaperContext, shown: str) -> str | None:
+    """``text`` with a blank on what a verb of bringing-in names (the first such object
+    that is a name or a compound: Latin letters, or three CJK characters or more), or None."""
+    for m in _BRINGS.finditer(text):
+        obj = m.group("object").strip()
+        quantifier = _QUANTIFIER.match(obj)
+        start = m.start("object") + (len(m.group("object")) - len(m.group("object").lstrip()))
+        if quantifier:
+            obj, start = obj[quantifier.end():], start + quantifier.end()
+        named = re.match(r".*?(?:叫做|称为|叫)\s*", obj)      # "一个叫做 CHES 的分数": the name is what follows
+        if named:
+            obj, start = obj[named.end():], start + named.end()
+        plain = strip_marks(obj)
+        latin = re.search(r"[A-Za-z]{2,}", plain)
+        cjk = sum(len(run) for run in CJK_RE.findall(plain))
+        technical = cjk >= 3 and (plain in pc.ctx.specific_terms or plain.endswith(_TECHNICAL_HEADS))
+        if _OBJECT_OPENS.match(plain) or not (latin or technical):
+            continue
+        if plain.casefold() in (pc.info.short or "").casefold() or plain in shown or "$" in obj or "{{" in obj:
+            continue
+        if len(plain.split()) > 4 or len(plain) > 20:
+            continue
+        rest = (text[:start] + text[start + len(obj):]).casefold()
+        if plain.casefold() in rest:
+            continue
+        made = text[:start] + "{{c%d::%s}}" % (n, obj) + text[start + len(obj):]
+        if not in_brackets(made):
+            return made
+    return None
+
+
+def result_numbers(plain: str) -> list[str]:
+    """The numbers worth a blank, the result first: in ``55.6% → 81.6%`` or ``从22.9%提升到51.7%``
+    what the method reached is the later number, the earlier one is the baseline."""
+    from .cloze import NUMBER_BLANK
+    found = list(NUMBER_BLANK.finditer(plain))
+    reached = [m for m in found if re.search(r"(?:→|->|到|至|\bto)\s*$", plain[max(0, m.start() - 6): m.start()])]
+    return [m.group(0) for m in reached + [m for m in found if m not in reached]]
+
+
+def in_brackets(cloze_text: str) -> bool:
+    """A blank inside brackets asks for an aside or an example (``(比如{{c1::Self-Rewarding}})``)."""
+    m = CLOZE_BLANK.search(cloze_text)
+    if not m:
+        return False
+    depth = 0
+    for ch in cloze_text[: m.start()]:
+        depth += ch in "(（"
+        depth -= depth > 0 and ch in ")）"
+    return depth > 0
 
 
 def translated_beside(cloze_text: str) -> bool:
@@ -230,6 +312,11 @@ def translated_beside(cloze_text: str) -> bool:
     for m in CLOZE_BLANK.finditer(cloze_text):
         before, after = cloze_text[: m.start()].rstrip(), cloze_text[m.end():].lstrip()
         if before.endswith(("(", "（")) and after.startswith((")", "）")):
+            return True
+        # "长度归一化({{c1::length normalization}}，来自…)": the name before the bracket is
+        # the blank in the other language
+        if before.endswith(("(", "（")) and len(before) >= 2 and \
+                bool(CJK_RE.match(before[-2])) != bool(CJK_RE.match(m.group(2)[:1] or " ")):
             return True
         if after.startswith(("(", "（")) and not re.match(r"[(（]\s*\d", after):
             return True
@@ -242,16 +329,87 @@ _SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][A-Za-z0-9_.+/-]{0,40}(?: [A-Z0-9][
                       r"(?P<rest>[\u3400-\u9fff].{5,})$", re.S)
 
 
+# "off-policy DPO里rejected…": a word that binds to the name before it, which is no subject
+_POSTPOSITIONS = ("里", "中", "上", "下", "的", "时", "后", "前", "内", "外", "之")
+
+
 def subject_question(question: str, text: str, pc: PaperContext) -> tuple[str, str] | None:
     """An item that opens with what it is about, a name (``RLHF需要同时分别训练…``), as its
     own question and answer: ``UNA：各种alignment技术的局限性 — RLHF？`` → the rest. A
     lowercase word (``chosen和rejected…``) is the start of a sentence, not its subject."""
     m = _SUBJECT.match(strip_marks(text))
-    if not m or not re.search(r"[A-Z]", m.group("subject")) \
+    if not m or not re.search(r"[A-Z]", m.group("subject")) or m.group("rest").startswith(_POSTPOSITIONS) \
             or m.group("subject").casefold() in (pc.info.short or "").casefold() \
             or split_bilingual(strip_marks(text)):
         return None                     # "Reward Overoptimization 奖励过度优化" is a translation, not a fact
     return f"{question.rstrip('？?：: ')} — {m.group('subject')}？", m.group("rest").strip()
+
+
+SHORT_ITEM = 30           # weight (a CJK character 1, a Latin word 2): an item a list recalls whole
+
+
+def item_weight(text: str) -> int:
+    """How long an item reads: CJK characters plus two per Latin word, math as one word."""
+    prose = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", " x ", strip_marks(text), flags=re.S)
+    return sum(len(run) for run in CJK_RE.findall(prose)) + 2 * len(re.findall(r"[A-Za-z0-9][\w.+-]*", prose))
+
+
+# a clause break inside an item: "…60k个prompt，不做prompt增强" says two things
+_CLAUSE_BREAK = re.compile(r"[，,；;。：:](?=.)")
+
+
+def is_phrase(text: str) -> bool:
+    """A short item with no clause break: a name or a phrase, not a sentence."""
+    plain = re.sub(r"\$[^$\n]*\$|[(（][^()（）]*[)）]", "x", strip_marks(text)).strip()
+    return item_weight(text) <= SHORT_ITEM and not _CLAUSE_BREAK.search(plain)
+
+
+def is_enumeration(facts: list[Unit]) -> bool:
+    """Phrases recalled as one list, one blank each with the others as cues (``Drastic
+    drop…`` / ``Degradation…`` / ``Dispersion…``). Sentences are facts of their own: on one
+    note each card would show every other item (a whole section)."""
+    return len(facts) >= 2 and all(is_phrase(u.text) for u in facts)
+
+
+def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
+    """The answer cut into cards: (units, is_list). A run of short phrases is one list
+    (an enumeration note); a sentence is a fact of its own, with the lead-in before it
+    (``每一轮：``) and the nested lines under it."""
+    groups: list[tuple[list[Unit], bool]] = []
+    lead: Unit | None = None
+    run: list[Unit] | None = None         # the phrase run being read, if the last fact was a phrase
+    for unit in units:
+        if unit.fact and is_phrase(unit.text) and run is not None:
+            run.append(unit)
+        elif unit.fact:
+            group = [lead, unit] if lead else [unit]
+            run = group if is_phrase(unit.text) else None
+            groups.append((group, False))
+        elif unit.depth and groups:
+            groups[-1][0].append(unit)
+        elif unit.context and not is_remark(unit.text):
+            # a long paragraph leading into the list: its last sentence is what leads in
+            last = split_sentences(unit.text)[-1:] or [unit.text]
+            lead, run = Unit(last[0], context=True, line=unit.line), None
+    out: list[tuple[list[Unit], bool]] = []
+    for group, _ in groups:
+        phrases = [u for u in group if u.fact]
+        if len(phrases) >= 2:
+            out.extend((chunk, True) for chunk in _chunks(group))
+        else:
+            out.append((group, False))
+    return out
+
+
+def _inline_first(text: str) -> str:
+    """The question, the lead-in and the one item on one line (``SPPO 的作用效果：Llama-3-8B：
+    LC胜率{{c1::38.77%}}``); nested lines stay below it."""
+    lines = text.split("\n")
+    at = next((i for i, ln in enumerate(lines) if i and CLOZE_BLANK.search(ln)), None)
+    if at is None:
+        return text
+    head = "".join(re.sub(r"^(?:- |\d+\. )", "", ln) for ln in lines[: at + 1])
+    return "\n".join([head, *lines[at + 1:]])
 
 
 def _as_answer(units: list[Unit]) -> str:

@@ -121,6 +121,8 @@ def extract(pc: PaperContext):
                 continue
             if any(plain in done or done in plain for done in carded):
                 continue                 # already a Q&A answer or an enumeration item: one fact, one card
+            if pc.pasted_from(sentence):
+                continue                 # another paper's abstract pasted here: reported by the claims rule
             score = _score(sentence, pc)
             if score >= 1:
                 candidates.append((-score, line, sentence, len(candidates)))

@@ -1,0 +1,58 @@
+"""One fact, one card within a paper: a blank never asks what an earlier card asks.
+
+The notes often say a thing twice: a bullet ("UNA将RLHF/PPO, DPO, KTO统一为…")
+and the abstract sentence it paraphrases ("UNA unifies RLHF/PPO, DPO and
+KTO"). Both are good clozes, and both blank ``KTO``: the learner would answer
+the same fact twice. Cards come in chain order (the author's own notes before
+the abstract), so the first card keeps the blank; a later sentence cloze loses
+that blank, and is dropped (with a note) when no blank is left. An enumeration
+is never cut (its cloze numbers carry review history): it is kept or dropped whole.
+"""
+
+from __future__ import annotations
+
+from ..text import CLOZE_BLANK, cloze_answers
+from ..notes import strip_marks
+from .context import PaperContext
+from .model import Item
+
+
+def answer_key(answer: str) -> str:
+    return "".join(strip_marks(answer).casefold().split())
+
+
+def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
+    asked: set[str] = set()
+    out: list[Item] = []
+    for item in items:
+        if item.kind != "cloze":
+            out.append(item)
+            continue
+        text = item.fields.get("text", "")
+        answers = {n: {answer_key(a) for a in found} for n, found in cloze_answers(text).items()}
+        again = {n for n, keys in answers.items() if keys & asked}
+        if again and (len(again) == len(answers) or "\n" in text):
+            shown = "、".join(sorted({strip_marks(a) for n in again for a in cloze_answers(text)[n]}))
+            file, _, line = item.source.rpartition(":")
+            pc.ctx.note(file or item.source, int(line) if line.isdigit() else 0,
+                        f"a sentence that asks '{shown}' again, which another card of this paper asks: not carded twice")
+            continue
+        if again:
+            item.fields["text"] = _unwrap(text, again)
+        asked.update(k for n, keys in answers.items() if n not in again for k in keys)
+        out.append(item)
+    return out
+
+
+def _unwrap(text: str, numbers: set[int]) -> str:
+    """The blanks ``numbers`` turned back into their text; the rest renumbered from c1."""
+    kept: dict[int, int] = {}
+
+    def visit(m) -> str:
+        n = int(m.group(1))
+        if n in numbers:
+            return m.group(2)
+        new = kept.setdefault(n, len(kept) + 1)
+        hint = f"::{m.group(3)}" if m.group(3) is not None else ""
+        return "{{c%d::%s%s}}" % (new, m.group(2), hint)
+    return CLOZE_BLANK.sub(visit, text)
