@@ -80,7 +80,10 @@ def _mostly_capitals(token: str) -> bool:
 
 
 def short_title(paper: Paper, methods: list[Method], expansions: dict[str, str]) -> str:
-    """A name that fits a deck and a card front: the method, the title's head, or a cut."""
+    """A name that fits a deck and a card front: the author's own (`# SimPO：中文标题`),
+    the method, the title's head, or a cut."""
+    if paper.short:
+        return paper.short
     if methods:
         named = [m for m in methods if m.long_form] or methods
         return named[0].name
@@ -107,4 +110,4 @@ def make_info(paper: Paper, key: str) -> PaperInfo:
              if ln.kind not in ("pdf", "openreview")]
     return PaperInfo(key=key, title=paper.title, title_zh=paper.title_zh, number=paper.number,
                      pdf=paper.link_of("pdf"), openreview=paper.link_of("openreview"),
-                     links=other, source=paper.where, file=paper.file)
+                     links=other, source=paper.where, file=paper.file, folders=list(paper.folders))
