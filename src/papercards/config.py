@@ -26,6 +26,9 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
     "abstract": ["摘要", "Abstract"],
     "summary": ["一句话总结", "一句话", "总结", "Summary", "TL;DR", "TLDR"],
 }
+# How papers sit in files (see notes.layout): told file by file, or set for all files.
+AUTO_LAYOUT, ONE_PAPER, MANY_PAPERS = "auto", "one-paper-per-file", "many-papers-per-file"
+LAYOUTS = (AUTO_LAYOUT, ONE_PAPER, MANY_PAPERS)
 DEFAULT_PLACEHOLDERS = ["占位", "待补充", "TODO", "TBD", "Placeholder"]
 CARD_KINDS = list(KIND)          # declared, with their defaults, in items/kinds.py
 # Terms a researcher in the field already knows: no glossary card unless listed under glossary.
@@ -62,6 +65,8 @@ class Config:
     cards_dir: str = "cards"
     decks_dir: str = "decks"
     paper_heading_level: int | str = "auto"     # 1, 2, 3 or "auto"
+    layout: str = "auto"              # one-paper-per-file, many-papers-per-file or auto (see notes.layout)
+    folder_decks: bool | str = "auto"  # topic folders as sub-decks; auto: for files of one paper
     sections: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_SECTIONS.items()})
     placeholders: list[str] = field(default_factory=lambda: list(DEFAULT_PLACEHOLDERS))
     cards: dict[str, bool] = field(default_factory=lambda: {k.name: k.default for k in KINDS_DECLARED})
@@ -163,6 +168,14 @@ def load_config(root: Path) -> Config:
             if value != "auto" and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5):
                 raise bad(key, "must be 'auto' or a heading level from 1 to 5")
             cfg.paper_heading_level = value
+        elif key == "layout":
+            if value not in LAYOUTS:
+                raise bad(key, f"must be one of {', '.join(LAYOUTS)}")
+            cfg.layout = value
+        elif key == "folder_decks":
+            if value != "auto" and not isinstance(value, bool):
+                raise bad(key, "expected true, false or auto")
+            cfg.folder_decks = value
         elif key == "sections":
             if not isinstance(value, dict):
                 raise bad(key, "expected a mapping of role: [aliases]")
@@ -202,9 +215,12 @@ def load_config(root: Path) -> Config:
                 raise bad(key, "expected an http:// address, like http://127.0.0.1:8765")
             cfg.ankiconnect_url = value
         else:
-            known = ", ".join(list(_SCALARS) + ["paper_heading_level", "sections", "placeholders", "cards",
+            known = ", ".join(list(_SCALARS) + ["paper_heading_level", "layout", "folder_decks", "sections", "placeholders", "cards",
                                                 "glossary", "quiz", "remote_images", "ankiconnect_url"])
             raise bad(key, f"unknown key (known keys: {known})")
+    if cfg.layout == ONE_PAPER and cfg.paper_heading_level not in ("auto", 1):
+        raise bad("paper_heading_level", f"layout {ONE_PAPER} puts the paper under '# Title' (level 1); "
+                  "leave paper_heading_level out or set it to 1")
     cfg.path = path
     return cfg
 
@@ -333,6 +349,12 @@ decks_dir: decks        # built Anki packages and quizzes
 # Heading level of one paper: 2 for "## 1. Title" (many papers per file),
 # 1 for one paper per file under "# Title", or auto to detect it.
 paper_heading_level: auto
+# one-paper-per-file: each file is one paper ("# 简称：中文标题", a metadata quote,
+# numbered "## 一、…" sections); many-papers-per-file; or auto to tell file by file.
+layout: {layout}
+# Topic folders of the notes as sub-decks (<deck>::03 robotics::grasping::<paper>):
+# true, false, or auto (for files of one paper).
+folder_decks: auto
 
 # Section headings, by the role they play. Add your own spellings.
 sections:

@@ -487,7 +487,8 @@ def note_deck(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -
     if item.kind == "term":
         return deck_path(deck_name, GLOSSARY_DECK)
     if item.paper:
-        return deck_path(deck_name, short_name(papers.get(item.paper), item.paper))
+        info = papers.get(item.paper)
+        return deck_path(deck_name, *(info.folders if info else ()), short_name(info, item.paper))
     return deck_path(deck_name)
 
 

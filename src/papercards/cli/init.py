@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..config import CONFIG_NAME, DEFAULT_CONFIG_TEXT
+from ..config import AUTO_LAYOUT, CONFIG_NAME, DEFAULT_CONFIG_TEXT, MANY_PAPERS, ONE_PAPER
 from ..fsutil import atomic_write
+from .example_one_paper import EXAMPLE_ONE_PAPER, EXAMPLE_PATH
 from .common import EXIT_BAD_INPUT, echo, handle_errors
 
 EXAMPLE_NOTE = """\
@@ -46,8 +47,11 @@ We introduce Direct Preference Optimization (DPO), which fits the policy to huma
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--deck", default="Paper notes", show_default=True, help="Name of the Anki deck.")
+@click.option("--layout", type=click.Choice([MANY_PAPERS, ONE_PAPER]), default=MANY_PAPERS, show_default=True,
+              help="How your notes hold papers: many per file (## 1. Title), or one per file "
+                   "(# 简称：中文标题 with a metadata quote, files in topic folders).")
 @handle_errors
-def init_cmd(directory: Path, deck: str) -> None:
+def init_cmd(directory: Path, deck: str, layout: str) -> None:
     """Create a new notes project in DIRECTORY: papercards.yaml, source/ with a
     short example note, cards/ and decks/. Existing files are never overwritten."""
     config_path = directory / CONFIG_NAME
@@ -56,13 +60,17 @@ def init_cmd(directory: Path, deck: str) -> None:
         sys.exit(EXIT_BAD_INPUT)
     for sub in ("source", "cards", "decks"):
         (directory / sub).mkdir(parents=True, exist_ok=True)
-    atomic_write(config_path, DEFAULT_CONFIG_TEXT.format(deck=_yaml_str(deck)))
-    example = directory / "source" / "example.md"
+    one_paper = layout == ONE_PAPER
+    atomic_write(config_path, DEFAULT_CONFIG_TEXT.format(deck=_yaml_str(deck),
+                                                         layout=ONE_PAPER if one_paper else AUTO_LAYOUT))
+    name, text = (EXAMPLE_PATH, EXAMPLE_ONE_PAPER) if one_paper else ("example.md", EXAMPLE_NOTE)
+    example = directory / "source" / name
     if not example.exists():
-        atomic_write(example, EXAMPLE_NOTE)
+        example.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(example, text)
     echo(f"Created a papercards project in {directory}/")
-    echo(f"  {CONFIG_NAME}       settings (deck name, section headings, card kinds)")
-    echo("  source/example.md     an example note: replace it with yours")
+    echo(f"  {CONFIG_NAME}       settings (deck name, layout, section headings, card kinds)")
+    echo(f"  source/{name}     an example note: replace it with yours")
     echo("  cards/  decks/        filled by 'papercards build'")
     echo(f"Next: cd {directory} && papercards build")
 

@@ -20,6 +20,7 @@ from .asked_once import asked_once
 from .extractors import RULES
 from .glossary import glossary_items
 from .judge import Doubt, review, translation_disagreements
+from .notelinks import name_linked_notes
 from .model import KIND_FIELDS, KINDS, Item, PaperInfo, fingerprint, short_hash
 from .survey import paper_lines, survey
 
@@ -51,6 +52,7 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
         out.items.extend(items)
         ctx.diagnostics.extend(diagnostics)
     out.items = _unique_ids(_name_numbered_papers(_without_method_terms(out.items), pcs))
+    name_linked_notes(out.items, {pc.info.key: (pc.paper, pc.info.short) for pc in pcs})
     out.diagnostics = ctx.diagnostics
     out.doubts = review(out.items) + _translation_doubts(out.items, pcs)
     _warn_keyword_spellings(entries, pcs, ctx)

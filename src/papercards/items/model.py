@@ -73,3 +73,4 @@ class PaperInfo:
     source: str = ""             # "source/notes.md:3"
     file: str = ""               # the notes file (for grouping in cards/)
     tags: list[str] = field(default_factory=list)      # from the keywords
+    folders: list[str] = field(default_factory=list)   # sub-decks above the paper's (its topic folders)

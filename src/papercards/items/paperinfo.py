@@ -90,7 +90,10 @@ def short_title(paper: Paper, methods: list[Method], expansions: dict[str, str],
       Optimization)`` under "… via Chi-Squared Preference Optimization");
     * a name in brackets closing the 中文 title (``…通用理论范式(IPO)``);
     * else the title's head, or the title cut.
+    The author's own short name (``# SimPO：中文标题`` in one-paper-per-file notes) wins.
     ``own_terms`` maps the paper's keyword abbreviations to their English expansions."""
+    if paper.short:
+        return paper.short
     title = paper.title
     head = title.split(":")[0].strip()
     if ":" in title and " " not in head and _mostly_capitals(head):
@@ -125,4 +128,4 @@ def make_info(paper: Paper, key: str) -> PaperInfo:
              if ln.kind not in ("pdf", "openreview")]
     return PaperInfo(key=key, title=paper.title, title_zh=paper.title_zh, number=paper.number,
                      pdf=paper.link_of("pdf"), openreview=paper.link_of("openreview"),
-                     links=other, source=paper.where, file=paper.file)
+                     links=other, source=paper.where, file=paper.file, folders=list(paper.folders))

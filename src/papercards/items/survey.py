@@ -46,7 +46,8 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
     candidates: list[tuple[str, TermCandidate]] = []
     readings = map_ordered(lambda pc: _read_paper(pc, ctx, base), pcs, prepare=base_tokenizer, weight=paper_lines)
     for pc, (abstract_en, abstract_zh, tags, found) in zip(pcs, readings):
-        pc.abstract_en, pc.abstract_zh, pc.info.tags = abstract_en, abstract_zh, tags
+        pc.abstract_en, pc.abstract_zh = abstract_en, abstract_zh
+        pc.info.tags = list(dict.fromkeys(pc.paper.tags + tags))     # the metadata's 分类标签 first
         candidates.extend((pc.info.key, c) for c in found)
     for pc in pcs:
         for sentence, _ in pc.abstract_en + pc.abstract_zh:

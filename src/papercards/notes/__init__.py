@@ -7,6 +7,7 @@ from pathlib import Path
 from ..config import Config
 from ..diagnostics import Diagnostic, InputError
 from ..fsutil import read_regular
+from .layout import deck_folder
 from .model import (ABSTRACT, CONTENT, KEYWORDS, LINKS, OTHER, SUMMARY, Block, Link, ListItem,
                     NotesFile, Paper, Section, Subsection, slugify)
 from .parser import parse_notes, strip_marks
@@ -74,4 +75,17 @@ def read_notes(path: Path, config: Config) -> NotesFile:
     text, warnings = decode_notes(data, shown)
     notes = parse_notes(text, shown, config)
     notes.diagnostics[:0] = warnings
+    if config.folder_decks is True or (config.folder_decks == "auto" and notes.one_paper):
+        for paper in notes.papers:
+            paper.folders = topic_folders(path, config)
     return notes
+
+
+def topic_folders(path: Path, config: Config) -> list[str]:
+    """The folders between the source folder and the file, as deck names
+    (``source/03-robotics/grasping/X.md`` → ``03 robotics``, ``grasping``)."""
+    try:
+        parts = path.relative_to(config.source_path).parent.parts
+    except ValueError:
+        return []
+    return [name for name in map(deck_folder, parts) if name]

@@ -101,6 +101,11 @@ class Paper:
     links: list[Link] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)   # blockquote "key: value" lines
     end_line: int = 0
+    short: str | None = None   # the author's short name (`# SimPO：中文标题`)
+    arxiv: str | None = None   # the paper's own arXiv id, from its metadata or its links
+    tags: list[str] = field(default_factory=list)        # `分类标签` of the metadata
+    folders: list[str] = field(default_factory=list)     # topic folders, as deck names
+
 
     @property
     def openreview_id(self) -> str | None:
@@ -112,8 +117,10 @@ class Paper:
 
     @property
     def key(self) -> str:
-        """Stable identity: OpenReview forum id, else a slug of the title."""
-        return self.openreview_id or slugify(self.title) or f"paper-{self.line}"
+        """Stable identity, whatever the file is called and wherever it moves: the
+        OpenReview forum id, else the arXiv id, else a slug of the title."""
+        return (self.openreview_id or (f"arxiv-{self.arxiv}" if self.arxiv else None)
+                or slugify(self.title) or f"paper-{self.line}")
 
     def sections_by(self, role: str) -> list[Section]:
         return [s for s in self.sections if s.role == role]
@@ -136,6 +143,7 @@ class NotesFile:
     title: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     placeholders: int = 0      # placeholder papers skipped
+    one_paper: bool = False    # the file is one paper (its H1), its `##` headings sections
 
 
 def slugify(text: str, max_len: int = 60) -> str:

@@ -17,9 +17,10 @@ from collections import Counter
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ..config import Config
+from ..config import MANY_PAPERS, ONE_PAPER, Config
 from ..diagnostics import Diagnostic
-from .model import (OTHER, Block, Link, ListItem, NotesFile, Paper, Section,
+from . import layout
+from .model import (LINKS, OTHER, Block, Link, ListItem, NotesFile, Paper, Section,
                     Subsection)
 
 # Block structure only: the builder reads block tokens and the raw text of inline
@@ -43,7 +44,8 @@ _SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?(?:</\1\s*>|$)", re.I | re.S) 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # `key: value` in a metadata quote. The spaces are read possessively: tried in every split
 # between the two leading `\s*` and the key, a line of spaces took cubic time.
-_META = re.compile(r"^\s*+[-*]?\s*+\**([^:：*]{1,20})\**\s*+[:：]\s*(.+)$")
+# A key holds no link (`🔗 [arXiv](https://…)` is the link row, not a key "🔗 [arXiv](https").
+_META = re.compile(r"^\s*+[-*]?\s*+\**([^:：*\[\]()]{1,20})\**\s*+[:：]\s*(.+)$")
 
 
 def strip_marks(text: str) -> str:
@@ -57,18 +59,40 @@ def parse_notes(text: str, path: str, config: Config) -> NotesFile:
     """Parse one notes file. ``path`` is how the file is named in messages."""
     lines = text.split("\n")
     tokens = _md.parse(text)
+    if layout.is_index(tokens):
+        out = NotesFile(path=path)
+        out.diagnostics.append(Diagnostic(path, 1, "an index of links to other notes, not a paper; skipped"))
+        return out
     level = _paper_level(tokens, config)
-    return _Builder(lines, path, config, level).run(tokens)
+    return _Builder(lines, path, config, level, _one_paper(tokens, config, level)).run(tokens)
+
+
+def _one_paper(tokens: list[Token], config: Config, level: int) -> bool:
+    """Whether the file is one paper: set in the config, or its only H1 is the paper."""
+    if config.layout != "auto":
+        return config.layout == ONE_PAPER
+    return level == 1 and sum(t.type == "heading_open" and t.tag == "h1" for t in tokens) == 1
+
+
+# a paper's metadata quote (authors, date, arXiv id) under a heading says a paper starts there:
+# it outweighs a few section-like headings elsewhere
+_METADATA_VOTES = 3
 
 
 def _paper_level(tokens: list[Token], config: Config) -> int:
+    if config.layout == ONE_PAPER:
+        return 1
     if config.paper_heading_level != "auto":
         return int(config.paper_heading_level)
     votes: Counter[int] = Counter()
     for i, tok in enumerate(tokens):
         level = int(tok.tag[1]) if tok.type == "heading_open" else 0
-        if level >= 2 and config.role_of(strip_marks(tokens[i + 1].content)):
+        heading = strip_marks(tokens[i + 1].content) if level >= 2 else ""
+        if heading and (config.role_of(heading) or layout.is_section_numbering(heading)):
             votes[level] += 1          # a section heading sits one level below its paper
+    if config.layout != MANY_PAPERS:
+        for level in layout.metadata_levels(tokens):
+            votes[level + 1] += _METADATA_VOTES
     if votes:
         best = max(votes.items(), key=lambda kv: (kv[1], kv[0]))[0]
         return best - 1
@@ -79,9 +103,11 @@ def _paper_level(tokens: list[Token], config: Config) -> int:
 
 
 class _Builder:
-    def __init__(self, lines: list[str], path: str, config: Config, level: int):
+    def __init__(self, lines: list[str], path: str, config: Config, level: int, one_paper: bool = False):
         self.lines, self.path, self.config, self.level = lines, path, config, level
-        self.out = NotesFile(path=path)
+        self.one_paper = one_paper
+        self.out = NotesFile(path=path, one_paper=one_paper)
+        self.meta_lines: list[tuple[int, int]] = []    # the current paper's metadata quotes
         self.paper: Paper | None = None
         self.section: Section | None = None
         self.sub: Subsection | None = None
@@ -100,8 +126,8 @@ class _Builder:
         if not "".join(self.lines).strip():
             self.warn(0, "file is empty; nothing to read")
         elif not self.out.papers and not self.out.placeholders:
-            self.warn(1 if self.lines else 0, "no papers found (expected headings like "
-                      f"'{'#' * self.level} 1. Paper title')")
+            expected = "'# 简称：中文标题'" if self.one_paper else f"'{'#' * self.level} 1. Paper title'"
+            self.warn(1 if self.lines else 0, f"no papers found (expected headings like {expected}); skipped")
         return self.out
 
     def block(self, tokens: list[Token], i: int) -> int:
@@ -121,6 +147,8 @@ class _Builder:
     # -- headings ------------------------------------------------------------
     def heading(self, level: int, raw: str, line: int) -> None:
         text = strip_marks(raw)
+        if level == self.level and self.one_paper and (self.paper or self.out.papers or self.skipping):
+            level += 1                # the file is one paper: a second H1 is one of its sections
         if level < self.level:
             self.close_paper(line - 1)
             if self.out.title is None:
@@ -165,6 +193,9 @@ class _Builder:
             return
         self.skipping = False
         self.paper = Paper(title=title, line=line, file=self.path, number=number)
+        self.meta_lines = []
+        if self.one_paper:
+            self.paper.short, self.paper.title_zh = layout.split_h1(title)
 
     def close_section(self, end: int) -> None:
         sec = self.section
@@ -188,7 +219,9 @@ class _Builder:
         if paper is None:
             return
         paper.end_line = end
-        paper.links = self.scan_links(paper.line, end)
+        if self.one_paper:
+            _read_metadata(paper)
+        paper.links = self.own_links(paper)
         if not paper.sections and not paper.title_zh and not paper.links:
             self.warn(paper.line, f"paper '{paper.title}' has no sections; only its title is used")
         self.out.papers.append(paper)
@@ -209,6 +242,7 @@ class _Builder:
                 meta = _meta(block.text)
                 if meta:
                     self.paper.meta.update(meta)
+                    self.meta_lines.append((block.line, self.quote_end(block.line)))
                     return
             if self.section is None:
                 self.section = Section(role=OTHER, heading="", line=block.line)
@@ -216,9 +250,43 @@ class _Builder:
         target = self.sub.blocks if self.sub is not None else self.section.blocks
         target.append(block)
 
-    def scan_links(self, start: int, end: int) -> list[Link]:
+    def quote_end(self, start: int) -> int:
+        """The last line of the quote that starts at ``start``."""
+        end = start
+        while end < len(self.lines) and self.lines[end].lstrip().startswith(">"):
+            end += 1
+        return end
+
+    def own_links(self, paper: Paper) -> list[Link]:
+        """The paper's own links (its PDF, arXiv page, code), never another note's.
+
+        A metadata quote with links is the paper's link row: its links, and those of
+        a links section, are the paper's. Otherwise every link of the paper is, but
+        those of a reference list (other papers) and links to other notes files."""
+        rows = [r for r in self.meta_lines if any(_MD_LINK.search(self.lines[n - 1]) or _BARE_URL.search(self.lines[n - 1])
+                                                  for n in range(r[0], r[1] + 1))]
+        if rows:
+            spans = rows + [(s.line, s.end_line) for s in paper.sections if s.role == LINKS]
+        else:
+            spans, start = [], paper.line
+            for sec in paper.sections:
+                if layout.is_reference_heading(sec.heading):
+                    spans.append((start, sec.line - 1))
+                    start = sec.end_line + 1
+            spans.append((start, paper.end_line))
+        links, seen = [], set()
+        for start, end in sorted(spans):
+            links += self.scan_links(start, end, seen)
+        links = [ln for ln in links if not _NOTES_FILE.search(ln.href)]
+        if rows and paper.arxiv is None:
+            paper.arxiv = next(filter(None, (layout.arxiv_id(ln.href) for ln in links)), None)
+        if paper.arxiv and not any(ln.kind == "arxiv" for ln in links):
+            links.insert(0, Link(text="arXiv", href=f"https://arxiv.org/abs/{paper.arxiv}", line=paper.line))
+        return links
+
+    def scan_links(self, start: int, end: int, seen: set[str] | None = None) -> list[Link]:
         links: list[Link] = []
-        seen: set[str] = set()
+        seen = set() if seen is None else seen
         for no in range(start, min(end, len(self.lines)) + 1):
             raw = self.lines[no - 1]
             if "<a" in raw.lower():
@@ -245,6 +313,23 @@ class _Builder:
             return
         seen.add(href)
         links.append(Link(text=text, href=href, line=line))
+
+
+# a link to another notes file (`../dpo/SimPO_2024.md`): the other paper, not this one's link
+_NOTES_FILE = re.compile(r"^(?![a-z][a-z0-9+.-]*:)[^?#]*\.(?:md|markdown)(?:#.*)?$", re.I)
+
+
+def _read_metadata(paper: Paper) -> None:
+    """The paper's metadata quote: its English title (the H1 is its short name and
+    中文 title), its arXiv id and its tags (`分类标签`)."""
+    english = strip_marks(layout.meta_value(paper.meta, layout.TITLE_KEYS)).strip("*_ ")
+    if english and english != paper.title:
+        if paper.title_zh is None and _CJK.search(paper.title):
+            paper.title_zh = paper.title
+        paper.title = english
+    paper.arxiv = layout.arxiv_id(layout.meta_value(paper.meta, layout.DATE_KEYS)) or \
+        layout.arxiv_id(" ".join(paper.meta.values()))
+    paper.tags = layout.tags_of(layout.meta_value(paper.meta, layout.TAG_KEYS))
 
 
 def _meta(text: str) -> dict[str, str]:

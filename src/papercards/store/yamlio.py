@@ -25,7 +25,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ITEM_KEYS = ("id", "kind", "paper", "papers", "fields", "tags", "source", "origin", "suspended",
              "status", "conflict", "old_blanks", "fingerprint", "modified", "checksum")
 PAPER_KEYS = ("key", "title", "title_zh", "short", "number", "pdf", "openreview", "links", "methods",
-              "tags", "source")
+              "tags", "folders", "source")
 
 HEADER = """\
 # papercards item store: {what}
@@ -68,7 +68,7 @@ _COMMENT_UNSAFE = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd
 def paper_to_dict(p: PaperInfo) -> dict:
     out = {"key": p.key, "title": p.title, "title_zh": p.title_zh, "short": p.short, "number": p.number,
            "pdf": p.pdf, "openreview": p.openreview, "links": p.links, "methods": p.methods,
-           "tags": p.tags, "source": p.source}
+           "tags": p.tags, "folders": p.folders, "source": p.source}
     return {k: v for k, v in out.items() if v not in (None, [], "")}
 
 
@@ -276,7 +276,7 @@ def _paper(raw: _Mapping, shown: str) -> PaperInfo:
     number = raw.get("number")
     if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
         raise bad("number", f"'number' must be a whole number, not {_as_typed(raw, 'number')}")
-    for key in ("tags", "methods"):
+    for key in ("tags", "methods", "folders"):
         try:
             values[key] = _texts(raw, key)
         except _NotText as exc:
