@@ -8,7 +8,7 @@ from papercards.config import DEFAULT_CONFIG_TEXT, Config, load_config
 
 
 def test_init_config_equals_the_defaults(tmp_path):
-    (tmp_path / "papercards.yaml").write_text(DEFAULT_CONFIG_TEXT.format(deck="Paper notes"), encoding="utf-8")
+    (tmp_path / "papercards.yaml").write_text(DEFAULT_CONFIG_TEXT.format(deck="Paper notes", layout="auto"), encoding="utf-8")
     written, default = load_config(tmp_path), Config(root=tmp_path)
     assert written.sections == default.sections            # 要点, Content, Tags, Resources, TLDR too
     assert written.placeholders == default.placeholders    # Placeholder too
@@ -19,5 +19,5 @@ def test_init_config_equals_the_defaults(tmp_path):
 
 
 def test_init_config_is_plain_yaml_with_every_key(tmp_path):
-    data = yaml.safe_load(DEFAULT_CONFIG_TEXT.format(deck="X"))
+    data = yaml.safe_load(DEFAULT_CONFIG_TEXT.format(deck="X", layout="auto"))
     assert {"sections", "placeholders", "cards", "glossary", "quiz"} <= set(data)
