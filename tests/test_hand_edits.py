@@ -240,8 +240,7 @@ SAMPLER_EDITED = "      - 文章提出的{{c3::在线采样器}}实现{{c2::二�
 
 
 def sampler_text(line: str) -> str:
-    return ("Crucial Role of Samplers：探索并对比不同采样策略：\n- 均匀采样实现{{c1::线性收敛}}\n"
-            f"- {line}\n- 结合后验分布和Logit混合进一步使采样器使用实际设置，取得很大改进")
+    return f"Crucial Role of Samplers：探索并对比不同采样策略：\n- 均匀采样实现{{{{c1::线性收敛}}}}\n- {line}"
 
 
 def edit_store(root, rel, old, new):
