@@ -16,12 +16,14 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import genanki
 
 from ..diagnostics import Diagnostic
 from ..items.model import KINDS, Item, PaperInfo
+from ..items.place import SEPARATOR
 from ..parallel import map_ordered
 from ..store.merge import content_of
 from ..store.model import Record
@@ -287,6 +289,18 @@ def short_name(info: PaperInfo | None, key: str | None = None) -> str:
     return ((info.short if info else "") or (info.key if info else "") or key or "").strip()
 
 
+def card_place(item: Item, papers: Mapping[str, PaperInfo]) -> str:
+    """Where the item comes from, as its card shows it: ``item.place`` (file, paper,
+    heading: no line number, which would go stale), else the file and the paper
+    (an item written by hand in cards/, or stored before places were kept)."""
+    if item.place:
+        return item.place
+    file, _, line = item.source.rpartition(":")
+    file = file if line.isdigit() else item.source
+    paper = short_name(papers.get(item.paper), item.paper) if item.paper else ""
+    return SEPARATOR.join(p for p in (PurePosixPath(file).name if file else "", paper) if p)
+
+
 # --------------------------------------------------------------------------- tags, decks
 
 @lru_cache(maxsize=1 << 14)
@@ -355,7 +369,7 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
     kind = item.kind
     if kind not in KINDS:
         raise SkipRecord(f"unknown kind {kind!r}")
-    common = {"Source": _e(item.source), "ItemId": _e(item.id)}
+    common = {"Source": _e(card_place(item, papers)), "ItemId": _e(item.id)}
 
     if kind == "term":
         keys = _papers_of(item)
@@ -526,7 +540,7 @@ def _content_key(record: Record) -> tuple:
     """Everything of a record that its rendering reads, except ``modified``."""
     item = record.item
     return (item.id, item.kind, tuple(item.fields.items()), item.paper, tuple(item.papers or ()),
-            tuple(item.tags or ()), item.source, record.status, record.suspended)
+            tuple(item.tags or ()), item.source, item.place, record.status, record.suspended)
 
 
 # Anki joins a note's fields with \x1f: one in a field shifts every field after it and
@@ -553,8 +567,10 @@ def note_face(record: Record, papers: Mapping[str, PaperInfo], deck_name: str,
     """A digest of what the learner sees of this note in Anki.
 
     The store moves a record's modification time when this changes, so a fixed
-    title typo or a new link reaches notes already in Anki. The Source and
-    ItemId fields are left out: a line number moving is not worth an update.
+    title typo or a new link reaches notes already in Anki. Every field counts:
+    one left out would go stale in Anki (an import keeps a note whose time did
+    not move); the Source field names a heading, not a line, so that lines
+    added above do not touch the note.
     """
     try:
         note = render_record(record, papers, deck_name, images)
@@ -591,8 +607,7 @@ def _portable(record: Record, papers: Mapping[str, PaperInfo], deck_name: str, i
 def _face(note: "RenderedNote | SkipRecord") -> str:
     if isinstance(note, SkipRecord):
         return f"skip:{note}"
-    shown = {k: v for k, v in note.fields.items() if k not in ("Source", "ItemId")}
-    blob = repr((note.model.name, sorted(shown.items()), note.tags, note.suspend))
+    blob = repr((note.model.name, sorted(note.fields.items()), note.tags, note.suspend))
     return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:12]
 
 

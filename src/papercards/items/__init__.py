@@ -19,6 +19,7 @@ from .context import Context, PaperContext
 from .extractors import RULES
 from .glossary import glossary_items
 from .judge import Doubt, review, translation_disagreements
+from .place import set_places
 from .model import KIND_FIELDS, KINDS, Item, PaperInfo, fingerprint, short_hash
 from .survey import paper_lines, survey
 
@@ -50,6 +51,7 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
         out.items.extend(items)
         ctx.diagnostics.extend(diagnostics)
     out.items = _unique_ids(_name_numbered_papers(_without_method_terms(out.items), pcs))
+    set_places(out.items, pcs)
     out.diagnostics = ctx.diagnostics
     out.doubts = review(out.items) + _translation_doubts(out.items, pcs)
     _warn_keyword_spellings(entries, pcs, ctx)
