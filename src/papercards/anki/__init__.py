@@ -11,13 +11,13 @@ from .notetypes import (
 )
 from .package import PackageStats, package_bytes, render_notes, write_package
 from .render import (
-    GLOSSARY_DECK, RenderedNote, SkipRecord, deck_id, note_deck, note_face, note_faces, note_tags, refused_math,
+    GLOSSARY_DECK, RenderedNote, SkipRecord, deck_id, note_deck, note_faces, note_tags, refused_math,
     render_block, render_cloze, render_fields, render_record, sanitize_tag,
 )
 
 __all__ = [
     "write_package", "package_bytes", "PackageStats", "render_notes", "ImagePolicy", "NO_IMAGES",
-    "render_record", "render_fields", "note_face", "note_faces", "note_tags", "refused_math", "note_deck", "render_block",
+    "render_record", "render_fields", "note_faces", "note_tags", "refused_math", "note_deck", "render_block",
     "render_cloze",
     "sanitize_tag", "deck_id", "RenderedNote", "SkipRecord", "GLOSSARY_DECK",
     "term_model", "qa_model", "cloze_model", "all_models", "NOTETYPE_MOD",

@@ -34,6 +34,7 @@ from ..diagnostics import Diagnostic
 from ..fsutil import atomic_write
 from ..items.model import PaperInfo
 from ..store.model import Record
+from .distinct import distinct_first_fields
 from .images import NO_IMAGES, ImagePolicy, MediaFile, read_media
 from .notetypes import NOTETYPE_MOD
 from .render import RETIRED_TAG, RenderedNote, SkipRecord, deck_id, deck_path, html_text, render_record
@@ -85,7 +86,8 @@ class _Note(genanki.Note):
 
 def render_notes(records: Iterable[Record], papers: Mapping[str, PaperInfo], deck_name: str,
                  images: ImagePolicy = NO_IMAGES) -> tuple[list[RenderedNote], list[tuple[str, str]]]:
-    """Render every record; returns the notes and the (id, reason) of skipped records."""
+    """Render every record; returns the notes, their first fields told apart over the
+    deck (`distinct`), and the (id, reason) of skipped records."""
     notes: list[RenderedNote] = []
     skipped: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -97,7 +99,7 @@ def render_notes(records: Iterable[Record], papers: Mapping[str, PaperInfo], dec
             notes.append(render_record(record, papers, deck_name, images))
         except SkipRecord as why:
             skipped.append((record.item.id, str(why)))
-    return notes, skipped
+    return distinct_first_fields(notes), skipped
 
 
 def build_collection(notes: Sequence[RenderedNote], deck_name: str) -> tuple[bytes, PackageStats]:

@@ -16,12 +16,14 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
 import genanki
 
 from ..diagnostics import Diagnostic
 from ..items.model import KINDS, Item, PaperInfo
+from ..items.place import SEPARATOR
 from ..parallel import map_ordered
 from ..store.merge import content_of
 from ..store.model import Record
@@ -56,6 +58,7 @@ class RenderedNote:
     media: tuple[MediaFile, ...] = ()          # images the card shows: packed with the deck
     media_inputs: tuple[str, ...] = ()         # local images it names, found or not (see `uptodate`)
     problems: tuple[Diagnostic, ...] = ()      # images left out, and why
+    which: tuple[str, ...] = ()                # what tells it from a note with its first field (`distinct`)
 
     @property
     def field_list(self) -> list[str]:
@@ -287,6 +290,18 @@ def short_name(info: PaperInfo | None, key: str | None = None) -> str:
     return ((info.short if info else "") or (info.key if info else "") or key or "").strip()
 
 
+def card_place(item: Item, papers: Mapping[str, PaperInfo]) -> str:
+    """Where the item comes from, as its card shows it: ``item.place`` (file, paper,
+    heading: no line number, which would go stale), else the file and the paper
+    (an item written by hand in cards/, or stored before places were kept)."""
+    if item.place:
+        return item.place
+    file, _, line = item.source.rpartition(":")
+    file = file if line.isdigit() else item.source
+    paper = short_name(papers.get(item.paper), item.paper) if item.paper else ""
+    return SEPARATOR.join(p for p in (PurePosixPath(file).name if file else "", paper) if p)
+
+
 # --------------------------------------------------------------------------- tags, decks
 
 @lru_cache(maxsize=1 << 14)
@@ -355,7 +370,7 @@ def render_fields(record: Record, papers: Mapping[str, PaperInfo]) -> tuple[gena
     kind = item.kind
     if kind not in KINDS:
         raise SkipRecord(f"unknown kind {kind!r}")
-    common = {"Source": _e(item.source), "ItemId": _e(item.id)}
+    common = {"Source": _e(card_place(item, papers)), "ItemId": _e(item.id)}
 
     if kind == "term":
         keys = _papers_of(item)
@@ -496,7 +511,7 @@ def render_record(record: Record, papers: Mapping[str, PaperInfo], deck_name: st
                   images: ImagePolicy = NO_IMAGES) -> RenderedNote:
     """Everything about one record's Anki note. Raises SkipRecord for empty cards.
 
-    A build asks twice per record, for its checksum (`note_face`, before the
+    A build asks twice per record, for its checksum (`note_faces`, before the
     store moves ``modified``) and for the deck, and rendering is the costly
     part of both: the result is kept on the record (``record.rendered``) and
     reused while the record's content, the ``papers`` mapping (the same
@@ -527,7 +542,7 @@ def _content_key(record: Record) -> tuple:
     """Everything of a record that its rendering reads, except ``modified``."""
     item = record.item
     return (item.id, item.kind, tuple(item.fields.items()), item.paper, tuple(item.papers or ()),
-            tuple(item.tags or ()), item.source, record.status, record.suspended)
+            tuple(item.tags or ()), item.source, item.place, record.status, record.suspended)
 
 
 # Anki joins a note's fields with \x1f: one in a field shifts every field after it and
@@ -546,54 +561,71 @@ def _render_record(record: Record, papers: Mapping[str, PaperInfo], deck_name: s
         guid=genanki.guid_for(record.item.id), mod=int(record.modified or 0),
         suspend=bool(record.suspended),
         media=placed.files, media_inputs=placed.inputs, problems=placed.problems,
+        which=_which(record, papers, html_text(placed.fields[model.fields[0]["name"]])),
     )
 
 
-def note_face(record: Record, papers: Mapping[str, PaperInfo], deck_name: str,
-              images: ImagePolicy = NO_IMAGES) -> str:
-    """A digest of what the learner sees of this note in Anki.
+RETIRED_WORD = "retired 已退役"
 
-    The store moves a record's modification time when this changes, so a fixed
-    title typo or a new link reaches notes already in Anki. The Source and
-    ItemId fields are left out: a line number moving is not worth an update.
-    """
-    try:
-        note = render_record(record, papers, deck_name, images)
-    except SkipRecord as why:
-        note = why
-    return _face(note)
+
+def _which(record: Record, papers: Mapping[str, PaperInfo], first: str) -> tuple[str, ...]:
+    """Words that tell this note from another with the same first field (``first``, as
+    text), most telling first (see `distinct`): never one that gives the answer away.
+    The item id comes last: no other note has it."""
+    item = record.item
+    words = [RETIRED_WORD] if record.status == "retired" else []
+    info = papers.get(item.paper) if item.paper else None
+    if item.kind == "term":
+        words += [html_text(render_inline(_f(item, "english"))),
+                  "、".join(short_name(papers.get(k), k) for k in _papers_of(item))]
+    elif item.kind in ("method", "paper"):      # the answer is the paper: only its number
+        words += [f"No. {info.number}"] if info and info.number is not None else []
+    else:
+        place = card_place(item, papers).split(SEPARATOR)
+        words += [short_name(info, item.paper), html_text(render_inline(info.title)) if info else "",
+                  place[-1] if len(place) > 2 else ""]
+    words.append(item.id)
+    return tuple(w for w in dict.fromkeys(w.strip() for w in words) if w and w.casefold() not in first.casefold())
 
 
 def note_faces(records: list[Record], papers: Mapping[str, PaperInfo], deck_name: str,
                images: ImagePolicy = NO_IMAGES) -> list[str]:
-    """`note_face` of every record, at once: a big build renders its notes in worker
-    processes (`papercards.parallel`), and each record keeps its rendered note for the deck."""
+    """A digest of what the learner sees of each record's note in Anki.
+
+    The store moves a record's modification time when it changes, so a fixed
+    title typo or a new link reaches notes already in Anki. Every field counts,
+    first fields as the deck has them (`distinct`): one left out would go stale
+    in Anki (an import keeps a note whose time did not move); the Source field
+    names a heading, not a line, so lines added above do not touch the note.
+    A big build renders its notes in worker processes (`papercards.parallel`),
+    and each record keeps its rendered note for the deck."""
+    from .distinct import distinct_first_fields
     rendered = map_ordered(lambda rec: _portable(rec, papers, deck_name, images), records)
     models = {model.model_id: model for model in all_models()}
-    faces = []
-    for rec, (model_id, note, face) in zip(records, rendered):
+    notes = []
+    for rec, (model_id, note) in zip(records, rendered):
         if model_id is not None:        # one Model object per note type, as a one-process build has
             note.model = models[model_id]
         rec.rendered = (papers, _memo_key(rec, deck_name, images), note)
-        faces.append(face)
-    return faces
+        notes.append(note)
+    # what ships: first fields told apart over the whole deck, as `package.render_notes` does
+    shipped = iter(distinct_first_fields([n for n in notes if not isinstance(n, SkipRecord)]))
+    return [_face(note if isinstance(note, SkipRecord) else next(shipped)) for note in notes]
 
 
 def _portable(record: Record, papers: Mapping[str, PaperInfo], deck_name: str, images: ImagePolicy):
-    """(model id, note without its Model, face) or (None, SkipRecord, face): small to
-    send between processes, and the face computed where the note was rendered."""
+    """(model id, note without its Model) or (None, SkipRecord): small to send between processes."""
     try:
         note = render_record(record, papers, deck_name, images)
     except SkipRecord as why:
-        return None, why, _face(why)
-    return note.model.model_id, dataclasses.replace(note, model=None), _face(note)
+        return None, why
+    return note.model.model_id, dataclasses.replace(note, model=None)
 
 
 def _face(note: "RenderedNote | SkipRecord") -> str:
     if isinstance(note, SkipRecord):
         return f"skip:{note}"
-    shown = {k: v for k, v in note.fields.items() if k not in ("Source", "ItemId")}
-    blob = repr((note.model.name, sorted(shown.items()), note.tags, note.suspend))
+    blob = repr((note.model.name, sorted(note.fields.items()), note.tags, note.suspend))
     return hashlib.sha1(blob.encode("utf-8")).hexdigest()[:12]
 
 

@@ -21,6 +21,7 @@ from .extractors import RULES
 from .glossary import glossary_items
 from .judge import Doubt, review, translation_disagreements
 from .notelinks import name_linked_notes
+from .place import set_places
 from .model import KIND_FIELDS, KINDS, Item, PaperInfo, fingerprint, short_hash
 from .survey import paper_lines, survey
 
@@ -53,6 +54,7 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
         ctx.diagnostics.extend(diagnostics)
     out.items = _unique_ids(_name_numbered_papers(_without_method_terms(out.items), pcs))
     name_linked_notes(out.items, {pc.info.key: (pc.paper, pc.info.short) for pc in pcs})
+    set_places(out.items, pcs)
     out.diagnostics = ctx.diagnostics
     out.doubts = review(out.items) + _translation_doubts(out.items, pcs)
     _warn_keyword_spellings(entries, pcs, ctx)

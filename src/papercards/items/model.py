@@ -24,7 +24,8 @@ class Item:
     paper: str | None = None     # paper key; None for glossary terms
     papers: list[str] = field(default_factory=list)   # terms: every paper that uses it
     tags: list[str] = field(default_factory=list)
-    source: str = ""             # "source/notes.md:42"
+    source: str = ""             # "source/notes.md:42": where the learner's editor opens
+    place: str = ""              # "notes.md › NS-DPO › 技术细节": what a card shows (no line number)
 
     def content(self) -> dict:
         """What a fingerprint covers: the generated text and tags, nothing positional.

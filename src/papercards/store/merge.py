@@ -80,7 +80,7 @@ def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Reco
         generated, blanks = _carry_cloze_numbers(item, rec.item, rec.old_blanks, ours=not hand_edited)
         gen = content_of(generated)
         source_changed = gen != rec.fingerprint
-        rec.item.source = item.source             # positions move freely; not content
+        rec.item.source, rec.item.place = item.source, item.place    # positions move freely; not content
         if source_changed and hand_edited and gen == content_of(rec.item):
             rec.fingerprint = gen                 # the notes now say what the edit says: agreed
             hand_edited = source_changed = False
@@ -138,7 +138,7 @@ def shipped_checksum(rec: Record) -> str:
 
 def _with_id(item: Item, new_id: str) -> Item:
     return Item(id=new_id, kind=item.kind, fields=dict(item.fields), paper=item.paper,
-                papers=list(item.papers), tags=list(item.tags), source=item.source)
+                papers=list(item.papers), tags=list(item.tags), source=item.source, place=item.place)
 
 
 

@@ -22,7 +22,7 @@ from .model import Record
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-ITEM_KEYS = ("id", "kind", "paper", "papers", "fields", "tags", "source", "origin", "suspended",
+ITEM_KEYS = ("id", "kind", "paper", "papers", "fields", "tags", "source", "place", "origin", "suspended",
              "status", "conflict", "old_blanks", "fingerprint", "modified", "checksum")
 PAPER_KEYS = ("key", "title", "title_zh", "short", "number", "pdf", "openreview", "links", "methods",
               "tags", "folders", "source")
@@ -87,6 +87,8 @@ def record_to_dict(r: Record) -> dict:
         out["tags"] = list(item.tags)
     if item.source:
         out["source"] = item.source
+    if item.place:
+        out["place"] = item.place
     out["origin"] = r.origin
     if r.suspended:
         out["suspended"] = True
@@ -309,7 +311,7 @@ def _record(raw, shown: str, parent_line: int) -> Record:
         if key not in raw:
             raise bad(f"missing '{key}'")
     text: dict[str, str] = {}
-    for key in ("id", "paper", "source", "fingerprint", "checksum"):
+    for key in ("id", "paper", "source", "place", "fingerprint", "checksum"):
         try:
             text[key] = _text(raw, key).strip() if key == "id" else _text(raw, key)
         except _NotText as exc:
@@ -363,7 +365,7 @@ def _record(raw, shown: str, parent_line: int) -> Record:
                   "bookkeeping: put back the number it wrote, or delete both 'modified' and 'checksum' "
                   "to have them set anew", "modified")
     item = Item(id=text["id"], kind=kind, fields=clean, paper=text["paper"] or None,
-                papers=list(papers), tags=tags, source=text["source"])
+                papers=list(papers), tags=tags, source=text["source"], place=text["place"])
     return Record(item=item, origin=origin, suspended=suspended, status=status, conflict=_plain(conflict),
                   old_blanks=old_blanks, fingerprint=text["fingerprint"], modified=modified,
                   checksum=text["checksum"], line=raw.line)
