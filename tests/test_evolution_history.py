@@ -154,12 +154,12 @@ def test_no_note_type_copy_no_conflict_and_the_notes_file_untouched(history):
 def test_the_source_field_names_a_heading_not_a_line(history):
     v1, _, v3, _, v5, _, _, v8 = history
     assert all(":" not in source.rpartition("›")[0] for source in v1.sources.values())
-    assert v1.sources["PabAln0jjB/claim/2ecb9d87"] == "iclr2025-dpo.md › NS-DPO › 技术细节"
+    assert v1.sources["PabAln0jjB/cloze/2ecb9d87"] == "iclr2025-dpo.md › NS-DPO › 技术细节"
     # lines inserted above 50 papers: not one note changes
     assert v3.log["new"] == v3.log["updated"] == set()
     # a renamed sub-heading: its notes show the new name
-    assert v5.sources["PabAln0jjB/claim/2ecb9d87"] == "iclr2025-dpo.md › NS-DPO › 实现细节"
-    assert "PabAln0jjB/claim/2ecb9d87" in v5.log["updated"]
+    assert v5.sources["PabAln0jjB/cloze/2ecb9d87"] == "iclr2025-dpo.md › NS-DPO › 实现细节"
+    assert "PabAln0jjB/cloze/2ecb9d87" in v5.log["updated"]
     # an unchanged rebuild changes nothing
     assert v8.log["new"] == v8.log["updated"] == set() and len(v8.log["duplicate"]) == v8.notes
 
