@@ -73,7 +73,7 @@ def _kept_every_item(proj, before: dict[str, str]) -> None:
     after = proj.ids()
     lost = [i for i in before if before[i] != "retired" and after.get(i) in (None, "retired")]
     assert not lost, lost
-    assert not [i for i, s in after.items() if s == "new"], "no item was made anew"
+    assert not proj.result.report.new, "no item was made anew"
 
 
 def test_two_papers_that_trade_links_keep_their_keys_and_ids(proj, shipped_text):
@@ -121,8 +121,7 @@ def test_a_new_paper_that_took_another_papers_link_gets_its_own_key(proj, shippe
                  "### 关键字\n* Prospect theory 前景理论\n### 主要内容\n#### 核心思想\n"
                  "* 只需要二元的好坏反馈，不需要成对偏好数据\n"
                  f'### 文章链接\n* <a href="https://openreview.net/forum?id={P7}">ICLR链接</a>\n')
-    proj.rebuild({SHIPPED.name: replace_once(shipped_text, "## 占位\n", new_paper + "\n## 占位\n", ) if False
-                  else shipped_text.replace("## 占位\n", new_paper + "\n## 占位\n", 1)})
+    proj.rebuild({SHIPPED.name: shipped_text.replace("## 占位\n", new_paper + "\n## 占位\n", 1)})
     assert proj.key_of("Towards Robust Alignment") == P7
     assert proj.key_of("KTO") != P7
 
@@ -140,9 +139,49 @@ def test_an_abstract_pasted_into_another_paper_is_reported_and_carded_once(proj,
     assert message in proj.warnings(), proj.warnings()
     assert proj.key_of("Iterative DPO") == P3 and proj.key_of("The Crucial Role") == P6
     after = proj.ids()
-    assert {i: after[i] for i in clozes} == {i: "unchanged" for i in clozes}     # still paper 6's
+    assert clozes and {i: after.get(i) for i in clozes} == clozes                # still paper 6's
+    assert not [i for i in proj.result.report.new if i.startswith(f"{P3}/cloze/")]
     texts = [r.item.fields.get("text", "") for r in proj.result.records
              if r.status != "retired" and r.item.kind == "cloze"]
     assert len(texts) == len(set(texts))
-    assert not [r for r in proj.result.records if r.item.paper == P3 and r.status == "new"
-                and r.source.endswith(f":{a_line}")], "nothing of the pasted abstract is carded under paper 3"
+
+
+def test_a_heading_with_no_text_between_two_papers_is_reported_with_both(proj, shipped_text):
+    text = replace_once(shipped_text, "## 3. Iterative DPO", "## \n\n## 3. Iterative DPO")
+    proj.rebuild({SHIPPED.name: text})
+    line = line_of(text, "## \n")
+    assert (f"{NOTES}:{line}: paper heading with no text after paper 'Right Now, Wrong Then: Non-Stationary "
+            f"Direct Preference Optimization under Preference Drift' (line 34) and before paper 'Iterative DPO "
+            f"with An Improvement Model for Fine-tuning Diffusion Models' (line {line + 2}): skipped with what "
+            "is under it") in proj.warnings(), proj.warnings()
+
+
+def test_section_text_pasted_into_another_paper_is_reported_and_carded_once(proj, shipped_text):
+    bullet = "* 选择和拒绝响应的梯度之间的相互作用会导致不稳定\n"             # paper 1's, under DPO不稳定的来源
+    text = replace_once(shipped_text, "#### 作用效果\n可以直接迭代", "#### 不稳定的来源\n" + bullet + "#### 作用效果\n可以直接迭代")
+    proj.rebuild({SHIPPED.name: text})
+    pasted = line_of(text, "#### 不稳定的来源\n") + 1
+    assert (f"{NOTES}:{pasted}: paper 'Iterative DPO with An Improvement Model for Fine-tuning Diffusion Models' "
+            f"has the same text as paper '3D-Properties: Identifying Challenges in DPO and Charting a Path "
+            f"Forward' (line {line_of(text, bullet)}): pasted twice? Carded once, under that paper"
+            ) in proj.warnings(), proj.warnings()
+    answers = [r.item.fields.get("answer", "") for r in proj.result.records if r.status != "retired"]
+    assert sum("梯度之间的相互作用" in a for a in answers) == 1
+
+
+def test_a_chinese_abstract_pasted_under_another_paper_is_reported(proj, shipped_text):
+    own_zh = abstract_of(shipped_text, 3).split("\n")[-1]
+    other_zh = abstract_of(shipped_text, 6).split("\n")[-1]
+    text = replace_once(shipped_text, own_zh, "@@")
+    text = replace_once(text, other_zh, "").replace("@@", other_zh)      # moved, not copied
+    proj.rebuild({SHIPPED.name: text})
+    warned = [w for w in proj.warnings() if "translates the abstract of paper" in w]
+    assert warned == [f"{NOTES}:{line_of(text, other_zh)}: the Chinese abstract of paper 'Iterative DPO with An "
+                      "Improvement Model for Fine-tuning Diffusion Models' translates the abstract of paper 'The "
+                      "Crucial Role of Samplers in Online Direct Preference Optimization' (line "
+                      f"{line_of(text, abstract_of(text, 6))}), not its own (line {line_of(text, abstract_of(text, 3))}): "
+                      "pasted under the wrong paper?"], proj.warnings()
+
+
+def test_the_shipped_notes_have_no_slip(proj):
+    assert not [w for w in proj.warnings() if "now holds" in w or "same text as" in w or "translates" in w]
