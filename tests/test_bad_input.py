@@ -75,7 +75,8 @@ CASES: dict[str, Case] = {
                                           "is kept as untitled notes",
                                           "source/empty-headings.md:10: sub-heading has no text; its content is "
                                           "kept as a section note",
-                                          "source/empty-headings.md:1: paper heading with no text skipped")),
+                                          "source/empty-headings.md:1: paper heading with no text before paper 'Empty "
+                                          "Headings Paper' (line 5): skipped with what is under it")),
     "notes/html-script.md": Case("unclosed HTML, <script>, onerror=, javascript: links", 0,
                                  "source/html-script.md:13: raw HTML block is not carded"),
     "notes/same-title.md": Case("two papers with the same title, different OpenReview ids", 0,

@@ -26,8 +26,8 @@ class Context:
     widespread: set[str] = field(default_factory=set)           # terms in three papers or more
     diagnostics: list[Diagnostic] = field(default_factory=list)
     keyword_users: dict[str, set[str]] = field(default_factory=dict)   # casefolded keyword → paper keys
-    # an abstract sentence (`sentence_key`) → the papers whose abstract has it: text pasted
-    # under another paper is recognised as that paper's
+    # a sentence (`sentence_key`) → the papers that hold it, its owner first (`slips`): the
+    # abstracts' sentences, then the sections'; text pasted under another paper is carded once
     abstract_owners: dict[str, list[str]] = field(default_factory=dict)
 
     @cached_property
@@ -92,6 +92,7 @@ class PaperContext:
         return f"{self.paper.file}:{line}"
 
     def pasted_from(self, sentence: str) -> str | None:
-        """The paper whose abstract this sentence is, when it is not this paper's own."""
+        """The paper this sentence belongs to (its abstract's, or the first to say it),
+        when it is not this paper."""
         owners = self.ctx.abstract_owners.get(sentence_key(sentence), [])
-        return owners[0] if owners and self.info.key not in owners else None
+        return owners[0] if owners and owners[0] != self.info.key else None

@@ -13,10 +13,11 @@ from functools import lru_cache
 
 from ..notes import ABSTRACT, KEYWORDS, NotesFile, Paper, strip_marks
 from ..parallel import map_ordered
-from .context import Context, PaperContext, sentence_key
+from .context import Context, PaperContext
 from .extractors.walk import content_texts
 from .glossary import Entry, clean_name, merge
 from .paperinfo import find_methods, make_info, short_title
+from .slips import register_owners, slip_warnings
 from .terms import (_REMARK_MARKERS, TermCandidate, abbr_key, abbreviations_in, is_abbreviation, pairs_in,
                     parse_keyword, split_runs, trim_chinese_name)
 
@@ -49,11 +50,8 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
         pc.abstract_en, pc.abstract_zh = abstract_en, abstract_zh
         pc.info.tags = list(dict.fromkeys(pc.paper.tags + tags))     # the metadata's 分类标签 first
         candidates.extend((pc.info.key, c) for c in found)
-    for pc in pcs:
-        for sentence, _ in pc.abstract_en + pc.abstract_zh:
-            key = sentence_key(sentence)
-            if len(key) >= 20 and pc.info.key not in ctx.abstract_owners.get(key, []):
-                ctx.abstract_owners.setdefault(key, []).append(pc.info.key)
+    register_owners(pcs, ctx)
+    slip_warnings(pcs, ctx)
     entries = merge(candidates)
     entries = _owned_spellings(entries, pcs, ctx)
     usage: dict[str, int] = {}

@@ -112,6 +112,7 @@ class _Builder:
         self.section: Section | None = None
         self.sub: Subsection | None = None
         self.skipping = False          # inside a placeholder paper
+        self.untitled: list[int] = []  # lines of paper headings with no text
         self.before_sections = True    # between paper heading and its first section
 
     # -- helpers -----------------------------------------------------------
@@ -123,6 +124,8 @@ class _Builder:
         while i < len(tokens):
             i = self.block(tokens, i)
         self.close_paper(len(self.lines))
+        for line in self.untitled:
+            self.warn(line, self._between_papers(line))
         if not "".join(self.lines).strip():
             self.warn(0, "file is empty; nothing to read")
         elif not self.out.papers and not self.out.placeholders:
@@ -188,14 +191,25 @@ class _Builder:
             self.skipping = True
             self.paper = None
             self.out.placeholders += 1
-            what = f"placeholder paper '{title}'" if title else "paper heading with no text"
-            self.warn(line, f"{what} skipped")
+            if title:
+                self.warn(line, f"placeholder paper '{title}' skipped")
+            else:
+                self.untitled.append(line)
             return
         self.skipping = False
         self.paper = Paper(title=title, line=line, file=self.path, number=number)
         self.meta_lines = []
         if self.one_paper:
             self.paper.short, self.paper.title_zh = layout.split_h1(title)
+
+    def _between_papers(self, line: int) -> str:
+        """A heading with no text, placed by its neighbours: a title deleted by a slip, or a
+        heading typed too early; what is under it, up to the next paper, is not read."""
+        before = [p for p in self.out.papers if p.line < line]
+        after = [p for p in self.out.papers if p.line > line]
+        where = [f"{side} paper '{p.title}' (line {p.line})" for side, p in
+                 (("after", before[-1] if before else None), ("before", after[0] if after else None)) if p]
+        return f"paper heading with no text{' ' + ' and '.join(where) if where else ''}: skipped with what is under it"
 
     def close_section(self, end: int) -> None:
         sec = self.section

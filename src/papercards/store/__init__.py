@@ -83,21 +83,35 @@ class Store:
 
     # -- identity of papers --------------------------------------------------------
     def adopt_paper_keys(self, items: list[Item], papers: dict[str, PaperInfo]) -> dict[str, str]:
-        """Give renamed papers (title fixed, no OpenReview id) their old key back."""
-        renames = match_papers(papers, self.papers, items,
+        """Give each paper of the notes the key it has in the store (`match_papers`), so
+        its items keep their ids: a corrected or swapped link, a fixed title, a move to
+        another file change no key. A new paper whose key the store gives another paper
+        (its link was pasted from it) gets a key of its own. Returns {new key: key}."""
+        matched = match_papers(papers, self.papers, items,
                                [r.item for r in self.records if r.origin == "auto"])
-        for new, old in renames.items():
-            info = papers.pop(new)
-            info.key = old
-            papers[old] = info
-        if renames:
-            for item in items:
-                if item.paper in renames:
-                    item.paper = renames[item.paper]
-                    head, _, rest = item.id.partition("/")
-                    if head in renames:
-                        item.id = f"{renames[head]}/{rest}"
-                item.papers = [renames.get(p, p) for p in item.papers]
+        taken = set(self.papers) | set(matched.values())
+        renames = {}
+        for key in papers:
+            if key in matched:
+                renames[key] = matched[key]
+            elif key in taken:
+                renames[key] = _free_key(key, taken | set(papers))
+                taken.add(renames[key])
+        renames = {k: v for k, v in renames.items() if k != v}
+        if not renames:
+            return {}
+        moved = {renames.get(k, k): info for k, info in papers.items()}
+        papers.clear()
+        papers.update(moved)
+        for key, info in papers.items():
+            info.key = key
+        for item in items:
+            if item.paper in renames:
+                item.paper = renames[item.paper]
+                head, _, rest = item.id.partition("/")
+                if head in renames:
+                    item.id = f"{renames[head]}/{rest}"
+            item.papers = [renames.get(p, p) for p in item.papers]
         return renames
 
     # -- merge and write ------------------------------------------------------------
@@ -181,6 +195,14 @@ def _staged_names(homes: list[str]) -> dict[str, str]:
     """Each store file's name in the journal: its place among this build's files (unique,
     and apart from `Transaction.add`'s numbering) and its own name."""
     return {home: f"store-{i + 1:05d}-{PurePosixPath(home).name}" for i, home in enumerate(homes)}
+
+
+def _free_key(key: str, taken: set[str]) -> str:
+    """``key-2``, ``key-3``, …: the first that no paper has."""
+    n = 2
+    while f"{key}-{n}" in taken:
+        n += 1
+    return f"{key}-{n}"
 
 
 def _safe(key: str) -> str:

@@ -107,8 +107,8 @@ def extract(pc: PaperContext):
                 continue
             owner = pc.pasted_from(unit.text)
             if owner:
-                pc.ctx.warn(pc.paper.file, unit.line or line, f"'{unit.text[:40]}…' under '{heading}' is a sentence of the "
-                            f"abstract of paper {owner}: pasted here by mistake? Not carded under this paper")
+                pc.ctx.warn(pc.paper.file, unit.line or line, f"'{unit.text[:40]}…' under '{heading}' is also in paper "
+                            f"{owner}: pasted here by mistake? Not carded under this paper")
                 continue
             unit.text = typed_blanks_as_bold(unit.text)
             # "{{Front}}" typed in the notes is shown as typed (rendering defuses it), but a
