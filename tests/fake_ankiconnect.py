@@ -4,7 +4,8 @@ No Anki desktop with the AnkiConnect add-on can run here, so the tests talk to
 this instead: an ``http.server`` on 127.0.0.1 (a free port, in a thread) that
 speaks the AnkiConnect JSON protocol, version 6 (request ``{action, version,
 params}``, answer ``{result, error}``), and implements the actions papercards
-uses: version, findNotes, notesInfo, updateNote, importPackage, storeMediaFile.
+uses: version, findNotes, notesInfo, updateNote, importPackage, storeMediaFile,
+suspend.
 
 Two back ends:
 * `MemoryAnki`: notes in a dict; importPackage reads the package's sqlite.
@@ -99,6 +100,9 @@ class MemoryAnki:
         self.media[filename] = base64.b64decode(data)
         return filename
 
+    def suspend(self, cards: list):
+        return bool(cards)              # no cards in memory: notesInfo lists none
+
     def importPackage(self, path: str):
         models, decks, rows = read_package(Path(path))
         self.decks |= {d["name"] for d in decks.values()}
@@ -151,6 +155,13 @@ class EngineAnki:
 
     def storeMediaFile(self, filename: str, data: str):
         return self.col.media.write_data(filename, base64.b64decode(data))   # the add-on's call
+
+    def suspend(self, cards: list):
+        cards = [c for c in cards if self.col.get_card(c).queue != -1]      # as the add-on does
+        if not cards:
+            return False
+        self.col.sched.suspend_cards(cards)
+        return True
 
     def importPackage(self, path: str):
         import warnings

@@ -19,8 +19,8 @@ def build(path, records=None, **kw):
 def test_stats(tmp_path):
     stats = build(tmp_path / "d.apkg")
     assert stats.notes == 11
-    assert stats.cards == {"papercards Term": 3, "papercards Q&A": 8, "papercards Cloze": 4}
-    assert stats.total_cards == 15
+    assert stats.cards == {"papercards Term": 3, "papercards Q&A": 7, "papercards Cloze": 4}   # the retired note: none
+    assert stats.total_cards == 14
     assert stats.decks == [f"{DECK}::3D-Properties", f"{DECK}::Glossary 术语", f"{DECK}::NS-DPO"]
     assert stats.skipped == 2
     assert [i for i, _ in stats.skipped_ids] == ["PabAln0jjB/claim/empty", "PabAln0jjB/cloze/noblank"]

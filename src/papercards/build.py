@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import uptodate
+from . import retire, uptodate
 from .config import Config
 from .diagnostics import Diagnostic, InputError
 from .fsutil import build_lock
@@ -66,6 +66,7 @@ class BuildResult:
     deck_path: Path | None = None
     package: object | None = None                             # anki.PackageStats
     replayed: Summary | None = None                           # nothing changed: the last summary
+    changed_settings: list[str] = field(default_factory=list)  # config keys changed since the last build
 
     def summary(self) -> Summary:
         if self.replayed is not None:
@@ -76,7 +77,8 @@ class BuildResult:
             files=len(self.notes), papers=self.paper_count, placeholders=self.placeholders,
             kinds=self.extraction.by_kind(),
             changes={"new": len(r.new), "updated": len(r.updated), "retired": len(r.retired),
-                     "conflicts": len(r.conflicts), "hand_edited": len(r.hand_edited)},
+                     "conflicts": len(r.conflicts), "hand_edited": len(r.hand_edited),
+                     "dropped": len(r.dropped)},
             cards_written=list(self.cards_written),
             notes=getattr(stats, "notes", 0), cards=getattr(stats, "total_cards", 0),
             skipped=getattr(stats, "skipped", 0), diagnostics=list(self.diagnostics))
@@ -159,6 +161,10 @@ def collect(config: Config, *, now: int | None = None,
     result.records, result.report = store.merge(
         result.extraction.items, now if now is not None else now_seconds(),
         faces=lambda records: note_faces(records, result.papers, config.deck, ImagePolicy.of(config)))
+    stamp = uptodate.load(config)
+    born = retire.made_by_an_undone_change(config, stamp, uptodate.file_digest(deck_file(config)))
+    result.records = retire.drop_short_lived(result.records, result.report, born)
+    result.changed_settings = retire.changed_settings(config, stamp)
     result.diagnostics.extend(refused_math(result.records, result.papers, config.cards_dir))
     check_ids_kept(result, config)
     return result, store
@@ -192,7 +198,7 @@ def plan_files(config: Config, result: BuildResult, store: Store,
     With ``txn``, the changed files are staged into it as they are written (`Store.plan`)."""
     planned = store.plan(result.records, result.papers, txn)
     result.diagnostics.extend(conflict_diagnostics(result, config))
-    result.cards_pending = sorted(store.changed_files(planned))
+    result.cards_pending = sorted([*store.changed_files(planned), *store.stale_files(planned)])
     return planned
 
 
@@ -210,7 +216,8 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
 
     When nothing it reads has changed since the last build (see `uptodate`),
     the outputs would be byte-identical: the last summary is replayed instead,
-    unless ``force``.
+    unless ``force``. A config change that would retire more than half of the
+    items stops the build (`retire.check_retirements`), unless ``force``.
     """
     with build_lock(config.cards_path):
         recover(config.cards_path, locked=True)     # a build killed while writing: finish or undo it
@@ -226,6 +233,8 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
                 return BuildResult(deck_path=deck, replayed=summary)
         result, store = collect(config, now=now, progress=progress)
         result.deck_path = deck
+        if not force:
+            retire.check_retirements(config, result.report, result.records, result.changed_settings)
         if dry_run:
             plan_files(config, result, store)
             return result
@@ -280,6 +289,7 @@ def save_stamp(config: Config, result: BuildResult) -> None:
     reported = set(conflict_diagnostics(result, config))
     summary.diagnostics = [d for d in summary.diagnostics if d not in reported]
     images = list(getattr(result.package, "media_inputs", []))
-    uptodate.save(config, {"inputs": uptodate.inputs_digest(config, find_notes(config), images),
+    settings = retire.stamp_settings(config, uptodate.load(config))
+    uptodate.save(config, {**settings, "inputs": uptodate.inputs_digest(config, find_notes(config), images),
                            "images": images, "deck": uptodate.file_digest(result.deck_path),
-                           "summary": summary.to_json()})
+                           "summary": summary.to_json(), "born": sorted(result.report.new)})

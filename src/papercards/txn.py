@@ -19,7 +19,9 @@ How (the journal is the folder ``cards/.papercards-txn/``):
 2. **commit**: ``committed.json`` (staged name → target path) is written
    atomically. This is the single instant at which the build turns from "old"
    into "new";
-3. **apply**: each staged file is renamed onto its target;
+3. **apply**: each staged file is renamed onto its target, then each file the
+   build no longer needs (`Transaction.remove`, listed under ``remove``) is
+   deleted;
 4. **done**: the journal folder is removed.
 
 Recovery (`recover`), run under the build lock before anything reads
@@ -82,6 +84,7 @@ class Transaction:
         self.root = Path(root)
         self.journal = self.root / JOURNAL
         self.entries: list[tuple[str, Path]] = []      # (staged file name, target)
+        self.removals: list[Path] = []                 # files inside root to delete on commit
         # Creating hundreds of files costs kernel time (0.2-0.6 ms each here), so it
         # is overlapped with CPU work: files given to `add` are written by one
         # background thread, and the build's workers `stage` the store files they
@@ -104,6 +107,13 @@ class Transaction:
         self._writes.append(self._writer.submit(_stage, _staged_path(self.journal, name), data,
                                                 _mode_for(target), target))
         self._entry(name, target)
+
+    def remove(self, target: Path) -> None:
+        """Delete ``target`` (a file inside ``root``) with the rest, at the commit."""
+        if _outside(os.path.relpath(target, self.root)):
+            raise ValueError(f"{target}: only files inside {self.root} can be removed by a transaction")
+        self.open()
+        self.removals.append(Path(target))
 
     def _beside(self, target: Path) -> Path:
         """Where a target outside ``root`` is staged: in its own folder, recorded in the
@@ -164,25 +174,28 @@ class Transaction:
         """Make the staged files the real ones. Once ``committed.json`` is
         written the change is decided: if a rename then fails (or the process
         dies), the journal stays and the next command finishes it."""
-        if not self.entries:
+        if not self.entries and not self.removals:
             self.abort()                                # opened, nothing staged: no journal left
             return
         files = [[name, os.path.relpath(target, self.root)] for name, target in self.entries]
+        removals = [os.path.relpath(target, self.root) for target in self.removals]
         try:                                            # any failure up to the commit record: nothing changed
             self._wait_for_writes()
             _crash_point("stage:all")
             for _, target in self.entries:
                 check_target(target)
             self._sync()                                # staged files durable…
-            atomic_write(self.journal / COMMITTED, json.dumps({"files": files}, ensure_ascii=False, indent=1))
+            atomic_write(self.journal / COMMITTED, json.dumps({"files": files, "remove": removals},
+                                                              ensure_ascii=False, indent=1))
         except BaseException:
             self.abort()
             raise
         _crash_point("commit")                          # …before the commit record
         dropped = _apply(self.root, files, "apply:1")
+        _remove(self.root, removals)
         _crash_point("apply:all")
         _finish(self.root)
-        self.entries = []
+        self.entries, self.removals = [], []
         self._opened = False
         if dropped:
             raise dropped[0]
@@ -204,7 +217,7 @@ class Transaction:
             with contextlib.suppress(OSError):
                 self._wait_for_writes()
             _discard(self.root)
-            self.entries = []
+            self.entries, self.removals = [], []
             self._opened = False
 
     def __enter__(self) -> "Transaction":
@@ -242,7 +255,8 @@ def recover(root: Path, *, locked: bool = False) -> str | None:
         with build_lock(Path(root)):
             return recover(root, locked=True)
     try:
-        files = json.loads((journal / COMMITTED).read_text(encoding="utf-8"))["files"]
+        record = json.loads((journal / COMMITTED).read_text(encoding="utf-8"))
+        files, removals = record["files"], record.get("remove", [])
     except FileNotFoundError:
         files = None                                    # killed before the commit point
     except (OSError, ValueError, KeyError, TypeError):
@@ -251,6 +265,7 @@ def recover(root: Path, *, locked: bool = False) -> str | None:
         _discard(Path(root))
         return "discarded"
     dropped = _apply(Path(root), files, "recover:1")
+    _remove(Path(root), removals)
     _finish(Path(root))
     for exc in dropped:
         print(f"warning: could not write {exc.filename}: {exc.strerror}", file=sys.stderr, flush=True)
@@ -300,6 +315,22 @@ def _apply(root: Path, files: list[list[str]], step: str) -> list[OSError]:
     for folder in folders:
         _fsync_dir(folder)
     return dropped
+
+
+def _remove(root: Path, removals: list[str]) -> None:
+    """Delete the committed removals that are still there (idempotent, like `_apply`)."""
+    folders = set()
+    for rel in removals:
+        target = Path(os.path.normpath(root / rel))
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+            folders.add(target.parent)
+    for folder in sorted(folders, reverse=True):
+        if folder != root and not any(folder.iterdir()):
+            with contextlib.suppress(OSError):      # a group folder left empty goes too
+                folder.rmdir()
+                folder = folder.parent
+        _fsync_dir(folder)
 
 
 def _move(staged: Path, target: Path) -> None:

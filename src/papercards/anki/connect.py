@@ -15,6 +15,10 @@ The same notes as the ``.apkg`` (`render_notes`), updated in place:
   them (and, the first time, the three note types) with the same GUIDs and
   ids as the deck file. Push and file import can therefore be mixed freely.
   ``importPackage`` reads the file from disk: Anki must run on this machine.
+* A retired note (tag ``papercards::retired``) that Anki has gets the tag, and
+  its cards are suspended when the tag is new to it (a card the learner
+  unsuspends later stays so); one that Anki does not have is not sent, as a
+  new learner importing the deck gets no card for it either.
 * The images an updated note shows are sent first (``storeMediaFile``): their
   names follow their content, so a file Anki already has is only rewritten
   with the same bytes. New notes bring theirs in their package.
@@ -43,7 +47,7 @@ from ..items.model import PaperInfo
 from ..store.model import Record
 from .images import NO_IMAGES, ImagePolicy, read_media
 from .package import render_notes, write_package
-from .render import RenderedNote
+from .render import RETIRED_TAG, RenderedNote
 
 DEFAULT_URL = "http://127.0.0.1:8765"
 API_VERSION = 6
@@ -183,6 +187,7 @@ class PushReport:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     conflicting: list[tuple[str, str]] = field(default_factory=list)    # (item id, why not updated)
+    suspended: list[int] = field(default_factory=list)      # card ids of notes retired by this push
 
 
 def _tags_key(tags: Iterable[str]) -> set[str]:
@@ -221,14 +226,17 @@ def _is_note_info(info) -> bool:
 
 def plan_push(notes: list[RenderedNote], existing: Mapping[str, dict]
               ) -> tuple[PushReport, list[RenderedNote], list[tuple[RenderedNote, dict]]]:
-    """(report, notes to add, (note, what to send to updateNote) to update)."""
+    """(report, notes to add, (note, what to send to updateNote) to update); the cards
+    to suspend are in ``report.suspended``."""
     report = PushReport()
     to_add: list[RenderedNote] = []
     to_update: list[tuple[RenderedNote, dict]] = []
     for note in notes:
         info = existing.get(note.fields["ItemId"])
+        retired = RETIRED_TAG in note.tags
         if info is None:
-            to_add.append(note)
+            if not retired:
+                to_add.append(note)
             continue
         if info.get("modelName") != note.model.name:
             report.conflicting.append((note.item_id, f"its note in Anki has note type "
@@ -246,6 +254,8 @@ def plan_push(notes: list[RenderedNote], existing: Mapping[str, dict]
             update["fields"] = fields
         if tags_differ:
             update["tags"] = list(note.tags) + kept
+            if retired and RETIRED_TAG.casefold() not in _tags_key(info.get("tags") or []):
+                report.suspended.extend(c for c in info.get("cards") or [] if isinstance(c, int))
         to_update.append((note, update))
     return report, to_add, to_update
 
@@ -261,6 +271,8 @@ def push(records: list[Record], papers: Mapping[str, PaperInfo], deck_name: str,
     for note, update in to_update:
         client.invoke("updateNote", note=update)
         report.updated.append(note.item_id)
+    if report.suspended:
+        client.invoke("suspend", cards=report.suspended)
     if to_add:
         wanted = {n.item_id for n in to_add}
         with tempfile.TemporaryDirectory(prefix="papercards-push-") as tmp:

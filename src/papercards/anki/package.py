@@ -64,7 +64,14 @@ class PackageStats:
 
 class _Note(genanki.Note):
     """A genanki note whose mod time is the record's, not the build's, and whose
-    cards can ship suspended."""
+    cards can ship suspended.
+
+    A retired note ships without cards. Anki matches notes by GUID and never
+    touches cards it has: a learner who has the note keeps its cards and their
+    history, and the note gets the retired tag; a learner who imports the deck
+    for the first time gets the note and no card to study. (Shipping the cards
+    suspended is not enough: Anki's import resets them to new unless "Import any
+    learning progress" is ticked.)"""
 
     def __init__(self, rendered: RenderedNote, due: int = 0):
         fields = rendered.field_list
@@ -72,6 +79,8 @@ class _Note(genanki.Note):
                          due=due, sort_field=html_text(fields[rendered.model.sort_field_index]))
         self.mod = rendered.mod
         self.suspend = rendered.suspend
+        if RETIRED_TAG in rendered.tags:
+            self.cards = []
 
     def _check_invalid_html_tags_in_fields(self):
         """Skipped: the fields are HTML made by `render` (nh3-sanitised); genanki's
@@ -222,7 +231,8 @@ def package_bytes(records: Iterable[Record], papers: Mapping[str, PaperInfo], de
     """The records as the bytes of an Anki package, and what it holds.
 
     Deterministic (same inputs → same bytes), zip entries deflated. Retired
-    records are included (tagged ``papercards::retired``); records whose card
+    records are included as notes without cards (tagged ``papercards::retired``,
+    see `_Note`); records whose card
     would be empty are skipped and counted in ``stats.skipped``. The images
     the cards show are packed (`images` says where they may come from), and
     so are the ``media`` files, under their own names.

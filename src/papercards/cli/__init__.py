@@ -22,6 +22,7 @@ COMMANDS = {
     "build": "build:build_cmd",
     "check": "check:check_cmd",
     "init": "init:init_cmd",
+    "prune": "prune:prune_cmd",
     "push": "push:push_cmd",
     "quiz": "quiz:quiz_cmd",
     "status": "status:status_cmd",

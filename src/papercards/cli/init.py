@@ -12,33 +12,31 @@ from ..fsutil import atomic_write
 from .example_one_paper import EXAMPLE_ONE_PAPER, EXAMPLE_PATH
 from .common import EXIT_BAD_INPUT, echo, handle_errors
 
+# The example is a made-up paper (no OpenReview id, a title no real paper has): notes
+# of your own never share its key, and deleting it retires only its own cards.
 EXAMPLE_NOTE = """\
 # My paper notes
 
-## 1. Direct Preference Optimization: Your Language Model is Secretly a Reward Model
-直接偏好优化：你的语言模型其实是一个奖励模型
+## 1. Papercards Example: Counting Sheep with a Toy Sleep Model
+示例论文：用玩具睡眠模型数羊
 
 ### 关键字
-* DPO (直接偏好优化 Direct Preference Optimization)
-* RLHF (基于人类反馈的强化学习 Reinforcement Learning from Human Feedback)
-* Fine-Tuning
+* TSM (玩具睡眠模型 Toy Sleep Model)
+* Sheep Counting
 
 ### 主要内容
 #### 解决了什么问题
-* RLHF 需要先训练**奖励模型**，再用强化学习优化策略，过程复杂且不稳定
+* 入睡前数羊容易数错，作者用**玩具睡眠模型**记下每一只羊
 
 #### 核心思想
-* 奖励函数可以用策略本身表示，偏好学习变成一个简单的**分类损失**
+* 每只羊跳过栅栏时计数一次，计数器在**第 100 只**时停止
 
 一句话：
-DPO optimizes the policy directly on preference pairs, with no reward model and no RL.
-
-### 文章链接
-* <a href="https://openreview.net/forum?id=HPuSIXJaa9">OpenReview</a>
+TSM counts each sheep once, as it jumps the fence, and stops at the hundredth.
 
 ### 摘要
-We introduce Direct Preference Optimization (DPO), which fits the policy to human preferences with a simple classification loss.
-我们提出了直接偏好优化 （DPO），它用一个简单的分类损失让策略拟合人类偏好。
+We introduce the Toy Sleep Model (TSM), a made-up example that counts sheep as they jump a fence.
+我们提出了玩具睡眠模型 （TSM），一个虚构的例子，在羊跳过栅栏时数羊。
 
 ## 占位
 """

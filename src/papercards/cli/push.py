@@ -47,4 +47,5 @@ def push_cmd(project, url: str | None, timeout: float) -> None:
         echo(f"  not updated: {item_id}: {why}", err=True)
     echo(f"Pushed to {client.url}: {len(pushed.added)} added, {len(pushed.updated)} updated, "
                f"{len(pushed.unchanged)} unchanged"
-               + (f", {len(pushed.conflicting)} not updated" if pushed.conflicting else ""))
+               + (f", {len(pushed.conflicting)} not updated" if pushed.conflicting else "")
+               + (f"; suspended {len(pushed.suspended)} card(s) of retired notes" if pushed.suspended else ""))

@@ -170,8 +170,14 @@ class Store:
     def changed_files(self, planned: dict[str, str]) -> dict[str, str]:
         return {rel: text for rel, text in planned.items() if self.texts.get(rel) != text}
 
+    def stale_files(self, planned: dict[str, str]) -> list[str]:
+        """Files that held items when loaded and hold none after this build (their items
+        were pruned or dropped): the build that empties them removes them."""
+        return sorted({r.home for r in self.records if r.home} - planned.keys())
+
     def write(self, planned: dict[str, str], txn: Transaction | None = None) -> list[str]:
-        """Write the files whose text changed; returns their paths relative to cards/.
+        """Write the files whose text changed and remove the `stale_files`; returns their
+        paths relative to cards/.
 
         All of them change at once or none does (`papercards.txn`): into
         ``txn`` when given (the build adds the deck to it), else a transaction
@@ -186,9 +192,12 @@ class Store:
                 txn.adopt(names[rel], self.root / rel)
             else:
                 txn.add(self.root / rel, text)
+        stale = self.stale_files(planned)
+        for rel in stale:
+            txn.remove(self.root / rel)
         if own:
             txn.commit()
-        return sorted(changed)
+        return sorted([*changed, *stale])
 
 
 def _staged_names(homes: list[str]) -> dict[str, str]:

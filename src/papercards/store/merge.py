@@ -37,11 +37,13 @@ class MergeReport:
     conflicts: list[tuple[str, str]] = field(default_factory=list)   # (id, message) reported now
     retired: list[str] = field(default_factory=list)        # retired by this build
     revived: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)        # made by the last build only: gone (`retire`)
     renamed: list[tuple[str, str]] = field(default_factory=list)    # (old id, new extraction id)
 
     @property
     def changed(self) -> bool:
-        return bool(self.new or self.updated or self.conflicts or self.retired or self.revived)
+        return bool(self.new or self.updated or self.conflicts or self.retired or self.revived
+                    or self.dropped)
 
 
 def content_of(item: Item) -> str:
