@@ -25,6 +25,7 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
     "links": ["文章链接", "相关链接", "链接", "Links", "Link", "Resources"],
     "abstract": ["摘要", "Abstract"],
     "summary": ["一句话总结", "一句话", "总结", "Summary", "TL;DR", "TLDR"],
+    "references": ["参考", "参考文献", "参考资料", "References", "Bibliography"],
 }
 DEFAULT_PLACEHOLDERS = ["占位", "待补充", "TODO", "TBD", "Placeholder"]
 CARD_KINDS = list(KIND)          # declared, with their defaults, in items/kinds.py
@@ -331,6 +332,7 @@ sections:
   links: [文章链接, 相关链接, 链接, Links]
   abstract: [摘要, Abstract]
   summary: [一句话总结, 一句话, Summary, TL;DR]
+  references: [参考, 参考文献, References]    # reported, never carded
 
 # Paper headings that only hold a place for later.
 placeholders: [占位, 待补充, TODO, TBD]

@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic
 from ..notes import NotesFile
 from ..parallel import map_ordered
 from .context import Context, PaperContext
-from .extractors import RULES
+from .extractors import rules_for
 from .glossary import glossary_items
 from .judge import Doubt, review, translation_disagreements
 from .model import KIND_FIELDS, KINDS, Item, PaperInfo, fingerprint, short_hash
@@ -136,7 +136,7 @@ def _run_rules(pc: PaperContext, config: Config) -> tuple[list[Item], list[Diagn
     ctx = pc.ctx
     before = len(ctx.diagnostics)
     found: list[Item] = []
-    for _, rule in RULES:
+    for _, rule in rules_for(pc.paper):
         items = list(rule(pc))     # a kind switched off still claims its lines
         found.extend(item for item in items if config.cards.get(item.kind, True))
         pc.earlier = found

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from ..diagnostics import Diagnostic
 
 # Section roles; headings map to these through the aliases in the config.
-KEYWORDS, CONTENT, LINKS, ABSTRACT, SUMMARY, OTHER = (
-    "keywords", "content", "links", "abstract", "summary", "other")
+KEYWORDS, CONTENT, LINKS, ABSTRACT, SUMMARY, REFERENCES, OTHER = (
+    "keywords", "content", "links", "abstract", "summary", "references", "other")
 
 
 @dataclass
@@ -101,6 +101,7 @@ class Paper:
     links: list[Link] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)   # blockquote "key: value" lines
     end_line: int = 0
+    level: int = 2             # heading level of the paper: 1 when the paper is the whole file
 
     @property
     def openreview_id(self) -> str | None:

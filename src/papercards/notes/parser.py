@@ -164,7 +164,7 @@ class _Builder:
             self.warn(line, f"{what} skipped")
             return
         self.skipping = False
-        self.paper = Paper(title=title, line=line, file=self.path, number=number)
+        self.paper = Paper(title=title, line=line, file=self.path, number=number, level=self.level)
 
     def close_section(self, end: int) -> None:
         sec = self.section
