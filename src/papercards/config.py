@@ -25,6 +25,7 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
     "links": ["文章链接", "相关链接", "链接", "Links", "Link", "Resources"],
     "abstract": ["摘要", "Abstract"],
     "summary": ["一句话总结", "一句话", "总结", "Summary", "TL;DR", "TLDR"],
+    "references": ["参考", "参考文献", "参考资料", "References", "Bibliography"],
 }
 # How papers sit in files (see notes.layout): told file by file, or set for all files.
 AUTO_LAYOUT, ONE_PAPER, MANY_PAPERS = "auto", "one-paper-per-file", "many-papers-per-file"

@@ -17,7 +17,7 @@ from ..notes import NotesFile
 from ..parallel import map_ordered
 from .context import Context, PaperContext
 from .asked_once import asked_once
-from .extractors import RULES
+from .extractors import rules_for
 from .glossary import glossary_items
 from .judge import Doubt, review, translation_disagreements
 from .notelinks import name_linked_notes
@@ -141,7 +141,7 @@ def _run_rules(pc: PaperContext, config: Config) -> tuple[list[Item], list[Diagn
     ctx = pc.ctx
     before = len(ctx.diagnostics)
     found: list[Item] = []
-    for _, rule in RULES:
+    for _, rule in rules_for(pc.paper):
         items = list(rule(pc))     # a kind switched off still claims its lines
         found.extend(item for item in items if config.cards.get(item.kind, True))
         pc.earlier = found

@@ -18,7 +18,8 @@ from .extractors.walk import content_texts
 from .glossary import Entry, clean_name, merge
 from .paperinfo import find_methods, make_info, short_title
 from .slips import register_owners, slip_warnings
-from .terms import (_REMARK_MARKERS, TermCandidate, abbr_key, abbreviations_in, is_abbreviation, pairs_in,
+from .terms import (_REMARK_MARKERS, TermCandidate, abbr_key, abbreviations_in, is_abbreviation, named_pairs_in,
+                    pairs_in,
                     parse_keyword, split_runs, trim_chinese_name)
 
 
@@ -243,6 +244,11 @@ def _content_terms(pc: PaperContext, base) -> list[TermCandidate]:
             # a bullet that is itself a pair: "Corrupted Preference 偏好受限"
             out.append(TermCandidate(english=runs[0][1], chinese=runs[1][1], line=line, origin="content"))
             continue
+        for zh, english, abbr in named_pairs_in(plain):
+            name = trim_chinese_name(base.cut(zh), english)[0]
+            if name:
+                out.append(TermCandidate(abbr=abbr_key(abbr), english=english, chinese=name, line=line,
+                                         origin="content"))
         for english, zh, needs_trim in pairs_in(plain):
             name = trim_chinese_name(base.cut(zh), english)[0] if needs_trim else zh
             if name:

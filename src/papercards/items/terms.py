@@ -315,6 +315,22 @@ _PAIR_EN_ZH = re.compile(f"(?<![A-Za-z\\-])-*([A-Za-z][A-Za-z\\-]*(?:\\s+[A-Za-z
                          f"\\s*[(（]\\s*([{_CJK}]{{2,14}})\\s*[)）]")
 
 
+# 分布稳健优化(Distributionally Robust Optimization, DRO): a name, its English and its acronym
+_PAIR_ZH_EN_ABBR = re.compile(f"(?<![{_CJK}])([{_CJK}]{{2,}})\\s*[(（]\\s*([A-Za-z][A-Za-z\\- ]{{1,60}}[A-Za-z])"
+                              f"\\s*[,，]\\s*([A-Za-z][A-Za-z0-9\\-]{{1,15}})\\s*[)）]")
+
+
+def named_pairs_in(text: str) -> list[tuple[str, str, str]]:
+    """(chinese run, english, acronym) written ``中文(English Name, ABBR)``; the Chinese
+    side is the whole run before the bracket, for the caller to trim to the name."""
+    out = []
+    for m in _PAIR_ZH_EN_ABBR.finditer(text):
+        english, abbr = m.group(2).strip(), m.group(3).strip()
+        if is_abbreviation(abbr) and long_form(abbr, english) and len(english.split()) <= 6:
+            out.append((m.group(1), english, abbr))
+    return out
+
+
 def pairs_in(text: str) -> list[tuple[str, str, bool]]:
     """(english, chinese, needs_trim) translation pairs written inline.
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from ..diagnostics import Diagnostic
 
 # Section roles; headings map to these through the aliases in the config.
-KEYWORDS, CONTENT, LINKS, ABSTRACT, SUMMARY, OTHER = (
-    "keywords", "content", "links", "abstract", "summary", "other")
+KEYWORDS, CONTENT, LINKS, ABSTRACT, SUMMARY, REFERENCES, OTHER = (
+    "keywords", "content", "links", "abstract", "summary", "references", "other")
 
 
 @dataclass
@@ -106,6 +106,7 @@ class Paper:
     tags: list[str] = field(default_factory=list)        # `分类标签` of the metadata
     folders: list[str] = field(default_factory=list)     # topic folders, as deck names
 
+    level: int = 2             # heading level of the paper: 1 when the paper is the whole file
 
     @property
     def openreview_id(self) -> str | None:

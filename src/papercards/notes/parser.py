@@ -197,7 +197,7 @@ class _Builder:
                 self.untitled.append(line)
             return
         self.skipping = False
-        self.paper = Paper(title=title, line=line, file=self.path, number=number)
+        self.paper = Paper(title=title, line=line, file=self.path, number=number, level=self.level)
         self.meta_lines = []
         if self.one_paper:
             self.paper.short, self.paper.title_zh = layout.split_h1(title)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ...notes import ABSTRACT, KEYWORDS, LINKS, Paper
+from ...notes import ABSTRACT, KEYWORDS, LINKS, REFERENCES, Paper
 
-SKIP_ROLES = (KEYWORDS, LINKS, ABSTRACT)
+SKIP_ROLES = (KEYWORDS, LINKS, ABSTRACT, REFERENCES)   # a reference list is never a term nor a card
 
 
 def content_texts(paper: Paper):
@@ -21,3 +21,16 @@ def content_texts(paper: Paper):
                 for _, item in block.walk_items():
                     if item.text.strip():
                         yield item.text, item.line, heading, "item"
+
+
+def content_blocks(paper: Paper):
+    """(block, heading, under a sub-heading?) for every block of the content sections:
+    the heading is the sub-heading it stands under, or its section's before any."""
+    for section in paper.sections:
+        if section.role in SKIP_ROLES:
+            continue
+        for block in section.blocks:
+            yield block, section.heading, False
+        for sub in section.subsections:
+            for block in sub.blocks:
+                yield block, sub.heading or section.heading, bool(sub.heading)

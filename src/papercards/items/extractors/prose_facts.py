@@ -1,0 +1,74 @@
+"""A paragraph of prose, cut into facts: each clause holding the author's **bold**
+phrase or a number is a cloze on it, under the paper's name.
+
+``…结果是**容易的样本被过度优化**，而真正难以区分的样本…`` becomes
+``MarginPO：…结果是{{c1::容易的样本被过度优化}}``. A long paragraph is many facts,
+never a card of its own; sentences with nothing marked are reported, not dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...notes import strip_marks
+from ...text import split_sentences
+from ..context import PaperContext
+from ..fronts import names_paper
+from ..model import Item, short_hash
+from .claims import _join
+from .clauses import CITATION, asked_spans, clause_around, numbers_in, outside_math, paper_name, tidy_clause
+from .walk import content_blocks
+
+MIN_SENTENCE = 8          # characters: shorter is a label, not a fact
+
+
+def extract(pc: PaperContext):
+    for block, _, _ in content_blocks(pc.paper):
+        if block.kind != "paragraph" or block.line in pc.consumed or not is_prose(block.text):
+            continue
+        made, bare = 0, 0
+        for sentence in split_sentences(CITATION.sub("", _join(block.text))):
+            items = list(sentence_clozes(pc, sentence, block.line))
+            made += len(items)
+            bare += not items and len(strip_marks(sentence)) >= MIN_SENTENCE
+            yield from items
+        pc.consumed.add(block.line)
+        if bare:
+            pc.ctx.note(pc.paper.file, block.line, f"{bare} sentence(s) of this paragraph have no bold phrase or "
+                        "number to ask: not carded")
+
+
+def is_prose(text: str) -> bool:
+    """Words, not only a formula or an image."""
+    plain = outside_math(text).strip()
+    return bool(plain) and not plain.startswith("![") and bool(re.search(r"[A-Za-z\u3400-\u9fff]{2}", plain))
+
+
+def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bool = False):
+    """One cloze per clause of ``sentence`` that holds something to ask (its first bold
+    phrase, else its last number), the clause trimmed around it."""
+    name = paper_name(pc)
+    names = [name, pc.info.short, *pc.info.methods]
+    spans = [s for s in asked_spans(sentence, names)
+             if not numbers_only or numbers_in(sentence[s[0]:s[1]].replace("**", "  "))]
+    clauses: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+    for start, end, answer in spans:
+        clauses.setdefault(clause_around(sentence, start, end), []).append((start, end, answer))
+    for (lo, hi), inside in clauses.items():
+        # the author's bold phrase, else the clause's last number (the result, after its baseline)
+        words = [s for s in inside if sentence[s[0]:s[0] + 2] == "**" and not numbers_in(s[2])]
+        for start, end, answer in (words or inside[::-1]):
+            text = _blanked(sentence[lo:start], answer, sentence[end:hi])
+            if text:
+                front = text if names_paper(strip_marks(text), [n for n in names if n]) else f"{name}：{text}"
+                yield Item(id=f"{pc.info.key}/cloze/{short_hash(strip_marks(front))}", kind="cloze",
+                           paper=pc.info.key, fields={"text": front, "hint": ""}, source=pc.where(line))
+                break
+
+
+def _blanked(before: str, answer: str, after: str) -> str | None:
+    """The clause with its blank, or None when the answer is printed elsewhere on it."""
+    rest = strip_marks(before + " " + after).casefold()
+    if strip_marks(answer).casefold() in rest:
+        return None
+    return tidy_clause(f"{before}{{{{c1::{answer}}}}}{after}")

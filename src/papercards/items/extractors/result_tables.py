@@ -1,0 +1,80 @@
+"""A table of results (method × benchmark) as result cards, never as a raw pipe table.
+
+One cloze note per row the author marks (**bold**) or that names the paper's own
+method: ``MarginPO 的结果：`` then ``AlpacaEval 2 LC (%)：{{c1::31.2}}（DPO 25.4）``,
+a blank per benchmark and the closest other row of the table beside it as baseline.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...notes import strip_marks
+from ..context import PaperContext
+from ..fronts import names_paper
+from ..model import Item, short_hash
+from .clauses import paper_name
+from .walk import content_blocks
+
+_VALUE = re.compile(r"^[~≈<>±]?\s*(\d[\d,]*(?:\.\d+)?)\s*(?:%|×|x|[KMBk]|s|ms|cm|m/s)?$")
+MAX_BLANKS = 9            # c1…c9, like an enumeration
+
+
+def extract(pc: PaperContext):
+    name = paper_name(pc)
+    names = [n for n in (name, pc.info.short, *pc.info.methods) if n]
+    for block, _, _ in content_blocks(pc.paper):
+        if block.kind != "table" or block.line in pc.consumed:
+            continue
+        pc.consumed.add(block.line)
+        header, rows = (block.rows[0], block.rows[1:]) if block.rows else ([], [])
+        if len(header) < 2 or not all(strip_marks(c) for c in header[1:]):
+            pc.ctx.note(pc.paper.file, block.line, "table without a header: not carded")
+            continue
+        own = [r for r in rows if _marked(r, names)]
+        if not own:
+            pc.ctx.note(pc.paper.file, block.line, "table with no row in bold or naming the paper's method: "
+                        "not carded")
+            continue
+        others = [r for r in rows if r not in own]
+        for row in own:
+            item = _row_card(pc, name, names, header, row, others, block.line)
+            if item:
+                yield item
+
+
+def _marked(row: list[str], names: list[str]) -> bool:
+    return any("**" in cell for cell in row) or names_paper(strip_marks(row[0]), names)
+
+
+def value_of(cell: str) -> float | None:
+    m = _VALUE.match(strip_marks(cell))
+    return float(m.group(1).replace(",", "")) if m else None
+
+
+def _row_card(pc: PaperContext, name: str, names: list[str], header: list[str], row: list[str],
+              others: list[list[str]], line: int) -> Item | None:
+    method = strip_marks(row[0])
+    who = method if names_paper(method, names) else f"{name} — {method}"
+    lines, answers = [f"{who} 的结果："], set()
+    for j in range(1, min(len(header), len(row))):
+        value = value_of(row[j])
+        shown = strip_marks(row[j])
+        if value is None or shown in answers or len(answers) >= MAX_BLANKS:
+            continue
+        answers.add(shown)
+        base = _baseline(others, j, value)
+        beside = f"（{strip_marks(base[0])} {strip_marks(base[j])}）" if base else ""
+        lines.append(f"- {strip_marks(header[j])}：{{{{c{len(answers)}::{shown}}}}}{beside}")
+    if not answers:
+        return None
+    text = "\n".join(lines)
+    return Item(id=f"{pc.info.key}/cloze/{short_hash(strip_marks(lines[0]))}", kind="cloze", paper=pc.info.key,
+                fields={"text": text, "hint": ""}, source=pc.where(line))
+
+
+def _baseline(others: list[list[str]], j: int, value: float) -> list[str] | None:
+    """The other row closest to ``value`` in column ``j``: the comparison that matters."""
+    scored = [(abs(v - value), k, r) for k, r in enumerate(others)
+              if j < len(r) and (v := value_of(r[j])) is not None and strip_marks(r[0])]
+    return min(scored)[2] if scored else None
