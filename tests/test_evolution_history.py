@@ -175,13 +175,11 @@ def test_import_log(history, capsys):
     assert history[1].notes > history[0].notes + 100          # the 50 papers arrived
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13 point 3: papers that trade links must keep their keys")
 def test_papers_that_trade_links_keep_their_notes(history):
     v5 = history[4]
     assert not [i for i in v5.log["new"] if i.startswith(SWAPPED)]
 
 
-@pytest.mark.xfail(strict=False, reason="issue 13 point 4: text pasted under another paper is carded once")
 def test_a_pasted_abstract_is_carded_once(history):
     v4 = history[3]
     assert not [i for i in v4.log["new"] if i.startswith(f"{PAPER_3}/")]

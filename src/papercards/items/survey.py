@@ -90,7 +90,7 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
     for pc in pcs:
         # a generic term (a keyword of three papers or more, or one everybody knows) is never
         # a paper's method nor its short name: "PO", "DPO" name no paper
-        pc.methods = _distinct([m for m in find_methods(pc.paper, pc.abstract_en, ctx.common)
+        pc.methods = _distinct([m for m in find_methods(pc.paper, own_sentences(pc), ctx.common)
                                 if not ctx.config.glossary.knows(m.name)
                                 and len(keyword_users.get(m.name.casefold(), ())) < 3])
         pc.info.methods = [m.name for m in pc.methods]
@@ -98,6 +98,12 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
         for m in pc.methods:
             ctx.glossary.words.add(m.name)
     return pcs, entries
+
+
+def own_sentences(pc: PaperContext) -> list[tuple[str, int]]:
+    """The paper's English abstract without the sentences pasted from another paper's: what
+    another paper proposes is not proposed here ("Which paper proposes NS-DPO?" → this one)."""
+    return [(s, line) for s, line in pc.abstract_en if not pc.pasted_from(s)]
 
 
 def _owned_spellings(entries: list[Entry], pcs: list[PaperContext], ctx: Context) -> list[Entry]:

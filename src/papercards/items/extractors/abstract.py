@@ -84,8 +84,11 @@ def extract(pc: PaperContext):
     if not pc.abstract_en or not pc.abstract_zh:
         return
     from ...text import align_sentences
-    en_lines = {s: line for s, line in pc.abstract_en}
-    pairs = align_sentences([s for s, _ in pc.abstract_en], [s for s, _ in pc.abstract_zh])
+    # another paper's abstract pasted here is that paper's to card (the paste is reported)
+    own_en = [(s, line) for s, line in pc.abstract_en if not pc.pasted_from(s)]
+    own_zh = [(s, line) for s, line in pc.abstract_zh if not pc.pasted_from(s)]
+    en_lines = {s: line for s, line in own_en}
+    pairs = align_sentences([s for s, _ in own_en], [s for s, _ in own_zh])
     config = pc.ctx.config
     if config.cards.get("sentence", False):
         yield from _sentence_pairs(pc, pairs, en_lines)
