@@ -153,7 +153,9 @@ def collect(config: Config, *, now: int | None = None,
     store = Store.load(config.cards_path, shown_root=config.cards_dir)
     result.diagnostics.extend(store.diagnostics)
     papers = result.extraction.papers
-    store.adopt_paper_keys(result.extraction.items, papers)
+    stamp = uptodate.load(config)
+    born = retire.made_by_an_undone_change(config, stamp, uptodate.file_digest(deck_file(config)))
+    store.adopt_paper_keys(result.extraction.items, papers, undone=born)
     result.papers = {**store.papers, **papers}
     from .anki import ImagePolicy, note_faces, refused_math
     if progress:
@@ -161,8 +163,6 @@ def collect(config: Config, *, now: int | None = None,
     result.records, result.report = store.merge(
         result.extraction.items, now if now is not None else now_seconds(),
         faces=lambda records: note_faces(records, result.papers, config.deck, ImagePolicy.of(config)))
-    stamp = uptodate.load(config)
-    born = retire.made_by_an_undone_change(config, stamp, uptodate.file_digest(deck_file(config)))
     result.records = retire.drop_short_lived(result.records, result.report, born)
     result.changed_settings = retire.changed_settings(config, stamp)
     result.diagnostics.extend(refused_math(result.records, result.papers, config.cards_dir))

@@ -82,14 +82,19 @@ class Store:
             "used (the items are kept): move them there and delete this file, or fix the key"))
 
     # -- identity of papers --------------------------------------------------------
-    def adopt_paper_keys(self, items: list[Item], papers: dict[str, PaperInfo]) -> dict[str, str]:
+    def adopt_paper_keys(self, items: list[Item], papers: dict[str, PaperInfo],
+                         undone: set[str] = frozenset()) -> dict[str, str]:
         """Give each paper of the notes the key it has in the store (`match_papers`), so
         its items keep their ids: a corrected or swapped link, a fixed title, a move to
         another file change no key. A new paper whose key the store gives another paper
-        (its link was pasted from it) gets a key of its own. Returns {new key: key}."""
+        (its link was pasted from it) gets a key of its own. ``undone``: ids a mistaken
+        build made (a config change now put back), which say nothing of who is who.
+        Returns {new key: key}."""
         matched = match_papers(papers, self.papers, items,
-                               [r.item for r in self.records if r.origin == "auto"])
-        taken = set(self.papers) | set(matched.values())
+                               [r.item for r in self.records if r.origin == "auto" and r.id not in undone])
+        # a key is taken when another paper of the notes is that store paper; a store paper
+        # no paper of the notes matched leaves its key to the paper that has its link
+        taken = set(matched.values())
         renames = {}
         for key in papers:
             if key in matched:
