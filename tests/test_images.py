@@ -106,8 +106,10 @@ def test_bad_images_are_reported_with_their_line_and_left_out(tmp_path):
         "矢量 ![vector](x.svg) 图",
         "冒充 ![fake](fake.png) 图",
     ]
-    # one card each, under its own heading: the warning names the image's line, not the heading's
-    notes = HEAD.split("#### ")[0] + "".join(f"#### 第{i}张图\n* **损失曲线**说明训练很稳定\n* {b}\n" for i, b in enumerate(bullets))
+    # one card each, under its own heading (each asks its own word: a paper asks one word
+    # once): the warning names the image's line, not the heading's
+    notes = HEAD.split("#### ")[0] + "".join(f"#### 第{i}张图\n* **第{i}条损失曲线**说明训练很稳定\n* {b}\n"
+                                              for i, b in enumerate(bullets))
     root = project(tmp_path, notes)
     (root / "source" / "link.png").symlink_to(outside)
     (root / "source" / "x.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>')

@@ -115,8 +115,14 @@ def _name_numbered_papers(items: list[Item], pcs: list[PaperContext]) -> list[It
     for item in items:
         for key, value in item.fields.items():
             if value and "篇" in value:
+                value = _ASIDE.sub(lambda m: "" if "{{c" not in m.group(0) else m.group(0), value).strip()
                 item.fields[key] = _NUMBERED_PAPER.sub(name, value)
     return items
+
+
+# an aside in brackets pointing to another entry of the notes ("（跟后面24那篇…说的应该是同一个现象）"):
+# the author's cross-reference, not the fact; left off the card (it stays in the notes)
+_ASIDE = re.compile(r"\s*[(（](?=[^()（）]*?(?:第\s*\d+\s*篇|\d+\s*那篇|那篇))[^()（）]*(?:[(（][^()（）]*[)）][^()（）]*)*[)）]")
 
 
 def _translation_doubts(items: list[Item], pcs: list[PaperContext]) -> list[Doubt]:

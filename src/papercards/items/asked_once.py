@@ -5,8 +5,8 @@ and the abstract sentence it paraphrases ("UNA unifies RLHF/PPO, DPO and
 KTO"). Both are good clozes, and both blank ``KTO``: the learner would answer
 the same fact twice. Cards come in chain order (the author's own notes before
 the abstract), so the first card keeps the blank; a later sentence cloze loses
-that blank, and is dropped (with a note) when no blank is left. An enumeration
-is never cut (its cloze numbers carry review history): it is kept or dropped whole.
+that blank (the others keep their numbers: a cloze number is a card's ordinal in
+Anki), and is dropped (with a note) when no blank is left.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from .model import Item
 
 
 def answer_key(answer: str) -> str:
-    return "".join(strip_marks(answer).casefold().split())
+    """An answer compared across cards: marks, spaces, case and a unit sign aside (31.2 = 31.2%)."""
+    return "".join(strip_marks(answer).casefold().split()).rstrip("%")
 
 
 def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
@@ -31,7 +32,7 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
         text = item.fields.get("text", "")
         answers = {n: {answer_key(a) for a in found} for n, found in cloze_answers(text).items()}
         again = {n for n, keys in answers.items() if keys & asked}
-        if again and (len(again) == len(answers) or "\n" in text):
+        if again and len(again) == len(answers):
             shown = "、".join(sorted({strip_marks(a) for n in again for a in cloze_answers(text)[n]}))
             file, _, line = item.source.rpartition(":")
             pc.ctx.note(file or item.source, int(line) if line.isdigit() else 0,
@@ -45,14 +46,6 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
 
 
 def _unwrap(text: str, numbers: set[int]) -> str:
-    """The blanks ``numbers`` turned back into their text; the rest renumbered from c1."""
-    kept: dict[int, int] = {}
-
-    def visit(m) -> str:
-        n = int(m.group(1))
-        if n in numbers:
-            return m.group(2)
-        new = kept.setdefault(n, len(kept) + 1)
-        hint = f"::{m.group(3)}" if m.group(3) is not None else ""
-        return "{{c%d::%s%s}}" % (new, m.group(2), hint)
-    return CLOZE_BLANK.sub(visit, text)
+    """The blanks ``numbers`` turned back into their text. The others keep their numbers:
+    a cloze number is the card's ordinal in Anki, and its review history goes with it."""
+    return CLOZE_BLANK.sub(lambda m: m.group(2) if int(m.group(1)) in numbers else m.group(0), text)

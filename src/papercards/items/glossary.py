@@ -189,7 +189,9 @@ def _says_what_it_means(note: str) -> bool:
     from .terms import split_runs
     runs = split_runs(note)
     pair = [lang for lang, _ in runs] == ["en", "zh"] and len(runs[1][1]) <= 8 and len(runs[0][1].split()) >= 2
-    return not pair and not re.search(r"第\s*\d+\s*篇", note)
+    # "几率比" under odds ratio 优势比, "欠指定" under 欠规范: another translation, no meaning
+    other_translation = bool(re.fullmatch(r"[\u3400-\u9fff]{1,6}", note.strip()))
+    return not pair and not other_translation and not re.search(r"第\s*\d+\s*篇", note)
 
 
 _LATEX_OR_REF = re.compile(r"\\[A-Za-z]|\$|\b(?:fig(?:ure)?|table|tab|appendix|app|eq|section|sec)\.?\s*\d"

@@ -44,7 +44,20 @@ def extract(pc: PaperContext):
 
 
 def _marked(row: list[str], names: list[str]) -> bool:
-    return any("**" in cell for cell in row) or names_paper(strip_marks(row[0]), names)
+    """The paper's own row: its label in bold or naming the method. A bold cell in another
+    row marks the best of a column, not the paper's result."""
+    return "**" in row[0] or names_paper(strip_marks(row[0]), names)
+
+
+NEAR_TIE = 0.05           # a result within 5 % of its baseline is not worth a card (7.6 vs 7.3)
+
+
+def _worth_asking(row: list[str], j: int, value: float, base: list[str] | None) -> bool:
+    """A cell the author marked (when the row marks any), clearly apart from its baseline."""
+    if any("**" in cell for cell in row[1:]) and "**" not in row[j]:
+        return False
+    other = value_of(base[j]) if base else None
+    return other is None or abs(value - other) > NEAR_TIE * max(abs(other), 1e-9)
 
 
 def value_of(cell: str) -> float | None:
@@ -62,8 +75,10 @@ def _row_card(pc: PaperContext, name: str, names: list[str], header: list[str], 
         shown = strip_marks(row[j])
         if value is None or shown in answers or len(answers) >= MAX_BLANKS:
             continue
-        answers.add(shown)
         base = _baseline(others, j, value)
+        if not _worth_asking(row, j, value, base):
+            continue
+        answers.add(shown)
         beside = f"（{strip_marks(base[0])} {strip_marks(base[j])}）" if base else ""
         lines.append(f"- {strip_marks(header[j])}：{{{{c{len(answers)}::{shown}}}}}{beside}")
     if not answers:

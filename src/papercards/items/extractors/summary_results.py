@@ -6,16 +6,41 @@ number (``…长度控制胜率从 DPO 的 25.4% 提升到 **31.2%**``) is also 
 
 from __future__ import annotations
 
-from ...notes import SUMMARY
-from ...text import split_sentences
+import re
+
+from ...notes import SUMMARY, strip_marks
+from ...text import cloze_answers, split_sentences
 from ..context import PaperContext
 from .claims import _join
 from .prose_facts import sentence_clozes
 
 
 def extract(pc: PaperContext):
+    asked: list[str] = []
     for section in pc.paper.sections_by(SUMMARY):
         for block in section.blocks:
             if block.kind == "paragraph":
                 for sentence in split_sentences(_join(block.text)):
-                    yield from sentence_clozes(pc, sentence, block.line, numbers_only=True)
+                    for item in sentence_clozes(pc, sentence, block.line, numbers_only=True):
+                        asked.extend(a for answers in cloze_answers(item.fields["text"]).values() for a in answers)
+                        yield item
+    summary = next((i for i in pc.earlier if i.kind == "summary"), None)
+    if summary and asked:
+        summary.fields["summary"] = without_clauses_asking(summary.fields["summary"], asked)
+
+
+_CLAUSE = re.compile(r"[^，,；;。：:]+[，,；;。：:]?")
+
+
+def without_clauses_asking(text: str, answers: list[str]) -> str:
+    """The summary without the clauses whose numbers are asked on their own cards: the
+    summary card says what the paper does, the result cards what it reached (one fact,
+    one card). The whole text when nothing else would be left."""
+    keys = [strip_marks(a) for a in answers if strip_marks(a)]
+    # a clause with a number is a result (asked, or the setting of one: "经过 3 轮迭代后")
+    kept = [c for c in _CLAUSE.findall(text) if not any(k in strip_marks(c) for k in keys)
+            and not re.search(r"\d", c)]
+    out = "".join(kept).strip().rstrip("，,；;。.")
+    if not out:
+        return text
+    return out + ("." if out[-1].isascii() else "。")
