@@ -198,3 +198,23 @@ def test_no_dictionary_words_in_the_glossary(deck):
     assert not terms & {"ablation", "exploration", "step-wise", "monolithic", "SFT", "LM"}
     if name == "weeks-later":
         assert {"intransitivity", "likelihood displacement", "pessimism"} <= terms
+
+
+def test_a_card_never_leans_on_what_it_does_not_say(deck):
+    """"大多数文章只解决其中的一个" (one of what?), "绕开了第二个近似": reported, not carded; a
+    heading that counts its list ("RLHF依赖的两个近似") still heads a card of each item."""
+    name, result, _, _ = deck
+    texts = [" ".join(i.fields.values()) for i in result.extraction.items if i.kind in ("claim", "cloze")]
+    assert not any("其中的一个" in t or "第二个近似" in t for t in texts)
+    notes = [d.message for d in result.extraction.diagnostics if "points at something the card does not say" in d.message]
+    assert any("其中的一个" in m for m in notes)
+    if name == "weeks-later":
+        assert any(t.startswith("IPO：RLHF依赖的两个近似：") for t in texts)
+
+
+def test_a_blank_never_asks_an_aside_in_brackets(deck):
+    from papercards.items.extractors.claims import in_brackets
+    _, result, _, _ = deck
+    for item in result.extraction.items:
+        if item.kind == "cloze" and "\n" not in item.fields["text"]:
+            assert not in_brackets(item.fields["text"]), item.fields["text"]

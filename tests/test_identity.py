@@ -72,7 +72,7 @@ LIGHT = [
     ("short heading reworded", "PabAln0jjB/cloze/~如何解决", {"text": ("如何解决", "怎么解决")}),
     ("heading: English word → Chinese", "ZSbsX1sFo3/claim/~— RLHF", {"question": ("alignment", "对齐")}),
     ("heading: the paper's question reworded", "K2OWrXUVby/claim/~— DPO-COV", {"question": ("作用效果", "效果")}),
-    ("heading rewritten, its text kept", "K2OWrXUVby/claim/~其他文章存在的问题", {"question": "RLHF-COV：现有工作的不足？"}),
+    ("heading rewritten, its text kept", "PabAln0jjB/claim/~RLHF存在的问题", {"question": "NS-DPO：现有偏好算法的不足？"}),
     ("answer paragraph: a clause rewritten", "KJF3h0OpQ7/claim/~作用效果",
      {"question": ("作用效果", "效果"), "answer": ("无需额外人工标记", "不需要额外的人工标注")}),
     ("enumeration: a word added", "F6z3utfcYw/cloze/~探索并对比", {"text": ("实现{{c2", "可以实现{{c2")}),
@@ -110,7 +110,7 @@ DIFFERENT = [
                                    "chinese": "基于AI反馈的强化学习"}),
     ("definition of another noise", "CbfsKHiWEn/definition/逐点噪声-pointwise-noise",
      "CbfsKHiWEn/definition/成对噪声-pairwise-noise"),
-    ("another heading of the paper", "K2OWrXUVby/claim/~其他文章存在的问题", "K2OWrXUVby/claim/~— DPO-COV"),
+    ("another heading of the paper", "KJF3h0OpQ7/claim/~DPO问题", "KJF3h0OpQ7/claim/~作用效果"),
 ]
 
 

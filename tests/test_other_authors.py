@@ -159,3 +159,12 @@ def test_glossary_from_explicit_pairs_only(built):
     assert terms["DRO"].fields["chinese"] == "分布稳健优化"
     for term in terms.values():
         assert "用大白话说" not in " ".join(term.fields.values())
+
+
+def test_a_sentence_opening_on_a_pronoun_is_reported_not_carded(built):
+    """"It is trained on …" under the paper's name does not say what "it" is."""
+    result, _ = built
+    texts = [i.fields.get("text", "") for i in _items(result, "03-robotics/grasping/TactileGrasp_2026.md", "cloze")]
+    assert not any("It is trained on" in t for t in texts)
+    assert any("It is trained on" in m and "points at something" in m
+               for m in _notes(result, "03-robotics/grasping/TactileGrasp_2026.md"))

@@ -17,6 +17,7 @@ from ..notes import NotesFile
 from ..parallel import map_ordered
 from .context import Context, PaperContext
 from .asked_once import asked_once
+from .dangling import without_dangling
 from .extractors import rules_for
 from .glossary import glossary_items
 from .judge import Doubt, review, translation_disagreements
@@ -151,7 +152,7 @@ def _run_rules(pc: PaperContext, config: Config) -> tuple[list[Item], list[Diagn
         items = list(rule(pc))     # a kind switched off still claims its lines
         found.extend(item for item in items if config.cards.get(item.kind, True))
         pc.earlier = found
-    found = asked_once(found, pc)
+    found = without_dangling(asked_once(found, pc), pc)
     diagnostics = ctx.diagnostics[before:]
     del ctx.diagnostics[before:]
     return found, diagnostics

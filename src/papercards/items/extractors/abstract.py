@@ -19,6 +19,7 @@ from ...text import make_cloze
 from ...text.lang import overlap_features
 from ...text.markup import scan
 from ..context import PaperContext, sentence_key
+from ..dangling import DANGLING_EN, DANGLING_ZH
 from ..model import Item, short_hash
 from .cloze import NUMBER_BLANK, keep_good_blanks, _Either
 
@@ -35,11 +36,7 @@ _KEYS = [
 ]
 _BROKEN = re.compile(r"(?<![\d.])\s%|\ba %")   # "a % improvement": numbers lost in the notes
 # A referent the sentence does not carry: "Extending this framework", "these three issues".
-_DANGLING_EN = re.compile(
-    r"\b(?:this|these|those|such|the above|the aforementioned)\s+(?:\w+\s+)?"
-    r"(?:framework|issues?|problems?|limitations?|phenomena|phenomenon|challenges?|findings?|ability|"
-    r"approach|observations?|properties|insights?|gap|setting|settings|results?)\b", re.I)
-_DANGLING_ZH = re.compile(r"(?:这些|这一|这种|这三个|这两个|此|上述|该)(?:问题|框架|限制|局限|现象|能力|挑战|发现|差距|结果|属性)")
+# a referent the sentence does not carry: one home for the patterns (`items.dangling`)
 
 
 # What "we propose …" proposes, when it is not the method's name: "a preference
@@ -64,7 +61,7 @@ def weight(sentence: str) -> int:
 
 
 def dangling(en: str, zh: str) -> bool:
-    return bool(_DANGLING_EN.search(en) or _DANGLING_ZH.search(zh))
+    return bool(DANGLING_EN.search(en) or DANGLING_ZH.search(zh))
 
 
 def repeats(sentence: str, carded: list[set[str]]) -> bool:

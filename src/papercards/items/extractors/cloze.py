@@ -73,7 +73,7 @@ def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
     def visit(m: re.Match) -> str:
         value = strip_marks(m.group(2))
         giveaway = _opens_bracket(text, m.start()) or _BRACKET_AFTER.match(text, m.end()) \
-            or _shown_elsewhere(value, text, m)
+            or _shown_elsewhere(value, text, m) or _bracket_depth(text, m.start()) > 0
         good = value in wanted or _NUMBER.search(value) or re.fullmatch(r"\d+(?:\.\d+)?%?", value)
         good = good and not _not_a_term(value)
         if good and not giveaway and value not in kept:
@@ -83,6 +83,18 @@ def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
 
     out = CLOZE_BLANK.sub(visit, text)
     return out if kept else None
+
+
+def _bracket_depth(text: str, end: int) -> int:
+    """How many brackets are open before ``end``: a blank inside one asks for an aside
+    ("（跟后面那篇{{c1::likelihood displacement}}说的…）"), not for the fact."""
+    depth = 0
+    for ch in text[:end]:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）" and depth:
+            depth -= 1
+    return depth
 
 
 def _shown_elsewhere(value: str, text: str, m: re.Match) -> bool:

@@ -1,0 +1,64 @@
+"""A card that leans on something it does not say: "Extending this framework, we…",
+"大多数文章只解决其中的一个", "绕开了第二个近似". Weeks later, with the notes closed,
+nobody knows what "this framework" or "the second approximation" was; reviewers
+edit or delete every such card. One home for the patterns: the abstract's
+sentences, the notes' sentences and the post-pass over every card use them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..notes import strip_marks
+from .context import PaperContext
+from .model import Item
+
+# a referent the sentence does not carry
+DANGLING_EN = re.compile(
+    r"\b(?:this|these|those|such|the above|the aforementioned)\s+(?:\w+\s+)?"
+    r"(?:framework|issues?|problems?|limitations?|phenomena|phenomenon|challenges?|findings?|ability|"
+    r"approach|observations?|properties|insights?|gap|setting|settings|results?|approximations?)\b"
+    # a sentence opening on a pronoun: "It is trained on…", "They reach…"
+    r"|(?:^|\.\s+)(?:It|They|This|These)\s+(?:is|are|was|were|has|have|can|does|do|reaches|reach|uses?)\b",
+    re.I)
+DANGLING_ZH = re.compile(
+    r"(?:这些|这一|这种|这三个|这两个|(?<![因如彼从由就借据对为于])此|上述|该)(?:问题|框架|限制|局限|现象|能力|挑战|发现|差距|结果|属性|偏差|近似|假设)"
+    r"|其中(?:的)?(?:一个|之一|一种|一点)"
+    r"|(?:第[一二三四五]|[两三四五])个(?:近似|问题|假设|限制|挑战|缺点|方面)")
+_LISTED = re.compile(r"(?m)^\s*(?:- |\d+\. )")
+
+
+def dangling(text: str) -> bool:
+    """Whether ``text`` points at something it does not hold (a list on the card holds
+    what "第二个" or "其中的一个" points at)."""
+    plain = strip_marks(text)
+    if _LISTED.search(plain):
+        return False
+    return bool(DANGLING_EN.search(plain) or DANGLING_ZH.search(plain))
+
+
+def asked_part(item: Item) -> str:
+    """What the card states, without the question it answers: a heading may count what its
+    list holds ("RLHF依赖的两个近似") while each card states one of them."""
+    if item.kind == "claim":
+        return item.fields.get("answer", "")
+    text = item.fields.get("text", "")
+    blank = text.find("{{c")
+    stem_end = text.rfind("：", 0, blank) if blank > 0 else -1     # fronts join their stem with "："
+    return text[stem_end + 1:] if stem_end >= 0 else text
+
+
+def without_dangling(items: list[Item], pc: PaperContext) -> list[Item]:
+    """The paper's Q&A and cloze cards without those that lean on what they do not say,
+    each reported where it stands (the author can name the referent in the notes)."""
+    out = []
+    for item in items:
+        if item.kind in ("claim", "cloze") and dangling(asked_part(item)):
+            file, _, line = item.source.rpartition(":")
+            shown = strip_marks(item.fields.get("answer") or item.fields.get("text", ""))[:30]
+            pc.ctx.note(file or item.source, int(line) if line.isdigit() else 0,
+                        f"'{shown}…' points at something the card does not say (这些/其中/第二个, this, it): "
+                        "not carded; name it in the notes to card it")
+            continue
+        out.append(item)
+    return out
