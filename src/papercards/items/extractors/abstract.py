@@ -104,7 +104,8 @@ def extract(pc: PaperContext):
         en, zh = _drop_footnote_marks(en, pc), _drop_footnote_marks(zh, pc)
         if repeats(zh, carded) or repeats(en, carded) or _carded_elsewhere(en, pc):
             continue
-        front, back = (zh, "") if _BROKEN.search(en) else (en, zh)
+        repaired = repair_numbers(en, zh) if _BROKEN.search(en) else en
+        front, back = (zh, "") if _BROKEN.search(repaired) else (repaired, zh)
         # one result per card: "…提高了 4.5%，…提高了 3.0%; 在迭代提示上…高出 4.2%" is two
         text = next((t for t in map(lambda c: _blanked(c, pc), _clauses(front)) if t), None)
         if not text:
@@ -114,6 +115,26 @@ def extract(pc: PaperContext):
         yield Item(id=f"{pc.info.key}/cloze/{short_hash(en)}", kind="cloze", paper=pc.info.key,
                    fields={"text": f"{pc.info.short}：{text}" if pc.info.short else text, "hint": back},
                    source=pc.where(_line_of(en, pc, en_lines)))
+
+
+_PERCENT = re.compile(r"\d+(?:\.\d+)?\s*%")
+
+
+def repair_numbers(en: str, zh: str) -> str:
+    """An English sentence whose numbers were lost in the paste ("exhibits a % improvement
+    over vanilla DPO and a % improvement over on-policy DPO") with them put back from its
+    translation, in order, when the two hold as many: the English keeps its own terms
+    (on-policy DPO), which a machine translation garbles (政策 DPO). Else as it was."""
+    slots = list(_BROKEN.finditer(en))
+    numbers = [m.group(0).replace(" ", "") for m in _PERCENT.finditer(zh)]
+    if not slots or len(numbers) != len(slots):
+        return en
+    out, at = [], 0
+    for slot, number in zip(slots, numbers):
+        out.append(en[at:slot.start()])
+        out.append(" " + number if slot.group(0).startswith(" ") else "a " + number)
+        at = slot.end()
+    return "".join(out) + en[at:]
 
 
 def _clauses(sentence: str) -> list[str]:

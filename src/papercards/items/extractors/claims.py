@@ -329,6 +329,8 @@ _SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][A-Za-z0-9_.+/-]{0,40}(?: [A-Z0-9][
                       r"(?P<rest>[\u3400-\u9fff].{5,})$", re.S)
 
 
+_ASKS_A_FLAW = re.compile(r"局限|问题|缺点|不足|缺陷|limitation|drawback|problem|weakness", re.I)
+_BUT = re.compile(r"[，,]\s*(?:但是|但|然而|不过)\s*")
 # "off-policy DPO里rejected…": a word that binds to the name before it, which is no subject
 _POSTPOSITIONS = ("里", "中", "上", "下", "的", "时", "后", "前", "内", "外", "之")
 
@@ -342,7 +344,13 @@ def subject_question(question: str, text: str, pc: PaperContext) -> tuple[str, s
             or m.group("subject").casefold() in (pc.info.short or "").casefold() \
             or split_bilingual(strip_marks(text)):
         return None                     # "Reward Overoptimization 奖励过度优化" is a translation, not a fact
-    return f"{question.rstrip('？?：: ')} — {m.group('subject')}？", m.group("rest").strip()
+    answer = m.group("rest").strip()
+    if _ASKS_A_FLAW.search(question):
+        # "提出…从而简化RLHF的训练过程，但是不能充分利用模型" under 局限性: the flaw is after 但是
+        turn = _BUT.search(answer)
+        if turn and len(answer) - turn.end() >= 6:
+            answer = answer[turn.end():].strip()
+    return f"{question.rstrip('？?：: ')} — {m.group('subject')}？", answer
 
 
 SHORT_ITEM = 30           # weight (a CJK character 1, a Latin word 2): an item a list recalls whole
