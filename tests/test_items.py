@@ -204,6 +204,7 @@ def test_contribution_sentences_are_clozes_with_their_translation(extraction):
     assert numbers["text"].endswith("On Safe-RLHF dataset, our method exhibits a {{c1::4.5%}} improvement over "
                                     "vanilla DPO and a {{c2::3.0%}} improvement over on-policy DPO")
     assert "政策" not in numbers["text"] and numbers["hint"].startswith("在 Safe-RLHF 数据集上")
+    assert "迭代提示" not in numbers["hint"]          # the back translates the clause asked, not the next one
     dr = [f for f in items_of(extraction, "cloze", "CbfsKHiWEn")]
     assert not any("Extending this framework" in f.fields["text"] for f in dr)     # a dangling referent
     assert not any("We categorize noise" in f.fields["text"] for f in dr)         # the notes card it already

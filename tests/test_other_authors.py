@@ -168,3 +168,15 @@ def test_a_sentence_opening_on_a_pronoun_is_reported_not_carded(built):
     assert not any("It is trained on" in t for t in texts)
     assert any("It is trained on" in m and "points at something" in m
                for m in _notes(result, "03-robotics/grasping/TactileGrasp_2026.md"))
+
+
+def test_setup_details_are_reported_not_carded(built):
+    """A `训练细节` part (epochs, learning rate, base model) is what the paper was trained
+    with: reported once where it stands, no card from it."""
+    result, _ = built
+    items = _items(result, "01-alignment/reward/ProcessRM_2025.md")
+    lines = {int(i.source.rsplit(":", 1)[1]) for i in items}
+    notes = _notes(result, "01-alignment/reward/ProcessRM_2025.md")
+    (said,) = [m for m in notes if "holds setup details" in m]
+    start = int(said.split(":")[1])
+    assert not [n for n in lines if start <= n <= start + 5]

@@ -19,7 +19,9 @@ DANGLING_EN = re.compile(
     r"(?:framework|issues?|problems?|limitations?|phenomena|phenomenon|challenges?|findings?|ability|"
     r"approach|observations?|properties|insights?|gap|setting|settings|results?|approximations?)\b"
     # a sentence opening on a pronoun: "It is trained on…", "They reach…"
-    r"|(?:^|\.\s+)(?:It|They|This|These)\s+(?:is|are|was|were|has|have|can|does|do|reaches|reach|uses?)\b",
+    r"|(?:^|\.\s+)(?:It|They|This|These)\s+(?:is|are|was|were|has|have|can|does|do|reaches|reach|uses?)\b"
+    # a clause cut from its sentence: "giving 1.9× throughput…", "when it stays below 0.2…"
+    r"|^\s*(?:giving|reaching|achieving|yielding|resulting in|leading to)\b|\b(?:when|if|while|until|once)\s+it\b",
     re.I)
 DANGLING_ZH = re.compile(
     r"(?:这些|这一|这种|这三个|这两个|(?<![因如彼从由就借据对为于])此|上述|该)(?:问题|框架|限制|局限|现象|能力|挑战|发现|差距|结果|属性|偏差|近似|假设)"

@@ -34,7 +34,6 @@ GENERIC_QUESTIONS: dict[str, str] = {
     "核心方法": "{p} 的核心方法？",
     "方法细节": "{p} 的方法细节？",
     "实现细节": "{p} 的实现细节？",
-    "实验设置": "{p} 的实验设置？",
     "问题": "{p} 针对的问题？",
     "存在的问题": "{p} 指出的问题？",
     "动机": "{p} 的动机？",
@@ -76,6 +75,20 @@ GENERIC_QUESTIONS: dict[str, str] = {
 # leads, its object is the fact.
 _STATEMENT_VERBS = ("提出", "探索", "研究", "分析", "证明", "设计", "构建", "引入", "揭示", "比较", "对比")
 _STATEMENT = re.compile(r"^(?P<verb>" + "|".join(_STATEMENT_VERBS) + r")了?(?P<object>.{2,})$")
+
+
+# Headings over setup details (epochs, learning rates, base models, data sizes): what a
+# paper was trained with, not what it found; CARDS.md: "not a hyperparameter list"
+_SETUP = re.compile(r"^(?:训练细节|训练设置|实验设置|超参数(?:设置)?|实验细节|training details|training setup|"
+                    r"experimental setup|experiment(?:al)? details|hyper-?parameters?)$", re.I)
+
+
+def is_setup(heading: str) -> bool:
+    return bool(_SETUP.match(strip_section_number(strip_marks_light(heading)).rstrip("：:。.?？ ")))
+
+
+def strip_marks_light(text: str) -> str:
+    return text.replace("**", "").replace("`", "")
 
 
 def strip_section_number(heading: str) -> str:

@@ -107,9 +107,15 @@ def extract(pc: PaperContext):
         repaired = repair_numbers(en, zh) if _BROKEN.search(en) else en
         front, back = (zh, "") if _BROKEN.search(repaired) else (repaired, zh)
         # one result per card: "…提高了 4.5%，…提高了 3.0%; 在迭代提示上…高出 4.2%" is two
-        text = next((t for t in map(lambda c: _blanked(c, pc), _clauses(front)) if t), None)
-        if not text:
+        parts = _clauses(front)
+        asked = next(((n, t) for n, t in enumerate(map(lambda c: _blanked(c, pc), parts)) if t), None)
+        if not asked:
             continue
+        n, text = asked
+        if back and len(parts) > 1:
+            # the back says what the front says: its clause of the translation, when they split alike
+            zh_parts = [p.strip() for p in re.split(r"\s*[;；]\s*", back) if p.strip()]
+            back = zh_parts[n] if len(zh_parts) == len(parts) else back
         made += 1
         carded.append(overlap_features(zh))
         yield Item(id=f"{pc.info.key}/cloze/{short_hash(en)}", kind="cloze", paper=pc.info.key,

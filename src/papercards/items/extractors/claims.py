@@ -18,9 +18,9 @@ from ...text.lang import CJK_RE
 from ..context import PaperContext
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
-from ..fronts import is_generic, is_statement, lead_of, question_of, statement_question
+from ..fronts import is_generic, is_setup, is_statement, lead_of, question_of, statement_question
 from ..model import Item, short_hash
-from .walk import SKIP_ROLES
+from .walk import SKIP_ROLES, report_setup
 
 def unused_blocks(blocks: list[Block]) -> list[Block]:
     """Blocks no rule turns into text: code, raw HTML (links are read elsewhere), images."""
@@ -96,8 +96,9 @@ def extract(pc: PaperContext):
                 pc.ctx.warn(pc.paper.file, block.line, f"{what} is not carded")
     short = pc.info.short
     names = [m.name for m in pc.methods]
+    report_setup(pc)
     for heading, line, blocks in units:
-        if not heading:
+        if not heading or is_setup(heading):
             continue
         parts = []
         for unit in answer_units(blocks, pc.consumed):

@@ -6,12 +6,13 @@ from __future__ import annotations
 from ...notes import REFERENCES
 from ..context import PaperContext
 from .prose_facts import is_prose
-from .walk import content_blocks
+from .walk import content_blocks, report_setup
 
 
 def extract(pc: PaperContext):
     for section in pc.paper.sections_by(REFERENCES):
         pc.ctx.note(pc.paper.file, section.line, f"reference list '{section.heading}' is not carded")
+    report_setup(pc)
     for block, heading, _ in content_blocks(pc.paper):
         if block.line not in pc.consumed:
             pc.ctx.note(pc.paper.file, block.line, f"{_reason(block)} is not carded (under '{heading}')")
