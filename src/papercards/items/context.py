@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+import re
+from functools import cached_property, lru_cache
 
 from ..config import Config
 from ..diagnostics import Diagnostic
@@ -70,9 +71,14 @@ class Context:
         self.diagnostics.append(Diagnostic(file, line, message, "note"))
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=65536)
 def sentence_key(text: str) -> str:
-    """A sentence compared as pasted text: letters, digits and CJK only, case folded."""
-    return "".join(ch for ch in text.casefold() if ch.isalnum())
+    """A sentence compared as pasted text: letters, digits and CJK only, case folded.
+    (Cached: the paste checks ask for the same sentences many times.)"""
+    return _NOT_ALNUM.sub("", text.casefold())
 
 
 @dataclass
