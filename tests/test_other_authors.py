@@ -180,3 +180,24 @@ def test_setup_details_are_reported_not_carded(built):
     (said,) = [m for m in notes if "holds setup details" in m]
     start = int(said.split(":")[1])
     assert not [n for n in lines if start <= n <= start + 5]
+
+
+def test_a_result_row_says_what_its_numbers_measure(built):
+    """The table's header names conditions (Noise 20%), the line under the table the metric:
+    the card carries that line."""
+    result, _ = built
+    texts = [i.fields["text"] for i in _items(result, "01-alignment/preference/NoisyPref_2025.md", "cloze")]
+    assert any(t.startswith("NoisyPref 的结果（胜率(%)为相对 SFT 的 GPT-4 评判胜率）：\n- Noise 20%：{{c1::58.4}}")
+               for t in texts)
+
+
+def test_how_a_model_was_trained_is_never_asked(built):
+    """"训练 1 个 epoch，学习率 5e-7", "用 SFT 模型初始化…", "电机强度随机化 ±10%": cues at most."""
+    result, _ = built
+    from papercards.text import cloze_answers
+    for item in result.extraction.items:
+        if item.kind != "cloze":
+            continue
+        for n, answers in cloze_answers(item.fields["text"]).items():
+            line = next(ln for ln in item.fields["text"].splitlines() if "{{c%d::" % n in ln)
+            assert not re.search(r"epoch|学习率|初始化|随机化|权重比", line), line

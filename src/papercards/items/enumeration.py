@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_RE, has_cjk
+from .fronts import is_setup_detail
 
 SHORT_GLOSS = 16         # characters: a gloss after its label this short is the answer whole
 MAX_ITEMS = 9            # cloze numbers c1…c9 stay stable; longer lists are split
@@ -98,6 +99,8 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
     is worth asking (it stays on the card as a cue)."""
     plain = text.strip()
     avoid = avoid or []
+    if is_setup_detail(plain):
+        return None                 # how it was trained (epochs, learning rate), not what was found
     m = _LABEL.match(plain)
     if m and not re.search(r"\d$", m.group("label")):
         body = m.group("body").strip()

@@ -83,6 +83,16 @@ _SETUP = re.compile(r"^(?:训练细节|训练设置|实验设置|超参数(?:设
                     r"experimental setup|experiment(?:al)? details|hyper-?parameters?)$", re.I)
 
 
+# A line that says how a model was trained rather than what the paper found ("训练 1 个 epoch，
+# 学习率 5e-7", "用 SFT 模型初始化策略", "电机强度随机化 ±10%", "权重比为 1:4"): a cue, never asked
+_SETUP_DETAIL = re.compile(r"\bepochs?\b|学习率|learning[- ]rate|\blr\b|batch[- ]size|批(?:量)?大小|warm-?up|"
+                           r"weight decay|权重比|超参|初始化|initiali[sz](?:e|ed|ation)\b|随机化|randomi[sz]", re.I)
+
+
+def is_setup_detail(text: str) -> bool:
+    return bool(_SETUP_DETAIL.search(text))
+
+
 def is_setup(heading: str) -> bool:
     return bool(_SETUP.match(strip_section_number(strip_marks_light(heading)).rstrip("：:。.?？ ")))
 

@@ -18,7 +18,7 @@ from ...text.lang import CJK_RE
 from ..context import PaperContext
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
-from ..fronts import is_generic, is_setup, is_statement, lead_of, question_of, statement_question
+from ..fronts import is_generic, is_setup, is_setup_detail, is_statement, lead_of, question_of, statement_question
 from ..model import Item, short_hash
 from .walk import SKIP_ROLES, report_setup
 
@@ -214,6 +214,8 @@ def keyword_blank(pc: PaperContext):
     from .cloze import NUMBER_BLANK
 
     def keyword(text: str, n: int, visible: list[str]) -> str | None:
+        if is_setup_detail(text):
+            return None             # how it was trained, not what was found
         plain = scan(text).plain
         marked = [m.group(0).strip("*`") for m in re.finditer(r"\*\*[^*]+\*\*|`[^`]+`", text)]
         prefer = marked + [m.group(0) for m in NUMBER_BLANK.finditer(plain)] + \

@@ -13,7 +13,7 @@ import re
 from ...notes import strip_marks
 from ...text import split_sentences
 from ..context import PaperContext
-from ..fronts import names_paper
+from ..fronts import is_setup_detail, names_paper
 from ..model import Item, short_hash
 from .claims import _join
 from .clauses import CITATION, asked_spans, clause_around, numbers_in, outside_math, paper_name, tidy_clause
@@ -47,6 +47,8 @@ def is_prose(text: str) -> bool:
 def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bool = False):
     """One cloze per clause of ``sentence`` that holds something to ask (its first bold
     phrase, else its last number), the clause trimmed around it."""
+    if is_setup_detail(sentence):
+        return                      # how it was trained (a weight ratio, a temperature), not what was found
     name = paper_name(pc)
     names = [name, pc.info.short, *pc.info.methods]
     spans = [s for s in asked_spans(sentence, names)

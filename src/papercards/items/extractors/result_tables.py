@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from ...notes import strip_marks
+from ...text import split_sentences
 from ..context import PaperContext
 from ..fronts import names_paper
 from ..model import Item, short_hash
@@ -23,7 +24,8 @@ MAX_BLANKS = 9            # c1…c9, like an enumeration
 def extract(pc: PaperContext):
     name = paper_name(pc)
     names = [n for n in (name, pc.info.short, *pc.info.methods) if n]
-    for block, _, _ in content_blocks(pc.paper):
+    blocks = [b for b, _, _ in content_blocks(pc.paper)]
+    for at, block in enumerate(blocks):
         if block.kind != "table" or block.line in pc.consumed:
             continue
         pc.consumed.add(block.line)
@@ -37,8 +39,9 @@ def extract(pc: PaperContext):
                         "not carded")
             continue
         others = [r for r in rows if r not in own]
+        caption = caption_of(blocks, at)
         for row in own:
-            item = _row_card(pc, name, names, header, row, others, block.line)
+            item = _row_card(pc, name, names, header, row, others, block.line, caption)
             if item:
                 yield item
 
@@ -65,11 +68,26 @@ def value_of(cell: str) -> float | None:
     return float(m.group(1).replace(",", "")) if m else None
 
 
+MAX_CAPTION = 60          # characters: a longer paragraph beside a table is prose, not its caption
+
+
+def caption_of(blocks: list, at: int) -> str:
+    """What the table's numbers are, when the author says it in a short line right after
+    the table or right before it (``胜率(%)为相对 SFT 的 GPT-4 评判胜率。``): a row's
+    ``Noise 20%：58.4`` says nothing without it."""
+    for near in (at + 1, at - 1):
+        if 0 <= near < len(blocks) and blocks[near].kind == "paragraph":
+            first = split_sentences(strip_marks(blocks[near].text).replace("\n", " "))[:1]
+            if first and len(first[0]) <= MAX_CAPTION and not first[0].rstrip().endswith(("：", ":")):
+                return first[0].strip().rstrip("。.")
+    return ""
+
+
 def _row_card(pc: PaperContext, name: str, names: list[str], header: list[str], row: list[str],
-              others: list[list[str]], line: int) -> Item | None:
+              others: list[list[str]], line: int, caption: str = "") -> Item | None:
     method = strip_marks(row[0])
     who = method if names_paper(method, names) else f"{name} — {method}"
-    lines, answers = [f"{who} 的结果："], set()
+    lines, answers = [f"{who} 的结果" + (f"（{caption}）" if caption else "") + "："], set()
     for j in range(1, min(len(header), len(row))):
         value = value_of(row[j])
         shown = strip_marks(row[j])
