@@ -218,3 +218,26 @@ def test_a_blank_never_asks_an_aside_in_brackets(deck):
     for item in result.extraction.items:
         if item.kind == "cloze" and "\n" not in item.fields["text"]:
             assert not in_brackets(item.fields["text"]), item.fields["text"]
+
+
+def test_a_blank_is_never_one_name_of_a_list(deck):
+    """"MT-Bench、[...] 和Open LLM Leaderboard", "GSM8K, MATH, and [...]": any name of the list
+    fits the gap. A keyword the notes name two ways (UNA unifies RLHF/PPO, DPO and [KTO]) is
+    still asked there."""
+    from papercards.text import cloze_answers
+    name, result, _, _ = deck
+    asked = {a for i in result.extraction.items if i.kind == "cloze"
+             for answers in cloze_answers(i.fields["text"]).values() for a in answers}
+    assert "KTO" in asked
+    if name == "weeks-later":
+        assert not asked & {"AlpacaEval 2", "ARC-Challenge", "GSM8K", "Anthropic HH"}
+
+
+def test_a_definition_never_repeats_its_glossary_card(deck):
+    """"HALO是指:(Human-Aware LOss, 人类感知损失)" is what the HALOs term card says: one card."""
+    from papercards.items.terms import abbr_key
+    _, result, _, _ = deck
+    terms = {abbr_key(i.fields["term"]).casefold() for i in result.extraction.items if i.kind == "term"}
+    defs = [i for i in result.extraction.items if i.kind == "definition"]
+    assert not [d.fields["term"] for d in defs if abbr_key(d.fields["term"]).casefold() in terms
+                and "Human-Aware" in d.fields["definition"]]

@@ -277,8 +277,10 @@ def test_anki_cloze_typed_in_the_notes_is_a_word_to_blank_never_a_nested_blank()
     from pathlib import Path
 
     from papercards.items.extractors.cloze import keep_good_blanks
-    assert keep_good_blanks("用 {{c1::模板}} 和 {{c2::HintNet::提示}} 收敛", {"HintNet"}) == \
-        "用 模板 和 {{c1::HintNet::提示}} 收敛"
+    assert keep_good_blanks("用 {{c1::模板}} 里的 {{c2::HintNet::提示}} 收敛", {"HintNet"}) == \
+        "用 模板 里的 {{c1::HintNet::提示}} 收敛"
+    # one name of a list ("模板和HintNet") is no blank: any name of the list fits the gap
+    assert keep_good_blanks("用 {{c1::模板}} 和 {{c2::HintNet}} 收敛", {"HintNet"}) is None
     notes = parse_notes((Path(__file__).parent / "data" / "bad" / "notes" / "cloze-braces.md").read_text(
         encoding="utf-8"), "source/cloze-braces.md", Config())
     items = extract([notes], Config()).items

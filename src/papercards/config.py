@@ -35,7 +35,8 @@ CARD_KINDS = list(KIND)          # declared, with their defaults, in items/kinds
 # Terms a researcher in the field already knows: no glossary card unless listed under glossary.
 DEFAULT_KNOWN_TERMS = ["LLM", "LLMs", "Large Language Models", "Large Language Model", "AI", "NLP", "ML",
                        "RL", "OOD", "SOTA", "GPU", "Fine-Tuning", "Fine-tuning",
-                       "SFT", "Supervised Fine-Tuning", "Supervised Fine-tuning", "监督微调", "LM", "language model"]
+                       "SFT", "Supervised Fine-Tuning", "Supervised Fine-tuning", "监督微调", "LM", "language model",
+                       "CoT", "Chain-of-Thought", "NLL", "negative log-likelihood"]
 
 
 @dataclass

@@ -53,7 +53,7 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
                                           weight=paper_lines):
         out.items.extend(items)
         ctx.diagnostics.extend(diagnostics)
-    out.items = _unique_ids(_name_numbered_papers(_without_method_terms(out.items), pcs))
+    out.items = _unique_ids(_name_numbered_papers(_without_repeated_definitions(_without_method_terms(out.items)), pcs))
     name_linked_notes(out.items, {pc.info.key: (pc.paper, pc.info.short) for pc in pcs})
     set_places(out.items, pcs)
     out.diagnostics = ctx.diagnostics
@@ -99,6 +99,26 @@ def _without_method_terms(items: list[Item]) -> list[Item]:
         elif (english and english not in said) or (chinese and chinese not in said):
             kept.append(item)                 # the term says more than the method's answer
     return kept
+
+
+def _without_repeated_definitions(items: list[Item]) -> list[Item]:
+    """"HALO是指:(Human-Aware LOss, 人类感知损失)" says what the glossary card of HALOs already
+    says (human-aware losses · 人类感知损失): one fact, one card, the glossary's. A
+    definition that says more than the term card stays."""
+    from .terms import abbr_key
+    terms = {abbr_key(i.fields.get("term", "")).casefold(): i for i in items if i.kind == "term"}
+    kept = []
+    for item in items:
+        term = terms.get(abbr_key(item.fields.get("term", "")).casefold()) if item.kind == "definition" else None
+        if term is None or not _says_nothing_more(item.fields.get("definition", ""), term):
+            kept.append(item)
+    return kept
+
+
+def _says_nothing_more(text: str, term: Item) -> bool:
+    known = " ".join(term.fields.values()).casefold()
+    words = re.findall(r"[a-z0-9]+|[\u3400-\u9fff]+", text.casefold())
+    return bool(words) and all(w in known or w.rstrip("s") in known for w in words)
 
 
 _NUMBERED_PAPER = re.compile(r"第\s*(\d{1,3})\s*篇")

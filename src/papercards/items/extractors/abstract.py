@@ -170,9 +170,13 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
     if proposed and not numbers and proposed[0] in sentence:
         # the idea the paper proposes is the answer, whole (it is a phrase, not one word)
         return sentence.replace(proposed[0], "{{c1::%s}}" % proposed[0], 1)
+    if numbers:
+        # a result sentence asks its numbers; the benchmark they were measured on is their cue
+        present = [t for t in present if t.casefold() in pc.ctx.named_terms]
     text = make_cloze(sentence, pc.ctx.segmenter, prefer=numbers + proposed + present, avoid=avoid,
                       max_blanks=pc.ctx.config.max_cloze_blanks)
-    return keep_good_blanks(text, _Either(set(numbers), set(proposed), terms)) if text else None
+    wanted = _Either(set(numbers), set(proposed), set(present) if numbers else terms)
+    return keep_good_blanks(text, wanted, pc.ctx.named_terms) if text else None
 
 
 def _line_of(en: str, pc: PaperContext, en_lines: dict[str, int]) -> int:

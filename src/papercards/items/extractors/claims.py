@@ -236,7 +236,8 @@ def keyword_blank(pc: PaperContext):
             # the answer printed again in its own sentence ("逆[...]：逆困惑度 = …") is given away
             rest = strip_marks(CLOZE_BLANK.sub(" ", made)).casefold()
             if informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
-                    and not translated_beside(made) and not in_brackets(made):
+                    and not translated_beside(made) and not in_brackets(made) \
+                    and not (one_of_a_list(made) and not keyword_of_a_paper(answer, pc) and answer not in marked):
                 return made
             avoid.append(answer)
         return object_blank(text, n, pc, shown)
@@ -293,6 +294,24 @@ def result_numbers(plain: str) -> list[str]:
     found = list(NUMBER_BLANK.finditer(plain))
     reached = [m for m in found if re.search(r"(?:→|->|到|至|\bto)\s*$", plain[max(0, m.start() - 6): m.start()])]
     return [m.group(0) for m in reached + [m for m in found if m not in reached]]
+
+
+# a blank between list separators: Chinese joins, or English ones with a name on their far side
+_BEFORE_JOIN = re.compile(r"(?:、|和|及|与|以及)\s*$|[A-Z0-9][\w.+-]*\)?\s*(?:,|/|\band|\bor)\s*(?:and\s+)?$")
+_AFTER_JOIN = re.compile(r"^\s*(?:、|和|及|与|以及)|^\s*(?:,|/|and\b|or\b)\s*(?:and\s+)?[A-Z0-9]")
+
+
+def one_of_a_list(cloze_text: str) -> bool:
+    """A blank that is one name of a list ("MT-Bench、{{c1::AlpacaEval 2}} 和Open LLM
+    Leaderboard", "GSM8K, MATH, and {{c1::ARC-Challenge}}"): any of them fits the gap."""
+    m = CLOZE_BLANK.search(cloze_text)
+    return bool(m) and bool(_BEFORE_JOIN.search(cloze_text[: m.start()]) or _AFTER_JOIN.match(cloze_text[m.end():]))
+
+
+def keyword_of_a_paper(word: str, pc: PaperContext) -> bool:
+    """A term the notes name two ways (KTO = Kahneman-Tversky Optimization): asked even inside
+    a list, where a bare name (GSM8K) is not."""
+    return strip_marks(word).casefold() in pc.ctx.named_terms
 
 
 def in_brackets(cloze_text: str) -> bool:

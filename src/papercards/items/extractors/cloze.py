@@ -61,7 +61,7 @@ class _Either:
         return any(x in c for c in self.containers)
 
 
-def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
+def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str] = frozenset()) -> str | None:
     """Unwrap every blank that is not a word the author marked, a specific term
     or a number, and every blank whose translation stands right beside it
     ("隐形奖励({{c1::implicit reward}})", "{{c1::离线偏好数据集}}的(offline …)");
@@ -73,7 +73,8 @@ def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
     def visit(m: re.Match) -> str:
         value = strip_marks(m.group(2))
         giveaway = _opens_bracket(text, m.start()) or _BRACKET_AFTER.match(text, m.end()) \
-            or _shown_elsewhere(value, text, m) or _bracket_depth(text, m.start()) > 0
+            or _shown_elsewhere(value, text, m) or _bracket_depth(text, m.start()) > 0 \
+            or (_one_of_a_list(text, m) and value.casefold() not in listed_ok and not _NUMBER.search(value))
         good = value in wanted or _NUMBER.search(value) or re.fullmatch(r"\d+(?:\.\d+)?%?", value)
         good = good and not _not_a_term(value)
         if good and not giveaway and value not in kept:
@@ -83,6 +84,14 @@ def keep_good_blanks(text: str, wanted: Container[str]) -> str | None:
 
     out = CLOZE_BLANK.sub(visit, text)
     return out if kept else None
+
+
+def _one_of_a_list(text: str, m: re.Match) -> bool:
+    """The blank is one name of a list ("GSM8K, MATH, and {{c2::ARC-Challenge}}"): any of them
+    fits (`claims.one_of_a_list`, for the blank ``m`` of ``text``)."""
+    from .claims import one_of_a_list
+    plain = lambda part: CLOZE_BLANK.sub(lambda x: x.group(2), part)     # noqa: E731 (the other blanks as text)
+    return one_of_a_list(plain(text[: m.start()]) + m.group(0) + plain(text[m.end():]))
 
 
 def _bracket_depth(text: str, end: int) -> int:
@@ -150,7 +159,8 @@ def extract(pc: PaperContext):
         prefer = marked + sorted(present, key=len, reverse=True)
         text = make_cloze(sentence, pc.ctx.segmenter, prefer=prefer, avoid=avoid,
                           max_blanks=pc.ctx.config.max_cloze_blanks)
-        text = keep_good_blanks(text, _Either(set(marked), terms)) if text else None
+        text = keep_good_blanks(text, _Either(set(marked), terms), _Either({w.casefold() for w in marked},
+                                                                           pc.ctx.named_terms)) if text else None
         if not text:
             continue
         anchor = short_hash(strip_marks(sentence))
