@@ -31,8 +31,9 @@ _RESULT_ZH = re.compile(r"(?P<verb>实现了?|达到了?|取得了?|提升了?|�
 _RESULT_EN = re.compile(r"\b(?P<verb>achieves?|attains?|reach(?:es)?|improves?|outperforms?|reduces?)\s+"
                         r"(?P<object>[A-Za-z0-9][^,;:.()]{2,40}?)\s*\.?$", re.I)
 # a result stated by degree alone ("取得很大改进", "achieves significant gains") names no fact to recall
-_VAGUE_RESULT = re.compile(r"^(?:很|更|较|大幅|显著|明显|极大|巨大|重大|大大|一定|良好|有效|稳定|"
-                           r"significant|substantial|better|strong|good|great|notable|large|competitive|improved)",
+_VAGUE_RESULT = re.compile(r"^(?:很|更|较|大幅|显著|明显|极大|巨大|重大|大大|一定|良好|有效|稳定|差不多|相当|类似|相近|接近|同等|"
+                           r"significant|substantial|better|strong|good|great|notable|large|competitive|improved|"
+                           r"comparable|similar)",
                            re.I)
 _BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
 _LEAD_IN = re.compile(r"(?:[：:]|由于|因为|包括|如下|其中|分为|as follows|include|includes)\s*$", re.I)

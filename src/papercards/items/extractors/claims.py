@@ -77,7 +77,26 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
         elif block.kind == "table" and block.rows:
             units.extend(Unit(" | ".join(c.strip() for c in row), line=block.line, table=True)
                          for row in block.rows[1:])
-    return units
+    return [part for unit in units for part in _at_semicolons(unit)]
+
+
+MIN_CLAUSE = 12           # characters: each side of a "；" this long states a fact of its own
+
+
+def _something_to_ask(text: str) -> bool:
+    """A number, the author's mark or a name (SimPO, GSM8K) that a blank could ask."""
+    return bool(re.search(r"\d|\*\*|`", text) or _NAME.search(strip_marks(text)))
+
+
+def _at_semicolons(unit: Unit) -> list[Unit]:
+    """"效果持平或更好；而且可以跳过SFT直接KTO" says two things: two units, two cards (a
+    semicolon inside math or brackets is not a break)."""
+    if not unit.fact or "；" not in unit.text:
+        return [unit]
+    parts = [p.strip() for p in re.split(r"；(?![^(（$]*[)）$])", unit.text) if p.strip()]
+    if len(parts) < 2 or any(len(strip_marks(p)) < MIN_CLAUSE or not _something_to_ask(p) for p in parts):
+        return [unit]                # a part with nothing to ask would be lost: the sentence stays whole
+    return [Unit(p, depth=unit.depth, mark=unit.mark, line=unit.line) for p in parts]
 
 
 def extract(pc: PaperContext):
@@ -326,6 +345,14 @@ def in_brackets(cloze_text: str) -> bool:
     return depth > 0
 
 
+_ACRONYM_AFTER = re.compile(r"[\w\u3400-\u9fff-]{1,8}\s*[(（][A-Z][A-Za-z0-9-]{1,10}[)）]")
+
+
+def acronym_after(answer: str, after: str) -> bool:
+    """"{{c1::多目标}}RLHF(MORLHF)": an acronym a few characters on spells a Chinese blank out."""
+    return bool(CJK_RE.match(answer[:1] or " ") and _ACRONYM_AFTER.match(after))
+
+
 def translated_beside(cloze_text: str) -> bool:
     """A blank with its translation in brackets right beside it: ``对比LLM({{c1::contrastive LLMs}})``,
     ``{{c1::长度正则的奖励塑形}}(length-regularized reward shaping)``. Narrower than the
@@ -341,6 +368,8 @@ def translated_beside(cloze_text: str) -> bool:
                 bool(CJK_RE.match(before[-2])) != bool(CJK_RE.match(m.group(2)[:1] or " ")):
             return True
         if after.startswith(("(", "（")) and not re.match(r"[(（]\s*\d", after):
+            return True
+        if acronym_after(m.group(2), after):
             return True
     return False
 

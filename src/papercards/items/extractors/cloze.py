@@ -74,6 +74,7 @@ def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str
         value = strip_marks(m.group(2))
         giveaway = _opens_bracket(text, m.start()) or _BRACKET_AFTER.match(text, m.end()) \
             or _shown_elsewhere(value, text, m) or _bracket_depth(text, m.start()) > 0 \
+            or _acronym_after(value, CLOZE_BLANK.sub(lambda x: x.group(2), text[m.end():])) \
             or (_one_of_a_list(text, m) and value.casefold() not in listed_ok and not _NUMBER.search(value))
         good = value in wanted or _NUMBER.search(value) or re.fullmatch(r"\d+(?:\.\d+)?%?", value)
         good = good and not _not_a_term(value)
@@ -84,6 +85,11 @@ def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str
 
     out = CLOZE_BLANK.sub(visit, text)
     return out if kept else None
+
+
+def _acronym_after(value: str, after: str) -> bool:
+    from .claims import acronym_after
+    return acronym_after(value, after)
 
 
 def _one_of_a_list(text: str, m: re.Match) -> bool:
