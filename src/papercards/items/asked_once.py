@@ -11,6 +11,8 @@ Anki), and is dropped (with a note) when no blank is left.
 
 from __future__ import annotations
 
+import re
+
 from ..text import CLOZE_BLANK, cloze_answers
 from ..notes import strip_marks
 from .context import PaperContext
@@ -32,7 +34,7 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
         text = item.fields.get("text", "")
         answers = {n: {answer_key(a) for a in found} for n, found in cloze_answers(text).items()}
         again = {n for n, keys in answers.items() if keys & asked}
-        if again and len(again) == len(answers):
+        if again and (len(again) == len(answers) or _only_baselines_left(text, again)):
             shown = "、".join(sorted({strip_marks(a) for n in again for a in cloze_answers(text)[n]}))
             file, _, line = item.source.rpartition(":")
             pc.ctx.note(file or item.source, int(line) if line.isdigit() else 0,
@@ -43,6 +45,16 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
         asked.update(k for n, keys in answers.items() if n not in again for k in keys)
         out.append(item)
     return out
+
+
+_BASELINE = re.compile(r"\{\{c(\d+)::[\d.,\s%]+\}\}\s*(?:→|->|to\b|到|提升到|提高到)", re.I)
+
+
+def _only_baselines_left(text: str, again: set[int]) -> bool:
+    """"from {{c1::55.6%}} to {{c2::81.6%}}" with 81.6% asked elsewhere: what is left is the
+    starting point, which says nothing alone."""
+    left = {n for n in cloze_answers(text) if n not in again}
+    return bool(left) and left <= {int(m.group(1)) for m in _BASELINE.finditer(text)}
 
 
 def _unwrap(text: str, numbers: set[int]) -> str:

@@ -383,7 +383,7 @@ _SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][A-Za-z0-9_.+/-]{0,40}(?: [A-Z0-9][
 _ASKS_A_FLAW = re.compile(r"局限|问题|缺点|不足|缺陷|limitation|drawback|problem|weakness", re.I)
 _BUT = re.compile(r"[，,]\s*(?:但是|但|然而|不过)\s*")
 # "off-policy DPO里rejected…": a word that binds to the name before it, which is no subject
-_POSTPOSITIONS = ("里", "中", "上", "下", "的", "时", "后", "前", "内", "外", "之")
+_POSTPOSITIONS = ("里", "中", "上", "下", "的", "时", "后", "前", "内", "外", "之", "和", "与", "及", "、", "或")
 
 
 def subject_question(question: str, text: str, pc: PaperContext) -> tuple[str, str] | None:
