@@ -41,6 +41,8 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
                         f"a sentence that asks '{shown}' again, which another card of this paper asks: not carded twice")
             continue
         if again:
+            # a baseline ("from {{c1::55.6%}} to 81.6%") goes with the result it leads to
+            again |= {int(m.group(1)) for m in _BASELINE.finditer(text)}
             item.fields["text"] = _unwrap(text, again)
         asked.update(k for n, keys in answers.items() if n not in again for k in keys)
         out.append(item)

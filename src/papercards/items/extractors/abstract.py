@@ -161,7 +161,9 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
     terms = pc.ctx.specific_terms
     avoid = [pc.info.short, *(m.name for m in pc.methods)]
     plain = scan(sentence).plain
-    numbers = [m.group(0) for m in NUMBER_BLANK.finditer(plain)]
+    # what was reached is asked, not where it started ("from 55.6% to 81.6%")
+    numbers = [m.group(0) for m in NUMBER_BLANK.finditer(plain)
+               if not _LEADS_TO.match(plain, m.end())]
     present = sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
     proposed = [m.group("what") for m in _PROPOSED.finditer(plain)
                 if not any(a and a.casefold() in m.group("what").casefold() for a in avoid)]
@@ -177,6 +179,9 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
                       max_blanks=pc.ctx.config.max_cloze_blanks)
     wanted = _Either(set(numbers), set(proposed), set(present) if numbers else terms)
     return keep_good_blanks(text, wanted, pc.ctx.named_terms) if text else None
+
+
+_LEADS_TO = re.compile(r"\s*(?:→|->|to\b|到|提升到|提高到)", re.I)
 
 
 def _line_of(en: str, pc: PaperContext, en_lines: dict[str, int]) -> int:
