@@ -72,15 +72,18 @@ MAX_CAPTION = 60          # characters: a longer paragraph beside a table is pro
 
 
 def caption_of(blocks: list, at: int) -> str:
-    """What the table's numbers are, when the author says it in a short line right after
-    the table or right before it (``胜率(%)为相对 SFT 的 GPT-4 评判胜率。``): a row's
-    ``Noise 20%：58.4`` says nothing without it."""
-    for near in (at + 1, at - 1):
-        if 0 <= near < len(blocks) and blocks[near].kind == "paragraph":
-            first = split_sentences(strip_marks(blocks[near].text).replace("\n", " "))[:1]
-            if first and len(first[0]) <= MAX_CAPTION and not first[0].rstrip().endswith(("：", ":")):
-                return first[0].strip().rstrip("。.")
+    """What the table's numbers are, when the author says it in a short line right under
+    the table (``胜率(%)为相对 SFT 的 GPT-4 评判胜率。``): a row's ``Noise 20%：58.4`` says
+    nothing without it. The paragraph above a table is the section's prose (an
+    explanation, a 用大白话说), not a caption."""
+    if at + 1 < len(blocks) and blocks[at + 1].kind == "paragraph" and not _PLAIN_WORDS.match(blocks[at + 1].text):
+        first = split_sentences(strip_marks(blocks[at + 1].text).replace("\n", " "))[:1]
+        if first and len(first[0]) <= MAX_CAPTION and not first[0].rstrip().endswith(("：", ":")):
+            return first[0].strip().rstrip("。.")
     return ""
+
+
+_PLAIN_WORDS = re.compile(r"\s*\*\*用大白话说\*\*")
 
 
 def _row_card(pc: PaperContext, name: str, names: list[str], header: list[str], row: list[str],
