@@ -269,3 +269,15 @@ def test_a_baseline_is_never_the_only_blank(deck):
     if name != "weeks-later":
         pytest.skip("the shipped notes hold no before → after result")
     assert not [i for i in result.extraction.items if i.kind == "cloze" and "{{c1::55.6%}}" in i.fields["text"]]
+
+
+def test_the_front_never_spells_out_the_blank(deck):
+    """SPPO (Self-Play Preference Optimization) on the front: "we propose a [self-play-based
+    method]" is answered by the name; "逆[困惑度]：逆困惑度 = …" by its label."""
+    name, result, _, _ = deck
+    if name != "weeks-later":
+        pytest.skip("the shipped notes have no such card")
+    texts = [i.fields["text"] for i in result.extraction.items if i.kind == "cloze"]
+    assert not any("{{c1::self-play-based method}}" in t for t in texts)
+    assert not any("逆{{c1::困惑度}}" in t for t in texts)
+    assert any("Llama-3-8B-Instruct：LC胜率{{c1::38.77%}}" in t for t in texts)

@@ -43,7 +43,10 @@ def test_other_papers_in_the_same_style(tmp_path):
     root = make_project(tmp_path, [DATA / "other-papers.md"])
     result, log, cards = built_cards(tmp_path, root)
     items = {i.id: i for i in result.extraction.items}
-    assert items["3Tzcot1LKb/method/simpo"].fields["description"] == "Simple Preference Optimization（简单偏好优化）"
+    # both titles on the back spell the name out (Simple Preference Optimization, 简单偏好优化):
+    # the answer adds nothing, and no glossary card asks it again
+    assert items["3Tzcot1LKb/method/simpo"].fields.get("description", "") == ""
+    assert "term/SimPO" not in items
     assert items["iUwHnoENnl/method/kto"].fields["description"] == "Kahneman-Tversky Optimization"
     length = next(i for i in items.values() if i.kind == "term" and i.fields["term"] == "length normalization")
     assert length.fields["chinese"] == "长度归一化" and "防止模型偏好更长的回答" in length.fields["note"]

@@ -53,7 +53,7 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
                                           weight=paper_lines):
         out.items.extend(items)
         ctx.diagnostics.extend(diagnostics)
-    out.items = _unique_ids(_name_numbered_papers(_without_repeated_definitions(_without_method_terms(out.items)), pcs))
+    out.items = _unique_ids(_name_numbered_papers(_without_repeated_definitions(_without_method_terms(out.items, {pc.info.key: f'{pc.paper.title} {pc.paper.title_zh or ""}' for pc in pcs})), pcs))
     name_linked_notes(out.items, {pc.info.key: (pc.paper, pc.info.short) for pc in pcs})
     set_places(out.items, pcs)
     out.diagnostics = ctx.diagnostics
@@ -78,7 +78,7 @@ def _warn_keyword_spellings(entries, pcs: list[PaperContext], ctx: Context) -> N
                          f"'{'、'.join(other)}' in this paper's Chinese abstract: a typo?")
 
 
-def _without_method_terms(items: list[Item]) -> list[Item]:
+def _without_method_terms(items: list[Item], titles: dict[str, str] | None = None) -> list[Item]:
     """A paper's own method (NS-DPO, used by no other paper) has its card, "Which paper
     proposes NS-DPO?": a glossary card for the same name would ask the same fact again.
     What the term card would say (its expansion, its 中文 name) goes on the method's
@@ -94,6 +94,11 @@ def _without_method_terms(items: list[Item]) -> list[Item]:
             continue
         english, chinese = item.fields.get("english", ""), item.fields.get("chinese", "").split(" / ")[0]
         said = method.fields.get("description", "")
+        title = (titles or {}).get(method.paper, "").casefold()
+        if english and english.casefold() in title:
+            english = ""                      # the title on the back spells it out already
+            if not chinese or chinese in title:
+                continue
         if not said:
             method.fields["description"] = english + (f"（{chinese}）" if english and chinese else chinese)
         elif (english and english not in said) or (chinese and chinese not in said):

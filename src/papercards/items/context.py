@@ -27,8 +27,8 @@ class Context:
     widespread: set[str] = field(default_factory=set)           # terms in three papers or more
     diagnostics: list[Diagnostic] = field(default_factory=list)
     keyword_users: dict[str, set[str]] = field(default_factory=dict)   # casefolded keyword → paper keys
-    # casefolded names of the keywords the notes name two ways (KTO = Kahneman-Tversky
-    # Optimization): a blank may ask one inside a list; a bare name (GSM8K) may not
+    # casefolded names of the keyword acronyms the notes expand (KTO = Kahneman-Tversky
+    # Optimization): a blank may ask one inside a list; a bare name (GSM8K, MT-Bench) may not
     named_terms: set[str] = field(default_factory=set)
     # a sentence (`sentence_key`) → the papers that hold it, its owner first (`slips`): the
     # abstracts' sentences, then the sections'; text pasted under another paper is carded once

@@ -36,6 +36,8 @@ _VAGUE_RESULT = re.compile(r"^(?:很|更|较|大幅|显著|明显|极大|巨大|
                            r"comparable|similar)",
                            re.I)
 _BOLD = re.compile(r"\*\*([^*\n]+)\*\*")
+# a number with its unit or range in a short gloss (38.77%, 6.4分, 2×)
+_NUMBER_IN = re.compile(r"\d+(?:\.\d+)?\s*(?:%|个百分点|倍|分(?![钟之类布])|[xX×])")
 _LEAD_IN = re.compile(r"(?:[：:]|由于|因为|包括|如下|其中|分为|as follows|include|includes)\s*$", re.I)
 
 
@@ -105,9 +107,13 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
     m = _LABEL.match(plain)
     if m and not re.search(r"\d$", m.group("label")):
         body = m.group("body").strip()
+        number = _NUMBER_IN.search(body)
+        if number and len(_plain(body)) <= SHORT_GLOSS and body.count(number.group(0)) == 1:
+            # "Llama-3-8B-Instruct：LC胜率38.77%": the number is the fact, its metric the cue
+            return f"{m.group('label')}：{body[:number.start()]}{{{{c{n}::{number.group(0)}}}}}{body[number.end():]}", None
         if len(_plain(body)) <= SHORT_GLOSS or keyword is None:
             return f"{m.group('label')}：{{{{c{n}::{body}}}}}", None
-        inner = keyword(body, n, avoid)
+        inner = keyword(body, n, avoid + [m.group("label")])      # the label is on the card too
         return (f"{m.group('label')}：{inner}", None) if inner else None
     for rx in (_RESULT_ZH, _RESULT_EN):
         m = rx.search(plain)

@@ -72,8 +72,7 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
         for name in (abbr, english, chinese):
             if name and clean_name(name):      # a junk side (的数据, 差) would become a blank
                 ctx.glossary.words.add(name)
-                if sum(bool(n) for n in (abbr, english, chinese)) >= 2 and \
-                        any(c.origin == "keyword" for _, c in entry.candidates):
+                if abbr and english and any(c.origin == "keyword" for _, c in entry.candidates):
                     ctx.named_terms.add(name.casefold())
         if abbr and chinese:
             ctx.chinese_of[abbr] = chinese

@@ -166,7 +166,8 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
                if not _LEADS_TO.match(plain, m.end())]
     present = sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
     proposed = [m.group("what") for m in _PROPOSED.finditer(plain)
-                if not any(a and a.casefold() in m.group("what").casefold() for a in avoid)]
+                if not any(a and a.casefold() in m.group("what").casefold() for a in avoid)
+                and not _spelled_by_its_name(m.group("what"), pc)]
     if not numbers and not present and not proposed:
         return None
     if proposed and not numbers and proposed[0] in sentence:
@@ -179,6 +180,33 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
                       max_blanks=pc.ctx.config.max_cloze_blanks)
     wanted = _Either(set(numbers), set(proposed), set(present) if numbers else terms)
     return keep_good_blanks(text, wanted, pc.ctx.named_terms) if text else None
+
+
+_GENERIC_WORDS = {"preference", "optimization", "optimisation", "method", "model", "models", "learning", "alignment",
+                  "policy", "direct", "language", "reward", "based", "approach", "algorithm", "framework"}
+
+
+def _spelled_by_its_name(phrase: str, pc: PaperContext) -> bool:
+    """"a self-play-based method" under SPPO (Self-Play Preference Optimization): the name on
+    the front spells the answer out."""
+    spelled = " ".join([m.long_form for m in pc.methods] + [_title_expansion(pc.info.short or "", pc.paper.title)])
+    named = set(re.findall(r"[a-z]{4,}", spelled.casefold())) - _GENERIC_WORDS
+    return bool(named & set(re.findall(r"[a-z]{4,}", phrase.casefold())))
+
+
+def _title_expansion(short: str, title: str) -> str:
+    """The title's first words when their initials spell the short name (SPPO → Self-Play
+    Preference Optimization …), else ""."""
+    letters = re.sub(r"[^a-z]", "", short.casefold())
+    parts = re.findall(r"[A-Za-z]+", title)
+    initials = ""
+    for k, part in enumerate(parts):
+        initials += part[0].casefold()
+        if initials == letters:
+            return " ".join(parts[: k + 1])
+        if not letters.startswith(initials):
+            return ""
+    return ""
 
 
 _LEADS_TO = re.compile(r"\s*(?:→|->|to\b|到|提升到|提高到)", re.I)
