@@ -201,3 +201,17 @@ def test_how_a_model_was_trained_is_never_asked(built):
         for n, answers in cloze_answers(item.fields["text"]).items():
             line = next(ln for ln in item.fields["text"].splitlines() if "{{c%d::" % n in ln)
             assert not re.search(r"epoch|学习率|初始化|随机化|权重比", line), line
+
+
+def test_every_cloze_is_well_formed_and_the_summary_is_not_given_away(built):
+    """Every blank is Anki's `{{cN::…}}` (a cut at a "::" once made `{{c1:31.2%}}`, a note Anki
+    skips); a result cloze of the summary starts at its result, not at what the summary
+    card asks."""
+    from papercards.text import CLOZE_BLANK
+    result, _ = built
+    for item in result.extraction.items:
+        if item.kind == "cloze":
+            text = item.fields["text"]
+            assert text.count("{{c") == len(list(CLOZE_BLANK.finditer(text))) >= 1, text
+    texts = [i.fields["text"] for i in _items(result, "03-robotics/grasping/GraspDiff_2025.md", "cloze")]
+    assert not any("条件扩散模型" in t and "个百分点" in t for t in texts)
