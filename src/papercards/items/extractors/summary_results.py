@@ -39,6 +39,8 @@ def results_only(text: str, name: str) -> str:
     masked = CLOZE_BLANK.sub("\x00", text)            # a blank's "::" is no clause break
     clauses = _CLAUSE.findall(masked)
     first = next((i for i, c in enumerate(clauses) if re.search(r"\d", c) or "\x00" in c), 0)
+    if first and _POINTS_BACK.match(clauses[first]):
+        return text                   # "这样的课程让…" needs all that came before it
     if first == 0:
         return text
     rest = "".join(clauses[first:]).strip()
@@ -47,6 +49,7 @@ def results_only(text: str, name: str) -> str:
     return rest if name and rest.startswith(name) else f"{name}：{rest}"
 
 
+_POINTS_BACK = re.compile(r"\s*(?:这样|这种|这个|这一|这|该|此|其|因此|所以|从而|this|these|it|which)", re.I)
 _CLAUSE = re.compile(r"[^，,；;。：:]+[，,；;。：:]?")
 
 
