@@ -281,3 +281,15 @@ def test_the_front_never_spells_out_the_blank(deck):
     assert not any("{{c1::self-play-based method}}" in t for t in texts)
     assert not any("逆{{c1::困惑度}}" in t for t in texts)
     assert any("Llama-3-8B-Instruct：LC胜率{{c1::38.77%}}" in t for t in texts)
+
+
+def test_a_lead_that_counts_its_list_heads_no_single_card(deck):
+    """"margin增大的时候会有两个意外后果：" over a card holding one of the two reads as if the other
+    were missing; the card keeps its heading's question instead. A conclusion without its
+    premise ("所以只需要…") is reported, not carded."""
+    name, result, _, _ = deck
+    if name != "weeks-later":
+        pytest.skip("the shipped notes have no such list")
+    texts = [i.fields.get("text", "") for i in result.extraction.items if i.kind == "cloze"]
+    assert not any("两个意外后果：rejected" in t for t in texts)
+    assert not any("所以只需要在SFT的时候" in t for t in texts)

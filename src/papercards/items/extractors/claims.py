@@ -446,6 +446,9 @@ def is_enumeration(facts: list[Unit]) -> bool:
     return len(facts) >= 2 and all(is_phrase(u.text) for u in facts)
 
 
+_COUNTS = re.compile(r"[两三四五六七八九十\d]+\s*(?:个|点|种|条|类|方面|步)|\b(?:two|three|four|five)\b", re.I)
+
+
 def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
     """The answer cut into cards: (units, is_list). A run of short phrases is one list
     (an enumeration note); a sentence is a fact of its own, with the lead-in before it
@@ -463,9 +466,11 @@ def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
         elif unit.depth and groups:
             groups[-1][0].append(unit)
         elif unit.context and not is_remark(unit.text):
-            # a long paragraph leading into the list: its last sentence is what leads in
+            # a long paragraph leading into the list: its last sentence is what leads in; one
+            # that counts the items ("会有两个意外后果：") is no lead for a card holding one
             last = split_sentences(unit.text)[-1:] or [unit.text]
-            lead, run = Unit(last[0], context=True, line=unit.line), None
+            lead = None if _COUNTS.search(last[0]) else Unit(last[0], context=True, line=unit.line)
+            run = None
     out: list[tuple[list[Unit], bool]] = []
     for group, _ in groups:
         phrases = [u for u in group if u.fact]
