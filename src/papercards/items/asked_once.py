@@ -15,7 +15,7 @@ import re
 
 from ..text import CLOZE_BLANK, cloze_answers
 from ..notes import strip_marks
-from .context import PaperContext
+from .context import PaperContext, sentence_key
 from .model import Item
 
 
@@ -26,12 +26,24 @@ def answer_key(answer: str) -> str:
 
 def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
     asked: set[str] = set()
+    answered: list[tuple[str, Item]] = []     # the paper's Q&As, their answers compared as pasted text
     out: list[Item] = []
     for item in items:
+        if item.kind == "claim":
+            answered.append((sentence_key(item.fields.get("answer", "")), item))
         if item.kind != "cloze":
             out.append(item)
             continue
         text = item.fields.get("text", "")
+        said = sentence_key(CLOZE_BLANK.sub(lambda m: m.group(2), text))
+        # a cloze stating a Q&A's whole answer asks it better (a key word, not the sentence
+        # under a heading): the Q&A goes, reported where it stood
+        for key, claim in answered:
+            if len(said) >= 20 and len(key) >= 20 and key in said and claim in out:
+                out.remove(claim)
+                file, _, line = claim.source.rpartition(":")
+                pc.ctx.note(file or claim.source, int(line) if line.isdigit() else 0,
+                            f"'{claim.fields.get('question', '')}' is asked by a cloze of the same sentence: one card")
         answers = {n: {answer_key(a) for a in found} for n, found in cloze_answers(text).items()}
         again = {n for n, keys in answers.items() if keys & asked}
         if again and (len(again) == len(answers) or _only_baselines_left(text, again)):
