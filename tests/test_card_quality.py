@@ -304,3 +304,14 @@ def test_a_sentence_is_one_card_not_a_question_and_a_cloze(deck):
     questions = [i.fields["question"] for i in result.extraction.items if i.kind == "claim"]
     assert "Scaling Laws：作者的解释？" not in questions
     assert any("DAA的优化问题是欠约束的" in i.fields.get("text", "") for i in result.extraction.items)
+
+
+def test_a_generic_heading_asks_its_sentences_subject(deck):
+    """"TIS-DPO 的观点？" over "最优的数据应该是…": the sentence's subject makes the question;
+    "DPO是把整个回答当成…" describes DPO and asks nothing of it."""
+    name, result, _, _ = deck
+    if name != "weeks-later":
+        pytest.skip("the shipped notes have no such heading")
+    questions = [i.fields["question"] for i in result.extraction.items if i.kind == "claim"]
+    assert "TIS-DPO：最优的数据应该是什么？" in questions and "TIS-DPO 的观点？" not in questions
+    assert "TIS-DPO：DPO是什么？" not in questions

@@ -172,7 +172,9 @@ def extract(pc: PaperContext):
                 yield Item(id=f"{pc.info.key}/cloze/{short_hash(question)}", kind="cloze", paper=pc.info.key,
                            fields={"text": f"{question.rstrip('？?')}：{blanked}", "hint": ""}, source=pc.where(line))
             else:
-                yield _qa(pc, question, answer, line)
+                # "TIS-DPO 的观点？" → "最优的数据应该是…": the sentence's subject asks better
+                asked = copula_question(answer, short) if is_generic(heading) else None
+                yield _qa(pc, *(asked or (question, answer)), line)
             continue
         # short parallel items (3D: Drastic…, Degradation…, Dispersion…) are one list to
         # recall; sentences are separate facts, each its own card with its lead-in
@@ -400,6 +402,22 @@ _ASKS_A_FLAW = re.compile(r"局限|问题|缺点|不足|缺陷|limitation|drawba
 _BUT = re.compile(r"[，,]\s*(?:但是|但|然而|不过)\s*")
 # "off-policy DPO里rejected…": a word that binds to the name before it, which is no subject
 _POSTPOSITIONS = ("里", "中", "上", "下", "的", "时", "后", "前", "内", "外", "之", "和", "与", "及", "、", "或")
+
+
+# "最优的数据应该是X", "关键在于X": a subject, its copula, what it is
+_COPULA = re.compile(r"^(?P<subject>[^，,。；;：:（()）]{2,14}?)(?P<copula>应该是|就是|在于|是)(?P<rest>[^是].{5,})$", re.S)
+_NO_SUBJECT = re.compile(r"^(?:这|那|它|其|此|该|因为|所以|但|而|如果|虽然|不|没有|也|都|还)")
+
+
+def copula_question(answer: str, short: str) -> tuple[str, str] | None:
+    """A sentence "X 是 Y" under a heading that asks nothing, as "{short}：X是什么？" → Y:
+    ``TIS-DPO 的观点？`` becomes ``TIS-DPO：最优的数据应该是什么？``. None when the sentence
+    has no such subject (a pronoun, a clause opening on a conjunction)."""
+    m = _COPULA.match(strip_marks(answer).strip())
+    if not m or not short or _NO_SUBJECT.match(m.group("subject")) or "$" in m.group("subject") \
+            or sum(len(run) for run in CJK_RE.findall(m.group("subject"))) < 2:
+        return None                   # "DPO是把整个回答当成…" describes DPO, it does not define it
+    return f"{short}：{m.group('subject')}{m.group('copula')}什么？", m.group("rest").strip()
 
 
 def subject_question(question: str, text: str, pc: PaperContext) -> tuple[str, str] | None:
