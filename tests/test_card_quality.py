@@ -213,7 +213,7 @@ def test_a_card_never_leans_on_what_it_does_not_say(deck):
 
 
 def test_a_blank_never_asks_an_aside_in_brackets(deck):
-    from papercards.items.extractors.claims import in_brackets
+    from papercards.items.blanks import in_brackets
     _, result, _, _ = deck
     for item in result.extraction.items:
         if item.kind == "cloze" and "\n" not in item.fields["text"]:

@@ -11,10 +11,9 @@ Anki), and is dropped (with a note) when no blank is left.
 
 from __future__ import annotations
 
-import re
-
 from ..text import CLOZE_BLANK, cloze_answers
 from ..notes import strip_marks
+from .blanks import baselines
 from .context import PaperContext, sentence_key
 from .model import Item
 
@@ -54,21 +53,18 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
             continue
         if again:
             # a baseline ("from {{c1::55.6%}} to 81.6%") goes with the result it leads to
-            again |= {int(m.group(1)) for m in _BASELINE.finditer(text)}
+            again |= baselines(text)
             item.fields["text"] = _unwrap(text, again)
         asked.update(k for n, keys in answers.items() if n not in again for k in keys)
         out.append(item)
     return out
 
 
-_BASELINE = re.compile(r"\{\{c(\d+)::[\d.,\s%]+\}\}\s*(?:→|->|to\b|到|提升到|提高到)", re.I)
-
-
 def _only_baselines_left(text: str, again: set[int]) -> bool:
     """"from {{c1::55.6%}} to {{c2::81.6%}}" with 81.6% asked elsewhere: what is left is the
     starting point, which says nothing alone."""
     left = {n for n in cloze_answers(text) if n not in again}
-    return bool(left) and left <= {int(m.group(1)) for m in _BASELINE.finditer(text)}
+    return bool(left) and left <= baselines(text)
 
 
 def _unwrap(text: str, numbers: set[int]) -> str:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..notes import strip_marks
+
 # "2.1 ", "3.1.2. ", "一、", "（三）", "(3) ", "Step 2: " … at the start of a heading
 _SECTION_NUMBER = re.compile(
     r"^\s*(?:"
@@ -94,11 +96,7 @@ def is_setup_detail(text: str) -> bool:
 
 
 def is_setup(heading: str) -> bool:
-    return bool(_SETUP.match(strip_section_number(strip_marks_light(heading)).rstrip("：:。.?？ ")))
-
-
-def strip_marks_light(text: str) -> str:
-    return text.replace("**", "").replace("`", "")
+    return bool(_SETUP.match(strip_section_number(strip_marks(heading)).rstrip("：:。.?？ ")))
 
 
 def strip_section_number(heading: str) -> str:

@@ -19,6 +19,7 @@ from ...text import make_cloze
 from ...text.lang import overlap_features
 from ...text.markup import scan
 from ..context import PaperContext, sentence_key
+from ..blanks import LEADS_TO
 from ..dangling import DANGLING_EN, DANGLING_ZH
 from ..model import Item, short_hash
 from .cloze import NUMBER_BLANK, keep_good_blanks, _Either
@@ -163,7 +164,7 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
     plain = scan(sentence).plain
     # what was reached is asked, not where it started ("from 55.6% to 81.6%")
     numbers = [m.group(0) for m in NUMBER_BLANK.finditer(plain)
-               if not _LEADS_TO.match(plain, m.end())]
+               if not LEADS_TO.match(plain, m.end())]
     present = sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
     proposed = [m.group("what") for m in _PROPOSED.finditer(plain)
                 if not any(a and a.casefold() in m.group("what").casefold() for a in avoid)
@@ -207,9 +208,6 @@ def _title_expansion(short: str, title: str) -> str:
         if not letters.startswith(initials):
             return ""
     return ""
-
-
-_LEADS_TO = re.compile(r"\s*(?:→|->|to\b|到|提升到|提高到)", re.I)
 
 
 def _line_of(en: str, pc: PaperContext, en_lines: dict[str, int]) -> int:

@@ -18,6 +18,7 @@ from ...text.lang import CJK_RE
 from ..context import PaperContext
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
+from ..blanks import REACHED_FROM, acronym_after, around, in_brackets, one_of_a_list
 from ..fronts import is_generic, is_setup, is_setup_detail, is_statement, lead_of, question_of, statement_question
 from ..model import Item, short_hash
 from .walk import SKIP_ROLES, report_setup
@@ -274,7 +275,7 @@ def keyword_blank(pc: PaperContext):
             rest = strip_marks(CLOZE_BLANK.sub(" ", made)).casefold()
             if informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
                     and not translated_beside(made) and not in_brackets(made) \
-                    and not (one_of_a_list(made) and not keyword_of_a_paper(answer, pc) and answer not in marked):
+                    and not (first_one_of_a_list(made) and not expanded_keyword(answer, pc) and answer not in marked):
                 return made
             avoid.append(answer)
         return object_blank(text, n, pc, shown)
@@ -329,46 +330,19 @@ def result_numbers(plain: str) -> list[str]:
     what the method reached is the later number, the earlier one is the baseline."""
     from .cloze import NUMBER_BLANK
     found = list(NUMBER_BLANK.finditer(plain))
-    reached = [m for m in found if re.search(r"(?:→|->|到|至|\bto)\s*$", plain[max(0, m.start() - 6): m.start()])]
+    reached = [m for m in found if REACHED_FROM.search(plain[max(0, m.start() - 6): m.start()])]
     return [m.group(0) for m in reached + [m for m in found if m not in reached]]
 
 
-# a blank between list separators: Chinese joins, or English ones with a name on their far side
-_BEFORE_JOIN = re.compile(r"(?:、|和|及|与|以及)\s*$|[A-Z0-9][\w.+-]*\)?\s*(?:,|/|\band|\bor)\s*(?:and\s+)?$")
-_AFTER_JOIN = re.compile(r"^\s*(?:、|和|及|与|以及)|^\s*(?:,|/|and\b|or\b)\s*(?:and\s+)?[A-Z0-9]")
-
-
-def one_of_a_list(cloze_text: str) -> bool:
-    """A blank that is one name of a list ("MT-Bench、{{c1::AlpacaEval 2}} 和Open LLM
-    Leaderboard", "GSM8K, MATH, and {{c1::ARC-Challenge}}"): any of them fits the gap."""
+def first_one_of_a_list(cloze_text: str) -> bool:
     m = CLOZE_BLANK.search(cloze_text)
-    return bool(m) and bool(_BEFORE_JOIN.search(cloze_text[: m.start()]) or _AFTER_JOIN.match(cloze_text[m.end():]))
+    return bool(m) and one_of_a_list(*around(cloze_text, m))
 
 
-def keyword_of_a_paper(word: str, pc: PaperContext) -> bool:
+def expanded_keyword(word: str, pc: PaperContext) -> bool:
     """A term the notes name two ways (KTO = Kahneman-Tversky Optimization): asked even inside
     a list, where a bare name (GSM8K) is not."""
     return strip_marks(word).casefold() in pc.ctx.named_terms
-
-
-def in_brackets(cloze_text: str) -> bool:
-    """A blank inside brackets asks for an aside or an example (``(比如{{c1::Self-Rewarding}})``)."""
-    m = CLOZE_BLANK.search(cloze_text)
-    if not m:
-        return False
-    depth = 0
-    for ch in cloze_text[: m.start()]:
-        depth += ch in "(（"
-        depth -= depth > 0 and ch in ")）"
-    return depth > 0
-
-
-_ACRONYM_AFTER = re.compile(r"[\w\u3400-\u9fff-]{1,8}\s*[(（][A-Z][A-Za-z0-9-]{1,10}[)）]")
-
-
-def acronym_after(answer: str, after: str) -> bool:
-    """"{{c1::多目标}}RLHF(MORLHF)": an acronym a few characters on spells a Chinese blank out."""
-    return bool(CJK_RE.match(answer[:1] or " ") and _ACRONYM_AFTER.match(after))
 
 
 def translated_beside(cloze_text: str) -> bool:

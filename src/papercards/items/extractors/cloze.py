@@ -14,6 +14,7 @@ from collections.abc import Container
 from ...notes import strip_marks
 from ...text import CLOZE_BLANK, make_cloze, split_sentences
 from ...text.markup import scan
+from ..blanks import acronym_after, around, bracket_depth, one_of_a_list
 from ..context import PaperContext
 from ..model import Item, short_hash
 from .walk import content_texts
@@ -73,9 +74,9 @@ def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str
     def visit(m: re.Match) -> str:
         value = strip_marks(m.group(2))
         giveaway = _opens_bracket(text, m.start()) or _BRACKET_AFTER.match(text, m.end()) \
-            or _shown_elsewhere(value, text, m) or _bracket_depth(text, m.start()) > 0 \
-            or _acronym_after(value, CLOZE_BLANK.sub(lambda x: x.group(2), text[m.end():])) \
-            or (_one_of_a_list(text, m) and value.casefold() not in listed_ok and not _NUMBER.search(value))
+            or _shown_elsewhere(value, text, m) or bracket_depth(text, m.start()) > 0 \
+            or acronym_after(value, around(text, m)[1]) \
+            or (one_of_a_list(*around(text, m)) and value.casefold() not in listed_ok and not _NUMBER.search(value))
         good = value in wanted or _NUMBER.search(value) or re.fullmatch(r"\d+(?:\.\d+)?%?", value)
         good = good and not _not_a_term(value)
         if good and not giveaway and value not in kept:
@@ -85,31 +86,6 @@ def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str
 
     out = CLOZE_BLANK.sub(visit, text)
     return out if kept else None
-
-
-def _acronym_after(value: str, after: str) -> bool:
-    from .claims import acronym_after
-    return acronym_after(value, after)
-
-
-def _one_of_a_list(text: str, m: re.Match) -> bool:
-    """The blank is one name of a list ("GSM8K, MATH, and {{c2::ARC-Challenge}}"): any of them
-    fits (`claims.one_of_a_list`, for the blank ``m`` of ``text``)."""
-    from .claims import one_of_a_list
-    plain = lambda part: CLOZE_BLANK.sub(lambda x: x.group(2), part)     # noqa: E731 (the other blanks as text)
-    return one_of_a_list(plain(text[: m.start()]) + m.group(0) + plain(text[m.end():]))
-
-
-def _bracket_depth(text: str, end: int) -> int:
-    """How many brackets are open before ``end``: a blank inside one asks for an aside
-    ("（跟后面那篇{{c1::likelihood displacement}}说的…）"), not for the fact."""
-    depth = 0
-    for ch in text[:end]:
-        if ch in "(（":
-            depth += 1
-        elif ch in ")）" and depth:
-            depth -= 1
-    return depth
 
 
 def _shown_elsewhere(value: str, text: str, m: re.Match) -> bool:

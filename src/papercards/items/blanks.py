@@ -1,0 +1,66 @@
+"""Where a blank asks nothing or gives itself away: one home for the placement rules
+every cloze rule applies (the notes' sub-headings, their sentences, the abstract).
+
+Each is a pure check on the card's text around one blank: inside brackets (an
+aside, an example), one name of a list (any name fits), a Chinese blank an
+acronym right after it spells out, and the starting point of a ``from → to``
+result (the result is what was reached).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text import CLOZE_BLANK
+from ..text.lang import CJK_RE
+
+# "55.6% → 81.6%", "from 55.6% to 81.6%", "从22.9%提升到51.7%", "10至20"
+_ARROW = r"(?:→|->|\bto\b|(?:提升|提高)?到|至)"
+LEADS_TO = re.compile(r"\s*" + _ARROW, re.I)          # right after a starting number
+REACHED_FROM = re.compile(_ARROW + r"\s*$", re.I)     # right before the number reached
+
+# a blank between list separators: Chinese joins, or English ones with a name on their far side
+_BEFORE_JOIN = re.compile(r"(?:、|和|及|与|以及)\s*$|[A-Z0-9][\w.+-]*\)?\s*(?:,|/|\band|\bor)\s*(?:and\s+)?$")
+_AFTER_JOIN = re.compile(r"^\s*(?:、|和|及|与|以及)|^\s*(?:,|/|and\b|or\b)\s*(?:and\s+)?[A-Z0-9]")
+_ACRONYM_AFTER = re.compile(r"[\w\u3400-\u9fff-]{1,8}\s*[(（][A-Z][A-Za-z0-9-]{1,10}[)）]")
+
+
+def bracket_depth(text: str, end: int) -> int:
+    """How many brackets are open before ``end``: a blank inside one asks for an aside
+    ("（跟后面那篇{{c1::likelihood displacement}}说的…）"), not for the fact."""
+    depth = 0
+    for ch in text[:end]:
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）" and depth:
+            depth -= 1
+    return depth
+
+
+def in_brackets(cloze_text: str) -> bool:
+    """The first blank stands inside brackets (``(比如{{c1::Self-Rewarding}})``)."""
+    m = CLOZE_BLANK.search(cloze_text)
+    return bool(m) and bracket_depth(cloze_text, m.start()) > 0
+
+
+def one_of_a_list(before: str, after: str) -> bool:
+    """A blank between ``before`` and ``after`` that is one name of a list ("MT-Bench、[…] 和Open
+    LLM Leaderboard", "GSM8K, MATH, and […]"): any of them fits the gap."""
+    return bool(_BEFORE_JOIN.search(before) or _AFTER_JOIN.match(after))
+
+
+def acronym_after(answer: str, after: str) -> bool:
+    """"{{c1::多目标}}RLHF(MORLHF)": an acronym a few characters on spells a Chinese blank out."""
+    return bool(CJK_RE.match(answer[:1] or " ") and _ACRONYM_AFTER.match(after))
+
+
+def around(text: str, m: re.Match) -> tuple[str, str]:
+    """The text before and after the blank ``m``, the other blanks read as their answers."""
+    plain = lambda part: CLOZE_BLANK.sub(lambda x: x.group(2), part)     # noqa: E731
+    return plain(text[: m.start()]), plain(text[m.end():])
+
+
+def baselines(cloze_text: str) -> set[int]:
+    """The cloze numbers of blanks on a starting point: ``from {{c1::55.6%}} to 81.6%``."""
+    return {int(m.group(1)) for m in CLOZE_BLANK.finditer(cloze_text)
+            if re.fullmatch(r"[\d.,\s%]+", m.group(2)) and LEADS_TO.match(cloze_text, m.end())}
