@@ -175,7 +175,26 @@ class EngineAnki:
         return True
 
 
-class FakeAnkiConnect:
+class LocalServer:
+    """An HTTP server on 127.0.0.1 (a free port) serving ``handler`` in a thread while the
+    ``with`` block runs; ``url`` is its address."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+class FakeAnkiConnect(LocalServer):
     """``with FakeAnkiConnect(backend) as fake: fake.url …``; ``fake.calls`` lists the actions."""
 
     def __init__(self, backend=None):
@@ -211,18 +230,7 @@ class FakeAnkiConnect:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        super().__init__(Handler)
 
 
 def free_port_url() -> str:

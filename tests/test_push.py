@@ -18,7 +18,7 @@ import pytest
 from anki_engine import import_apkg, open_collection, study_all_due
 from click.testing import CliRunner
 from evolution_versions import BULLET_V1, BULLET_V3, replace, shipped
-from fake_ankiconnect import EngineAnki, FakeAnkiConnect, free_port_url, read_package
+from fake_ankiconnect import EngineAnki, FakeAnkiConnect, LocalServer, free_port_url, read_package
 
 from conftest import ROOT
 from papercards.anki.connect import AnkiConnect, AnkiConnectError, Unreachable, existing_notes
@@ -168,7 +168,7 @@ def test_push_and_file_import_mix_on_the_real_engine(root, tmp_path):
 
 # ------------------------------------------------- a server that is not AnkiConnect at all
 
-class HostileServer:
+class HostileServer(LocalServer):
     """An HTTP server on 127.0.0.1 that answers every POST the way ``mode`` says:
 
     * ``huge``: announces 3 GB and streams zeros;
@@ -179,8 +179,7 @@ class HostileServer:
     """
 
     def __init__(self, mode: str, size: int = 0):
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from http.server import BaseHTTPRequestHandler
 
         server = self
 
@@ -198,9 +197,7 @@ class HostileServer:
                 pass
 
         self.mode, self.size = mode, size
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def answer(self, out, action: str) -> None:
         import time
@@ -226,13 +223,6 @@ class HostileServer:
                 body = json.dumps({"result": result[action], "error": None}).encode()
             out.write(b"HTTP/1.0 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
 
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def _fails_fast(client: AnkiConnect, seconds: float) -> str:
