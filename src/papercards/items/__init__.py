@@ -53,7 +53,11 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
                                           weight=paper_lines):
         out.items.extend(items)
         ctx.diagnostics.extend(diagnostics)
-    out.items = _unique_ids(_name_numbered_papers(_without_repeated_definitions(_without_method_terms(out.items, {pc.info.key: f'{pc.paper.title} {pc.paper.title_zh or ""}' for pc in pcs})), pcs))
+    titles = {pc.info.key: f"{pc.paper.title} {pc.paper.title_zh or ''}" for pc in pcs}
+    items = _without_method_terms(out.items, titles)       # one card per fact across the paper…
+    items = _without_repeated_definitions(items)            # …and across the glossary
+    items = _name_numbered_papers(items, pcs)
+    out.items = _unique_ids(items)
     name_linked_notes(out.items, {pc.info.key: (pc.paper, pc.info.short) for pc in pcs})
     set_places(out.items, pcs)
     out.diagnostics = ctx.diagnostics

@@ -75,14 +75,18 @@ def split_runs(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _split_top(text: str, seps: str) -> list[str]:
-    parts, depth, cur = [], 0, []
+def split_top_level(text: str, seps: str) -> list[str]:
+    """``text`` cut at any of ``seps`` outside brackets and ``$…$`` math, parts stripped,
+    empty ones dropped."""
+    parts, depth, math, cur = [], 0, False, []
     for ch in text:
-        if ch in "(（[":
+        if ch == "$":
+            math = not math
+        elif not math and ch in "(（[":
             depth += 1
-        elif ch in ")）]":
+        elif not math and ch in ")）]":
             depth = max(0, depth - 1)
-        if ch in seps and depth == 0:
+        if ch in seps and depth == 0 and not math:
             parts.append("".join(cur))
             cur = []
         else:
@@ -163,7 +167,7 @@ def _initials_form(letters: list[str], candidate: str) -> str | None:
 def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
     """One keyword bullet → one or more candidates (comma lists are split)."""
     text = text.strip().rstrip("。.;；,，")
-    parts = _split_top(text, ",，、;；")
+    parts = split_top_level(text, ",，、;；")
     if len(parts) > 1 and all(len(p) <= 48 for p in parts):
         out = []
         for p in parts:
@@ -224,7 +228,7 @@ def _joined_note(runs: list[str]) -> str:
 def _read_paren(cand: TermCandidate, inside: str) -> None:
     # "(Kahneman-Tversky Optimization，之前那篇我写错了)": a name, then the author's remark
     named = re.match(r"^(?P<name>[^，,；;]{3,60})[，,；;]\s*(?P<remark>\S.*)$", inside, re.S)
-    if named and len(_split_top(named.group("name"), "、/")) == 1:
+    if named and len(split_top_level(named.group("name"), "、/")) == 1:
         probe = TermCandidate(abbr=cand.abbr, english=cand.english, chinese=cand.chinese)
         _read_paren(probe, named.group("name"))
         if not probe.note and (probe.english, probe.chinese, probe.abbr) != (cand.english, cand.chinese, cand.abbr):

@@ -21,6 +21,7 @@ from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lea
 from ..blanks import REACHED_FROM, acronym_after, around, in_brackets, one_of_a_list
 from ..fronts import is_generic, is_setup, is_setup_detail, is_statement, lead_of, question_of, statement_question
 from ..model import Item, short_hash
+from ..terms import split_top_level
 from .walk import SKIP_ROLES, report_setup
 
 def unused_blocks(blocks: list[Block]) -> list[Block]:
@@ -84,22 +85,6 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
 MIN_CLAUSE = 12           # characters: each side of a "；" this long states a fact of its own
 
 
-def _top_level_split(text: str, sep: str) -> list[str]:
-    """``text`` cut at ``sep`` outside brackets and ``$…$`` math."""
-    parts, depth, math, start = [], 0, False, 0
-    for i, ch in enumerate(text):
-        if ch == "$":
-            math = not math
-        elif not math and ch in "(（":
-            depth += 1
-        elif not math and ch in ")）" and depth:
-            depth -= 1
-        elif ch == sep and not math and not depth:
-            parts.append(text[start:i])
-            start = i + 1
-    return parts + [text[start:]]
-
-
 def _something_to_ask(text: str) -> bool:
     """A number, the author's mark or a name (SimPO, GSM8K) that a blank could ask."""
     return bool(re.search(r"\d|\*\*|`", text) or _NAME.search(strip_marks(text)))
@@ -110,7 +95,7 @@ def _at_semicolons(unit: Unit) -> list[Unit]:
     semicolon inside math or brackets is not a break)."""
     if not unit.fact or "；" not in unit.text:
         return [unit]
-    parts = [p.strip() for p in _top_level_split(unit.text, "；") if p.strip()]
+    parts = split_top_level(unit.text, "；")
     if len(parts) < 2 or any(len(strip_marks(p)) < MIN_CLAUSE or not _something_to_ask(p) for p in parts):
         return [unit]                # a part with nothing to ask would be lost: the sentence stays whole
     return [Unit(p, depth=unit.depth, mark=unit.mark, line=unit.line) for p in parts]
