@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..notes import slugify
 from .model import Item
-from .terms import TermCandidate, abbr_key
+from .terms import TermCandidate, abbr_key, split_runs
 
 
 def en_key(text: str) -> str:
@@ -186,7 +186,6 @@ def is_dictionary_word(english: str, chinese: str) -> bool:
 def _says_what_it_means(note: str) -> bool:
     """A gloss that explains (``A比B好，B比C好，但C比A好``), not another term pair
     (``inverse perplexity 逆困惑度``) nor a pointer to other notes (``和第6篇…一个意思``)."""
-    from .terms import split_runs
     runs = split_runs(note)
     pair = [lang for lang, _ in runs] == ["en", "zh"] and len(runs[1][1]) <= 8 and len(runs[0][1].split()) >= 2
     # "几率比" under odds ratio 优势比, "欠指定" under 欠规范: another translation, no meaning

@@ -13,16 +13,20 @@ from __future__ import annotations
 import re
 
 from ...notes import OTHER, Block, Subsection, strip_marks
-from ...text import CLOZE_BLANK, split_sentences
+from ...text import CLOZE_BLANK, cloze_answers, make_cloze, split_sentences
 from ...text.lang import CJK_RE
+from ...text.markup import scan
+from ...text.stopwords import is_stopword
+from ..blanks import REACHED_FROM, acronym_after, around, in_brackets, one_of_a_list
 from ..context import PaperContext
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
-from ..blanks import REACHED_FROM, acronym_after, around, in_brackets, one_of_a_list
 from ..fronts import is_generic, is_setup, is_setup_detail, is_statement, lead_of, question_of, statement_question
 from ..model import Item, short_hash
 from ..terms import split_top_level
+from .cloze import NUMBER_BLANK, _not_a_term
 from .walk import SKIP_ROLES, report_setup
+
 
 def unused_blocks(blocks: list[Block]) -> list[Block]:
     """Blocks no rule turns into text: code, raw HTML (links are read elsewhere), images."""
@@ -216,8 +220,6 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
     number with its unit, or a name (SimPO, Bradley-Terry, GSM8K). Ordinary Chinese
     words are not: no frequency table tells 偏移 or 构建 (rare in jieba's dictionary)
     from knowledge, and a blank on them is what reviewers delete."""
-    from ...text.stopwords import is_stopword
-    from .cloze import NUMBER_BLANK, _not_a_term
     word = strip_marks(word).strip()
     if not word or is_stopword(word) or word in pc.ctx.widespread or pc.ctx.config.glossary.knows(word) \
             or _YEAR.fullmatch(word):
@@ -232,9 +234,6 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
 def keyword_blank(pc: PaperContext):
     """``keyword(text, n, visible)``: ``text`` with one blank ``{{cN::…}}`` on its most
     informative word that ``visible`` (the rest of the card) does not show, or None."""
-    from ...text import cloze_answers, make_cloze
-    from ...text.markup import scan
-    from .cloze import NUMBER_BLANK
 
     def keyword(text: str, n: int, visible: list[str]) -> str | None:
         if is_setup_detail(text):
@@ -313,7 +312,6 @@ def object_blank(text: str, n: int, pc: PaperContext, shown: str) -> str | None:
 def result_numbers(plain: str) -> list[str]:
     """The numbers worth a blank, the result first: in ``55.6% → 81.6%`` or ``从22.9%提升到51.7%``
     what the method reached is the later number, the earlier one is the baseline."""
-    from .cloze import NUMBER_BLANK
     found = list(NUMBER_BLANK.finditer(plain))
     reached = [m for m in found if REACHED_FROM.search(plain[max(0, m.start() - 6): m.start()])]
     return [m.group(0) for m in reached + [m for m in found if m not in reached]]
