@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..notes import strip_marks
+from ..text.segment import pos_tags
 
 # "2.1 ", "3.1.2. ", "一、", "（三）", "(3) ", "Step 2: " … at the start of a heading
 _SECTION_NUMBER = re.compile(
@@ -65,12 +66,24 @@ GENERIC_QUESTIONS: dict[str, str] = {
     "观点": "{p} 的观点？",
     "文章的观点": "{p} 的观点？",
     "结论与发现": "{p} 的结论与发现？",
+    "解释": "{p} 的解释？",
+    "作者的解释": "{p} 的解释？",
+    "分析": "{p} 的分析？",
+    "理论分析": "{p} 的理论分析？",
+    "讨论": "{p} 的讨论？",
+    "直觉": "{p} 的直觉？",
+    "启示": "{p} 的启示？",
     "method": "{p}: method?",
     "results": "{p}: results?",
     "problem": "{p}: problem?",
     "motivation": "{p}: motivation?",
     "contributions": "{p}: contributions?",
     "details": "{p}: details?",
+    "analysis": "{p}: analysis?",
+    "discussion": "{p}: discussion?",
+    "insights": "{p}: insights?",
+    "intuition": "{p}: intuition?",
+    "keyidea": "{p}: key idea?",          # keys are compared as `_key` makes them
 }
 
 # A heading that states what the paper does ("探索采样器对DPO收敛率的影响"): the verb
@@ -139,6 +152,22 @@ def is_generic(heading: str) -> bool:
 def is_statement(heading: str) -> bool:
     """A heading that states what the paper does (``提出UNA``, ``探索…的影响``), not a topic."""
     return bool(_STATEMENT.match(strip_section_number(heading).rstrip("：:。. ")))
+
+
+# parts of speech that make a heading say something: a verb (下降, 读出), an adjective (最好)
+_PREDICATES = ("v", "a", "ad")
+
+
+def states_a_finding(heading: str) -> bool:
+    """A heading that is a sentence, not a topic: ``DPO跑太久连chosen的概率也会下降``,
+    ``没有一个HALO是普遍最好的`` have a verb or an adjective after their first word;
+    ``挤压效应(squeezing effect)``, ``实验设置``, ``与SimPO的区别`` do not (a compound
+    noun may start with a verb: 挤压效应)."""
+    text = strip_section_number(heading).rstrip("：:。.?？ ")
+    if is_generic(text) or len(strip_marks(text)) < 6:
+        return False
+    tags = [flag for word, flag in pos_tags(strip_marks(text)) if word.strip()]
+    return any(flag in _PREDICATES for flag in tags[1:])
 
 
 def lead_of(heading: str, short: str, names: list[str] | None = None) -> str:

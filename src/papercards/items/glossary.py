@@ -159,9 +159,10 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         for _, c in entry.candidates:
             if c.note and c.note not in notes:
                 notes.append(c.note)
-        meaning = [n for n in notes if _says_what_it_means(n)]
-        if not ((abbr and english) or meaning or ctx.config.glossary.vocabulary) or \
-                (not abbr and is_dictionary_word(english, chinese) and not ctx.config.glossary.vocabulary):
+        meaning = [n for n in notes if _says_what_it_means(n, (abbr, english))]
+        vocabulary = ctx.config.glossary.vocabulary
+        if not ((abbr and english and not reads_off(abbr, english)) or meaning or vocabulary) or \
+                (not abbr and is_dictionary_word(english, chinese) and not vocabulary):
             continue      # vocabulary (or a name with a description: MT-Bench 常用评测): a dictionary does as well
         label = abbr or english or chinese
         anchor = abbr.replace(" ", "") if abbr else slugify(english or chinese)
@@ -171,6 +172,31 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         items.append(Item(id=f"term/{anchor}", kind="term", fields=fields, papers=entry.papers,
                           source=f"{where[paper]}:{line}"))
     return items
+
+
+def reads_off(abbr: str, english: str) -> bool:
+    """An expansion the acronym already spells: every word of it is a piece of the acronym
+    (``KL`` in SeqKL → sequential KL) or a word a short piece abbreviates (``Seq`` →
+    sequential, ``Ctx`` → context: its letters in order, from the first).
+    DRO → Distributionally Robust Optimization is knowledge; this is not."""
+    pieces = re.findall(r"[A-Z][a-z]+|[A-Z]+(?![a-z])|[a-z]+|\d+", abbr)
+    words = [w.casefold() for w in re.split(r"[\s/]+", english) if w]
+    verbatim = {p.casefold() for p in pieces}
+    shortened = [p.casefold() for p in pieces if len(p) >= 3 and not p.isupper()]
+    return bool(words) and all(w in verbatim or any(_abbreviates(p, w) for p in shortened) for w in words)
+
+
+def _abbreviates(piece: str, word: str) -> bool:
+    """``seq`` → sequential, ``ctx`` → context: the word starts with the piece's first letter
+    and holds the rest of its letters in order."""
+    if not word.startswith(piece[0]):
+        return False
+    at = 1
+    for ch in piece[1:]:
+        at = word.find(ch, at) + 1
+        if not at:
+            return False
+    return True
 
 
 def is_dictionary_word(english: str, chinese: str) -> bool:
@@ -183,9 +209,15 @@ def is_dictionary_word(english: str, chinese: str) -> bool:
     return word_frequency(chinese) > 0
 
 
-def _says_what_it_means(note: str) -> bool:
+def _says_what_it_means(note: str, names: tuple[str, ...] = ()) -> bool:
     """A gloss that explains (``A比B好，B比C好，但C比A好``), not another term pair
-    (``inverse perplexity 逆困惑度``) nor a pointer to other notes (``和第6篇…一个意思``)."""
+    (``inverse perplexity 逆困惑度``, ``SeqKL 序列KL散度`` under sequential KL) nor a
+    pointer to other notes (``和第6篇…一个意思``)."""
+    rest = note
+    for name in sorted(filter(None, names), key=len, reverse=True):
+        rest = rest.replace(name, " ")
+    if rest != note and re.fullmatch(r"\s*(?=[^\s]*[\u3400-\u9fff])[\u3400-\u9fffA-Za-z0-9-]{1,10}\s*", rest):
+        return False      # the term's own name, then a translation of it
     runs = split_runs(note)
     pair = [lang for lang, _ in runs] == ["en", "zh"] and len(runs[1][1]) <= 8 and len(runs[0][1].split()) >= 2
     # "几率比" under odds ratio 优势比, "欠指定" under 欠规范: another translation, no meaning

@@ -51,6 +51,7 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
         pc.abstract_en, pc.abstract_zh = abstract_en, abstract_zh
         pc.info.tags = list(dict.fromkeys(pc.paper.tags + tags))     # the metadata's 分类标签 first
         candidates.extend((pc.info.key, c) for c in found)
+    ctx.paper_texts = [pc.paper.all_text().casefold() for pc in pcs]
     register_owners(pcs, ctx)
     slip_warnings(pcs, ctx)
     entries = merge(candidates)

@@ -116,6 +116,20 @@ class Paper:
                 return m.group(1)
         return None
 
+    def all_text(self) -> str:
+        """Every heading, line, list item and table cell of the paper, one per line."""
+        parts = [self.title, self.title_zh or ""]
+        for section in self.sections:
+            parts.append(section.heading)
+            for sub in [section, *section.subsections]:
+                if sub is not section:
+                    parts.append(sub.heading)
+                for block in sub.blocks:
+                    parts.append(block.text)
+                    parts.extend(item.text for _, item in block.walk_items())
+                    parts.extend(cell for row in block.rows for cell in row)
+        return "\n".join(parts)
+
     @property
     def key(self) -> str:
         """Stable identity, whatever the file is called and wherever it moves: the

@@ -21,7 +21,8 @@ from ..blanks import REACHED_FROM, acronym_after, around, in_brackets, one_of_a_
 from ..context import PaperContext
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
-from ..fronts import is_generic, is_setup, is_setup_detail, is_statement, lead_of, question_of, statement_question
+from ..fronts import (is_generic, is_setup, is_setup_detail, is_statement, lead_of, names_paper, question_of,
+                      states_a_finding, statement_question, strip_section_number)
 from ..model import Item, short_hash
 from ..terms import split_top_level
 from .cloze import NUMBER_BLANK, _not_a_term
@@ -144,12 +145,7 @@ def extract(pc: PaperContext):
         facts = [u for u in parts if u.fact]
         if not facts:
             if not blocks:
-                stated = statement_question(heading, short)
-                if stated:
-                    question, answer = stated
-                    yield _qa(pc, question, answer, line)
-                else:
-                    pc.ctx.warn(pc.paper.file, line, f"sub-heading '{heading}' has no content; no card made")
+                yield from heading_claim(pc, heading, line)
             continue
         question = lead_of(heading, short, names) if is_statement(heading) and len(facts) > 1 \
             else question_of(heading, short, names)
@@ -215,6 +211,30 @@ _NAME = re.compile(r"(?=\w{3})[A-Za-z]*[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*|[A
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+def heading_claim(pc: PaperContext, heading: str, line: int):
+    """A sub-heading with nothing under it that is itself a finding is the card:
+    ``DPO跑太久连chosen的概率也会下降`` asks its key word, with the paper named in front;
+    a heading of what the paper did (``探索采样器对DPO收敛率的影响``) asks what was done,
+    when no word of it is worth a blank. A topic with nothing under it is reported."""
+    short = pc.info.short
+    text = strip_section_number(heading).rstrip("：:。. ")
+    if states_a_finding(text) or is_statement(text):
+        lead = "" if names_paper(text, [short, *(m.name for m in pc.methods)]) else f"{short}："
+        blanked = keyword_blank(pc)(text, 1, [short])
+        if blanked:
+            yield Item(id=f"{pc.info.key}/cloze/{short_hash(heading)}", kind="cloze", paper=pc.info.key,
+                       fields={"text": lead + blanked, "hint": ""}, source=pc.where(line))
+            return
+        stated = statement_question(heading, short)
+        if stated:
+            yield _qa(pc, *stated, line)
+            return
+        pc.ctx.note(pc.paper.file, line, f"sub-heading '{heading}' states a finding with no word worth a blank "
+                    "(a term, a number, a name, the author's bold): a cue, not asked")
+        return
+    pc.ctx.warn(pc.paper.file, line, f"sub-heading '{heading}' has no content; no card made")
+
+
 def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
     """A word worth a blank in a longer item: the author's bold, a glossary term, a
     number with its unit, or a name (SimPO, Bradley-Terry, GSM8K). Ordinary Chinese
@@ -224,11 +244,20 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
     if not word or is_stopword(word) or word in pc.ctx.widespread or pc.ctx.config.glossary.knows(word) \
             or _YEAR.fullmatch(word):
         return False
-    if word in marked or NUMBER_BLANK.fullmatch(word) or _NAME.fullmatch(word):
+    if word in marked or NUMBER_BLANK.fullmatch(word):
+        return True
+    if _NAME.fullmatch(word):
         return True
     # a two-character Chinese word, a plain lowercase English word: in the glossary by
     # accident (属性, rejected), guessable from the sentence
     return word in pc.ctx.specific_terms and not _not_a_term(word)
+
+
+def furniture(name: str, pc: PaperContext) -> bool:
+    """A name a good share of the notes' papers use (Bradley-Terry, AlpacaEval in a DPO
+    deck: three papers, and a tenth of them in a big collection): every paper's default,
+    so a blank on it asks nothing about this paper."""
+    return pc.ctx.papers_naming(name) >= max(3, len(pc.ctx.paper_texts) / 10)
 
 
 def keyword_blank(pc: PaperContext):
@@ -250,19 +279,27 @@ def keyword_blank(pc: PaperContext):
             if text.count(number) == 1 and number not in shown:
                 at = text.index(number)
                 return text[:at] + "{{c%d::%s}}" % (n, number) + text[at + len(number):]
-        for _ in range(TRIES):
-            made = make_cloze(text, pc.ctx.segmenter, prefer=prefer, avoid=avoid, max_blanks=1, start=n)
-            if not made:
-                return None
+        def fits(made: str) -> str | None:
+            """The blank's answer when it asks something the card does not show, else None."""
             answer = strip_marks(cloze_answers(made)[n][0])
             # the answer printed again in its own sentence ("逆[...]：逆困惑度 = …") is given away
             rest = strip_marks(CLOZE_BLANK.sub(" ", made)).casefold()
-            if informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
-                    and not translated_beside(made) and not in_brackets(made) \
-                    and not (first_one_of_a_list(made) and not expanded_keyword(answer, pc) and answer not in marked):
+            good = informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
+                and not translated_beside(made) and not in_brackets(made) \
+                and not (first_one_of_a_list(made) and not expanded_keyword(answer, pc) and answer not in marked)
+            return answer if good else None
+
+        furnished = None        # a blank on a name every paper uses: asked when nothing else is
+        for _ in range(TRIES):
+            made = make_cloze(text, pc.ctx.segmenter, prefer=prefer, avoid=avoid, max_blanks=1, start=n)
+            if not made:
+                break
+            answer = fits(made)
+            if answer and (answer in marked or not furniture(answer, pc)):
                 return made
-            avoid.append(answer)
-        return object_blank(text, n, pc, shown)
+            furnished = furnished or (made if answer else None)
+            avoid.append(strip_marks(cloze_answers(made)[n][0]))
+        return object_blank(text, n, pc, shown) or furnished
     return keyword
 
 
@@ -342,7 +379,8 @@ def translated_beside(cloze_text: str) -> bool:
         if before.endswith(("(", "（")) and len(before) >= 2 and \
                 bool(CJK_RE.match(before[-2])) != bool(CJK_RE.match(m.group(2)[:1] or " ")):
             return True
-        if after.startswith(("(", "（")) and not re.match(r"[(（]\s*\d", after):
+        # "{{c1::欠约束}}的(under-constrained)": a particle may stand between the blank and its gloss
+        if re.match(r"[的地]?\s*[(（](?!\s*\d)", after):
             return True
         if acronym_after(m.group(2), after):
             return True

@@ -108,12 +108,18 @@ def _typed_blank(m: re.Match) -> str:
     return f"**{m.group(2)}**" if m.group(2) else m.group(0)
 
 
+def _unspaced(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
 def extract(pc: PaperContext):
     # Terms all over the deck (DPO in a DPO deck) make blanks anyone can fill.
     terms = pc.ctx.specific_terms
     avoid = [pc.info.short, *(m.name for m in pc.methods)]
     candidates: list[tuple[int, int, str, int]] = []
-    carded = [strip_marks(t) for t in pc.claim_answers if t.strip()]
+    # compared without spaces: a Q&A answer joins a paragraph's lines with a space, the
+    # sentences here are read with the lines run together
+    carded = [_unspaced(strip_marks(t)) for t in pc.claim_answers if t.strip()]
     for text, line, _, _ in content_texts(pc.paper):
         if line in pc.consumed:
             continue
@@ -122,7 +128,8 @@ def extract(pc: PaperContext):
             plain = strip_marks(sentence)
             if not 12 <= len(plain) <= 100 or plain.endswith(_INTRO_END + ("？", "?")):
                 continue
-            if any(plain in done or done in plain for done in carded):
+            bare = _unspaced(plain)
+            if any(bare in done or done in bare for done in carded):
                 continue                 # already a Q&A answer or an enumeration item: one fact, one card
             if pc.pasted_from(sentence):
                 continue                 # another paper's abstract pasted here: reported by the claims rule

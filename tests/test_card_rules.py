@@ -1,0 +1,122 @@
+"""Card rules on notes written for these tests (papers the extractor was never tuned on,
+in the shipped notes' style): a heading that states a finding, a name every paper uses,
+an acronym its expansion only spells out, a blank glossed right beside it, a generic
+heading, and one fact never carded twice."""
+
+from __future__ import annotations
+
+import re
+
+from papercards.build import build
+from papercards.config import load_config
+from papercards.text import CLOZE_BLANK
+
+PAPER = """## {n}. {title}
+{zh}
+### 关键字
+{keywords}
+### 主要内容
+{body}
+### 文章链接
+* <a href="https://openreview.net/forum?id={forum}">OpenReview</a>
+### 摘要
+{abstract}
+"""
+
+
+def paper(n, short, title, zh, body, *, keywords="* preference optimization 偏好优化", abstract=""):
+    return PAPER.format(n=n, title=f"{short}: {title}", zh=zh, keywords=keywords, body=body,
+                        forum=f"forum{n:04d}x", abstract=abstract or f"We study {short}.")
+
+
+FILLER = ["#### 方法\n* 奖励用Plackett-Luce模型建模，对每个列表打分",
+          "#### 方法\n* 沿用Plackett-Luce排序模型，再加一个长度惩罚项",
+          "#### 方法\n* 把Plackett-Luce模型换成成对的比较"]
+
+
+def notes(*papers: str) -> str:
+    return "# 笔记\n\n" + "\n".join(papers)
+
+
+def items_of(tmp_path, text):
+    root = tmp_path / "proj"
+    (root / "source").mkdir(parents=True)
+    (root / "source" / "notes.md").write_text(text, encoding="utf-8")
+    (root / "papercards.yaml").write_text("deck: Test\n", encoding="utf-8")
+    result = build(load_config(root), now=1_800_000_000)
+    return result, result.extraction.items
+
+
+def others(k=3):
+    return [paper(10 + i, f"Other{i}PO", f"Another Ranking Method {i}", f"另一个排序方法{i}", FILLER[i % 3])
+            for i in range(k)]
+
+
+def texts(items, kind="cloze"):
+    return [i.fields.get("text", "") for i in items if i.kind == kind]
+
+
+def answers(cloze_text):
+    return [m.group(2) for m in CLOZE_BLANK.finditer(cloze_text)]
+
+
+def test_a_heading_that_states_a_finding_is_a_card(tmp_path):
+    body = ("#### 训练越久，被拒绝回答的长度反而越来越长\n"
+            "#### 只用12%的标注数据就能追平全量训练\n"
+            "#### 实验设置\n")
+    result, items = items_of(tmp_path, notes(paper(1, "LenPO", "Length Drift in Preference Training",
+                                                   "偏好训练中的长度漂移", body), *others()))
+    clozes = [t for t in texts(items) if "12%" in t or "12%" in "".join(answers(t))]
+    assert clozes and all(t.startswith("LenPO：") for t in clozes)
+    assert "12%" in answers(clozes[0])
+    said = " ".join(str(d) for d in result.diagnostics)
+    # the finding with no word worth a blank is reported as a cue, not as an empty heading
+    assert "训练越久" in said and "states a finding" in said
+    assert "no content" not in said.split("训练越久")[1][:80]
+
+
+def test_a_name_most_papers_use_is_no_blank_when_the_sentence_names_what_it_brings(tmp_path):
+    body = "#### 方法\n* 仍然基于Plackett-Luce模型，但引入了自适应温度参数"
+    _, items = items_of(tmp_path, notes(paper(1, "AnnealPO", "Annealed Listwise Preference Optimization",
+                                              "退火的列表偏好优化", body), *others()))
+    mine = [t for t in texts(items) if "温度参数" in t and "Plackett" in t]
+    assert mine and all(answers(t) == ["自适应温度参数"] for t in mine), mine
+
+
+def test_a_name_most_papers_use_is_still_asked_when_it_is_all_the_sentence_has(tmp_path):
+    body = "#### 方法\n* 排序的概率用Plackett-Luce模型来算"
+    _, items = items_of(tmp_path, notes(paper(1, "ListPO", "Listwise Preference Optimization",
+                                              "列表偏好优化", body), *others()))
+    assert any("Plackett-Luce" in answers(t) for t in texts(items)), "the fact is asked, not dropped"
+
+
+def test_an_acronym_its_expansion_only_spells_out_gets_no_term_card(tmp_path):
+    keywords = "* context KL (CtxKL 上下文KL散度)\n* RRHF (Rank Responses to align Human Feedback)"
+    _, items = items_of(tmp_path, notes(paper(1, "CtxPO", "Context-Aware Preference Optimization",
+                                              "上下文感知偏好优化", "#### 方法\n* 约束用CtxKL", keywords=keywords),
+                                        *others()))
+    terms = {i.fields["term"] for i in items if i.kind == "term"}
+    assert "CtxKL" not in terms
+    assert "RRHF" in terms
+
+
+def test_a_blank_never_has_its_gloss_beside_it_after_a_particle(tmp_path):
+    body = "#### 分析\n问题在于目标是欠定的(under-specified)：没见过的回答，**隐式奖励**可以随意分配"
+    _, items = items_of(tmp_path, notes(paper(1, "SpecPO", "Underspecified Preference Objectives",
+                                              "欠定的偏好目标", body), *others()))
+    mine = [t for t in texts(items) if "欠定" in t]
+    assert mine
+    for t in mine:
+        for a in answers(t):
+            assert not re.search(re.escape("{{c1::" + a + "}}") + r"[的地]?\s*[(（]", t), t
+
+
+def test_a_generic_heading_names_its_paper_and_its_fact_is_carded_once(tmp_path):
+    body = ("#### 作者的解释\n目标是欠定的：数据里没覆盖到的回答，**隐式奖励**怎么分配都行\n"
+            "（这一点和另一篇说的一致）")
+    _, items = items_of(tmp_path, notes(paper(1, "GapPO", "Coverage Gaps in Direct Alignment",
+                                              "直接对齐中的覆盖缺口", body), *others()))
+    mine = [i for i in items if "怎么分配都行" in " ".join(i.fields.values())]
+    assert len(mine) == 1, [i.fields for i in mine]
+    front = mine[0].fields.get("text") or mine[0].fields.get("question")
+    assert front.startswith("GapPO") and "作者的解释" not in front
