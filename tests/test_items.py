@@ -161,7 +161,9 @@ def test_no_claim_from_placeholder_empty_or_textless_headings(extraction):
 
 def test_a_heading_that_states_a_finding_is_a_card(extraction):
     claims = {i.fields["question"]: i.fields["answer"] for i in items_of(extraction, "claim", "F6z3utfcYw")}
-    assert claims["Crucial Role of Samplers 探索了什么？"] == "采样器对DPO收敛率的影响"
+    # "探索采样器对DPO收敛率的影响": what is affected is asked, the cause (which the short
+    # name already says) is shown
+    assert claims["Crucial Role of Samplers 探索了采样器对什么的影响？"] == "DPO收敛率"
 
 
 # --------------------------------------------------------------------------- paper facts

@@ -89,6 +89,7 @@ GENERIC_QUESTIONS: dict[str, str] = {
 # A heading that states what the paper does ("探索采样器对DPO收敛率的影响"): the verb
 # leads, its object is the fact.
 _STATEMENT_VERBS = ("提出", "探索", "研究", "分析", "证明", "设计", "构建", "引入", "揭示", "比较", "对比")
+_EFFECT_ON = re.compile(r"^(?P<cause>[^对，,]{2,})对(?P<target>[^，,]{2,}?)的(?P<what>影响|作用|贡献|效果)$")
 _STATEMENT = re.compile(r"^(?P<verb>" + "|".join(_STATEMENT_VERBS) + r")了?(?P<object>.{2,})$")
 
 
@@ -185,4 +186,12 @@ def statement_question(heading: str, short: str) -> tuple[str, str] | None:
     m = _STATEMENT.match(strip_section_number(heading).rstrip("：:。. "))
     if not m or not short:
         return None
-    return f"{short} {m.group('verb')}了什么？", m.group("object").strip()
+    verb, obj = m.group("verb"), m.group("object").strip()
+    # "采样器对DPO收敛率的影响": the learner recalls what is affected, the cause stays shown
+    # (the paper's short name often says it already: "Crucial Role of Samplers")
+    effect = _EFFECT_ON.match(obj)
+    if effect:
+        return f"{short} {verb}了{effect.group('cause')}对什么的{effect.group('what')}？", effect.group("target")
+    if names_paper(obj, [short]):
+        return None          # "提出UNA" under UNA: the question would show its answer
+    return f"{short} {verb}了什么？", obj
