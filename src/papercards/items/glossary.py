@@ -159,7 +159,14 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         for _, c in entry.candidates:
             if c.note and c.note not in notes:
                 notes.append(c.note)
-        meaning = [n for n in notes if _says_what_it_means(n, (abbr, english))]
+        # "Multi-Objective RLHF 多目标RLHF" under MORLHF: the Chinese name, not a second line
+        spelled = [n for n in notes if translation_in(n, (abbr, english))]
+        if spelled and not chinese:
+            chinese = translation_in(spelled[0], (abbr, english))
+        notes = [n for n in notes if n not in spelled]
+        meaning = [n for n in notes if _says_what_it_means(n)]
+        if not chinese and not meaning and all(c.origin == "abstract" for _, c in entry.candidates):
+            continue      # "SDXL (Stable Diffusion XL)" in an abstract: a name the author never noted
         vocabulary = ctx.config.glossary.vocabulary
         if not ((abbr and english and not reads_off(abbr, english)) or meaning or vocabulary) or \
                 (not abbr and is_dictionary_word(english, chinese) and not vocabulary):
@@ -209,15 +216,22 @@ def is_dictionary_word(english: str, chinese: str) -> bool:
     return word_frequency(chinese) > 0
 
 
-def _says_what_it_means(note: str, names: tuple[str, ...] = ()) -> bool:
-    """A gloss that explains (``A比B好，B比C好，但C比A好``), not another term pair
-    (``inverse perplexity 逆困惑度``, ``SeqKL 序列KL散度`` under sequential KL) nor a
-    pointer to other notes (``和第6篇…一个意思``)."""
+def translation_in(note: str, names: tuple[str, ...]) -> str:
+    """The Chinese name in a note that is only the term's own name and its translation
+    (``SeqKL 序列KL散度`` under sequential KL, ``Multi-Objective RLHF 多目标RLHF`` under
+    MORLHF), else ''."""
     rest = note
     for name in sorted(filter(None, names), key=len, reverse=True):
-        rest = rest.replace(name, " ")
-    if rest != note and re.fullmatch(r"\s*(?=[^\s]*[\u3400-\u9fff])[\u3400-\u9fffA-Za-z0-9-]{1,10}\s*", rest):
-        return False      # the term's own name, then a translation of it
+        rest = re.sub(re.escape(name), " ", rest, flags=re.I)
+    rest = rest.strip(" ：:，,()（）")
+    if rest != note.strip() and re.fullmatch(r"(?=\S*[\u3400-\u9fff])[\u3400-\u9fffA-Za-z0-9-]{1,10}", rest):
+        return rest
+    return ""
+
+
+def _says_what_it_means(note: str) -> bool:
+    """A gloss that explains (``A比B好，B比C好，但C比A好``), not another term pair
+    (``inverse perplexity 逆困惑度``) nor a pointer to other notes (``和第6篇…一个意思``)."""
     runs = split_runs(note)
     pair = [lang for lang, _ in runs] == ["en", "zh"] and len(runs[1][1]) <= 8 and len(runs[0][1].split()) >= 2
     # "几率比" under odds ratio 优势比, "欠指定" under 欠规范: another translation, no meaning

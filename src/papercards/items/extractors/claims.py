@@ -193,7 +193,7 @@ def extract(pc: PaperContext):
                 yield Item(id=f"{pc.info.key}/cloze/{anchor}", kind="cloze", paper=pc.info.key,
                            fields={"text": text, "hint": hint}, source=pc.where(at))
             for unit in unasked:
-                asked = subject_question(question, unit.text, pc)
+                asked = subject_question(question, unit.text, pc, heading)
                 if asked:
                     pc.claim_answers.add(unit.text)
                     yield _qa(pc, *asked, line)
@@ -212,22 +212,23 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def heading_claim(pc: PaperContext, heading: str, line: int):
-    """A sub-heading with nothing under it that is itself a finding is the card:
-    ``DPO跑太久连chosen的概率也会下降`` asks its key word, with the paper named in front;
-    a heading of what the paper did (``探索采样器对DPO收敛率的影响``) asks what was done,
-    when no word of it is worth a blank. A topic with nothing under it is reported."""
+    """A sub-heading with nothing under it that is itself a claim is the card: a heading of
+    what the paper did (``探索采样器对DPO收敛率的影响``) asks what was done; a finding
+    (``只用3.3%的人工偏好标签…``) asks its key word, with the paper named in front.
+    A topic with nothing under it is reported."""
     short = pc.info.short
     text = strip_section_number(heading).rstrip("：:。. ")
-    if states_a_finding(text) or is_statement(text):
+    # what the paper did asks what was done (a keyword the notes add later keeps that card)
+    stated = statement_question(heading, short)
+    if stated:
+        yield _qa(pc, *stated, line)
+        return
+    if states_a_finding(text):
         lead = "" if names_paper(text, [short, *(m.name for m in pc.methods)]) else f"{short}："
         blanked = keyword_blank(pc)(text, 1, [short])
         if blanked:
             yield Item(id=f"{pc.info.key}/cloze/{short_hash(heading)}", kind="cloze", paper=pc.info.key,
                        fields={"text": lead + blanked, "hint": ""}, source=pc.where(line))
-            return
-        stated = statement_question(heading, short)
-        if stated:
-            yield _qa(pc, *stated, line)
             return
         pc.ctx.note(pc.paper.file, line, f"sub-heading '{heading}' states a finding with no word worth a blank "
                     "(a term, a number, a name, the author's bold): a cue, not asked")
@@ -415,10 +416,12 @@ def copula_question(answer: str, short: str) -> tuple[str, str] | None:
     return f"{short}：{m.group('subject')}{m.group('copula')}什么？", m.group("rest").strip()
 
 
-def subject_question(question: str, text: str, pc: PaperContext) -> tuple[str, str] | None:
+def subject_question(question: str, text: str, pc: PaperContext, heading: str = "") -> tuple[str, str] | None:
     """An item that opens with what it is about, a name (``RLHF需要同时分别训练…``), as its
-    own question and answer: ``UNA：各种alignment技术的局限性 — RLHF？`` → the rest. A
-    lowercase word (``chosen和rejected…``) is the start of a sentence, not its subject."""
+    own question and answer: ``UNA：各种alignment技术的局限性 — RLHF？`` → the rest; under a
+    heading that asks nothing, the name takes the heading's place: ``RLHF-COV：DPO-COV 的作用效果？``
+    → ``DPO-COV无需奖励估计即可实现`` (a whole sentence). A lowercase word (``chosen和rejected…``)
+    is the start of a sentence, not its subject."""
     m = _SUBJECT.match(strip_marks(text))
     if not m or not re.search(r"[A-Z]", m.group("subject")) or m.group("rest").startswith(_POSTPOSITIONS) \
             or m.group("subject").casefold() in (pc.info.short or "").casefold() \
@@ -430,6 +433,13 @@ def subject_question(question: str, text: str, pc: PaperContext) -> tuple[str, s
         turn = _BUT.search(answer)
         if turn and len(answer) - turn.end() >= 6:
             answer = answer[turn.end():].strip()
+    if heading and is_generic(heading):
+        topic = strip_section_number(heading).rstrip("：:。.?？ ")
+        subject = m.group("subject")
+        if topic.isascii():
+            return f"{pc.info.short}: {topic} of {subject}?", answer
+        return f"{pc.info.short}：{subject} 的{topic}？", subject + answer if answer == m.group("rest").strip() \
+            else answer
     return f"{question.rstrip('？?：: ')} — {m.group('subject')}？", answer
 
 
