@@ -120,3 +120,25 @@ def test_a_generic_heading_names_its_paper_and_its_fact_is_carded_once(tmp_path)
     assert len(mine) == 1, [i.fields for i in mine]
     front = mine[0].fields.get("text") or mine[0].fields.get("question")
     assert front.startswith("GapPO") and "作者的解释" not in front
+
+
+def test_a_name_opening_an_item_under_a_generic_heading_takes_the_headings_place(tmp_path):
+    body = "#### 作用效果\n* 训练过程更稳定，不容易崩\n* FastRM不需要单独训练奖励模型就能达到差不多的效果"
+    _, items = items_of(tmp_path, notes(paper(1, "StablePO", "Stable Preference Optimization", "稳定的偏好优化",
+                                              body, abstract="We propose FastRM, a fast reward matching method."),
+                                        *others()))
+    qa = {i.fields["question"]: i.fields["answer"] for i in items if i.kind == "claim"}
+    assert qa.get("StablePO：FastRM 的作用效果？", "").startswith("FastRM不需要"), qa
+    assert not any(" — " in q for q in qa)
+
+
+def test_a_glossary_note_that_only_translates_is_the_chinese_side(tmp_path):
+    keywords = "* MORM (Multi-Objective RM 多目标RM)"
+    abstract = ("We align text-to-image models such as SDXL (Stable Diffusion XL) with MOPO. "
+                "Unlike a multi-objective RM (MORM), MOPO needs no reward model.")
+    _, items = items_of(tmp_path, notes(paper(1, "MOPO", "Multi-Objective Preference Optimization",
+                                              "多目标偏好优化", "#### 方法\n* 多个奖励加权", keywords=keywords,
+                                              abstract=abstract), *others()))
+    terms = {i.fields["term"]: i.fields for i in items if i.kind == "term"}
+    assert "SDXL" not in terms            # an abstract's model name, no Chinese, no gloss
+    assert terms["MORM"]["chinese"] == "多目标RM" and terms["MORM"]["note"] == "", terms
