@@ -142,3 +142,22 @@ def test_a_glossary_note_that_only_translates_is_the_chinese_side(tmp_path):
     terms = {i.fields["term"]: i.fields for i in items if i.kind == "term"}
     assert "SDXL" not in terms            # an abstract's model name, no Chinese, no gloss
     assert terms["MORM"]["chinese"] == "多目标RM" and terms["MORM"]["note"] == "", terms
+
+
+def test_the_authors_bold_takes_its_gloss_into_the_blank(tmp_path):
+    body = ("#### 做了什么\n* 发现**模型自己采样的回答**(on-policy samples)比外部模型写的回答更适合做偏好对\n"
+            "* 另外用GPT-4打分做了对照")
+    _, items = items_of(tmp_path, notes(paper(1, "SelfPO", "Self-Sampled Preference Pairs", "自采样偏好对", body),
+                                        *others()))
+    mine = [t for t in texts(items) if "on-policy samples" in t]
+    assert mine
+    for t in mine:
+        assert "(on-policy samples)" in "".join(answers(t)) or "(on-policy samples)" not in CLOZE_BLANK.sub("", t), t
+
+
+def test_a_remark_on_the_notes_is_not_on_a_term_card(tmp_path):
+    keywords = "* KTO (Kahneman-Tversky Optimization)：之前那篇我把KTO的全称写错了"
+    _, items = items_of(tmp_path, notes(paper(1, "HaloPO", "Human-Aware Losses Revisited", "重新审视人类感知损失",
+                                              "#### 方法\n* 用KTO的效用函数", keywords=keywords), *others()))
+    terms = {i.fields["term"]: i.fields for i in items if i.kind == "term"}
+    assert "写错" not in terms.get("KTO", {}).get("note", "")

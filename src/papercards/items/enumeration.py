@@ -153,8 +153,18 @@ def _blank_bold_word(text: str, n: int) -> str:
         end += 1
     while start > 0 and (text[start - 1].isalnum() and not CJK_RE.match(text[start - 1])):
         start -= 1
-    word = _plain(text[start:end])
+    # "**自己生成的数据**(in-distribution)": the gloss beside it would give the blank away,
+    # so the blank takes it in
+    gloss = _GLOSS_AFTER.match(text, end)
+    if gloss and has_cjk(gloss.group("inner")) != has_cjk(_plain(text[start:end])):
+        word = _plain(text[start:end]) + gloss.group("bracket")
+        end = gloss.end()
+    else:
+        word = _plain(text[start:end])
     return text[:start] + f"{{{{c{n}::{word}}}}}" + text[end:]
+
+
+_GLOSS_AFTER = re.compile(r"\s*(?P<bracket>[(（](?P<inner>[^()（）\d][^()（）]{0,40})[)）])")
 
 
 def typed_blanks_as_bold(text: str) -> str:

@@ -164,6 +164,7 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         if spelled and not chinese:
             chinese = translation_in(spelled[0], (abbr, english))
         notes = [n for n in notes if n not in spelled]
+        notes = [n for n in notes if not about_the_notes(n)]
         meaning = [n for n in notes if _says_what_it_means(n)]
         if not chinese and not meaning and all(c.origin == "abstract" for _, c in entry.candidates):
             continue      # "SDXL (Stable Diffusion XL)" in an abstract: a name the author never noted
@@ -236,7 +237,13 @@ def _says_what_it_means(note: str) -> bool:
     pair = [lang for lang, _ in runs] == ["en", "zh"] and len(runs[1][1]) <= 8 and len(runs[0][1].split()) >= 2
     # "几率比" under odds ratio 优势比, "欠指定" under 欠规范: another translation, no meaning
     other_translation = bool(re.fullmatch(r"[\u3400-\u9fff]{1,6}", note.strip()))
-    return not pair and not other_translation and not re.search(r"第\s*\d+\s*篇", note)
+    return not pair and not other_translation
+
+
+def about_the_notes(note: str) -> bool:
+    """``和第6篇…一个意思``, ``之前UNA那篇我把KTO的全称写错了``: a remark on the notes
+    themselves, which the back of a term card has no use for."""
+    return bool(re.search(r"第\s*\d+\s*篇|那篇|上一篇|前一篇", note))
 
 
 _LATEX_OR_REF = re.compile(r"\\[A-Za-z]|\$|\b(?:fig(?:ure)?|table|tab|appendix|app|eq|section|sec)\.?\s*\d"

@@ -372,7 +372,8 @@ def translated_beside(cloze_text: str) -> bool:
     sentence clozes' check (`extractors.cloze`): a blank opening a bracketed list
     (``(SimPO、ORPO…)``) is an item of that list, not a translation."""
     for m in CLOZE_BLANK.finditer(cloze_text):
-        before, after = cloze_text[: m.start()].rstrip(), cloze_text[m.end():].lstrip()
+        # the author's bold around the blank ("**{{c1::自己生成的数据}}**(in-distribution)") is no gap
+        before, after = cloze_text[: m.start()].rstrip().rstrip("*`"), cloze_text[m.end():].lstrip("*` ")
         if before.endswith(("(", "（")) and after.startswith((")", "）")):
             return True
         # "长度归一化({{c1::length normalization}}，来自…)": the name before the bracket is
