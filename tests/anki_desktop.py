@@ -27,8 +27,7 @@ ADDON_ID = "2055492159"          # AnkiConnect's id on AnkiWeb: the folder name 
 
 
 def addon_folder() -> Path | None:
-    for candidate in (os.environ.get("PAPERCARDS_ANKICONNECT"), ROOT.parent / "shared" / "anki-connect" / "plugin",
-                      Path("/work/shared-ro/anki-connect/plugin")):
+    for candidate in (os.environ.get("PAPERCARDS_ANKICONNECT"), ROOT.parent / "shared" / "anki-connect" / "plugin"):
         if candidate and (Path(candidate) / "__init__.py").is_file():
             return Path(candidate)
     return None

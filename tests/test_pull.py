@@ -293,3 +293,9 @@ def test_markdown_of_gives_back_what_the_store_ships(root):
                 assert render(markdown_of(render(value))) == render(value), (rec.id, name)
     assert markdown_of('<div>a <b>b</b></div><div>c&nbsp;<i>d</i></div>') == "a **b**\n\nc *d*"
     assert markdown_of('x <span class="pc-which">（NS-DPO）</span>') == "x"
+
+
+def test_every_kind_says_which_anki_fields_are_its_own():
+    from papercards.anki.pull import EDITABLE
+    from papercards.kinds import KINDS
+    assert set(EDITABLE) == set(KINDS)
