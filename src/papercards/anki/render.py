@@ -494,7 +494,7 @@ def note_tags(record: Record, papers: Mapping[str, PaperInfo]) -> list[str]:
         tags.append(RETIRED_TAG)
     if record.suspended:
         tags.append(SUSPENDED_TAG)
-    return _dedupe_tags(tags)
+    return _dedupe_tags(tags + list(record.tags_anki))
 
 
 def note_deck(record: Record, papers: Mapping[str, PaperInfo], deck_name: str) -> str:
@@ -542,7 +542,8 @@ def _content_key(record: Record) -> tuple:
     """Everything of a record that its rendering reads, except ``modified``."""
     item = record.item
     return (item.id, item.kind, tuple(item.fields.items()), item.paper, tuple(item.papers or ()),
-            tuple(item.tags or ()), item.source, item.place, record.status, record.suspended)
+            tuple(item.tags or ()), item.source, item.place, record.status, record.suspended,
+            tuple(record.tags_anki))
 
 
 # Anki joins a note's fields with \x1f: one in a field shifts every field after it and

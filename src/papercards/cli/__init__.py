@@ -23,6 +23,7 @@ COMMANDS = {
     "check": "check:check_cmd",
     "init": "init:init_cmd",
     "prune": "prune:prune_cmd",
+    "pull": "pull:pull_cmd",
     "push": "push:push_cmd",
     "quiz": "quiz:quiz_cmd",
     "status": "status:status_cmd",

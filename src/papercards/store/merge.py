@@ -135,6 +135,8 @@ def shipped_checksum(rec: Record) -> str:
     content = rec.item.content()
     content["fields"] = dict(rec.item.fields)        # exact cloze numbers matter to Anki
     content.update(status=rec.status, suspended=rec.suspended, kind=rec.kind)
+    if rec.tags_anki:
+        content["tags_anki"] = list(rec.tags_anki)
     return fingerprint(content)
 
 

@@ -12,6 +12,9 @@ class Record:
     item: Item
     origin: str = "auto"         # "auto" (extracted) or "manual" (written by hand: never touched)
     suspended: bool = False      # user says: ship it suspended / leave it out of quizzes
+    # tags the learner gave the note in Anki (`papercards pull`): shipped with the note, so
+    # that a rebuild never strips them; never touched by a build
+    tags_anki: list[str] = field(default_factory=list)
     status: str = "active"       # "active" or "retired" (its source is gone; kept, tagged)
     conflict: str | None = None  # hand edit and source both changed: what the source says now
     fingerprint: str = ""        # hash of the content papercards last generated for this item

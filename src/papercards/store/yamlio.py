@@ -22,7 +22,7 @@ from .model import Record
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-ITEM_KEYS = ("id", "kind", "paper", "papers", "fields", "tags", "source", "place", "origin", "suspended",
+ITEM_KEYS = ("id", "kind", "paper", "papers", "fields", "tags", "tags_anki", "source", "place", "origin", "suspended",
              "status", "conflict", "old_blanks", "fingerprint", "modified", "checksum")
 PAPER_KEYS = ("key", "title", "title_zh", "short", "number", "pdf", "openreview", "links", "methods",
               "tags", "folders", "source")
@@ -85,6 +85,8 @@ def record_to_dict(r: Record) -> dict:
     out["fields"] = fields
     if item.tags:
         out["tags"] = list(item.tags)
+    if r.tags_anki:
+        out["tags_anki"] = list(r.tags_anki)
     if item.source:
         out["source"] = item.source
     if item.place:
@@ -335,6 +337,10 @@ def _record(raw, shown: str, parent_line: int) -> Record:
         tags = _texts(raw, "tags")
     except _NotText:
         raise bad("'tags' must be a list of words", "tags") from None
+    try:
+        tags_anki = _texts(raw, "tags_anki")
+    except _NotText:
+        raise bad("'tags_anki' must be a list of words", "tags_anki") from None
     papers = raw.get("papers") or []
     if not isinstance(papers, list) or not all(isinstance(p, str) for p in papers):
         raise bad("'papers' must be a list of paper keys", "papers")
@@ -366,7 +372,7 @@ def _record(raw, shown: str, parent_line: int) -> Record:
                   "to have them set anew", "modified")
     item = Item(id=text["id"], kind=kind, fields=clean, paper=text["paper"] or None,
                 papers=list(papers), tags=tags, source=text["source"], place=text["place"])
-    return Record(item=item, origin=origin, suspended=suspended, status=status, conflict=_plain(conflict),
+    return Record(item=item, origin=origin, suspended=suspended, tags_anki=tags_anki, status=status, conflict=_plain(conflict),
                   old_blanks=old_blanks, fingerprint=text["fingerprint"], modified=modified,
                   checksum=text["checksum"], line=raw.line)
 
