@@ -7,10 +7,10 @@ import pytest
 from anki_engine import DECK, sample_papers, sample_records
 
 from papercards.anki import notetypes
-from papercards.anki.render import (
-    SkipRecord, deck_id, note_deck, note_tags, render_block, render_cloze, render_record, safe_href,
-    sanitize_tag,
+from papercards.anki import (
+    SkipRecord, deck_id, note_deck, note_tags, render_block, render_cloze, render_record, sanitize_tag,
 )
+from papercards.anki.papers import safe_href
 from papercards.items.model import Item
 from papercards.store.model import Record
 from papercards.text import render_inline
@@ -254,3 +254,31 @@ def test_every_back_shows_paper_and_links():
                  "cloze_back.html"):
         html_ = notetypes.template_text(name)
         assert "{{Links}}" in html_ and ("{{Paper}}" in html_ or "{{Papers}}" in html_), name
+
+
+def test_anki_imports_no_worker_code():
+    """anki exposes pure per-record functions (`portable_note`) and plain functions over
+    records (`note_faces(..., map_records=map)`); the build alone decides how to map them."""
+    import ast
+    from pathlib import Path
+
+    import papercards.anki
+    for path in sorted(Path(papercards.anki.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                assert "parallel" not in (node.module or ""), f"{path.name} imports {node.module}"
+
+
+def test_note_faces_are_the_same_however_the_records_are_mapped():
+    from papercards.anki import note_faces, portable_note
+    calls = []
+
+    def mapper(fn, records):
+        calls.append(len(records))
+        return [fn(r) for r in reversed(records)][::-1]
+
+    by_map = note_faces(sample_records(), PAPERS, DECK)
+    by_mapper = note_faces(sample_records(), PAPERS, DECK, map_records=mapper)
+    assert by_map == by_mapper and calls == [len(sample_records())]
+    model_id, note = portable_note(sample_records()[0], PAPERS, DECK)
+    assert model_id is not None and note.model is None      # small to send between processes

@@ -162,7 +162,8 @@ def collect(config: Config, *, now: int | None = None,
         progress(f"Rendering {len(result.extraction.items)} notes…", result.paper_count >= MANY_PAPERS)
     result.records, result.report = store.merge(
         result.extraction.items, now if now is not None else now_seconds(),
-        faces=lambda records: note_faces(records, result.papers, config.deck, ImagePolicy.of(config)))
+        faces=lambda records: note_faces(records, result.papers, config.deck, ImagePolicy.of(config),
+                                          map_records=map_ordered))
     result.records = retire.drop_short_lived(result.records, result.report, born)
     result.changed_settings = retire.changed_settings(config, stamp)
     result.diagnostics.extend(refused_math(result.records, result.papers, config.cards_dir))

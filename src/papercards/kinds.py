@@ -3,8 +3,9 @@
 A kind touches the store (its fields, in YAML order), identity (which fields say
 what the item is about, and whether it is named: a term stays the same term
 under a new translation), the config (whether it is carded by default), Anki
-(which note type shows it; the renderer in `papercards.anki.render` is looked
-up by the kind's name) and quizzes (which question types may ask it). Adding or
+(which note type shows it, the deck it goes in, whether its card must hide the
+paper's name; a Q&A kind's face in `papercards.anki.fields` is looked up by the
+kind's name) and quizzes (which question types may ask it). Adding or
 retiring a kind is an edit here; ``tests/test_kinds.py`` fails when a kind is
 missing any part of it. Forgetting identity used to orphan review history
 silently: the store could not match the item back to its id.
@@ -24,12 +25,14 @@ class Kind:
     quiz: tuple[str, ...]               # question types that may ask it (() = never quizzed)
     named_by: tuple[str, ...] = ()      # fields that name it: same item only under the same name
     default: bool = True                # carded unless the config turns it off
+    glossary: bool = False              # shared by papers: in the deck's glossary, not under a paper
+    answer_is_paper: bool = False       # asks for the paper: its card names the paper only in the answer
     about: str = ""                     # one line for `papercards init`'s config
 
 
 KINDS_DECLARED: tuple[Kind, ...] = (
     Kind("term", ("term", "english", "chinese", "note"), identity=("term", "english", "chinese"),
-         note_type="term", quiz=("mcq", "match", "tf", "cloze"), named_by=("term", "english"),
+         note_type="term", quiz=("mcq", "match", "tf", "cloze"), named_by=("term", "english"), glossary=True,
          about="glossary: abbreviation / English <-> 中文, both ways, when it teaches more than a dictionary"),
     Kind("definition", ("term", "definition"), identity=("term", "definition"), note_type="qa",
          quiz=("mcq",), named_by=("term",), about='"X是指…", "X是一种…"'),
@@ -38,9 +41,10 @@ KINDS_DECLARED: tuple[Kind, ...] = (
     Kind("cloze", ("text", "hint"), identity=("text",), note_type="cloze", quiz=("cloze",),
          about="a list (one blank per item), key sentences, abstract contributions"),
     Kind("paper", ("english", "chinese"), identity=("english", "chinese"), note_type="qa",
-         quiz=("mcq", "match", "tf"), default=False, about="English title <-> 中文标题 (translation only)"),
+         quiz=("mcq", "match", "tf"), default=False, answer_is_paper=True,
+         about="English title <-> 中文标题 (translation only)"),
     Kind("method", ("method", "description"), identity=("method",), note_type="qa", quiz=("mcq", "tf"),
-         named_by=("method",), about="method name -> the paper that proposes it"),
+         named_by=("method",), answer_is_paper=True, about="method name -> the paper that proposes it"),
     Kind("summary", ("summary",), identity=("summary",), note_type="qa", quiz=("mcq", "cloze"),
          about="the author's one-line summary"),
     Kind("sentence", ("english", "chinese"), identity=("english", "chinese"), note_type="qa",

@@ -47,7 +47,8 @@ from ..items.model import PaperInfo
 from ..store.model import Record
 from .images import NO_IMAGES, ImagePolicy, read_media
 from .package import render_notes, write_package
-from .render import RETIRED_TAG, RenderedNote
+from .render import RenderedNote
+from .tags import RETIRED_TAG
 
 DEFAULT_URL = "http://127.0.0.1:8765"
 API_VERSION = 6

@@ -21,7 +21,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from ..text.inline import escape_text
-from .render import RETIRED_TAG, RenderedNote, html_text
+from .blocks import html_text
+from .render import RenderedNote
+from .tags import RETIRED_TAG
 
 
 def distinct_first_fields(notes: Sequence[RenderedNote]) -> list[RenderedNote]:

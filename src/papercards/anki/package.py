@@ -34,10 +34,13 @@ from ..diagnostics import Diagnostic
 from ..fsutil import atomic_write
 from ..items.model import PaperInfo
 from ..store.model import Record
+from .blocks import html_text
 from .distinct import distinct_first_fields
+from .fields import SkipRecord
 from .images import NO_IMAGES, ImagePolicy, MediaFile, read_media
 from .notetypes import NOTETYPE_MOD
-from .render import RETIRED_TAG, RenderedNote, SkipRecord, deck_id, deck_path, html_text, render_record
+from .render import RenderedNote, render_record
+from .tags import RETIRED_TAG, deck_id, deck_path
 
 # ids (ms) start here when no record has a modification time
 _FALLBACK_ID_EPOCH = 1_700_000_000

@@ -15,6 +15,8 @@ import re
 
 from markdown_it.token import Token
 
+from ..text.lang import has_cjk
+
 # `## 一、问题与动机`, `## （二）方法`, `## 第三章 实验`: the numbering of a paper's sections, never of papers
 _ZH_ORDINAL = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]{1,3}[、.．)）]|第[一二三四五六七八九十]{1,3}[章节部分])")
 # what a paper's metadata quote names (a quote of "作者: …" under a heading makes it a paper)
@@ -91,7 +93,7 @@ def split_h1(heading: str) -> tuple[str | None, str | None]:
     The short name is what comes before the first colon, when it is short and
     the rest is Chinese (``SimPO：无参考模型奖励的简单偏好优化``)."""
     m = re.match(r"^\s*([^:：]{1,40}?)\s*[:：]\s*(.+)$", heading)
-    if not m or not re.search(r"[\u3400-\u9fff]", m.group(2)):
+    if not m or not has_cjk(m.group(2)):
         return None, None
     return m.group(1).strip(), m.group(2).strip()
 

@@ -19,6 +19,7 @@ from markdown_it.token import Token
 
 from ..config import MANY_PAPERS, ONE_PAPER, Config
 from ..diagnostics import Diagnostic
+from ..text.lang import has_cjk
 from . import layout
 from .model import (LINKS, OTHER, Block, Link, ListItem, NotesFile, Paper, Section,
                     Subsection)
@@ -41,7 +42,6 @@ _MD_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*<?((?:[^()\s<>\[\]]|\([^()\s]
 _BARE_URL = re.compile(r"(?<![\"'(=<])\bhttps?://[^\s<>\"')\]]+")
 _TAG = re.compile(r"<[^<>]+>")          # not `<[^>]+>`: quadratic on a line of 50,000 `<`
 _SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?(?:</\1\s*>|$)", re.I | re.S)   # the element and its code
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # `key: value` in a metadata quote. The spaces are read possessively: tried in every split
 # between the two leading `\s*` and the key, a line of spaces took cubic time.
 # A key holds no link (`🔗 [arXiv](https://…)` is the link row, not a key "🔗 [arXiv](https").
@@ -245,7 +245,7 @@ class _Builder:
         if self.paper is None:
             return      # text under the file title: an introduction, not a paper
         if self.before_sections:
-            if block.kind == "paragraph" and self.paper.title_zh is None and _CJK.search(block.text) \
+            if block.kind == "paragraph" and self.paper.title_zh is None and has_cjk(block.text) \
                     and not self.paper.sections:
                 first, _, rest = block.text.partition("\n")
                 self.paper.title_zh = strip_marks(first)
@@ -338,7 +338,7 @@ def _read_metadata(paper: Paper) -> None:
     中文 title), its arXiv id and its tags (`分类标签`)."""
     english = strip_marks(layout.meta_value(paper.meta, layout.TITLE_KEYS)).strip("*_ ")
     if english and english != paper.title:
-        if paper.title_zh is None and _CJK.search(paper.title):
+        if paper.title_zh is None and has_cjk(paper.title):
             paper.title_zh = paper.title
         paper.title = english
     paper.arxiv = layout.arxiv_id(layout.meta_value(paper.meta, layout.DATE_KEYS)) or \

@@ -16,6 +16,7 @@ import functools
 import re
 
 from ..text import is_stopword
+from ..text.lang import CJK_CLASS, CJK_RE, has_cjk
 from . import normalize
 
 _EN_STOP = frozenset("""
@@ -23,14 +24,14 @@ a an the of in on at to for from by with and or as is are be was were this that 
 we our us via into than then which what who how why does do did not no can may paper method model
 """.split())
 STEM = 6                        # Latin words compare by their first six letters
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]{{2,}}")
 _LATIN = re.compile(r"[A-Za-z0-9]+(?:[-.'/][A-Za-z0-9]+)*")
 
 
 def lang(text: str) -> str:
     """"zh" when Chinese carries at least half the text (a character counts as two letters), else "en"."""
     s = normalize.plain(text)
-    cjk = len(re.findall(r"[\u3400-\u9fff]", s))
+    cjk = len(CJK_RE.findall(s))
     return "zh" if cjk and 2 * cjk >= len(re.findall(r"[A-Za-z]", s)) else "en"
 
 
@@ -51,7 +52,7 @@ def _tokens(text: str, segmenter) -> frozenset[str]:
             if p and p not in _EN_STOP and (len(p) >= 2 or p.isdigit()):
                 out.add(p[:STEM] if p.isalpha() else p)     # corrupted ~ corruption, stationary ~ stationarity
     for w in segmenter.words(s):
-        if re.search(r"[\u3400-\u9fff]", w) and len(w) >= 2 and not is_stopword(w):
+        if has_cjk(w) and len(w) >= 2 and not is_stopword(w):
             out.add(w)
     for run in _CJK_RUN.findall(s):            # bigrams too: jieba may cut 分布稳健性 and 分布稳健 apart
         for a, b in zip(run, run[1:]):
@@ -111,7 +112,7 @@ def odd_one_out(answer: str, wrong: list[str]) -> bool:
 def is_acronym_of(abbr: str, text: str) -> bool:
     """True when ``abbr`` (COV, UNA, NS-DPO) can be read off the initials of ``text``."""
     letters = re.sub(r"[^A-Za-z]", "", abbr).casefold()
-    if not letters or len(letters) > 8 or re.search(r"[\u3400-\u9fff]", text):
+    if not letters or len(letters) > 8 or has_cjk(text):
         return False
     initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", text)).casefold()
     caps = "".join(re.findall(r"[A-Z]", text)).casefold()

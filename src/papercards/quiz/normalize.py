@@ -12,10 +12,11 @@ import re
 import unicodedata
 
 from ..text import plain_inline
+from ..text.markup_rules import TEXT_MACROS
 
 # LaTeX text macros pasted from abstracts, as Markdown: \textbf{3D} → **3D**.
-_MACROS = {"textbf": "**", "textit": "*", "emph": "*", "texttt": "`", "underline": "",
-           "textsc": "", "textrm": "", "textsf": "", "text": ""}
+_STYLE_MARK = {"bold": "**", "em": "*", "code": "`", "underline": "", "": ""}
+_MACROS = {name: _STYLE_MARK[style] for name, style in TEXT_MACROS.items()}
 _MACRO = re.compile(r"\\(%s)\{([^{}$]*)\}" % "|".join(_MACROS))
 _LIST_MARK = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)、])\s+", re.M)
 

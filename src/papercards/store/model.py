@@ -26,7 +26,7 @@ class Record:
     old_blanks: dict[int, str] = field(default_factory=dict)
     line: int = field(default=0, compare=False)   # where it stands in its YAML file
     home: str = field(default="", compare=False)  # the store file it lives in (relative to cards/)
-    # anki.render's memo: a build renders each record once, for its checksum and for the deck
+    # anki.memo: a build renders each record once, for its checksum and for the deck
     rendered: tuple | None = field(default=None, compare=False, repr=False)
 
     @property

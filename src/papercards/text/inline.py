@@ -37,35 +37,15 @@ from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
+from .markup_rules import DROPPED_TAGS, KNOWN_TAGS, SHOWN_TAGS, TEXT_MACROS
 from .texmath import sanitize as sanitize_tex
 
-ALLOWED_TAGS = frozenset({
-    "a", "b", "strong", "i", "em", "u", "s", "del", "ins", "mark", "small", "code", "kbd",
-    "sub", "sup", "br", "span", "img",
-})
+# Of the tags a card shows (`markup_rules`), these attributes and URL schemes are kept.
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}}
 URL_SCHEMES = frozenset({"http", "https"})
-# Removed together with their content; other unknown tags are shown as text.
-DANGEROUS_TAGS = frozenset({
-    "script", "style", "iframe", "object", "embed", "noscript", "template", "frame", "frameset",
-    "form", "input", "button", "textarea", "select", "option", "link", "meta", "base", "svg",
-    "math", "applet", "audio", "video", "source", "track", "canvas", "dialog", "xmp", "plaintext",
-    "title", "head", "body", "html",
-})
-# Real HTML elements that are not allowed: removed, their text kept. A "tag"
-# whose name is in none of these lists (``x<y and y>z``) is shown as text.
-KNOWN_TAGS = ALLOWED_TAGS | DANGEROUS_TAGS | frozenset("""
-div p table thead tbody tfoot tr td th caption colgroup col ul ol li dl dt dd h1 h2 h3 h4 h5 h6
-blockquote pre hr center font section article header footer nav main aside address details
-summary figure figcaption abbr cite q time var samp wbr bdi bdo ruby rt rp big tt strike label
-fieldset legend area map picture dfn data output progress meter acronym marquee blink
-""".split())
-_CLEAN_CONTENT = {"script", "style", "iframe", "object", "embed", "noscript", "template",
-                  "textarea", "select", "svg", "math", "xmp", "title", "applet", "frameset"}
 
-# LaTeX text macros outside math, and the HTML tag each becomes.
-_TEXT_MACROS = {"textbf": "b", "textit": "i", "emph": "i", "texttt": "code",
-                "underline": "u", "textsc": None, "textrm": None, "textsf": None, "text": None}
+# What each LaTeX text macro's style becomes in HTML (None: no tag, the content only).
+_STYLE_TAG = {"bold": "b", "em": "i", "underline": "u", "code": "code", "": None}
 _MACRO_RE = re.compile(r"\\([a-z]+)\{")
 _TAG_NAME = re.compile(r"</?\s*([A-Za-z][A-Za-z0-9-]*)")
 
@@ -76,14 +56,14 @@ def _latex_text_rule(state: StateInline, silent: bool) -> bool:
     if src[pos] != "\\":
         return False
     m = _MACRO_RE.match(src, pos)
-    if not m or m.group(1) not in _TEXT_MACROS:
+    if not m or m.group(1) not in TEXT_MACROS:
         return False
     start = m.end()
     end = _matching_brace(src, start, state.posMax)
     if end is None:
         return False
     if not silent:
-        tag = _TEXT_MACROS[m.group(1)]
+        tag = _STYLE_TAG[TEXT_MACROS[m.group(1)]]
         if tag == "code":
             token = state.push("code_inline", "code", 0)
             token.content = src[start:end]
@@ -269,8 +249,8 @@ def render_inline(md: str) -> str:
     if _PLAIN_TEXT.match(md):
         return md
     raw = _md.renderer.render(_inline_tokens(_MARKS.sub("", md)), _md.options, {})
-    clean = nh3.clean(raw, tags=set(ALLOWED_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
-                      url_schemes=set(URL_SCHEMES), clean_content_tags=set(_CLEAN_CONTENT),
+    clean = nh3.clean(raw, tags=set(SHOWN_TAGS), attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+                      url_schemes=set(URL_SCHEMES), clean_content_tags=set(DROPPED_TAGS),
                       link_rel=None, strip_comments=True)
     clean = _EMPTY_LINK.sub(r"\1", clean)        # a link whose href was unsafe: keep its text
     return _finish(clean)
@@ -322,7 +302,8 @@ def refused_tex(md: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 16)
 def plain_inline(md: str) -> str:
-    """Inline Markdown → plain text: marks and tags removed, math as its TeX source, entities decoded.
+    """Inline Markdown → plain text: marks and tags removed, math as its TeX source, entities decoded
+    (outside code and math, which show them as written: the card's text, `markup_rules`).
 
     Memoised like `render_inline`: the survey reads each abstract sentence several times."""
     if not md:
@@ -335,7 +316,7 @@ def plain_inline(md: str) -> str:
         if tok.type == "html_inline":
             m = _TAG_NAME.match(tok.content)
             name = m.group(1).lower() if m else ""
-            if name in _CLEAN_CONTENT:
+            if name in DROPPED_TAGS:
                 skip += -1 if tok.content.startswith("</") else 1
                 skip = max(skip, 0)
             elif name == "br":
@@ -350,8 +331,8 @@ def plain_inline(md: str) -> str:
         elif tok.type in ("softbreak", "hardbreak"):
             out.append("\n")
         elif tok.type == "image":
-            out.append(tok.content)
-    return html.unescape("".join(out))
+            out.append(html.unescape(tok.content))     # its alt text, as written
+    return "".join(out)                          # text tokens come with entities decoded, once
 
 
 # Math spans in inline Markdown ($…$, $$…$$) or in rendered text (\(…\), \[…\]).

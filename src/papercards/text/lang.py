@@ -22,8 +22,8 @@ _CJK_RANGES = (
     (0xF900, 0xFAFF),    # CJK compatibility ideographs
     (0x20000, 0x3134F),  # CJK extensions B–G
 )
-_CJK_CLASS = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _CJK_RANGES)
-CJK_RE = re.compile(f"[{_CJK_CLASS}]")
+CJK_CLASS = "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _CJK_RANGES)
+CJK_RE = re.compile(f"[{CJK_CLASS}]")   # the one CJK range: write no other
 _LATIN_RE = re.compile(r"[A-Za-z]")
 
 
@@ -52,7 +52,7 @@ def cjk_ratio(s: str) -> float:
     return cjk / total if total else 0.0
 
 
-_SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK_CLASS}]) | (?=[{_CJK_CLASS}])")
+_SPACE_NEAR_CJK = re.compile(f"(?<=[{CJK_CLASS}]) | (?=[{CJK_CLASS}])")
 
 
 def _is_punct(ch: str) -> bool:
@@ -74,7 +74,7 @@ def normalize(s: str) -> str:
     return _SPACE_NEAR_CJK.sub("", s)
 
 
-_HAN_RUN = re.compile(f"[{_CJK_CLASS}]+")
+_HAN_RUN = re.compile(f"[{CJK_CLASS}]+")
 
 
 def overlap_features(text: str) -> set[str]:

@@ -4,8 +4,9 @@ A cloze is chosen on the *plain* text (that is what jieba segments and what
 the learner reads) but written into the *source* (which keeps ``**bold**``,
 `` `code` ``, ``$math$``). This scanner produces both views and the
 correspondence between them. It follows the same conventions as
-``inline.render_inline`` (commonmark emphasis, dollarmath, the LaTeX text
-macros, raw tags) closely enough for that purpose; it never changes text.
+``inline.render_inline`` (commonmark emphasis, dollarmath, and the LaTeX text
+macros and raw tags as `markup_rules` describes them) closely enough for that
+purpose; it never changes text.
 
 * every plain character knows the source range it came from (an escape
   ``\\*`` or an entity ``&amp;`` is one plain character from several source
@@ -25,7 +26,8 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .inline import KNOWN_TAGS, _matching_brace, find_next
+from .inline import _matching_brace, find_next
+from .markup_rules import DROPPED_TAGS, KNOWN_TAGS, TEXT_MACROS
 
 ATOM_FIRST = 0xF000          # placeholder characters for atoms: U+F000, U+F001, …
 MAX_NESTING = 20             # markdown-it's maxNesting (commonmark), which `inline` renders with
@@ -33,7 +35,7 @@ MAX_NESTING = 20             # markdown-it's maxNesting (commonmark), which `inl
 
 @dataclass
 class Span:
-    kind: str                # bold | em | strike | link | underline | code | math
+    kind: str                # bold | em | link | underline | code | math
     start: int               # plain range [start, end)
     end: int
     src_start: int           # whole source range, marks included
@@ -53,14 +55,11 @@ class Markup:
     barriers: set[int] = field(default_factory=set)       # plain positions of raw tags
 
 
-_MACROS = {"textbf": "bold", "textit": "em", "emph": "em", "underline": "underline",
-           "texttt": "code", "textsc": "", "textrm": "", "textsf": "", "text": ""}
 _MACRO = re.compile(r"\\([a-z]+)\{")
 _ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>")
 _LINK = re.compile(r"\[((?:\\.|[^\]\\\n])*)\]\(\s*<?[^)\s>]*>?(?:\s+\"[^\"]*\")?\s*\)")
-_CLEAN_CONTENT = ("script", "style", "iframe", "textarea", "svg", "math", "noscript", "template")
 
 
 def scan(source: str) -> Markup:
@@ -117,8 +116,6 @@ class _Scanner:
                 j = self.code(i, end)
             elif ch in "*_":
                 j = self.emphasis(i, end)
-            elif ch == "~" and src.startswith("~~", i):
-                j = self.delimited(i, end, "~~", "strike")
             elif ch == "[":
                 j = self.link(i, end)
             elif ch == "<":
@@ -144,10 +141,10 @@ class _Scanner:
                 self.atom("math", i, k + 2, i + 2, k)
                 return k + 2
         m = _MACRO.match(src, i, end)
-        if m and m.group(1) in _MACROS:
+        if m and m.group(1) in TEXT_MACROS:
             close = _matching_brace(src, m.end(), end)
             if close is not None:
-                kind = _MACROS[m.group(1)]
+                kind = TEXT_MACROS[m.group(1)]
                 if kind == "code":
                     self.atom("code", i, close + 1, m.end(), close)
                 else:
@@ -223,7 +220,7 @@ class _Scanner:
             k = src.find(mark, k + 1, end)
             if k < 0:
                 return None
-            if src[k - 1].isspace():
+            if src[k - 1].isspace() or _escaped(src, k):       # ``\*`` is a star, not a closer
                 continue
             if n == 1 and k + 1 < end and src[k + 1] == mark:   # "**" is not the closer of "*"
                 k += 1
@@ -253,7 +250,7 @@ class _Scanner:
         name = (m.group(1) or "").lower()
         if name in KNOWN_TAGS:
             self.out.barriers.add(self.pos)
-            if name in _CLEAN_CONTENT and not m.group().startswith("</"):
+            if name in DROPPED_TAGS and not m.group().startswith("</"):
                 close = re.compile(rf"</\s*{name}\s*>", re.I).search(self.src, m.end(), end)
                 return close.end() if close else end
             return m.end()

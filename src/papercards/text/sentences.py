@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from .lang import _CJK_CLASS, is_cjk_char
+from .lang import CJK_CLASS, is_cjk_char
 
 # Words that end with a dot without ending the sentence (compared casefolded,
 # without the final dot). "etc." is among them: a sentence ending in it is
@@ -43,12 +43,12 @@ def thm lem prop cor alg est ca
 _CLOSERS = "\"'”’」』）)】》〉]"
 _OPENERS = "\"'“‘「『（(【《〈["
 _ZH_END = re.compile(f"[。！？!?]+[{re.escape(_CLOSERS)}]*")
-_ZH_DOT = re.compile(f"(?<![\\d\\s])[.!?](?=[{_CJK_CLASS}])")
+_ZH_DOT = re.compile(f"(?<![\\d\\s])[.!?](?=[{CJK_CLASS}])")
 # The lookbehinds start a match only where its run starts: tried from every
 # character of a long run of dots or spaces, these took quadratic time, and a
 # later start in the run can only fail where the first failed.
 _EN_END = re.compile(
-    f"(?<![.!?])[.!?]+[{re.escape(_CLOSERS)}]*(?=\\s+[A-Z0-9{re.escape(_OPENERS)}{_CJK_CLASS}])")
+    f"(?<![.!?])[.!?]+[{re.escape(_CLOSERS)}]*(?=\\s+[A-Z0-9{re.escape(_OPENERS)}{CJK_CLASS}])")
 _WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.'’-")
 _SOFT_BREAK = re.compile(r"(?<![ \t])[ \t]*\r?\n[ \t]*")
 _PARAGRAPH = re.compile(r"\n[ \t]*\n\s*")
@@ -91,7 +91,7 @@ def _split_paragraph(para: str) -> list[str]:
 
 def _is_ascii_stop_in_english(para: str, m: re.Match[str]) -> bool:
     """ASCII !/? runs are left to the English rule (which needs a following capital)."""
-    return m.group()[0] in "!?" and not re.search(f"[{_CJK_CLASS}]", para[max(0, m.start() - 1):m.start()])
+    return m.group()[0] in "!?" and not re.search(f"[{CJK_CLASS}]", para[max(0, m.start() - 1):m.start()])
 
 
 def _ends_english_sentence(para: str, dot: int) -> bool:

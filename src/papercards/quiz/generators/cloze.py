@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 
 from ...text import CLOZE_BLANK, cloze_answers, make_cloze
+from ...text.lang import CJK_RE
 from ...text.segment import word_frequency
 from .. import normalize
 from ..model import BLANK, Question
@@ -98,7 +99,7 @@ def _cloze_lines(item, name: str) -> Iterator[tuple[object, str, str, set[str]]]
 
 def _bilingual(line: str) -> bool:
     """An English phrase beside its Chinese translation: a blank on one is answered by the other."""
-    cjk = len(re.findall(r"[\u3400-\u9fff]", line))
+    cjk = len(CJK_RE.findall(line))
     return cjk >= 4 and len(re.findall(r"[A-Za-z]", line)) >= cjk
 
 
@@ -152,7 +153,7 @@ def _good_answer(ctx: Ctx, answer: str, prefer: list[str]) -> bool:
     k = normalize.key(answer)
     if any(normalize.key(p) == k for p in prefer) or _NUMBER.fullmatch(answer):
         return True
-    cjk = len(re.findall(r"[\u3400-\u9fff]", answer))
+    cjk = len(CJK_RE.findall(answer))
     if cjk:
         if answer in _WEAK or cjk != len(answer):
             return False
