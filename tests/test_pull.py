@@ -19,12 +19,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from anki_engine import import_apkg, open_collection
 from anki.scheduler.v3 import CardAnswer
+from anki_engine import import_apkg, open_collection
 from click.testing import CliRunner
-
 from conftest import ROOT
-from papercards.anki.render import render_block
+
+from papercards.anki.blocks import render_block
 from papercards.anki.unrender import markdown_of
 from papercards.cli import main
 from papercards.store import Store

@@ -24,7 +24,7 @@ from pathlib import Path
 from ..diagnostics import InputError
 from ..store.history import Review
 from .connect import AnkiConnect, AnkiConnectError
-from .render import deck_path
+from .tags import deck_path
 
 SUSPENDED_QUEUE = -1
 MANUAL_REVLOG = (4, 5)          # revlog types "manual" and "rescheduled": not answers

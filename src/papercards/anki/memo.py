@@ -36,4 +36,4 @@ def _key(record: Record, deck_name: str, images: ImagePolicy) -> tuple:
     item = record.item
     return (deck_name, images, item.id, item.kind, tuple(item.fields.items()), item.paper,
             tuple(item.papers or ()), tuple(item.tags or ()), item.source, item.place, record.status,
-            record.suspended)
+            record.suspended, tuple(record.tags_anki))

@@ -32,9 +32,11 @@ from ..store.history import ItemHistory
 from ..store.model import Record
 from .collection import LearnerCard, LearnerNote
 from .connect import KEEP_TAGS
+from .faces import note_faces
 from .images import NO_IMAGES, ImagePolicy
 from .package import render_notes
-from .render import TAG_PREFIX, RenderedNote, note_faces, note_tags
+from .render import RenderedNote
+from .tags import TAG_PREFIX, note_tags
 from .unrender import markdown_of
 
 # Which Anki field shows which item field, per kind (the inverse of `render.render_fields`);
