@@ -25,6 +25,7 @@ COMMANDS = {
     "prune": "prune:prune_cmd",
     "push": "push:push_cmd",
     "quiz": "quiz:quiz_cmd",
+    "review": "review:review_cmd",
     "status": "status:status_cmd",
 }
 
