@@ -293,4 +293,7 @@ def save_stamp(config: Config, result: BuildResult) -> None:
     settings = retire.stamp_settings(config, uptodate.load(config))
     uptodate.save(config, {**settings, "inputs": uptodate.inputs_digest(config, find_notes(config), images),
                            "images": images, "deck": uptodate.file_digest(result.deck_path),
-                           "summary": summary.to_json(), "born": sorted(result.report.new)})
+                           "summary": summary.to_json(), "born": sorted(result.report.new),
+                           # what `papercards review` walks: the notes changed these items' text
+                           "changed": sorted({*result.report.updated, *result.report.revived,
+                                              *(i for i, _ in result.report.conflicts)})})

@@ -26,6 +26,7 @@ COMMANDS = {
     "pull": "pull:pull_cmd",
     "push": "push:push_cmd",
     "quiz": "quiz:quiz_cmd",
+    "review": "review:review_cmd",
     "status": "status:status_cmd",
 }
 

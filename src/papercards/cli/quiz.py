@@ -8,8 +8,10 @@ from pathlib import Path
 import click
 
 from ..diagnostics import InputError
+from ..learner import weak as weak_spots
 from ..quiz import DIRECTIONS, FORMATS, QUESTION_TYPES, QuizOptions, load_pool, make_quiz, write_quiz
 from ..quiz.write import RendererMissing, check_formats, load_renderer
+from ..store.history import HISTORY_FILE
 from .common import echo, handle_errors, load, plural, project_option, report
 
 
@@ -40,10 +42,13 @@ def _split(value: str | None) -> list[str]:
               help="Folder for the quiz files (default: <decks_dir>/quizzes).")
 @click.option("--name", default="quiz", show_default=True, help="File name stem: NAME-A.pdf, NAME-A.html, ….")
 @click.option("--title", help="Title printed on the quiz (default: the deck name).")
+@click.option("--weak", is_flag=True, help="Ask only about your weak spots: the items you forget or find "
+              "hard most in Anki, recent answers counting most (from the history papercards pull saved; "
+              "without one, every item).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
 @handle_errors
 def quiz_cmd(project, papers, questions, types, seed, versions, direction, paper_size, formats, out, name,
-             title, quiet) -> None:
+             title, weak, quiet) -> None:
     """Make a quiz from the items in cards/: a PDF to print with its answer key, an offline
     HTML page for phones, Markdown, CSV/TSV for Anki and Quizlet, Moodle GIFT and JSON.
 
@@ -75,10 +80,12 @@ def quiz_cmd(project, papers, questions, types, seed, versions, direction, paper
         pool = load_pool(config.cards_path, tuple(_split(papers)))
     if not pool.items:
         raise InputError(config.cards_dir, 0, "no items to make questions from (are all items suspended?)")
+    if weak:
+        weak = _focus_on_weak(config, pool, say)
     options = QuizOptions(questions=questions or qc.questions, types=wanted_types,
                           papers=tuple(_split(papers)), direction=direction or qc.direction,
                           seed=qc.seed if seed is None else seed, versions=versions,
-                          title=title or f"{config.deck} — Quiz 测验",
+                          title=title or f"{config.deck} — {'Weak spots 薄弱点' if weak else 'Quiz 测验'}",
                           fit=questions is None)   # the default size: as many fair questions as there are
     asked = [pool.papers[k].short or pool.papers[k].title for k in pool.selected]
     say(f"Pool: {plural(sum(1 for i in pool.items if pool.asks(i)), 'item')} from {plural(len(asked), 'paper')}"
@@ -97,6 +104,25 @@ def quiz_cmd(project, papers, questions, types, seed, versions, direction, paper
     say(f"Wrote {plural(len(paths), 'file')}:")
     for p in paths:
         say(f"  {_shown(p, config.root)}")
+
+
+def _focus_on_weak(config, pool, say) -> bool:
+    """Ask only about the pool's weakest items (`learner.weak`); without a history, or
+    with nothing weak in it, about every item, saying so. True when focused."""
+    history = weak_spots.load(config.cards_path, config.cards_dir)
+    where = f"{config.cards_dir}/{HISTORY_FILE}"
+    found = weak_spots.weakest([i for i in pool.items if pool.asks(i)], history)
+    if not history:
+        echo(f"No review history in {where} yet (papercards pull saves it): the quiz asks about every item",
+             err=True)
+        return False
+    if not found:
+        echo(f"No weak spots in {where} (nothing forgotten or rated hard): the quiz asks about every item",
+             err=True)
+        return False
+    pool.focus = frozenset(w.record.id for w in found)
+    say(f"Weak spots: the {plural(len(found), 'item')} forgotten or rated hard most ({where})")
+    return True
 
 
 def _paper(size: str) -> str:

@@ -24,6 +24,7 @@ class Pool:
     items: list[Item]                          # every active, unsuspended item, store order
     papers: dict[str, PaperInfo]               # every paper in the store
     selected: tuple[str, ...] = ()             # keys of the papers asked about, store order
+    focus: frozenset[str] | None = None        # ids of the only items asked about (weak spots); None: all
 
     def __post_init__(self) -> None:
         if not self.selected:
@@ -31,7 +32,9 @@ class Pool:
 
     # -- what is asked -------------------------------------------------------------
     def asks(self, item: Item) -> bool:
-        """Is this item about a selected paper? (terms: used by one)"""
+        """Is this item about a selected paper (terms: used by one), and in the focus?"""
+        if self.focus is not None and item.id not in self.focus:
+            return False
         if item.kind == "term":
             return any(p in self.selected for p in item.papers) or not item.papers
         return item.paper in self.selected
