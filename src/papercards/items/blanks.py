@@ -45,8 +45,15 @@ def in_brackets(cloze_text: str) -> bool:
 
 def one_of_a_list(before: str, after: str) -> bool:
     """A blank between ``before`` and ``after`` that is one name of a list ("MT-Bench、[…] 和Open
-    LLM Leaderboard", "GSM8K, MATH, and […]"): any of them fits the gap."""
+    LLM Leaderboard", "GSM8K, MATH, and […]"): any of them fits the gap. "和[…]的最优解一样"
+    compares with one thing: no list."""
+    if _COMPARED_WITH.search(before) and _COMPARISON.match(after):
+        return False
     return bool(_BEFORE_JOIN.search(before) or _AFTER_JOIN.match(after))
+
+
+_COMPARED_WITH = re.compile(r"(?:^|[^、,，])\s*(?:和|与|跟|同)\s*$")
+_COMPARISON = re.compile(r"^[^、,，。；;]{0,12}?(?:一样|相同|等价|相当|类似|相似|相比|不同|一致|差不多)")
 
 
 def acronym_after(answer: str, after: str) -> bool:

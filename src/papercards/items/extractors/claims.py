@@ -286,21 +286,29 @@ def keyword_blank(pc: PaperContext):
             # the answer printed again in its own sentence ("逆[...]：逆困惑度 = …") is given away
             rest = strip_marks(CLOZE_BLANK.sub(" ", made)).casefold()
             good = informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
-                and not translated_beside(made) and not in_brackets(made) \
-                and not (first_one_of_a_list(made) and not expanded_keyword(answer, pc) and answer not in marked)
+                and not translated_beside(made) and not in_brackets(made)
             return answer if good else None
 
-        furnished = None        # a blank on a name every paper uses: asked when nothing else is
+        def weak(made: str, answer: str) -> bool:
+            """A name every paper uses, or one name of a list the notes spell out (KTO in
+            "RLHF/PPO, DPO, KTO"): any of the others fits the gap as well."""
+            if answer in marked:
+                return False
+            return furniture(answer, pc) or (first_one_of_a_list(made) and answer.casefold() in pc.ctx.named_terms)
+
+        fallback = None         # a weak blank: asked only when the sentence has nothing better
         for _ in range(TRIES):
             made = make_cloze(text, pc.ctx.segmenter, prefer=prefer, avoid=avoid, max_blanks=1, start=n)
             if not made:
                 break
             answer = fits(made)
-            if answer and (answer in marked or not furniture(answer, pc)):
-                return made
-            furnished = furnished or (made if answer else None)
+            if answer and not (first_one_of_a_list(made) and answer not in marked
+                               and answer.casefold() not in pc.ctx.named_terms):
+                if not weak(made, answer):
+                    return made
+                fallback = fallback or made
             avoid.append(strip_marks(cloze_answers(made)[n][0]))
-        return object_blank(text, n, pc, shown) or furnished
+        return object_blank(text, n, pc, shown) or fallback
     return keyword
 
 
@@ -358,12 +366,6 @@ def result_numbers(plain: str) -> list[str]:
 def first_one_of_a_list(cloze_text: str) -> bool:
     m = CLOZE_BLANK.search(cloze_text)
     return bool(m) and one_of_a_list(*around(cloze_text, m))
-
-
-def expanded_keyword(word: str, pc: PaperContext) -> bool:
-    """A term the notes name two ways (KTO = Kahneman-Tversky Optimization): asked even inside
-    a list, where a bare name (GSM8K) is not."""
-    return strip_marks(word).casefold() in pc.ctx.named_terms
 
 
 def translated_beside(cloze_text: str) -> bool:

@@ -148,8 +148,8 @@ def extract(pc: PaperContext):
         prefer = marked + sorted(present, key=len, reverse=True)
         text = make_cloze(sentence, pc.ctx.segmenter, prefer=prefer, avoid=avoid,
                           max_blanks=pc.ctx.config.max_cloze_blanks)
-        text = keep_good_blanks(text, _Either(set(marked), terms), _Either({w.casefold() for w in marked},
-                                                                           pc.ctx.named_terms)) if text else None
+        # one name of a list is asked only when the author marked it: any of them fits the gap
+        text = keep_good_blanks(text, _Either(set(marked), terms), {w.casefold() for w in marked}) if text else None
         if not text:
             continue
         anchor = short_hash(strip_marks(sentence))
