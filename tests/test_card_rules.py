@@ -161,3 +161,11 @@ def test_a_remark_on_the_notes_is_not_on_a_term_card(tmp_path):
                                               "#### 方法\n* 用KTO的效用函数", keywords=keywords), *others()))
     terms = {i.fields["term"]: i.fields for i in items if i.kind == "term"}
     assert "写错" not in terms.get("KTO", {}).get("note", "")
+
+
+def test_a_comparison_with_one_name_is_no_list():
+    from papercards.items.blanks import one_of_a_list
+    assert not one_of_a_list("理论上和", "的最优解一样，实际上更省资源")
+    assert not one_of_a_list("效果与", "相当")
+    assert one_of_a_list("MT-Bench、AlpacaEval 和", "")
+    assert one_of_a_list("在DPO、", "、SLiC上都一样")          # a list, whatever follows
