@@ -8,14 +8,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from anki_engine import import_apkg, open_collection
-from anki.scheduler.v3 import CardAnswer
+from anki_engine import import_apkg, open_collection  # isort: skip  (imports anki.collection first)
+from anki.scheduler.v3 import CardAnswer  # isort: skip
 from click.testing import CliRunner
 from wcwidth import wcswidth
 
 from papercards.cli import main
 from papercards.store import Store
-from papercards.store.history import ItemHistory, Review, load_history, save_history
+from papercards.store.history import load_history
 
 DECK_FILE = "decks/iclr-2025-dpo.apkg"
 LAPSED = ("term/DPO", "9Hxdixed7p/claim/3865749f")     # forgotten twice and once
@@ -52,28 +52,10 @@ def lapse(col, cid: int, rating=CardAnswer.AGAIN) -> None:
     answer(col, cid, rating)
 
 
-def history_from(col) -> dict[str, ItemHistory]:
-    """Each papercards note's history, from its cards and the review log, keyed by
-    the note's ItemId field: what pull saves beside the store."""
-    out = {}
-    for nid in col.find_notes(""):
-        note = col.get_note(nid)
-        cids = col.card_ids_of_note(nid)
-        rows = col.db.all(f"select id, ease from revlog where cid in ({','.join(map(str, cids))}) order by id")
-        if not rows:
-            continue
-        cards = [col.get_card(c) for c in cids]
-        eases = [c.factor / 1000 for c in cards if c.factor]
-        out[note["ItemId"]] = ItemHistory(
-            reviews=len(rows), lapses=sum(c.lapses for c in cards), ease=min(eases) if eases else None,
-            last_review=rows[-1][0] // 1000, log=[Review(t // 1000, ease) for t, ease in rows])
-    return out
-
-
 @pytest.fixture(scope="module")
 def studied(tmp_path_factory):
     """The shipped project, built, imported into Anki and studied: two items lapsed,
-    one rated hard, two learned without trouble; the history saved in cards/."""
+    one rated hard, two learned without trouble; then pulled, which saves the history."""
     from conftest import shipped_project
     root = shipped_project(tmp_path_factory.mktemp("weak") / "proj")
     cli(root, "build")
@@ -89,11 +71,12 @@ def studied(tmp_path_factory):
         for n, item_id in enumerate(LAPSED):
             for _ in range(2 - n):
                 lapse(col, cards_of(item_id)[0])
-        history = history_from(col)
     finally:
         col.close()
+    # the history comes from the learner's collection file, as a learner gets it
+    cli(root, "pull", str(root.parent / "collection.anki2"))
+    history = load_history(root / "cards")
     assert history[LAPSED[0]].lapses == 2 and history[LAPSED[1]].lapses == 1
-    save_history(root / "cards", history)
     return root
 
 
