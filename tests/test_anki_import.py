@@ -242,7 +242,7 @@ def test_template_update_needs_newer_notetype_mod(tmp_path, imported, monkeypatc
     build(same)
     import_apkg(col, same)
     assert "/* v2 */" not in col.models.by_name("papercards Q&A")["css"]      # ignored: not newer
-    monkeypatch.setattr(package_mod, "NOTETYPE_MOD", notetypes.NOTETYPE_MOD + 60)
+    monkeypatch.setattr(notetypes, "NOTETYPE_MOD", notetypes.NOTETYPE_MOD + 60)
     newer = tmp_path / "newer.apkg"
     build(newer)
     log = import_apkg(col, newer)

@@ -278,7 +278,8 @@ def stage_outputs(config: Config, result: BuildResult, store: Store, planned: di
 def pack(config: Config, result: BuildResult) -> tuple[bytes, object]:
     """The deck's bytes and stats (`anki.package_bytes`), with the images of the project."""
     from .anki import ImagePolicy, package_bytes
-    return package_bytes(result.records, result.papers, config.deck, images=ImagePolicy.of(config))
+    return package_bytes(result.records, result.papers, config.deck, images=ImagePolicy.of(config),
+                         speak=config.speak_terms)
 
 
 def save_stamp(config: Config, result: BuildResult) -> None:

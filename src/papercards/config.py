@@ -76,6 +76,7 @@ class Config:
     max_cloze_blanks: int = 2
     remote_images: bool = False       # keep <img> with a web address on cards (fetched when shown)
     ankiconnect_url: str = "http://127.0.0.1:8765"     # papercards push
+    speak_terms: bool | str = False   # term cards read aloud by Anki (text to speech): false, english or both
     quiz: QuizConfig = field(default_factory=QuizConfig)
     path: Path | None = None                     # the file it was read from, if any
 
@@ -216,9 +217,14 @@ def load_config(root: Path) -> Config:
                     or len(value.split("://", 1)[1].strip("/")) == 0:
                 raise bad(key, "expected an http:// address, like http://127.0.0.1:8765")
             cfg.ankiconnect_url = value
+        elif key == "speak_terms":
+            if value not in (False, "english", "both"):
+                raise bad(key, "expected false, english or both")
+            cfg.speak_terms = value
         else:
             known = ", ".join(list(_SCALARS) + ["paper_heading_level", "layout", "folder_decks", "sections", "placeholders", "cards",
-                                                "glossary", "quiz", "remote_images", "ankiconnect_url"])
+                                                "glossary", "quiz", "remote_images", "ankiconnect_url",
+                                                "speak_terms"])
             raise bad(key, f"unknown key (known keys: {known})")
     if cfg.layout == ONE_PAPER and cfg.paper_heading_level not in ("auto", 1):
         raise bad("paper_heading_level", f"layout {ONE_PAPER} puts the paper under '# Title' (level 1); "
@@ -380,6 +386,10 @@ remote_images: false
 
 # papercards push: where the AnkiConnect add-on of Anki desktop listens.
 ankiconnect_url: http://127.0.0.1:8765
+
+# Term cards read their English (english) or English and Chinese (both) aloud
+# on the back, with Anki's own text to speech; false: silent.
+speak_terms: false
 
 quiz:
   questions: 40

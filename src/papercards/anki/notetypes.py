@@ -52,34 +52,54 @@ TEMPLATE_FILES = (
 
 
 _INCLUDE = re.compile(r"<!-- include (\S+) (\w+) -->\n")
+_SPEAK = "<!-- speak -->\n"
+
+# Term cards read aloud on the back (config ``speak_terms``) by Anki's own text to
+# speech: a template change, so notes, cards and reviews stay as they are. The
+# English is what is worth hearing (the Term is mostly an acronym); the Term when
+# there is no English. Anki stays silent where the device has no voice for the language.
+_ENGLISH = "{{#English}}{{tts en_US:English}}{{/English}}{{^English}}{{tts en_US:Term}}{{/English}}"
+SPEECH = {False: "", "english": _ENGLISH, "both": _ENGLISH + "{{#Chinese}}{{tts zh_CN:Chinese}}{{/Chinese}}"}
 
 
-def template_text(name: str) -> str:
+def template_text(name: str, speak: bool | str = False) -> str:
     """A template or the stylesheet, from the package data in ``templates/``.
 
     ``<!-- include _meta.html Paper -->`` inserts the shared block every back
     ends with (paper, links, source), naming the field that holds the paper.
+    ``<!-- speak -->`` is where a term card's back speaks (`SPEECH`); silent, it
+    leaves nothing behind, so a deck without speech is what it was before.
     """
     text = resources.files(__package__).joinpath("templates", name).read_text(encoding="utf-8")
+    speech = f'<div class="pc-speak">{SPEECH[speak]}</div>\n' if SPEECH[speak] else ""
+    text = text.replace(_SPEAK, speech)
     return _INCLUDE.sub(lambda m: template_text(m.group(1)).replace("@PAPER@", m.group(2)), text)
+
+
+def notetype_mod(speak: bool | str = False) -> int:
+    """The note types' modification time in a deck. Anki takes a changed template
+    only from a newer note type, so turning speech on (or from english to both)
+    dates the note types a second or two later; turning it back off reaches a
+    collection with the next template change (`NOTETYPE_MOD`)."""
+    return NOTETYPE_MOD + list(SPEECH).index(speak)
 
 
 def _fields(names: tuple[str, ...]) -> list[dict]:
     return [{"name": n} for n in names]
 
 
-def _tmpl(name: str, front: str, back: str) -> dict:
-    return {"name": name, "qfmt": template_text(front), "afmt": template_text(back)}
+def _tmpl(name: str, front: str, back: str, speak: bool | str = False) -> dict:
+    return {"name": name, "qfmt": template_text(front), "afmt": template_text(back, speak)}
 
 
 @cache
-def term_model() -> genanki.Model:
+def term_model(speak: bool | str = False) -> genanki.Model:
     return genanki.Model(
         TERM_MODEL_ID, TERM_NAME, fields=_fields(TERM_FIELDS),
         templates=[
-            _tmpl(TERM_TEMPLATES[0], "term_front.html", "term_back.html"),
+            _tmpl(TERM_TEMPLATES[0], "term_front.html", "term_back.html", speak),
             # front is wrapped in {{#Chinese}}: no card when Chinese is empty
-            _tmpl(TERM_TEMPLATES[1], "term_reverse_front.html", "term_reverse_back.html"),
+            _tmpl(TERM_TEMPLATES[1], "term_reverse_front.html", "term_reverse_back.html", speak),
         ],
         css=template_text("style.css"), model_type=genanki.Model.FRONT_BACK, sort_field_index=0,
     )
@@ -109,3 +129,10 @@ def cloze_model() -> genanki.Model:
 
 def all_models() -> tuple[genanki.Model, genanki.Model, genanki.Model]:
     return term_model(), qa_model(), cloze_model()
+
+
+def speaking(model: genanki.Model, speak: bool | str) -> genanki.Model:
+    """The note type a deck ships for notes rendered with ``model``: the term
+    note type with its speech (same id, fields and template names: the same
+    note type to Anki), any other (or a silent one) as it is."""
+    return term_model(speak) if speak and model.model_id == TERM_MODEL_ID else model

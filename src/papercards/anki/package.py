@@ -15,6 +15,7 @@ the hash of its content, so the same images give the same bytes too.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import itertools
 import json
@@ -38,7 +39,7 @@ from .blocks import html_text
 from .distinct import distinct_first_fields
 from .fields import SkipRecord
 from .images import NO_IMAGES, ImagePolicy, MediaFile, read_media
-from .notetypes import NOTETYPE_MOD
+from .notetypes import notetype_mod, speaking
 from .render import RenderedNote, render_record
 from .tags import RETIRED_TAG, deck_id, deck_path
 
@@ -114,8 +115,10 @@ def render_notes(records: Iterable[Record], papers: Mapping[str, PaperInfo], dec
     return distinct_first_fields(notes), skipped
 
 
-def build_collection(notes: Sequence[RenderedNote], deck_name: str) -> tuple[bytes, PackageStats]:
-    """The ``collection.anki2`` sqlite file for these notes, and its stats."""
+def build_collection(notes: Sequence[RenderedNote], deck_name: str,
+                     speak: bool | str = False) -> tuple[bytes, PackageStats]:
+    """The ``collection.anki2`` sqlite file for these notes, and its stats; term
+    notes ship with their note type speaking as ``speak`` says (`notetypes.SPEECH`)."""
     root = deck_path(deck_name)
     decks: dict[str, genanki.Deck] = {root: genanki.Deck(deck_id(root), root)}
     stats = PackageStats()
@@ -127,7 +130,7 @@ def build_collection(notes: Sequence[RenderedNote], deck_name: str) -> tuple[byt
             sub = "::".join(parts[:i])
             if sub not in decks:
                 decks[sub] = genanki.Deck(deck_id(sub), sub)
-        note = _Note(rendered, due=position)
+        note = _Note(dataclasses.replace(rendered, model=speaking(rendered.model, speak)), due=position)
         decks[name].add_note(note)
         stats.notes += 1
         model_name = rendered.model.name
@@ -143,8 +146,8 @@ def build_collection(notes: Sequence[RenderedNote], deck_name: str) -> tuple[byt
         db = os.path.join(tmp, "collection.anki2")
         conn = sqlite3.connect(db)
         try:
-            # the timestamp genanki puts on note types: constant unless templates change
-            _write_collection(conn.cursor(), ordered, NOTETYPE_MOD, id_gen)
+            # the timestamp genanki puts on note types: constant unless templates (or speech) change
+            _write_collection(conn.cursor(), ordered, notetype_mod(speak), id_gen)
             conn.commit()
         finally:
             conn.close()
@@ -213,7 +216,7 @@ def _zinfo(name: str) -> zipfile.ZipInfo:
 
 def write_package(records: Iterable[Record], papers: Mapping[str, PaperInfo], deck_name: str,
                   path: Path | str, *, media: Sequence[str | os.PathLike] = (),
-                  images: ImagePolicy = NO_IMAGES,
+                  images: ImagePolicy = NO_IMAGES, speak: bool | str = False,
                   write: Callable[[Path, bytes], None] = atomic_write) -> PackageStats:
     """Write the records as an Anki package at ``path`` (see `package_bytes`).
 
@@ -223,14 +226,15 @@ def write_package(records: Iterable[Record], papers: Mapping[str, PaperInfo], de
     transaction's ``add``, so the deck changes together with cards/
     (`papercards.txn`).
     """
-    data, stats = package_bytes(records, papers, deck_name, media=media, images=images)
+    data, stats = package_bytes(records, papers, deck_name, media=media, images=images, speak=speak)
     write(Path(path), data)
     return stats
 
 
 def package_bytes(records: Iterable[Record], papers: Mapping[str, PaperInfo], deck_name: str, *,
                   media: Sequence[str | os.PathLike] = (),
-                  images: ImagePolicy = NO_IMAGES) -> tuple[bytes, PackageStats]:
+                  images: ImagePolicy = NO_IMAGES,
+                  speak: bool | str = False) -> tuple[bytes, PackageStats]:
     """The records as the bytes of an Anki package, and what it holds.
 
     Deterministic (same inputs → same bytes), zip entries deflated. Retired
@@ -238,10 +242,11 @@ def package_bytes(records: Iterable[Record], papers: Mapping[str, PaperInfo], de
     see `_Note`); records whose card
     would be empty are skipped and counted in ``stats.skipped``. The images
     the cards show are packed (`images` says where they may come from), and
-    so are the ``media`` files, under their own names.
+    so are the ``media`` files, under their own names. ``speak``: config
+    ``speak_terms``.
     """
     notes, skipped = render_notes(records, papers, deck_name, images)
-    collection, stats = build_collection(notes, deck_name)
+    collection, stats = build_collection(notes, deck_name, speak)
     stats.skipped, stats.skipped_ids = len(skipped), skipped
     files = _card_images(notes, stats)
 

@@ -68,8 +68,18 @@ def quiz_json(quiz: Quiz) -> dict:
             d["blanks"] = [[rich.plain(rich.spans(a)) for a in accepted] for accepted in q.blanks]
         elif q.type == "match":
             d["match"] = [q.right_order.index(row) for row in range(len(q.pairs))]
+            d["choices"] = [rich.plain(rich.spans(q.pairs[i][1])) for i in q.right_order]
         questions.append(d)
-    return {"title": quiz.title, "version": quiz.version, "seed": quiz.seed, "questions": questions}
+    return {"id": quiz_id(quiz), "title": quiz.title, "version": quiz.version, "seed": quiz.seed,
+            "questions": questions}
+
+
+def quiz_id(quiz: Quiz) -> str:
+    """What the page keeps the learner's answers under (with the version): the same
+    quiz rebuilt keeps its answers; another quiz, or the same title with other
+    questions, starts empty."""
+    ids = [quiz.title, str(quiz.seed), quiz.direction, *sorted(q.id for q in quiz.questions)]
+    return hashlib.sha256("\0".join(ids).encode("utf-8")).hexdigest()[:16]
 
 
 def script_json(data: dict) -> str:
@@ -100,6 +110,8 @@ def question_html(q: Question, n: int, quiz: Quiz) -> str:
                          f'<span class="letter">{chr(65 + i)}</span>'
                          f'<span class="text">{rich.to_html(rich.spans(option))}</span></button>')
         parts.append("</div>")
+        # a pick can change until it is checked; nothing to check before a pick
+        parts.append('<div class="actions"><button type="button" class="check" disabled>Check 检查</button></div>')
     elif q.type == "cloze":
         parts.append('<div class="actions"><button type="button" class="check">Check 检查</button></div>')
     elif q.type == "match":
@@ -119,7 +131,7 @@ def question_html(q: Question, n: int, quiz: Quiz) -> str:
                          f'</select></div>')
         parts.append("</div>")
         parts.append('<div class="actions"><button type="button" class="check">Check 检查</button></div>')
-    parts.append(f'<div class="feedback" role="status" hidden><span class="verdict"></span>'
+    parts.append(f'<div class="feedback" role="status" tabindex="-1" hidden><span class="verdict"></span>'
                  f'<span class="ans">{answer_html(q)}</span>{_why(q, quiz)}</div>')
     parts.append("</section>")
     return "\n".join(parts)
