@@ -24,7 +24,6 @@ import genanki
 from ..diagnostics import Diagnostic
 from ..items.model import KINDS, Item, PaperInfo
 from ..items.place import SEPARATOR
-from ..parallel import map_ordered
 from ..store.merge import content_of
 from ..store.model import Record
 from ..text import cloze_safe, render_inline
@@ -597,10 +596,9 @@ def note_faces(records: list[Record], papers: Mapping[str, PaperInfo], deck_name
     first fields as the deck has them (`distinct`): one left out would go stale
     in Anki (an import keeps a note whose time did not move); the Source field
     names a heading, not a line, so lines added above do not touch the note.
-    A big build renders its notes in worker processes (`papercards.parallel`),
-    and each record keeps its rendered note for the deck."""
+    Each record keeps its rendered note for the deck."""
     from .distinct import distinct_first_fields
-    rendered = map_ordered(lambda rec: _portable(rec, papers, deck_name, images), records)
+    rendered = [_portable(rec, papers, deck_name, images) for rec in records]
     models = {model.model_id: model for model in all_models()}
     notes = []
     for rec, (model_id, note) in zip(records, rendered):

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from ..config import Config
 from ..diagnostics import Diagnostic
 from ..notes import NotesFile
-from ..parallel import map_ordered
 from .context import Context, PaperContext
 from .asked_once import asked_once
 from .dangling import without_dangling
@@ -24,7 +23,7 @@ from .judge import Doubt, review, translation_disagreements
 from .notelinks import name_linked_notes
 from .place import set_places
 from .model import KIND_FIELDS, KINDS, Item, PaperInfo, fingerprint, short_hash
-from .survey import paper_lines, survey
+from .survey import survey
 
 __all__ = ["Item", "PaperInfo", "KINDS", "KIND_FIELDS", "Extraction", "extract", "fingerprint", "short_hash"]
 
@@ -49,8 +48,8 @@ def extract(notes: list[NotesFile], config: Config) -> Extraction:
     out = Extraction(papers={pc.info.key: pc.info for pc in pcs})
     if config.cards.get("term", True):
         out.items.extend(glossary_items(entries, {pc.info.key: pc.paper.file for pc in pcs}, ctx))
-    for items, diagnostics in map_ordered(lambda pc: _run_rules(pc, config), pcs, prepare=ctx.prepare_for_rules,
-                                          weight=paper_lines):
+    for pc in pcs:
+        items, diagnostics = run_rules(pc, config)
         out.items.extend(items)
         ctx.diagnostics.extend(diagnostics)
     titles = {pc.info.key: f"{pc.paper.title} {pc.paper.title_zh or ''}" for pc in pcs}
@@ -172,8 +171,8 @@ def _translation_doubts(items: list[Item], pcs: list[PaperContext]) -> list[Doub
     return doubts
 
 
-def _run_rules(pc: PaperContext, config: Config) -> tuple[list[Item], list[Diagnostic]]:
-    """The extractor chain on one paper: its items and the warnings it gave (may run in a worker)."""
+def run_rules(pc: PaperContext, config: Config) -> tuple[list[Item], list[Diagnostic]]:
+    """The extractor chain on one paper: its items and the warnings it gave."""
     ctx = pc.ctx
     before = len(ctx.diagnostics)
     found: list[Item] = []
