@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import retire, uptodate
+from .cache import NO_CACHE, BuildCache, file_key, yaml_key
 from .config import Config
 from .diagnostics import Diagnostic, InputError
 from .fsutil import build_lock
@@ -20,6 +21,7 @@ from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify, source_warnings
 from .store import MergeReport, Record, Store, stamp
+from .store.yamlio import dump_file, load_text
 from .txn import Transaction, recover
 
 
@@ -121,10 +123,11 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         replayed = None if dry_run or force else replay_if_unchanged(config)
         if replayed is not None:
             return replayed
-        result, store = collect(config, now=now, progress=progress)          # read, extract, merge
+        cache = BuildCache.of(config, force=force)
+        result, store = collect(config, now=now, progress=progress, cache=cache)   # read, extract, merge
         if not force:
             retire.check_retirements(config, result.report, result.records, result.changed_settings)
-        planned = plan_files(config, result, store)                          # the store's YAML
+        planned = plan_files(config, result, store, cache)                   # the store's YAML
         if dry_run:
             return result
         if progress:
@@ -132,6 +135,7 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         deck_bytes = pack(config, result)                                   # the deck
         commit(config, result, store, planned, deck_bytes)                   # both, all or nothing
         save_stamp(config, result)
+        cache.save()
     return result
 
 
@@ -155,25 +159,26 @@ def prepare(config: Config, *, now: int | None = None,
     return result, store, plan_files(config, result, store)
 
 
-def collect(config: Config, *, now: int | None = None,
-            progress: Progress | None = None) -> tuple[BuildResult, Store]:
-    """Read the notes, extract their items and merge them into the store's records."""
+def collect(config: Config, *, now: int | None = None, progress: Progress | None = None,
+            cache: BuildCache = NO_CACHE) -> tuple[BuildResult, Store]:
+    """Read the notes, extract their items and merge them into the store's records; the
+    results of unchanged files and papers come from ``cache``."""
     result = BuildResult(deck_path=deck_file(config))
-    result.notes = read_all(config, progress)
+    result.notes = read_all(config, progress, cache)
     result.diagnostics.extend(source_warnings(config))
     for nf in result.notes:
         result.diagnostics.extend(nf.diagnostics)
     if progress:
         progress(f"Extracting items from {result.paper_count} papers…", result.paper_count >= MANY_PAPERS)
-    extraction = extract(result.notes, config)
+    extraction = extract(result.notes, config, cache.each)
     result.diagnostics.extend(extraction.diagnostics)
-    store = Store.load(config.cards_path, shown_root=config.cards_dir)
+    store = Store.load(config.cards_path, shown_root=config.cards_dir, parse=cache.step("store", load_text))
     result.diagnostics.extend(store.diagnostics)
     merge_into_store(config, result, store, extraction, now if now is not None else now_seconds(), progress)
     return result, store
 
 
-def read_all(config: Config, progress: Progress | None = None) -> list[NotesFile]:
+def read_all(config: Config, progress: Progress | None = None, cache: BuildCache = NO_CACHE) -> list[NotesFile]:
     """Every notes file, parsed."""
     paths = find_notes(config)
     if not paths:
@@ -181,7 +186,8 @@ def read_all(config: Config, progress: Progress | None = None) -> list[NotesFile
                          "folder or set source_dir in papercards.yaml")
     if progress:
         progress(f"Reading {len(paths)} notes files…", len(paths) >= MANY_FILES)
-    return [read_notes(path, config) for path in paths]
+    read = cache.step("notes", read_notes, key=file_key)
+    return [read(path, config) for path in paths]
 
 
 def merge_into_store(config: Config, result: BuildResult, store: Store, extraction: Extraction,
@@ -226,9 +232,9 @@ def check_ids_kept(result: BuildResult, config: Config) -> None:
                              f"note, without its review history); change the id back to '{made}'")
 
 
-def plan_files(config: Config, result: BuildResult, store: Store) -> dict[str, str]:
+def plan_files(config: Config, result: BuildResult, store: Store, cache: BuildCache = NO_CACHE) -> dict[str, str]:
     """The text of every store file after this build; gives every record its file (home)."""
-    planned = store.plan(result.records, result.papers)
+    planned = store.plan(result.records, result.papers, dump=cache.step("yaml", dump_file, key=yaml_key))
     result.diagnostics.extend(conflict_diagnostics(result, config))
     result.cards_pending = sorted([*store.changed_files(planned), *store.stale_files(planned)])
     return planned

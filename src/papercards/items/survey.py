@@ -22,7 +22,8 @@ from .terms import (_REMARK_MARKERS, TermCandidate, abbr_key, abbreviations_in, 
                     parse_keyword, split_runs, trim_chinese_name)
 
 
-def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], list[Entry]]:
+def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperContext], list[Entry]]:
+    """The first pass; ``each`` runs `read_paper` over the papers (`items.extract`)."""
     from ..text import Segmenter
     base = Segmenter()
     pcs: list[PaperContext] = []
@@ -44,7 +45,9 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
             keys[key] = paper
             pcs.append(PaperContext(paper=paper, info=make_info(paper, key), ctx=ctx))
     candidates: list[tuple[str, TermCandidate]] = []
-    readings = [read_paper(pc, ctx, base) for pc in pcs]
+    def read(pc: PaperContext):
+        return read_paper(pc, ctx, base)
+    readings = each("survey", read, pcs) if each else [read(pc) for pc in pcs]
     for pc, (abstract_en, abstract_zh, tags, found) in zip(pcs, readings):
         pc.abstract_en, pc.abstract_zh = abstract_en, abstract_zh
         pc.info.tags = list(dict.fromkeys(pc.paper.tags + tags))     # the metadata's 分类标签 first

@@ -35,7 +35,8 @@ class Store:
     _headers: dict[str, str] = field(default_factory=dict)     # paper key → "cards/file:line" of its header
 
     @classmethod
-    def load(cls, root: Path, shown_root: str = "cards") -> "Store":
+    def load(cls, root: Path, shown_root: str = "cards", parse=load_text) -> "Store":
+        """Every store file under ``root``; ``parse(text, shown)`` reads one (`yamlio.load_text`)."""
         store = cls(root=Path(root))
         if not store.root.is_dir():
             return store
@@ -56,7 +57,7 @@ class Store:
                 raise InputError(shown, line, "not UTF-8 text (save it as UTF-8; deleting the file "
                                  "regenerates it without your edits)") from None
             store.texts[rel] = text
-            info, info_line, records = load_text(text, shown)
+            info, info_line, records = parse(text, shown)
             if info is not None:
                 store._add_paper(info, shown, info_line)
                 store.paper_home.setdefault(info.key, rel)
@@ -114,16 +115,17 @@ class Store:
         """Merge an extraction into the stored records (`merge.merge`)."""
         return merge(self.records, items, now)
 
-    def plan(self, records: list[Record], papers: dict[str, PaperInfo]) -> dict[str, str]:
-        """The text of every store file after this build (only files that have records)."""
+    def plan(self, records: list[Record], papers: dict[str, PaperInfo], dump=dump_file) -> dict[str, str]:
+        """The text of every store file after this build (only files that have records);
+        ``dump(what, paper, records)`` writes one (`yamlio.dump_file`)."""
         groups: dict[str, list[Record]] = {}
         for rec in records:
             home = rec.home or self.home_of(rec, papers)
             rec.home = home
             groups.setdefault(home, []).append(rec)
-        return {home: self._dump(home, groups[home], papers) for home in sorted(groups)}
+        return {home: self._dump(home, groups[home], papers, dump) for home in sorted(groups)}
 
-    def _dump(self, home: str, recs: list[Record], papers: dict[str, PaperInfo]) -> str:
+    def _dump(self, home: str, recs: list[Record], papers: dict[str, PaperInfo], dump=dump_file) -> str:
         key = next((r.item.paper for r in recs if r.item.paper), None)
         info = papers.get(key) or self.papers.get(key) if key else None
         if home == GLOSSARY_FILE:
@@ -132,7 +134,7 @@ class Store:
             what = f"{info.title}"
         else:
             what = home
-        return dump_file(what, info, recs)
+        return dump(what, info, recs)
 
     def home_of(self, rec: Record, papers: dict[str, PaperInfo]) -> str:
         key = rec.item.paper

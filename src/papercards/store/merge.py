@@ -53,7 +53,8 @@ def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Reco
     """Merge a fresh extraction into the stored records; returns (records, report)."""
     report = MergeReport()
     by_id = {r.id: r for r in old}
-    auto_old = [r.item for r in old if r.origin == "auto" and r.id not in {i.id for i in extracted}]
+    extracted_ids = {i.id for i in extracted}
+    auto_old = [r.item for r in old if r.origin == "auto" and r.id not in extracted_ids]
     unmatched_new = [i for i in extracted if i.id not in by_id]
     renames = match_items(unmatched_new, auto_old)
     out: list[Record] = []
