@@ -3,7 +3,7 @@
 Why: a rebuild after one edited bullet used to cost a whole cold build,
 though only one paper changed. Each step whose result depends on one file or
 one paper is kept here under a digest of everything it reads: the papercards
-code and the config (`BuildCache.salt`), the step's own input (a notes file's
+code and the settings (`BuildCache.of`), the step's own input (a notes file's
 bytes, a paper's parsed tree, a store file's text) and, for the extractor
 chain, a digest of what crosses papers (the glossary and the terms' use
 across papers, `shared_digest`). The sentences a paper looks up in the
@@ -24,14 +24,16 @@ random edits with cold builds, byte for byte.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import pickle
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .config import CONFIG_NAME, Config
+from .config import Config
 from .fsutil import read_regular
 
 CACHE_DIR = ".papercards-cache"
@@ -51,19 +53,17 @@ class BuildCache:
         self.folder, self.salt, self.read = folder, salt, read
         self._found: dict[str, dict[bytes, bytes]] = {}      # step → entries read from its pack
         self._kept: dict[str, dict[bytes, bytes]] = {}       # step → entries this build used or made
-        self.hits = self.misses = 0
+        self.hits: Counter[str] = Counter()       # step → results reused
+        self.misses: Counter[str] = Counter()     # step → results made
 
     @classmethod
     def of(cls, config: Config, *, force: bool = False) -> "BuildCache":
-        """The project's cache; with ``force`` it is written but not read."""
+        """The project's cache; with ``force`` it is written but not read. Its salt is this
+        papercards and the settings (not where the project is: a copy keeps its cache)."""
         from . import uptodate
-        h = hashlib.sha256(uptodate.code_digest().encode())
-        try:
-            h.update(read_regular(config.root / CONFIG_NAME))
-        except OSError:
-            h.update(b"<no config>")
-        h.update(str(config.root.resolve()).encode())
-        return cls(config.root / CACHE_DIR / _FOLDER, h.digest(), read=not force)
+        settings = repr(dataclasses.replace(config, root=Path(), path=None))
+        salt = hashlib.sha256(f"{uptodate.code_digest()}\0{settings}".encode()).digest()
+        return cls(config.root / CACHE_DIR / _FOLDER, salt, read=not force)
 
     # -- entries -------------------------------------------------------------------
     def _entries(self, step: str) -> dict[bytes, bytes]:
@@ -102,11 +102,11 @@ class BuildCache:
                 return fn(*args)
             value = self.get(step, k)
             if value is _MISS:
-                self.misses += 1
+                self.misses[step] += 1
                 value = fn(*args)
                 self.put(step, k, value)
                 return value
-            self.hits += 1
+            self.hits[step] += 1
             return value
         return kept
 
@@ -143,11 +143,11 @@ class BuildCache:
         key = shared + _described(pc.paper, pc.info, pc.methods, pc.abstract_en, pc.abstract_zh)
         kept = self.get("rules", key)
         owners = pc.ctx.abstract_owners
-        if kept is not _MISS and kept[1] is not None \
+        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], dict) \
                 and all(owners.get(k) == found for k, found in kept[1].items()):
-            self.hits += 1
+            self.hits["rules"] += 1
             return kept[0]
-        self.misses += 1
+        self.misses["rules"] += 1
         recorder = _Lookups(owners)
         pc.ctx.abstract_owners = recorder
         try:
