@@ -64,17 +64,6 @@ def test_deck_imports_every_note(built, tmp_path):
         col.close()
 
 
-def _edit_notes(proj: Path) -> None:
-    """A week of note-taking: a bullet reworded, a paper dropped, a hand edit in cards/."""
-    first = proj / "source" / "part-0000.md"
-    text = first.read_text(encoding="utf-8")
-    first.write_text(text.replace("梯度", "梯度信号", 2), encoding="utf-8")
-    (proj / "source" / "part-0003.md").unlink()
-    store = sorted((proj / "cards").rglob("*.yaml"))[5]
-    store.write_text(store.read_text(encoding="utf-8").replace("origin: auto", "origin: auto\n  suspended: true", 1),
-                     encoding="utf-8")
-
-
 def test_a_big_build_says_what_it_is_doing(tmp_path):
     """70 papers (not yet 16 files): the build's stages, on stderr."""
     import subprocess

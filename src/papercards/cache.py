@@ -59,10 +59,11 @@ class BuildCache:
     @classmethod
     def of(cls, config: Config, *, force: bool = False) -> "BuildCache":
         """The project's cache; with ``force`` it is written but not read. Its salt is this
-        papercards and the settings (not where the project is: a copy keeps its cache)."""
+        papercards, the libraries whose output the steps keep, and the settings (not where
+        the project is: a copy keeps its cache)."""
         from . import uptodate
         settings = repr(dataclasses.replace(config, root=Path(), path=None))
-        salt = hashlib.sha256(f"{uptodate.code_digest()}\0{settings}".encode()).digest()
+        salt = hashlib.sha256(f"{uptodate.code_digest()}\0{_library_versions()}\0{settings}".encode()).digest()
         return cls(config.root / CACHE_DIR / _FOLDER, salt, read=not force)
 
     # -- entries -------------------------------------------------------------------
@@ -235,6 +236,18 @@ def _read_pack(path: Path) -> dict[bytes, bytes]:
                                                 for k, v in entries.items()):
         return {}
     return entries
+
+
+def _library_versions() -> str:
+    """Markdown parsing, word segmentation and YAML: a new version may read the same text otherwise."""
+    from importlib.metadata import PackageNotFoundError, version
+    found = []
+    for name in ("markdown-it-py", "jieba", "PyYAML"):
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return " ".join(found)
 
 
 def _pickled(*parts) -> bytes:
