@@ -64,75 +64,13 @@ def test_deck_imports_every_note(built, tmp_path):
         col.close()
 
 
-def _edit_notes(proj: Path) -> None:
-    """A week of note-taking: a bullet reworded, a paper dropped, a hand edit in cards/."""
-    first = proj / "source" / "part-0000.md"
-    text = first.read_text(encoding="utf-8")
-    first.write_text(text.replace("梯度", "梯度信号", 2), encoding="utf-8")
-    (proj / "source" / "part-0003.md").unlink()
-    store = sorted((proj / "cards").rglob("*.yaml"))[5]
-    store.write_text(store.read_text(encoding="utf-8").replace("origin: auto", "origin: auto\n  suspended: true", 1),
-                     encoding="utf-8")
-
-
-def test_workers_change_nothing(tmp_path):
-    """Big builds spread papers over forked workers (papercards.parallel): same bytes as
-    one process, for a cold build and for a rebuild after edits (some store files staged
-    by workers, the others left alone, one paper retired, a hand edit kept)."""
-    import os
-    import shutil
+def test_a_big_build_says_what_it_is_doing(tmp_path):
+    """70 papers (not yet 16 files): the build's stages, on stderr."""
     import subprocess
 
-    root = tmp_path / "corpus"
-    make_corpus(root, SIZE)                       # 70 papers: above parallel.MIN_TASKS
-    outputs = []
-    for jobs in ("1", "2"):
-        proj = tmp_path / f"jobs{jobs}"
-        shutil.copytree(root, proj)
-        env = {**os.environ, "PAPERCARDS_JOBS": jobs, "SOURCE_DATE_EPOCH": "1700000000"}
-        runs = []
-        for step in ("cold", "edited"):
-            if step == "edited":
-                _edit_notes(proj)
-                env["SOURCE_DATE_EPOCH"] = "1700086400"
-            done = subprocess.run([sys.executable, "-m", "papercards", "build", "-C", str(proj)],
-                                  env=env, capture_output=True, text=True)
-            assert done.returncode == 0, done.stderr
-            files = {p.relative_to(proj).as_posix(): p.read_bytes()
-                     for p in sorted(proj.rglob("*")) if p.is_file() and ".papercards-cache" not in p.parts}
-            runs.append((files, done.stdout, done.stderr))
-        outputs.append(runs)
-    assert outputs[0] == outputs[1]
-    cold, edited = outputs[1]
-    # a big build (70 papers, not yet 10 files) says what it is doing, on stderr
+    make_corpus(tmp_path, SIZE)
+    done = subprocess.run([sys.executable, "-m", "papercards", "build", "-C", str(tmp_path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
     assert re.match(r"Extracting items from 70 papers…\nRendering \d+ notes…\nWriting cards/ and the deck…\n",
-                    cold[2])
-    assert "retired" in edited[1] and cold[0] != edited[0]       # the edits did change the outputs
-
-
-def test_a_killed_worker_stops_the_build_and_writes_nothing(tmp_path):
-    """A worker killed from outside (out of memory, kill -9): a plain message, exit 4,
-    and cards/ and decks/ exactly as the last good build left them."""
-    import os
-    import shutil
-    import subprocess
-
-    root = tmp_path / "corpus"
-    make_corpus(root, SIZE)
-    env = {**os.environ, "PAPERCARDS_JOBS": "2"}
-    first = subprocess.run([sys.executable, "-m", "papercards", "build", "-q", "-C", str(root)],
-                           env=env, capture_output=True, text=True)
-    assert first.returncode == 0, first.stderr
-    (root / "source" / "part-0000.md").write_text(
-        (root / "source" / "part-0000.md").read_text(encoding="utf-8").replace("DPO", "DPO!", 3), encoding="utf-8")
-    before = {p: p.read_bytes() for p in sorted([*(root / "cards").rglob("*"), *(root / "decks").rglob("*")])
-              if p.is_file() and p.name != ".lock"}
-    done = subprocess.run([sys.executable, "-m", "papercards", "build", "-q", "-C", str(root)],
-                          env={**env, "PAPERCARDS_TEST_CRASH_AT": "worker"}, capture_output=True, text=True)
-    assert done.returncode == 4
-    assert "a worker process stopped unexpectedly (killed by signal 9); nothing was written" in done.stderr
-    assert "Traceback" not in done.stderr and "bug in papercards" not in done.stderr
-    after = {p: p.read_bytes() for p in sorted([*(root / "cards").rglob("*"), *(root / "decks").rglob("*")])
-             if p.is_file() and p.name != ".lock"}
-    assert after == before
-    shutil.rmtree(root)
+                    done.stderr)

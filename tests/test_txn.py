@@ -119,25 +119,14 @@ def test_decks_on_another_file_system_are_copied(folders, monkeypatch):
     assert not (cards / JOURNAL).exists()
 
 
-def test_files_staged_by_a_worker_count_once_adopted(folders):
-    """The build's workers write the store files they dump straight into the journal."""
+def test_a_staged_file_keeps_its_targets_mode(folders):
     cards, decks = folders
     os.chmod(cards / "notes" / "a.yaml", 0o600)
-    before = state(cards, decks)
     with Transaction(cards) as t:
-        t.open()
-        pid = os.fork()
-        if pid == 0:                                            # a worker
-            t.stage("store-00001-a.yaml", cards / "notes" / "a.yaml", "new a\n")
-            t.stage("store-00002-c.yaml", cards / "notes" / "c.yaml", "new c\n")
-            os._exit(0)
-        assert os.waitpid(pid, 0)[1] == 0
-        assert {k: v for k, v in state(cards, decks).items() if JOURNAL not in k} == before  # not applied yet
-        t.adopt("store-00001-a.yaml", cards / "notes" / "a.yaml")
+        t.add(cards / "notes" / "a.yaml", "new a\n")
         t.add(decks / "d.apkg", b"new deck")
     after = state(cards, decks)
     assert after["cards/notes/a.yaml"] == b"new a\n" and after["decks/d.apkg"] == b"new deck"
-    assert "cards/notes/c.yaml" not in after                     # staged, never adopted: not applied
     assert not (cards / JOURNAL).exists()
     assert stat.S_IMODE((cards / "notes" / "a.yaml").stat().st_mode) == 0o600      # the target's mode kept
 
@@ -147,17 +136,15 @@ def test_an_opened_transaction_with_nothing_staged_leaves_nothing(folders):
     before = state(cards, decks)
     with Transaction(cards) as t:
         t.open()
-        t.stage("store-00001-a.yaml", cards / "notes" / "a.yaml", "never adopted\n")
     assert state(cards, decks) == before and not (cards / JOURNAL).exists()
 
 
-def test_a_failure_after_staging_discards_the_workers_files(folders):
+def test_a_failure_after_staging_discards_the_staged_files(folders):
     cards, decks = folders
     before = state(cards, decks)
     with pytest.raises(RuntimeError):
         with Transaction(cards) as t:
-            t.open()
-            t.stage("store-00001-a.yaml", cards / "notes" / "a.yaml", "new a\n")
-            t.adopt("store-00001-a.yaml", cards / "notes" / "a.yaml")
+            t.add(cards / "notes" / "a.yaml", "new a\n")
+            t.add(decks / "d.apkg", b"new deck")
             raise RuntimeError("the deck could not be built")
     assert state(cards, decks) == before and not (cards / JOURNAL).exists()

@@ -1,4 +1,4 @@
-"""The build, as a recipe: read notes → extract items → merge into cards/ → write the deck.
+"""The build, as a recipe: read notes → extract items → merge into cards/ → render → write → commit.
 
 Usable without the CLI: ``build(load_config(path))`` returns a `BuildResult`.
 """
@@ -9,18 +9,19 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import retire, uptodate
+from .cache import NO_CACHE, BuildCache, file_key, yaml_key
 from .config import Config
 from .diagnostics import Diagnostic, InputError
 from .fsutil import build_lock
 from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify, source_warnings
-from .parallel import MIN_TASKS, in_background, map_ordered
-from .store import MergeReport, Record, Store
+from .store import MergeReport, Record, Store, stamp
+from .store.yamlio import dump_file, load_text
 from .txn import Transaction, recover
 
 
@@ -103,72 +104,110 @@ def deck_file(config: Config) -> Path:
 
 
 # progress(message, big): a stage of the build starts; ``big`` when it has enough to do
-# to take a while (the sizes from which it uses worker processes)
+# to take a while
 Progress = Callable[[str, bool], None]
-MANY_FILES, MANY_PAPERS = 16, MIN_TASKS
+MANY_FILES, MANY_PAPERS = 16, 64
 
 
-def read_all(config: Config, progress: Progress | None = None,
-             meanwhile: Callable[[], object] | None = None) -> list[NotesFile]:
-    """Every notes file, parsed (many files: by worker processes, while this one
-    runs ``meanwhile``)."""
+def build(config: Config, *, dry_run: bool = False, now: int | None = None, force: bool = False,
+          progress: Progress | None = None) -> BuildResult:
+    """Run the whole pipeline; writes cards/ and decks/ unless ``dry_run``.
+
+    When nothing it reads has changed since the last build (see `uptodate`),
+    the outputs would be byte-identical: the last summary is replayed instead,
+    unless ``force``. A config change that would retire more than half of the
+    items stops the build (`retire.check_retirements`), unless ``force``.
+    """
+    with build_lock(config.cards_path):
+        recover(config.cards_path, locked=True)     # a build killed while writing: finish or undo it
+        replayed = None if dry_run or force else replay_if_unchanged(config)
+        if replayed is not None:
+            return replayed
+        cache = BuildCache.of(config, force=force)
+        result, store = collect(config, now=now, progress=progress, cache=cache)   # read, extract, merge
+        if not force:
+            retire.check_retirements(config, result.report, result.records, result.changed_settings)
+        planned = plan_files(config, result, store, cache)                   # the store's YAML
+        if dry_run:
+            return result
+        if progress:
+            progress(f"Writing {config.cards_dir}/ and the deck…", result.paper_count >= MANY_PAPERS)
+        deck_bytes = pack(config, result)                                   # the deck
+        commit(config, result, store, planned, deck_bytes)                   # both, all or nothing
+        save_stamp(config, result)
+        cache.save()
+    return result
+
+
+def replay_if_unchanged(config: Config) -> BuildResult | None:
+    """The last build's summary, when nothing it read has changed since (`uptodate`)."""
+    deck = deck_file(config)
+    stamp_ = uptodate.load(config)
+    digest = uptodate.inputs_digest(config, find_notes(config), uptodate.images_of(stamp_))
+    if not stamp_ or stamp_.get("inputs") != digest or stamp_.get("deck") != uptodate.file_digest(deck):
+        return None
+    summary = Summary.from_json(stamp_["summary"])
+    summary.up_to_date, summary.cards_written = True, []
+    summary.changes = {k: 0 for k in summary.changes}
+    return BuildResult(deck_path=deck, replayed=summary)
+
+
+def prepare(config: Config, *, now: int | None = None,
+            progress: Progress | None = None) -> tuple[BuildResult, Store, dict[str, str]]:
+    """Everything up to writing: read, extract, merge, plan. Pure apart from reading."""
+    result, store = collect(config, now=now, progress=progress)
+    return result, store, plan_files(config, result, store)
+
+
+def collect(config: Config, *, now: int | None = None, progress: Progress | None = None,
+            cache: BuildCache = NO_CACHE) -> tuple[BuildResult, Store]:
+    """Read the notes, extract their items and merge them into the store's records; the
+    results of unchanged files and papers come from ``cache``."""
+    result = BuildResult(deck_path=deck_file(config))
+    result.notes = read_all(config, progress, cache)
+    result.diagnostics.extend(source_warnings(config))
+    for nf in result.notes:
+        result.diagnostics.extend(nf.diagnostics)
+    if progress:
+        progress(f"Extracting items from {result.paper_count} papers…", result.paper_count >= MANY_PAPERS)
+    extraction = extract(result.notes, config, cache.each)
+    result.diagnostics.extend(extraction.diagnostics)
+    store = Store.load(config.cards_path, shown_root=config.cards_dir, parse=cache.step("store", load_text))
+    result.diagnostics.extend(store.diagnostics)
+    merge_into_store(config, result, store, extraction, now if now is not None else now_seconds(), progress)
+    return result, store
+
+
+def read_all(config: Config, progress: Progress | None = None, cache: BuildCache = NO_CACHE) -> list[NotesFile]:
+    """Every notes file, parsed."""
     paths = find_notes(config)
     if not paths:
         raise InputError(config.source_dir, 0, "no Markdown notes here (*.md); put your notes in this "
                          "folder or set source_dir in papercards.yaml")
     if progress:
         progress(f"Reading {len(paths)} notes files…", len(paths) >= MANY_FILES)
-    return map_ordered(lambda path: read_notes(path, config), paths, min_tasks=MANY_FILES, meanwhile=meanwhile,
-                       weight=_file_size)
+    read = cache.step("notes", read_notes, key=file_key)
+    return [read(path, config) for path in paths]
 
 
-def _file_size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0                                # reading it will say what is wrong
-
-
-def prepare(config: Config, *, now: int | None = None,
-            progress: Progress | None = None) -> tuple[BuildResult, Store, dict[str, str]]:
-    """Everything up to writing: parse, extract, merge, plan. Pure apart from reading."""
-    result, store = collect(config, now=now, progress=progress)
-    return result, store, plan_files(config, result, store)
-
-
-def collect(config: Config, *, now: int | None = None,
-            progress: Progress | None = None) -> tuple[BuildResult, Store]:
-    """Parse the notes, extract their items and merge them into the store's records."""
-    from .text.segment import base_tokenizer
-    result = BuildResult()
-    # while workers parse, this process loads jieba's dictionary, which extraction needs next
-    result.notes = read_all(config, progress, meanwhile=base_tokenizer)
-    result.diagnostics.extend(source_warnings(config))
-    for nf in result.notes:
-        result.diagnostics.extend(nf.diagnostics)
-    if progress:
-        progress(f"Extracting items from {result.paper_count} papers…", result.paper_count >= MANY_PAPERS)
-    result.extraction = extract(result.notes, config)
-    result.diagnostics.extend(result.extraction.diagnostics)
-    store = Store.load(config.cards_path, shown_root=config.cards_dir)
-    result.diagnostics.extend(store.diagnostics)
-    papers = result.extraction.papers
-    stamp = uptodate.load(config)
-    born = retire.made_by_an_undone_change(config, stamp, uptodate.file_digest(deck_file(config)))
-    store.adopt_paper_keys(result.extraction.items, papers, undone=born)
-    result.papers = {**store.papers, **papers}
+def merge_into_store(config: Config, result: BuildResult, store: Store, extraction: Extraction,
+                     now: int, progress: Progress | None = None) -> None:
+    """The extraction under the store's paper keys, merged into its records; a record's
+    modification time moves when what its Anki note shows changed (`stamp`)."""
     from .anki import ImagePolicy, note_faces, refused_math
+    last = uptodate.load(config)
+    born = retire.made_by_an_undone_change(config, last, uptodate.file_digest(result.deck_path))
+    items, papers = store.adopt_paper_keys(extraction.items, extraction.papers, undone=born)
+    result.extraction = replace(extraction, items=items, papers=papers)
+    result.papers = {**store.papers, **papers}
+    result.records, result.report = store.merge(items, now)
     if progress:
-        progress(f"Rendering {len(result.extraction.items)} notes…", result.paper_count >= MANY_PAPERS)
-    result.records, result.report = store.merge(
-        result.extraction.items, now if now is not None else now_seconds(),
-        faces=lambda records: note_faces(records, result.papers, config.deck, ImagePolicy.of(config),
-                                          map_records=map_ordered))
+        progress(f"Rendering {len(items)} notes…", result.paper_count >= MANY_PAPERS)
+    stamp(result.records, now, note_faces(result.records, result.papers, config.deck, ImagePolicy.of(config)))
     result.records = retire.drop_short_lived(result.records, result.report, born)
-    result.changed_settings = retire.changed_settings(config, stamp)
+    result.changed_settings = retire.changed_settings(config, last)
     result.diagnostics.extend(refused_math(result.records, result.papers, config.cards_dir))
     check_ids_kept(result, config)
-    return result, store
 
 
 def check_ids_kept(result: BuildResult, config: Config) -> None:
@@ -193,11 +232,9 @@ def check_ids_kept(result: BuildResult, config: Config) -> None:
                              f"note, without its review history); change the id back to '{made}'")
 
 
-def plan_files(config: Config, result: BuildResult, store: Store,
-               txn: Transaction | None = None) -> dict[str, str]:
-    """The text of every store file after this build; gives every record its file (home).
-    With ``txn``, the changed files are staged into it as they are written (`Store.plan`)."""
-    planned = store.plan(result.records, result.papers, txn)
+def plan_files(config: Config, result: BuildResult, store: Store, cache: BuildCache = NO_CACHE) -> dict[str, str]:
+    """The text of every store file after this build; gives every record its file (home)."""
+    planned = store.plan(result.records, result.papers, dump=cache.step("yaml", dump_file, key=yaml_key))
     result.diagnostics.extend(conflict_diagnostics(result, config))
     result.cards_pending = sorted([*store.changed_files(planned), *store.stale_files(planned)])
     return planned
@@ -211,75 +248,27 @@ def conflict_diagnostics(result: BuildResult, config: Config) -> list[Diagnostic
                        0, message) for item_id, message in result.report.conflicts]
 
 
-def build(config: Config, *, dry_run: bool = False, now: int | None = None, force: bool = False,
-          progress: Progress | None = None) -> BuildResult:
-    """Run the whole pipeline; writes cards/ and decks/ unless ``dry_run``.
-
-    When nothing it reads has changed since the last build (see `uptodate`),
-    the outputs would be byte-identical: the last summary is replayed instead,
-    unless ``force``. A config change that would retire more than half of the
-    items stops the build (`retire.check_retirements`), unless ``force``.
-    """
-    with build_lock(config.cards_path):
-        recover(config.cards_path, locked=True)     # a build killed while writing: finish or undo it
-        deck = deck_file(config)
-        if not dry_run:
-            stamp = uptodate.load(config)
-            digest = uptodate.inputs_digest(config, find_notes(config), uptodate.images_of(stamp))
-            if not force and stamp and stamp.get("inputs") == digest \
-                    and stamp.get("deck") == uptodate.file_digest(deck):
-                summary = Summary.from_json(stamp["summary"])
-                summary.up_to_date, summary.cards_written = True, []
-                summary.changes = {k: 0 for k in summary.changes}
-                return BuildResult(deck_path=deck, replayed=summary)
-        result, store = collect(config, now=now, progress=progress)
-        result.deck_path = deck
-        if not force:
-            retire.check_retirements(config, result.report, result.records, result.changed_settings)
-        if dry_run:
-            plan_files(config, result, store)
-            return result
-        if progress:
-            progress(f"Writing {config.cards_dir}/ and the deck…", result.paper_count >= MANY_PAPERS)
-        # the deck is packed by a worker while this process (and its workers) write out
-        # the store's YAML, staging each changed file into the transaction at once
-        packing = in_background(lambda: pack(config, result))
-        try:
-            with Transaction(config.cards_path) as txn:
-                txn.open()
-                planned = plan_files(config, result, store, txn)
-                stage_outputs(config, result, store, planned, txn, packing.result)
-        finally:
-            packing.cancel()
-        save_stamp(config, result)
-    return result
+def pack(config: Config, result: BuildResult) -> bytes:
+    """The deck's bytes (`anki.package_bytes`), with the images of the project; its stats
+    go into ``result.package``."""
+    from .anki import ImagePolicy, package_bytes
+    data, result.package = package_bytes(result.records, result.papers, config.deck, images=ImagePolicy.of(config),
+                                         speak=config.speak_terms)
+    result.diagnostics.extend(result.package.diagnostics)      # images left out of the cards
+    return data
 
 
-def stage_outputs(config: Config, result: BuildResult, store: Store, planned: dict[str, str],
-                  txn: Transaction, packed: Callable[[], tuple[bytes, object]] | None = None) -> None:
-    """The write phase: the changed store files and the deck go into ``txn``, all or nothing.
+def commit(config: Config, result: BuildResult, store: Store, planned: dict[str, str], deck_bytes: bytes) -> None:
+    """The changed store files and the deck, written all or nothing.
 
     Killed at any point, cards/ and decks/ are either both as before or both
     as after this build, once the next command has recovered (see
-    `papercards.txn`). ``packed()`` gives the deck's bytes and stats when they
-    are already on their way (`build`).
+    `papercards.txn`).
     """
-    if packed is None:
-        def packed():
-            return pack(config, result)
-
-    result.cards_written = store.write(planned, txn)
-    data, result.package = packed()
-    result.diagnostics.extend(result.package.diagnostics)      # images left out of the cards
-    if uptodate.file_digest(result.deck_path) != hashlib.sha256(data).hexdigest():
-        txn.add(result.deck_path, data)             # an unchanged deck keeps its file (and mtime)
-
-
-def pack(config: Config, result: BuildResult) -> tuple[bytes, object]:
-    """The deck's bytes and stats (`anki.package_bytes`), with the images of the project."""
-    from .anki import ImagePolicy, package_bytes
-    return package_bytes(result.records, result.papers, config.deck, images=ImagePolicy.of(config),
-                         speak=config.speak_terms)
+    with Transaction(config.cards_path) as txn:
+        result.cards_written = store.write(planned, txn)
+        if uptodate.file_digest(result.deck_path) != hashlib.sha256(deck_bytes).hexdigest():
+            txn.add(result.deck_path, deck_bytes)    # an unchanged deck keeps its file (and mtime)
 
 
 def save_stamp(config: Config, result: BuildResult) -> None:

@@ -87,8 +87,7 @@ class Transaction:
         self.removals: list[Path] = []                 # files inside root to delete on commit
         # Creating hundreds of files costs kernel time (0.2-0.6 ms each here), so it
         # is overlapped with CPU work: files given to `add` are written by one
-        # background thread, and the build's workers `stage` the store files they
-        # dump themselves. `commit` and `abort` wait for the thread's writes.
+        # background thread. `commit` and `abort` wait for its writes.
         self._writer: ThreadPoolExecutor | None = None
         self._writes: list[Future] = []
         self._opened = False
@@ -96,7 +95,7 @@ class Transaction:
     def add(self, target: Path, data: bytes | str) -> None:
         """Stage ``data`` as the new ``target`` (written by a background thread)."""
         self.open()
-        if self._writer is None:                        # started late: workers are forked before it
+        if self._writer is None:
             self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="papercards-stage")
         if isinstance(data, str):
             data = data.encode("utf-8")
@@ -129,30 +128,12 @@ class Transaction:
         return staged
 
     def open(self) -> None:
-        """Make the journal, once (finishing a leftover journal first): before the first
-        `add`, or before workers `stage` files into it."""
+        """Make the journal, once (finishing a leftover journal first), before the first `add`."""
         if self._opened:
             return
         recover(self.root, locked=True)                 # a leftover journal is finished first
         self.journal.mkdir(parents=True)
         self._opened = True
-
-    def stage(self, name: str, target: Path, data: bytes | str) -> None:
-        """Write the staged file ``name`` for ``target`` now, in this process, which may be
-        a worker (`papercards.parallel`): creating hundreds of files costs kernel time
-        that workers spread and overlap with their other work. The journal must be
-        `open`; the file counts once `adopt` is called in the transaction's process."""
-        _stage(self.journal / name, data.encode("utf-8") if isinstance(data, str) else data,
-               _mode_for(Path(target)), Path(target))
-
-    def is_staged(self, name: str) -> bool:
-        """Has `stage` written ``name`` into this transaction's journal? (The journal is
-        new: `open` refuses one that is already there.)"""
-        return self._opened and (self.journal / name).is_file()
-
-    def adopt(self, name: str, target: Path) -> None:
-        """Count a file written by `stage` as part of this transaction."""
-        self._entry(name, Path(target))
 
     def _entry(self, name: str, target: Path) -> None:
         self.entries.append((name, target))

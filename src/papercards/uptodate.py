@@ -32,6 +32,14 @@ def _code_digest(h) -> None:
                 h.update(f"{dirpath}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
 
 
+def code_digest() -> str:
+    """This papercards: its version and its code files (by size and time)."""
+    from . import __version__
+    h = hashlib.sha256(__version__.encode())
+    _code_digest(h)
+    return h.hexdigest()
+
+
 def inputs_digest(config: Config, notes: list[Path], images: list[str] = ()) -> str:
     """``images``: the local images the last build's cards named (relative to the
     project); while the notes and cards/ are the same, the cards name the same ones."""

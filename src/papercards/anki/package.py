@@ -145,6 +145,9 @@ def build_collection(notes: Sequence[RenderedNote], deck_name: str,
     with tempfile.TemporaryDirectory(prefix="papercards-") as tmp:
         db = os.path.join(tmp, "collection.anki2")
         conn = sqlite3.connect(db)
+        # a scratch file, read back whole: no journal on disk, no fsync per statement
+        conn.execute("PRAGMA journal_mode = MEMORY")
+        conn.execute("PRAGMA synchronous = OFF")
         try:
             # the timestamp genanki puts on note types: constant unless templates (or speech) change
             _write_collection(conn.cursor(), ordered, notetype_mod(speak), id_gen)

@@ -12,8 +12,8 @@ from .common import echo, handle_errors, load, plural, project_option, report
 @project_option
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-@click.option("--force", is_flag=True, help="Rebuild even when nothing changed since the last build, and go "
-              "on when a config change would retire more than half of the items.")
+@click.option("--force", is_flag=True, help="Rebuild even when nothing changed since the last build, without "
+              "reading .papercards-cache/, and go on when a config change would retire more than half of the items.")
 @handle_errors
 def build_cmd(project, dry_run: bool, quiet: bool, force: bool) -> None:
     """Read the notes in source/, update cards/ and write the Anki deck in decks/.

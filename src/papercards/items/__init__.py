@@ -9,12 +9,13 @@ each paper, with a jieba segmenter that knows the glossary.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..config import Config
 from ..diagnostics import Diagnostic
 from ..notes import NotesFile
-from ..parallel import map_ordered
 from .context import Context, PaperContext
 from .asked_once import asked_once
 from .dangling import without_dangling
@@ -24,7 +25,7 @@ from .judge import Doubt, review, translation_disagreements
 from .notelinks import name_linked_notes
 from .place import set_places
 from .model import KIND_FIELDS, KINDS, Item, PaperInfo, fingerprint, short_hash
-from .survey import paper_lines, survey
+from .survey import survey
 
 __all__ = ["Item", "PaperInfo", "KINDS", "KIND_FIELDS", "Extraction", "extract", "fingerprint", "short_hash"]
 
@@ -43,14 +44,24 @@ class Extraction:
         return {k: v for k, v in counts.items() if v}
 
 
-def extract(notes: list[NotesFile], config: Config) -> Extraction:
+# each(step, fn, pcs): ``[fn(pc) for pc in pcs]`` for a per-paper step ("survey", "rules");
+# the build passes one that reuses the results of unchanged papers (`papercards.cache`)
+Each = Callable[[str, Callable[[PaperContext], Any], list[PaperContext]], list]
+
+
+def in_turn(step: str, fn: Callable[[PaperContext], Any], pcs: list[PaperContext]) -> list:
+    return [fn(pc) for pc in pcs]
+
+
+def extract(notes: list[NotesFile], config: Config, each: Each = in_turn) -> Extraction:
+    """The items of every paper: a first pass over all (`survey`), the extractor chain on
+    each paper (`run_rules`), then the passes across papers."""
     ctx = Context(config)
-    pcs, entries = survey(notes, ctx)
+    pcs, entries = survey(notes, ctx, each)
     out = Extraction(papers={pc.info.key: pc.info for pc in pcs})
     if config.cards.get("term", True):
         out.items.extend(glossary_items(entries, {pc.info.key: pc.paper.file for pc in pcs}, ctx))
-    for items, diagnostics in map_ordered(lambda pc: _run_rules(pc, config), pcs, prepare=ctx.prepare_for_rules,
-                                          weight=paper_lines):
+    for items, diagnostics in each("rules", lambda pc: run_rules(pc, config), pcs):
         out.items.extend(items)
         ctx.diagnostics.extend(diagnostics)
     titles = {pc.info.key: f"{pc.paper.title} {pc.paper.title_zh or ''}" for pc in pcs}
@@ -172,8 +183,8 @@ def _translation_doubts(items: list[Item], pcs: list[PaperContext]) -> list[Doub
     return doubts
 
 
-def _run_rules(pc: PaperContext, config: Config) -> tuple[list[Item], list[Diagnostic]]:
-    """The extractor chain on one paper: its items and the warnings it gave (may run in a worker)."""
+def run_rules(pc: PaperContext, config: Config) -> tuple[list[Item], list[Diagnostic]]:
+    """The extractor chain on one paper: its items and the warnings it gave."""
     ctx = pc.ctx
     before = len(ctx.diagnostics)
     found: list[Item] = []

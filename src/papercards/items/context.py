@@ -70,12 +70,6 @@ class Context:
         from ..text.termfind import TermFinder, loose_key
         return TermFinder(self.specific_terms, key=loose_key)
 
-    def prepare_for_rules(self) -> None:
-        """Build the shared helpers now, once: rules may run in forked workers, which inherit them."""
-        from ..text.segment import base_tokenizer
-        base_tokenizer()
-        self.segmenter, self.term_finder, self.loose_term_finder  # noqa: B018 (cached properties)
-
     def warn(self, file: str, line: int, message: str) -> None:
         self.diagnostics.append(Diagnostic(file, line, message))
 

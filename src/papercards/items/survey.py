@@ -12,7 +12,6 @@ import re
 from functools import lru_cache
 
 from ..notes import ABSTRACT, KEYWORDS, NotesFile, Paper, strip_marks
-from ..parallel import map_ordered
 from .context import Context, PaperContext
 from .extractors.walk import content_texts
 from .glossary import Entry, clean_name, merge
@@ -23,9 +22,9 @@ from .terms import (_REMARK_MARKERS, TermCandidate, abbr_key, abbreviations_in, 
                     parse_keyword, split_runs, trim_chinese_name)
 
 
-def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], list[Entry]]:
+def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperContext], list[Entry]]:
+    """The first pass; ``each`` runs `read_paper` over the papers (`items.extract`)."""
     from ..text import Segmenter
-    from ..text.segment import base_tokenizer
     base = Segmenter()
     pcs: list[PaperContext] = []
     keys: dict[str, Paper] = {}
@@ -46,7 +45,9 @@ def survey(notes: list[NotesFile], ctx: Context) -> tuple[list[PaperContext], li
             keys[key] = paper
             pcs.append(PaperContext(paper=paper, info=make_info(paper, key), ctx=ctx))
     candidates: list[tuple[str, TermCandidate]] = []
-    readings = map_ordered(lambda pc: _read_paper(pc, ctx, base), pcs, prepare=base_tokenizer, weight=paper_lines)
+    def read(pc: PaperContext):
+        return read_paper(pc, ctx, base)
+    readings = each("survey", read, pcs) if each else [read(pc) for pc in pcs]
     for pc, (abstract_en, abstract_zh, tags, found) in zip(pcs, readings):
         pc.abstract_en, pc.abstract_zh = abstract_en, abstract_zh
         pc.info.tags = list(dict.fromkeys(pc.paper.tags + tags))     # the metadata's 分类标签 first
@@ -154,14 +155,9 @@ def _distinct(methods: list) -> list:
     return out
 
 
-def paper_lines(pc: PaperContext) -> int:
-    """A paper's length in lines: what reading or extracting it costs, roughly."""
-    return max(1, pc.paper.end_line - pc.paper.line + 1)
-
-
-def _read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list[str], list[TermCandidate]]:
-    """One paper's part of the first pass (may run in a worker): its abstract sentences
-    by language, its keyword tags, and its term candidates."""
+def read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list[str], list[TermCandidate]]:
+    """One paper's part of the first pass: its abstract sentences by language, its
+    keyword tags, and its term candidates."""
     from ..text import cjk_ratio, split_sentences
     pc.abstract_en, pc.abstract_zh = [], []
     for section in pc.paper.sections_by(ABSTRACT):

@@ -7,13 +7,12 @@ file it was found in, so a user may move or add items freely.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic, InputError
 from ..fsutil import read_regular
 from ..items.model import Item, PaperInfo
-from ..parallel import map_ordered
 from ..txn import Transaction, recover
 from .identity import match_papers
 from .merge import MergeReport, merge, shipped_checksum, stamp
@@ -36,7 +35,8 @@ class Store:
     _headers: dict[str, str] = field(default_factory=dict)     # paper key → "cards/file:line" of its header
 
     @classmethod
-    def load(cls, root: Path, shown_root: str = "cards") -> "Store":
+    def load(cls, root: Path, shown_root: str = "cards", parse=load_text) -> "Store":
+        """Every store file under ``root``; ``parse(text, shown)`` reads one (`yamlio.load_text`)."""
         store = cls(root=Path(root))
         if not store.root.is_dir():
             return store
@@ -57,7 +57,7 @@ class Store:
                 raise InputError(shown, line, "not UTF-8 text (save it as UTF-8; deleting the file "
                                  "regenerates it without your edits)") from None
             store.texts[rel] = text
-            info, info_line, records = load_text(text, shown)
+            info, info_line, records = parse(text, shown)
             if info is not None:
                 store._add_paper(info, shown, info_line)
                 store.paper_home.setdefault(info.key, rel)
@@ -83,13 +83,14 @@ class Store:
 
     # -- identity of papers --------------------------------------------------------
     def adopt_paper_keys(self, items: list[Item], papers: dict[str, PaperInfo],
-                         undone: set[str] = frozenset()) -> dict[str, str]:
+                         undone: set[str] = frozenset()) -> tuple[list[Item], dict[str, PaperInfo]]:
         """Give each paper of the notes the key it has in the store (`match_papers`), so
         its items keep their ids: a corrected or swapped link, a fixed title, a move to
         another file change no key. A new paper whose key the store gives another paper
         (its link was pasted from it) gets a key of its own. ``undone``: ids a mistaken
         build made (a config change now put back), which say nothing of who is who.
-        Returns {new key: key}."""
+        Returns the items and papers under their store keys (new objects where a key
+        changed; the extraction itself is left as it is)."""
         matched = match_papers(papers, self.papers, items,
                                [r.item for r in self.records if r.origin == "auto" and r.id not in undone])
         # a key is taken when another paper of the notes is that store paper; a store paper
@@ -104,54 +105,27 @@ class Store:
                 taken.add(renames[key])
         renames = {k: v for k, v in renames.items() if k != v}
         if not renames:
-            return {}
-        moved = {renames.get(k, k): info for k, info in papers.items()}
-        papers.clear()
-        papers.update(moved)
-        for key, info in papers.items():
-            info.key = key
-        for item in items:
-            if item.paper in renames:
-                item.paper = renames[item.paper]
-                head, _, rest = item.id.partition("/")
-                if head in renames:
-                    item.id = f"{renames[head]}/{rest}"
-            item.papers = [renames.get(p, p) for p in item.papers]
-        return renames
+            return items, papers
+        moved = {renames.get(k, k): info if k not in renames else replace(info, key=renames[k])
+                 for k, info in papers.items()}
+        return [_renamed(item, renames) for item in items], moved
 
     # -- merge and write ------------------------------------------------------------
-    def merge(self, items: list[Item], now: int, faces=None) -> tuple[list[Record], MergeReport]:
-        """Merge an extraction; ``faces(records)`` digests what ships (see `stamp`)."""
-        records, report = merge(self.records, items, now)
-        stamp(records, now, faces)
-        return records, report
+    def merge(self, items: list[Item], now: int) -> tuple[list[Record], MergeReport]:
+        """Merge an extraction into the stored records (`merge.merge`)."""
+        return merge(self.records, items, now)
 
-    def plan(self, records: list[Record], papers: dict[str, PaperInfo],
-             txn: Transaction | None = None) -> dict[str, str]:
-        """The text of every store file after this build (only files that have records).
-
-        With an open ``txn`` the files whose text changed are also staged into it,
-        by the worker that wrote the text (see `Transaction.stage`); `write` then
-        adopts them.
-        """
+    def plan(self, records: list[Record], papers: dict[str, PaperInfo], dump=dump_file) -> dict[str, str]:
+        """The text of every store file after this build (only files that have records);
+        ``dump(what, paper, records)`` writes one (`yamlio.dump_file`)."""
         groups: dict[str, list[Record]] = {}
         for rec in records:
             home = rec.home or self.home_of(rec, papers)
             rec.home = home
             groups.setdefault(home, []).append(rec)
-        homes = sorted(groups)
-        names = _staged_names(homes)
+        return {home: self._dump(home, groups[home], papers, dump) for home in sorted(groups)}
 
-        def text_of(home: str) -> str:
-            text = self._dump(home, groups[home], papers)
-            if txn is not None and self.texts.get(home) != text:
-                txn.stage(names[home], self.root / home, text)
-            return text
-
-        texts = map_ordered(text_of, homes, weight=lambda home: len(groups[home]))
-        return dict(zip(homes, texts))
-
-    def _dump(self, home: str, recs: list[Record], papers: dict[str, PaperInfo]) -> str:
+    def _dump(self, home: str, recs: list[Record], papers: dict[str, PaperInfo], dump=dump_file) -> str:
         key = next((r.item.paper for r in recs if r.item.paper), None)
         info = papers.get(key) or self.papers.get(key) if key else None
         if home == GLOSSARY_FILE:
@@ -160,7 +134,7 @@ class Store:
             what = f"{info.title}"
         else:
             what = home
-        return dump_file(what, info, recs)
+        return dump(what, info, recs)
 
     def home_of(self, rec: Record, papers: dict[str, PaperInfo]) -> str:
         key = rec.item.paper
@@ -191,12 +165,8 @@ class Store:
         changed = self.changed_files(planned)
         own = txn is None
         txn = txn or Transaction(self.root)
-        names = _staged_names(sorted(planned))
         for rel, text in changed.items():
-            if txn.is_staged(names[rel]):                 # written by `plan` into this txn
-                txn.adopt(names[rel], self.root / rel)
-            else:
-                txn.add(self.root / rel, text)
+            txn.add(self.root / rel, text)
         stale = self.stale_files(planned)
         for rel in stale:
             txn.remove(self.root / rel)
@@ -205,10 +175,14 @@ class Store:
         return sorted([*changed, *stale])
 
 
-def _staged_names(homes: list[str]) -> dict[str, str]:
-    """Each store file's name in the journal: its place among this build's files (unique,
-    and apart from `Transaction.add`'s numbering) and its own name."""
-    return {home: f"store-{i + 1:05d}-{PurePosixPath(home).name}" for i, home in enumerate(homes)}
+def _renamed(item: Item, renames: dict[str, str]) -> Item:
+    """``item`` with its papers under their new keys (itself when none of them moved)."""
+    if item.paper not in renames and not any(p in renames for p in item.papers):
+        return item
+    head, _, rest = item.id.partition("/")
+    new_id = f"{renames[head]}/{rest}" if item.paper in renames and head in renames else item.id
+    return replace(item, id=new_id, paper=renames.get(item.paper, item.paper),
+                   papers=[renames.get(p, p) for p in item.papers])
 
 
 def _free_key(key: str, taken: set[str]) -> str:

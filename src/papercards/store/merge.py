@@ -20,7 +20,6 @@ passed in).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..items.model import Item, fingerprint
@@ -54,7 +53,8 @@ def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Reco
     """Merge a fresh extraction into the stored records; returns (records, report)."""
     report = MergeReport()
     by_id = {r.id: r for r in old}
-    auto_old = [r.item for r in old if r.origin == "auto" and r.id not in {i.id for i in extracted}]
+    extracted_ids = {i.id for i in extracted}
+    auto_old = [r.item for r in old if r.origin == "auto" and r.id not in extracted_ids]
     unmatched_new = [i for i in extracted if i.id not in by_id]
     renames = match_items(unmatched_new, auto_old)
     out: list[Record] = []
@@ -114,17 +114,17 @@ def merge(old: list[Record], extracted: list[Item], now: int) -> tuple[list[Reco
     return out, report
 
 
-def stamp(records: list[Record], now: int,
-          faces: Callable[[list[Record]], list[str]] | None = None) -> None:
+def stamp(records: list[Record], now: int, checksums: list[str] | None = None) -> None:
     """Move `modified` forward on every record whose shipped content changed.
 
     Anki updates a note on import only when its modification time is newer,
     so this is what makes real edits arrive and leaves the rest alone.
-    ``faces`` says what the learner sees of each record (the Anki layer passes
-    digests of the rendered notes, computed all at once); without it, the
+    ``checksums`` say what the learner sees of each record (the build passes
+    digests of the rendered notes, `anki.note_faces`); without them, the
     record's own content is used.
     """
-    checksums = faces(records) if faces is not None else [shipped_checksum(rec) for rec in records]
+    if checksums is None:
+        checksums = [shipped_checksum(rec) for rec in records]
     for rec, checksum in zip(records, checksums):
         if checksum != rec.checksum:
             rec.checksum = checksum

@@ -1,0 +1,261 @@
+"""Incremental builds: per-file and per-paper results kept by content in ``.papercards-cache/``.
+
+Why: a rebuild after one edited bullet used to cost a whole cold build,
+though only one paper changed. Each step whose result depends on one file or
+one paper is kept here under a digest of everything it reads: the papercards
+code and the settings (`BuildCache.of`), the step's own input (a notes file's
+bytes, a paper's parsed tree, a store file's text) and, for the extractor
+chain, a digest of what crosses papers (the glossary and the terms' use
+across papers, `shared_digest`). The sentences a paper looks up in the
+table of pasted text (`Context.abstract_owners`) are recorded with what they
+found and checked again on reuse, so a paper's cards change when another
+paper now holds one of its sentences.
+
+Entries are validated on read: a file that is torn, corrupt, made by another
+version or for another key is ignored and the step runs again. Entries this
+build did not use are dropped when it saves the cache (`BuildCache.save`), so
+the cache holds one build's worth. ``papercards build --force`` does not read it.
+
+A hit gives the same value as running the step (a fresh copy, unpickled):
+the test in tests/test_incremental.py compares incremental builds after
+random edits with cold builds, byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import os
+import pickle
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .config import Config
+from .fsutil import read_regular
+
+CACHE_DIR = ".papercards-cache"
+_FOLDER = "steps"
+_MAGIC = b"papercards-cache-1\n"
+_MISS = object()
+
+
+class BuildCache:
+    """Results of the build's steps by digest of their inputs; `NO_CACHE` keeps nothing.
+
+    One file per step (``steps/<step>.pack``): a checksum, then the pickled table of
+    digest → pickled result. Thousands of small files would cost more to create and
+    delete than the steps they save."""
+
+    def __init__(self, folder: Path | None, salt: bytes = b"", *, read: bool = True):
+        self.folder, self.salt, self.read = folder, salt, read
+        self._found: dict[str, dict[bytes, bytes]] = {}      # step → entries read from its pack
+        self._kept: dict[str, dict[bytes, bytes]] = {}       # step → entries this build used or made
+        self.hits: Counter[str] = Counter()       # step → results reused
+        self.misses: Counter[str] = Counter()     # step → results made
+
+    @classmethod
+    def of(cls, config: Config, *, force: bool = False) -> "BuildCache":
+        """The project's cache; with ``force`` it is written but not read. Its salt is this
+        papercards, the libraries whose output the steps keep, and the settings (not where
+        the project is: a copy keeps its cache)."""
+        from . import uptodate
+        settings = repr(dataclasses.replace(config, root=Path(), path=None))
+        salt = hashlib.sha256(f"{uptodate.code_digest()}\0{_library_versions()}\0{settings}".encode()).digest()
+        return cls(config.root / CACHE_DIR / _FOLDER, salt, read=not force)
+
+    # -- entries -------------------------------------------------------------------
+    def _entries(self, step: str) -> dict[bytes, bytes]:
+        if step not in self._found:
+            self._found[step] = _read_pack(self.folder / f"{step}.pack") if self.read else {}
+            self._kept[step] = {}
+        return self._found[step]
+
+    def get(self, step: str, key: bytes) -> Any:
+        """The value kept for ``key``, or `_MISS` (none, unreadable, or not ours)."""
+        if self.folder is None:
+            return _MISS
+        digest = hashlib.sha256(self.salt + key).digest()
+        blob = self._entries(step).get(digest)
+        if blob is None:
+            return _MISS
+        try:
+            value = pickle.loads(blob)
+        except Exception:                               # noqa: BLE001 (a damaged entry)
+            return _MISS
+        self._kept[step][digest] = blob
+        return value
+
+    def put(self, step: str, key: bytes, value: Any) -> None:
+        if self.folder is None:
+            return
+        self._entries(step)
+        self._kept[step][hashlib.sha256(self.salt + key).digest()] = \
+            pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def step(self, step: str, fn: Callable[..., Any], key: Callable[..., bytes | None] | None = None):
+        """``fn`` with its results kept by ``key(*args)`` (by default the pickled arguments)."""
+        def kept(*args):
+            k = key(*args) if key else _pickled(args)
+            if k is None:                               # no key (an unreadable file): just run it
+                return fn(*args)
+            value = self.get(step, k)
+            if value is _MISS:
+                self.misses[step] += 1
+                value = fn(*args)
+                self.put(step, k, value)
+                return value
+            self.hits[step] += 1
+            return value
+        return kept
+
+    def save(self) -> None:
+        """Write each step's pack with the entries this build used or made (the others
+        are dropped: the cache holds one build's worth). A write that fails only costs
+        the steps next time; a torn one fails its checksum and is ignored."""
+        if self.folder is None:
+            return
+        for step, kept in self._kept.items():
+            if kept == self._found.get(step):
+                continue
+            payload = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+            path = self.folder / f"{step}.pack"
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            with contextlib.suppress(OSError):
+                self.folder.mkdir(parents=True, exist_ok=True)
+                tmp.write_bytes(_MAGIC + hashlib.sha256(payload).digest() + payload)
+                os.replace(tmp, path)
+
+    # -- per-paper steps of the extraction (`items.extract`'s ``each``) ----------------
+    def each(self, step: str, fn: Callable, pcs: list) -> list:
+        """Run ``fn`` over the papers in order, reusing the result of a paper whose inputs
+        are unchanged: its parsed tree (``survey``), and for the extractor chain also what
+        the first pass found about it and what crosses papers (``rules``)."""
+        if step == "survey":
+            return [self.step("survey", fn, lambda pc: _described(pc.paper, pc.info))(pc) for pc in pcs]
+        if step == "rules":
+            shared = shared_digest(pcs[0].ctx) if pcs else b""
+            return [self._rules(fn, pc, shared) for pc in pcs]
+        return [fn(pc) for pc in pcs]                   # pragma: no cover - a step the cache does not know
+
+    def _rules(self, fn: Callable, pc, shared: bytes):
+        key = shared + _described(pc.paper, pc.info, pc.methods, pc.abstract_en, pc.abstract_zh)
+        kept = self.get("rules", key)
+        owners = pc.ctx.abstract_owners
+        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], dict) \
+                and all(owners.get(k) == found for k, found in kept[1].items()):
+            self.hits["rules"] += 1
+            return kept[0]
+        self.misses["rules"] += 1
+        recorder = _Lookups(owners)
+        pc.ctx.abstract_owners = recorder
+        try:
+            value = fn(pc)
+        finally:
+            pc.ctx.abstract_owners = owners
+        self.put("rules", key, (value, None if recorder.everything else recorder.seen))
+        return value
+
+
+NO_CACHE = BuildCache(None)
+
+
+def yaml_key(what: str, paper, records: list) -> bytes:
+    """A store file's text by what `yamlio.dump_file` writes of its header and records."""
+    from .store.yamlio import paper_to_dict, record_to_dict
+    return _described(what, paper_to_dict(paper) if paper is not None else None, [record_to_dict(r) for r in records])
+
+
+def file_key(path: Path, *_) -> bytes | None:
+    """A notes file by its name and bytes (None when it cannot be read as a plain small
+    file: the step itself then says what is wrong)."""
+    from .notes.reader import MAX_NOTES_BYTES
+    try:
+        if path.stat().st_size > MAX_NOTES_BYTES:
+            return None
+        return _pickled(str(path), read_regular(path))
+    except OSError:
+        return None
+
+
+def shared_digest(ctx) -> bytes:
+    """What the first pass found across papers and the extractor chain reads (`Context`),
+    besides the pasted-text table (checked per lookup): the glossary and the terms' use."""
+    return _described(
+        sorted(ctx.glossary.words), sorted(ctx.common), sorted(ctx.widespread), sorted(ctx.named_terms),
+        sorted(ctx.chinese_of.items()), sorted((k, sorted(v)) for k, v in ctx.keyword_users.items()))
+
+
+class _Lookups(Mapping):
+    """`Context.abstract_owners` while one paper's extractor chain runs: records each
+    sentence looked up and what it found; reading the whole table counts as depending on all."""
+
+    def __init__(self, table: Mapping):
+        self.table, self.seen, self.everything = table, {}, False
+
+    def __getitem__(self, key):
+        found = self.table.get(key)
+        self.seen[key] = found
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key, default=None):
+        found = self.table.get(key)
+        self.seen[key] = found
+        return default if found is None else found
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self) -> Iterator:
+        self.everything = True
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        self.everything = True
+        return len(self.table)
+
+
+def _read_pack(path: Path) -> dict[bytes, bytes]:
+    """A step's entries; nothing when the file is missing, torn, corrupt or not ours."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    head, check, payload = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + 32], data[len(_MAGIC) + 32:]
+    if head != _MAGIC or hashlib.sha256(payload).digest() != check:
+        return {}
+    try:
+        entries = pickle.loads(payload)
+    except Exception:                                   # noqa: BLE001
+        return {}
+    if not isinstance(entries, dict) or not all(isinstance(k, bytes) and isinstance(v, bytes)
+                                                for k, v in entries.items()):
+        return {}
+    return entries
+
+
+def _library_versions() -> str:
+    """Markdown parsing, word segmentation and YAML: a new version may read the same text otherwise."""
+    from importlib.metadata import PackageNotFoundError, version
+    found = []
+    for name in ("markdown-it-py", "jieba", "PyYAML"):
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return " ".join(found)
+
+
+def _pickled(*parts) -> bytes:
+    return pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _described(*parts) -> bytes:
+    """A digest of values (dataclasses, lists, dicts, strings) by their `repr`: unlike a
+    pickle, it does not depend on which equal strings happen to be one object."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).digest()
+

@@ -1,0 +1,177 @@
+"""Incremental builds (papercards.cache): a rebuild reuses what unchanged files and papers
+gave, and its outputs are byte-identical to a cold build of the same project."""
+
+from __future__ import annotations
+
+import pickle
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from papercards import build as build_module
+from papercards.build import build
+from papercards.cache import CACHE_DIR, BuildCache
+from papercards.config import load_config
+
+NOTES = ROOT / "tests" / "data" / "notes" / "weeks-later.md"
+CHINESE_BULLET = re.compile(r"^[*-] [^\n]*[\u4e00-\u9fff][^\n]*$", re.M)
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    """cards/ and decks/, byte for byte."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for folder in ("cards", "decks") for p in sorted((root / folder).rglob("*"))
+            if p.is_file() and p.name != ".lock"}
+
+
+def project(tmp_path: Path, name: str = "proj") -> Path:
+    root = tmp_path / name
+    (root / "source").mkdir(parents=True)
+    shutil.copy(NOTES, root / "source" / "notes.md")
+    return root
+
+
+def counted_build(root: Path, monkeypatch, **kwargs) -> BuildCache:
+    """Build; returns the cache the build used (its hits and misses)."""
+    used = []
+    real = BuildCache.of
+
+    def of(config, *, force=False):
+        used.append(real(config, force=force))
+        return used[-1]
+    monkeypatch.setattr(build_module.BuildCache, "of", of)
+    build(load_config(root), **kwargs)
+    monkeypatch.setattr(build_module.BuildCache, "of", real)
+    return used[0]
+
+
+def random_edit(text: str, rnd: random.Random) -> str:
+    """One edit as the notes get them: a bullet reworded, dropped, or pasted under another
+    paper (its sentence then has two owners), or a keyword added (the glossary changes)."""
+    bullets = list(CHINESE_BULLET.finditer(text))
+    m = rnd.choice(bullets)
+    kind = rnd.choice(["reword", "reword", "drop", "paste", "keyword"])
+    if kind == "reword":
+        return text[:m.end()] + rnd.choice(["，这一点很关键", "（实验里也验证了）", "，效果提升明显"]) + text[m.end():]
+    if kind == "drop":
+        return text[:m.start()] + text[m.end() + 1:]
+    if kind == "paste":
+        other = rnd.choice(bullets)
+        return text[:other.end()] + "\n" + m.group(0) + text[other.end():]
+    at = rnd.choice([k.end() for k in re.finditer("### 关键字\n", text)])
+    return text[:at] + rnd.choice(["* GRPO (Group Relative Policy Optimization 组相对策略优化)\n",
+                                   "* reward hacking 奖励黑客\n"]) + text[at:]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_incremental_builds_match_cold_builds_after_random_edits(tmp_path, monkeypatch, seed):
+    rnd = random.Random(seed)
+    root = project(tmp_path)
+    now = 1_700_000_000
+    build(load_config(root), now=now)
+    reused = 0
+    for round_ in range(3):
+        notes = root / "source" / "notes.md"
+        text = notes.read_text(encoding="utf-8")
+        for _ in range(rnd.randint(1, 3)):
+            text = random_edit(text, rnd)
+        notes.write_text(text, encoding="utf-8")
+        cold = tmp_path / f"cold-{round_}"
+        shutil.copytree(root, cold)
+        shutil.rmtree(cold / CACHE_DIR)
+        now += 86_400
+        cache = counted_build(root, monkeypatch, now=now)
+        build(load_config(cold), now=now)
+        reused += cache.hits["rules"]
+        assert outputs(root) == outputs(cold), f"round {round_}"
+        shutil.rmtree(cold)
+    assert reused > 0           # (a new keyword changes the glossary: every paper runs again)
+
+
+def test_an_edited_bullet_reruns_only_its_paper(tmp_path, monkeypatch):
+    root = project(tmp_path)
+    build(load_config(root), now=1_700_000_000)
+    notes = root / "source" / "notes.md"
+    text = notes.read_text(encoding="utf-8")
+    bullet = list(CHINESE_BULLET.finditer(text))[40]
+    notes.write_text(text[:bullet.end()] + "，这一点很关键" + text[bullet.end():], encoding="utf-8")
+    cache = counted_build(root, monkeypatch, now=1_700_086_400)
+    assert cache.misses["rules"] == 1 and cache.hits["rules"] == 29            # the edited paper only, of 30
+    assert cache.misses["survey"] == 1 and cache.misses["notes"] == 1
+    assert cache.misses["yaml"] <= 1                                           # its store file, if any
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path):
+    root = project(tmp_path)
+    build(load_config(root), now=1_700_000_000)
+    notes = root / "source" / "notes.md"
+    notes.write_text(notes.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build(load_config(root), now=1_700_000_000)            # the store files read once: all steps kept
+    packs = sorted((root / CACHE_DIR / "steps").glob("*.pack"))
+    assert {p.stem for p in packs} >= {"notes", "survey", "rules", "store", "yaml"}
+    packs[0].write_bytes(b"not ours")                                   # foreign
+    packs[1].write_bytes(packs[1].read_bytes()[:-100])                  # torn
+    data = bytearray(packs[2].read_bytes())                             # a bit flipped
+    data[len(data) // 2] ^= 1
+    packs[2].write_bytes(bytes(data))
+    notes.write_text(notes.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    cold = tmp_path / "cold"
+    shutil.copytree(root, cold)
+    shutil.rmtree(cold / CACHE_DIR)
+    build(load_config(root), now=1_700_086_400)
+    build(load_config(cold), now=1_700_086_400)
+    assert outputs(root) == outputs(cold)
+
+
+def test_force_does_not_read_the_cache(tmp_path, monkeypatch):
+    """A cache whose entries are well-formed but wrong (every paper without items) is
+    not read by --force, and is rewritten by it."""
+    root = project(tmp_path)
+    build(load_config(root), now=1_700_000_000)
+    before = outputs(root)
+    cache = BuildCache.of(load_config(root))
+    rules = cache._entries("rules")
+    cache._kept["rules"] = {digest: pickle.dumps((([], []), {})) for digest in rules}    # (items, warnings), lookups
+    cache.save()
+    notes = root / "source" / "notes.md"
+    notes.write_text(notes.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    trusting = tmp_path / "trusting"
+    shutil.copytree(root, trusting)
+    build(load_config(trusting), now=1_700_000_000)
+    assert outputs(trusting) != before                                 # the entries are read without --force
+    build(load_config(root), now=1_700_000_000, force=True)
+    assert outputs(root) == before
+    notes.write_text(notes.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    build(load_config(root), now=1_700_000_000)                       # the cache --force wrote
+    assert outputs(root) == before
+
+
+
+def test_a_paste_into_an_earlier_paper_changes_the_later_papers_cards(tmp_path, monkeypatch):
+    """A bullet of a late paper pasted under an earlier one: the earlier paper now owns
+    the text, so the late paper, whose notes did not change, loses its card for it (the
+    lookups its extractor chain made are checked again, not only its own text)."""
+    root = project(tmp_path)
+    build(load_config(root), now=1_700_000_000)
+    notes = root / "source" / "notes.md"
+    text = notes.read_text(encoding="utf-8")
+    bullets = list(CHINESE_BULLET.finditer(text))
+    late = [m.group(0) for m in bullets[len(bullets) * 2 // 3:]           # no term in them: the glossary stays
+            if len(m.group(0)) > 25 and not re.search(r"[A-Za-z(（]", m.group(0))][:6]
+    content = text.index("### 主要内容")
+    early = [m for m in bullets if content < m.start() < text.index("\n## ", content)][:len(late)]
+    # replaced line for line: no paper moves, no keyword changes
+    for old, new in reversed(list(zip(early, late))):  # the first paper's content bullets
+        text = text[:old.start()] + new + text[old.end():]
+    notes.write_text(text, encoding="utf-8")
+    cold = tmp_path / "cold"
+    shutil.copytree(root, cold)
+    shutil.rmtree(cold / CACHE_DIR)
+    cache = counted_build(root, monkeypatch, now=1_700_086_400)
+    build(load_config(cold), now=1_700_086_400)
+    assert outputs(root) == outputs(cold)
+    assert cache.hits["rules"] > 0
