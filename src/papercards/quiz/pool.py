@@ -16,7 +16,8 @@ from ..diagnostics import InputError
 from ..fsutil import build_lock
 from ..items.model import Item, PaperInfo
 from ..store import Store
-from . import normalize
+from . import checks, normalize
+from .substrings import Finder
 
 
 @dataclass
@@ -37,10 +38,29 @@ class Pool:
         return item.paper in self.selected
 
     def asked(self, kind: str) -> list[Item]:
-        return [i for i in self.items if i.kind == kind and self.asks(i)]
+        return [i for i in self.every(kind) if self.asks(i)]
 
     def every(self, kind: str) -> list[Item]:
-        return [i for i in self.items if i.kind == kind]
+        return list(self._by_kind.get(kind, ()))
+
+    def of_paper(self, key: str | None, kind: str) -> list[Item]:
+        """The items of one kind whose paper is ``key``, store order."""
+        return list(self._by_paper_kind.get((key, kind), ()))
+
+    @cached_property
+    def _by_paper_kind(self) -> dict[tuple[str | None, str], list[Item]]:
+        out: dict[tuple[str | None, str], list[Item]] = {}
+        for item in self.items:
+            out.setdefault((item.paper, item.kind), []).append(item)
+        return out
+
+    @cached_property
+    def _by_kind(self) -> dict[str, list[Item]]:
+        """Items of each kind, store order: generators ask for one kind per question."""
+        out: dict[str, list[Item]] = {}
+        for item in self.items:
+            out.setdefault(item.kind, []).append(item)
+        return out
 
     def paper(self, key: str | None) -> PaperInfo | None:
         return self.papers.get(key) if key else None
@@ -78,6 +98,51 @@ class Pool:
         return Segmenter(self.words)
 
     @cached_property
+    def only_papers(self) -> dict[str, str | None]:
+        """Term id → the one paper it belongs to when no other paper's items mention it, else None.
+
+        A name (3+ characters of its comparison key) found in any field of an
+        item of another paper makes the term shared: every name is searched
+        for in every item at once (`substrings.Finder`)."""
+        names = {t.id: [normalize.key(n) for n in term_names(t) if n and len(normalize.key(n)) >= 3]
+                 for t in self.every("term")}
+        finder = Finder(n for ns in names.values() for n in ns)
+        mentioned: dict[str, set[str]] = {}          # name key → papers whose items mention it
+        for other in self.items:
+            if other.paper:
+                for v in other.fields.values():
+                    if v:
+                        for n in finder.keys_in(normalize.key(v)):
+                            mentioned.setdefault(n, set()).add(other.paper)
+        out: dict[str, str | None] = {}
+        for t in self.every("term"):
+            key = t.papers[0] if len(t.papers) == 1 and self.paper(t.papers[0]) else None
+            if key and any(mentioned.get(n, set()) - {key} for n in names[t.id]):
+                key = None
+            out[t.id] = key
+        return out
+
+    @cached_property
+    def term_names_found(self) -> tuple[Finder, dict[str, list[Item]]]:
+        """Finder over the terms' names (3+ characters of comparison key), and each name's terms."""
+        by_name: dict[str, list[Item]] = {}
+        for t in self.every("term"):
+            for n in dict.fromkeys(normalize.key(n) for n in term_names(t) if n):
+                if len(n) >= 3:
+                    by_name.setdefault(n, []).append(t)
+        return Finder(by_name), by_name
+
+    def terms_named_in(self, text: str) -> list[Item]:
+        """The terms one of whose names (3+ characters of comparison key) ``text`` contains, store order."""
+        finder, by_name = self.term_names_found
+        hit = {id(t): t for n in finder.keys_in(normalize.key(text)) for t in by_name[n]}
+        return sorted(hit.values(), key=lambda t: self._position[id(t)])
+
+    @cached_property
+    def _position(self) -> dict[int, int]:
+        return {id(item): n for n, item in enumerate(self.items)}
+
+    @cached_property
     def translations(self) -> dict[str, list[str]]:
         """Comparison key of a term name → its names in every language (English, abbreviation, 中文)."""
         out: dict[str, list[str]] = {}
@@ -87,6 +152,15 @@ class Pool:
                 out.setdefault(normalize.key(name), [])
                 out[normalize.key(name)] += [n for n in names if n not in out[normalize.key(name)]]
         return out
+
+
+def term_names(item: Item) -> tuple[str, str, str]:
+    """A term's (English name, abbreviation, 中文 name); "" where the store has none."""
+    f = item.fields
+    term, en, zh = (f.get("term") or "").strip(), (f.get("english") or "").strip(), (f.get("chinese") or "").strip()
+    if en:
+        return en, ("" if not term or normalize.same(term, en) else term), zh
+    return (term if checks.lang(term) == "en" else ""), "", zh
 
 
 def load_pool(cards_path: Path, papers: tuple[str, ...] | list[str] = ()) -> Pool:
