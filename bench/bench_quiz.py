@@ -123,9 +123,13 @@ def build_stores(base: Path, sizes: list[int], copies: int) -> list[tuple[str, P
     return stores
 
 
-def time_quiz(proj: Path, n: int, src: Path) -> dict:
-    res = subprocess.run([sys.executable, "-c", GENERATE, str(proj), str(n)], capture_output=True, text=True,
-                         env=env(src), check=True)
+def time_quiz(proj: Path, n: int, src: Path, limit: float) -> dict | None:
+    """The child's figures, or None when it ran past ``limit`` seconds."""
+    try:
+        res = subprocess.run([sys.executable, "-c", GENERATE, str(proj), str(n)], capture_output=True, text=True,
+                             env=env(src), check=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        return None
     return json.loads(res.stdout)
 
 
@@ -140,9 +144,13 @@ def curve(args) -> None:
         print(head + ("  old/now" if args.old else ""))
         first: dict[str, float] = {}
         for label, proj in stores:
-            row, secs = "", {}
+            row, secs, n = "", {}, 0
             for name, src in srcs:
-                got = time_quiz(proj, args.questions, src)
+                got = time_quiz(proj, args.questions, src, args.timeout)
+                if got is None:
+                    secs[name] = float("inf")
+                    row += f" {'>' + format(args.timeout, 'g'):>9} {'':>11}"
+                    continue
                 n = got["items"]
                 per = got["seconds"] / (n * math.log(n))
                 first.setdefault(name, per)
@@ -193,6 +201,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1,10,100", help="copies of the shipped notes, for --curve")
     ap.add_argument("--collection", type=int, default=50, help="copies of the collection, for --curve (0: none)")
     ap.add_argument("--old", help="another checkout's src folder, timed in the same run (--curve)")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds before a --curve run is given up")
     args = ap.parse_args()
     if args.curve:
         curve(args)

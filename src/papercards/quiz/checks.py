@@ -35,10 +35,10 @@ def lang(text: str) -> str:
     return "zh" if cjk and 2 * cjk >= len(re.findall(r"[A-Za-z]", s)) else "en"
 
 
-def tokens(text: str, segmenter) -> set[str]:
+def tokens(text: str, segmenter) -> frozenset[str]:
     """Content words: Latin words (whole and their hyphen parts, casefolded), Chinese words of 2+
     characters and Chinese character pairs."""
-    return set(_tokens(text, segmenter))
+    return _tokens(text, segmenter)
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -71,6 +71,14 @@ class Pool:
             return ""
         return (info.title_zh or "") if lang == "zh" else info.title
 
+    def titles(self, lang: str = "en") -> list[tuple[str, str]]:
+        """(key, title in ``lang``) of every paper, store order: the options of "which paper …?"."""
+        return self._titles["zh" if lang == "zh" else "en"]
+
+    @cached_property
+    def _titles(self) -> dict[str, list[tuple[str, str]]]:
+        return {lang: [(k, self.title(k, lang)) for k in self.papers] for lang in ("en", "zh")}
+
     def label(self, key: str | None, lang: str = "en") -> str:
         """How a question names a paper: its short name, or 《中文标题》 in Chinese text."""
         info = self.paper(key)
@@ -183,6 +191,21 @@ def select_papers(papers: dict[str, PaperInfo], items: list[Item], filters) -> t
     An exact key, short name or method name wins over title substrings. An
     unknown filter raises `InputError` listing the papers there are.
     """
+    methods = _method_papers(papers, items)
+    chosen: list[str] = []
+    for raw in filters:
+        want = raw.strip()
+        if want:
+            found = _named(papers, methods, want) or _titled(papers, want)
+            if not found:
+                names = ", ".join(info.short or info.title for info in papers.values()) or "none (run papercards build)"
+                raise InputError("--papers", 0, f"no paper matches '{want}'. Papers in the store: {names}")
+            chosen += [p for p in found if p not in chosen]
+    return tuple(p for p in papers if p in chosen)
+
+
+def _method_papers(papers: dict[str, PaperInfo], items: list[Item]) -> dict[str, set[str]]:
+    """Comparison key of a method name (from method items and the papers' notes) → papers naming it."""
     methods: dict[str, set[str]] = {}
     for item in items:
         if item.kind == "method" and item.paper:
@@ -191,22 +214,22 @@ def select_papers(papers: dict[str, PaperInfo], items: list[Item], filters) -> t
     for key, info in papers.items():
         for name in info.methods:
             methods.setdefault(normalize.key(name), set()).add(key)
-    chosen: list[str] = []
-    for raw in filters:
-        want = raw.strip()
-        if not want:
-            continue
-        k = normalize.key(want)
-        exact = [p for p, info in papers.items()
-                 if want.casefold() == p.casefold() or (info.short and normalize.key(info.short) == k)]
-        exact += [p for p in papers if p in methods.get(k, ()) and p not in exact]
-        if not exact:
-            fold = want.casefold()
-            exact = [p for p, info in papers.items()
-                     if fold in info.title.casefold() or (info.title_zh and fold in info.title_zh.casefold())
-                     or (k and (k in normalize.key(info.title) or k in normalize.key(info.title_zh or "")))]
-        if not exact:
-            names = ", ".join(info.short or info.title for info in papers.values()) or "none (run papercards build)"
-            raise InputError("--papers", 0, f"no paper matches '{want}'. Papers in the store: {names}")
-        chosen += [p for p in exact if p not in chosen]
-    return tuple(p for p in papers if p in chosen)
+    return methods
+
+
+def _named(papers: dict[str, PaperInfo], methods: dict[str, set[str]], want: str) -> list[str]:
+    """Papers whose key or short name is ``want``, then those proposing a method of that name."""
+    k = normalize.key(want)
+    exact = [p for p, info in papers.items()
+             if want.casefold() == p.casefold() or (info.short and normalize.key(info.short) == k)]
+    return exact + [p for p in papers if p in methods.get(k, ()) and p not in exact]
+
+
+def _titled(papers: dict[str, PaperInfo], want: str) -> list[str]:
+    """Papers with ``want`` in their English or Chinese title (as typed, or compared by key)."""
+    fold, k = want.casefold(), normalize.key(want)
+
+    def has(title: str) -> bool:
+        return fold in title.casefold() or bool(k and k in normalize.key(title))
+
+    return [p for p, info in papers.items() if has(info.title) or bool(info.title_zh and has(info.title_zh))]

@@ -61,19 +61,18 @@ def pick_distractors(ctx: Ctx, answer: str, shown: str, others: list[str], *, n:
     with the prompt) first; no giveaway word; the answer not the odd one out.
     """
     seg = ctx.pool.segmenter
-    ans_key = normalize.key(answer)
-    bad = {ans_key, normalize.key(shown)} | {normalize.key(a) for a in avoid}
+    options = ctx.once("options", dict)
+    lang = checks.lang(answer)
+    bad = {normalize.key(answer), normalize.key(shown)} | {normalize.key(a) for a in avoid}
     seen: set[str] = set()
     usable: list[str] = []
     for o in others:
-        k = normalize.key(o)
-        if not k or k in bad or k in seen:
-            continue
-        if checks.lang(o) != checks.lang(answer):
+        k, o_lang, _ = options.get(o) or _option(options, o)
+        if not k or k in bad or k in seen or o_lang != lang:
             continue
         seen.add(k)
         usable.append(o)
-    if checks.lang(shown) != checks.lang(answer):
+    if checks.lang(shown) != lang:
         usable = _same_codes(shown, answer, usable)
     if len(usable) < n:
         return None
@@ -82,15 +81,22 @@ def pick_distractors(ctx: Ctx, answer: str, shown: str, others: list[str], *, n:
     n_ans = max(1, len(normalize.plain(answer)))
 
     def score(o: str) -> tuple:
-        m = len(normalize.plain(o))
+        m = options[o][2]
         ratio = min(m, n_ans) / max(m, n_ans)
-        return (-(1 if shown_words & checks.tokens(o, seg) else 0), -round(ratio * 4))
+        return (-(0 if shown_words.isdisjoint(checks.tokens(o, seg)) else 1), -round(ratio * 4))
 
     usable.sort(key=score)            # stable: ties stay in the seeded order
     chosen = usable[:n]
     if checks.gives_away(shown, answer, chosen, seg) or checks.odd_one_out(answer, chosen):
         return None
     return chosen
+
+
+def _option(options: dict, text: str) -> tuple[str, str, int]:
+    """(comparison key, language, plain length) of an option, worked out once per quiz: every
+    option of a kind is weighed for every question of that kind."""
+    options[text] = (normalize.key(text), checks.lang(text), len(normalize.plain(text)))
+    return options[text]
 
 
 def _same_codes(shown: str, answer: str, options: list[str]) -> list[str]:

@@ -62,7 +62,7 @@ def methods(ctx: Ctx) -> Iterator[Candidate]:
             else:
                 shown = " 和 ".join(names)
                 prompt = f"哪篇论文提出了 **{shown}**？"
-            others = [pool.title(k, lang) for k in pool.papers if k not in taken]
+            others = [t for k, t in pool.titles(lang) if k not in taken]
             wrong = pick_distractors(ctx, answer, with_translations(pool, shown), [o for o in others if o])
             if wrong:
                 yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
@@ -86,7 +86,7 @@ def usage(ctx: Ctx) -> Iterator[Candidate]:
                 continue
             prompt = (f"Which paper discusses **{shown}**?" if side == "en" else f"哪篇论文讨论了 **{shown}**？")
             answer = pool.title(key, lang)
-            others = [pool.title(k, lang) for k in pool.papers if k != key and pool.title(k, lang)]
+            others = [t for k, t in pool.titles(lang) if k != key and t]
             wrong = pick_distractors(ctx, answer, " ".join(n for n in (en, abbr, zh) if n), others)
             if answer and wrong:
                 yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=key,
@@ -221,7 +221,7 @@ def sources(ctx: Ctx) -> Iterator[Candidate]:
         if item.kind == "sentence" and lang == "zh" and ctx.direction == "en-zh":
             continue
         answer = pool.title(item.paper, lang)
-        others = [pool.title(k, lang) for k in pool.papers if k != item.paper]
+        others = [t for k, t in pool.titles(lang) if k != item.paper]
         if not answer or _names_its_paper(pool, item.paper, quote):
             continue
         if lang == "en":

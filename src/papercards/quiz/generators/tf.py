@@ -65,7 +65,7 @@ def methods(ctx: Ctx) -> Iterator[Candidate]:
         for side in ctx.sides():
             lang = "en" if side == "en" else "zh"
             truth = pool.title(item.paper, lang)
-            falses = [pool.title(k, lang) for k in pool.papers if k not in taken and pool.title(k, lang)]
+            falses = [t for k, t in pool.titles(lang) if k not in taken and t]
             shown = " and ".join(names) if lang == "en" else " 和 ".join(names)
             common = _common_title_words(ctx, lang)
             seen = with_translations(pool, shown)
@@ -102,7 +102,7 @@ def usage(ctx: Ctx) -> Iterator[Candidate]:
             if not shown or not truth:
                 continue
             common = _common_title_words(ctx, lang)
-            falses = [pool.title(k, lang) for k in pool.papers if k != key and pool.title(k, lang)]
+            falses = [t for k, t in pool.titles(lang) if k != key and t]
             fair = (lambda t: checks.statement_fair(every_name, t, common, seg, compare_codes=False))
             for title, true in _choose(ctx, truth, falses, fair, near_miss=False):
                 statement = (f"**{shown}** is discussed in *{title}*." if side == "en"
