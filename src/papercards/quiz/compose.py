@@ -115,7 +115,6 @@ class _Table:
 
     def __init__(self, everything: list[Candidate]):
         self.shows = {id(c): _shows(c.question) for c in everything}
-        self.hides = {id(c): c.hides for c in everything}
         self.checks = 0
         self.clashes: dict[int, set[int]] = {id(c): set() for c in everything}
         self._by_facts(everything)
