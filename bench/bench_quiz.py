@@ -13,6 +13,16 @@ process, cold, as a user would type it:
   (importing the Typst wheel, finding the CJK font, compiling) and the HTML.
 
 Prints medians over the runs. Target (issue 4): under 3 s wall, cold.
+
+    python bench/bench_quiz.py --curve [--sizes 1,10,100] [--collection 50] [--old SRC]
+
+The curve: questions only (reading cards/ and composing, no PDF) on stores of
+1×, 10×, 100× the shipped notes (bench/make_corpus.py), the weeks-later notes
+and the one-paper-per-file collection (bench/bench_collection.py), each a new
+process; per store its items, seconds, and seconds / (n log n) relative to the
+smallest store (flat or falling: no worse than n log n). ``--old SRC`` times
+another checkout's ``src`` folder in the same run, for before/after ratios.
+Targets (issue 14): weeks-later < 1 s, collection < 5 s.
 """
 
 from __future__ import annotations
@@ -68,10 +78,86 @@ print(json.dumps({"questions": len(quiz.questions), "import": t1 - t0, "generate
 """
 
 
-def env() -> dict:
+GENERATE = r"""
+import json, math, sys, time
+from pathlib import Path
+from papercards.config import load_config
+from papercards.quiz.compose import make_quiz
+from papercards.quiz.model import QuizOptions
+from papercards.quiz.pool import load_pool
+import papercards.text.segment  # noqa: F401  (imported before the clock, as the CLI does)
+t0 = time.perf_counter()
+pool = load_pool(load_config(Path(sys.argv[1])).cards_path)
+quiz = make_quiz(pool, QuizOptions(questions=int(sys.argv[2]), seed=1, fit=True))[0]
+print(json.dumps({"items": len(pool.items), "questions": len(quiz.questions), "seconds": time.perf_counter() - t0}))
+"""
+
+
+def env(src: Path = ROOT / "src") -> dict:
     e = dict(os.environ)
-    e["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), e.get("PYTHONPATH")]))
+    e["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), e.get("PYTHONPATH")]))
     return e
+
+
+def build_stores(base: Path, sizes: list[int], copies: int) -> list[tuple[str, Path]]:
+    """Built projects: the shipped notes times each size, the weeks-later notes, the collection."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_collection import make_collection
+    from make_corpus import make_corpus
+    stores = []
+    for size in sizes:
+        make_corpus(base / f"x{size}", size)
+        stores.append((f"{size}x shipped", base / f"x{size}"))
+    weeks = base / "weeks"
+    (weeks / "source").mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "data" / "notes" / "weeks-later.md", weeks / "source")
+    shutil.copy(ROOT / "papercards.yaml", weeks)
+    stores.insert(1, ("weeks-later", weeks))
+    if copies:
+        make_collection(base / "coll" / "source", copies)
+        (base / "coll" / "papercards.yaml").write_text("deck: Papers\n", encoding="utf-8")
+        stores.append((f"collection ({copies}x)", base / "coll"))
+    for _, proj in stores:
+        subprocess.run([sys.executable, "-m", "papercards", "build", "-q", "-C", str(proj)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env())
+    return stores
+
+
+def time_quiz(proj: Path, n: int, src: Path, limit: float) -> dict | None:
+    """The child's figures, or None when it ran past ``limit`` seconds."""
+    try:
+        res = subprocess.run([sys.executable, "-c", GENERATE, str(proj), str(n)], capture_output=True, text=True,
+                             env=env(src), check=True, timeout=limit)
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(res.stdout)
+
+
+def curve(args) -> None:
+    """Seconds per store size, and seconds / (n log n) relative to the smallest store."""
+    import math
+    srcs = [("now", ROOT / "src")] + ([("old", Path(args.old))] if args.old else [])
+    with tempfile.TemporaryDirectory() as tmp:
+        stores = build_stores(Path(tmp), [int(s) for s in args.sizes.split(",")], args.collection)
+        print(f"quiz of {args.questions} questions (no PDF), one new process per store")
+        head = f"{'store':<22} {'items':>6} " + " ".join(f"{name + ' s':>9} {name + ' /nlogn':>11}" for name, _ in srcs)
+        print(head + ("  old/now" if args.old else ""))
+        first: dict[str, float] = {}
+        for label, proj in stores:
+            row, secs, n = "", {}, 0
+            for name, src in srcs:
+                got = time_quiz(proj, args.questions, src, args.timeout)
+                if got is None:
+                    secs[name] = float("inf")
+                    row += f" {'>' + format(args.timeout, 'g'):>9} {'':>11}"
+                    continue
+                n = got["items"]
+                per = got["seconds"] / (n * math.log(n))
+                first.setdefault(name, per)
+                secs[name] = got["seconds"]
+                row += f" {got['seconds']:9.2f} {per / first[name]:11.2f}"
+            ratio = f"  {secs['old'] / secs['now']:7.1f}" if args.old else ""
+            print(f"{label:<22} {n:>6}" + row + ratio, flush=True)
 
 
 def fresh_built_project(base: Path) -> Path:
@@ -111,7 +197,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("-n", "--questions", type=int, default=40)
+    ap.add_argument("--curve", action="store_true", help="time the questions alone on growing stores")
+    ap.add_argument("--sizes", default="1,10,100", help="copies of the shipped notes, for --curve")
+    ap.add_argument("--collection", type=int, default=50, help="copies of the collection, for --curve (0: none)")
+    ap.add_argument("--old", help="another checkout's src folder, timed in the same run (--curve)")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds before a --curve run is given up")
     args = ap.parse_args()
+    if args.curve:
+        curve(args)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         proj = fresh_built_project(Path(tmp))
         run_split(proj, args.questions, 1)            # warm the OS file cache once (fonts, wheel)

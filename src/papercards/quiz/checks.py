@@ -28,6 +28,7 @@ _CJK_RUN = re.compile(f"[{CJK_CLASS}]{{2,}}")
 _LATIN = re.compile(r"[A-Za-z0-9]+(?:[-.'/][A-Za-z0-9]+)*")
 
 
+@functools.lru_cache(maxsize=1 << 16)   # every option is compared with every question of its kind
 def lang(text: str) -> str:
     """"zh" when Chinese carries at least half the text (a character counts as two letters), else "en"."""
     s = normalize.plain(text)
@@ -35,13 +36,13 @@ def lang(text: str) -> str:
     return "zh" if cjk and 2 * cjk >= len(re.findall(r"[A-Za-z]", s)) else "en"
 
 
-def tokens(text: str, segmenter) -> set[str]:
+def tokens(text: str, segmenter) -> frozenset[str]:
     """Content words: Latin words (whole and their hyphen parts, casefolded), Chinese words of 2+
     characters and Chinese character pairs."""
-    return set(_tokens(text, segmenter))
+    return _tokens(text, segmenter)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1 << 16)
 def _tokens(text: str, segmenter) -> frozenset[str]:
     s = normalize.plain(text)
     out: set[str] = set()
@@ -64,24 +65,28 @@ def _tokens(text: str, segmenter) -> frozenset[str]:
 def spelled_out(shown: str, text: str) -> bool:
     """An acronym of ``shown`` spelled out in ``text``: NS-DPO in "Non-Stationary DPO"."""
     initials = _initials(text)
-    for abbr in _ACRONYM.findall(normalize.plain(shown)):
-        letters = re.sub(r"[^A-Za-z]", "", abbr).casefold()
-        if len(letters) >= 3 and any(letters in run for run in initials):
-            return True
-    return False
+    return any(letters in run for letters in _acronyms(shown) for run in initials)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _acronyms(shown: str) -> tuple[str, ...]:
+    """The acronyms of ``shown`` (3+ letters, casefolded, letters only)."""
+    found = (re.sub(r"[^A-Za-z]", "", abbr).casefold() for abbr in _ACRONYM.findall(normalize.plain(shown)))
+    return tuple(letters for letters in found if len(letters) >= 3)
 
 
 _ACRONYM = re.compile(r"[A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*(?:[-. ]+[A-Za-z]*[A-Z][A-Za-z]*)*")
 
 
-def _initials(text: str) -> list[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def _initials(text: str) -> tuple[str, ...]:
     """Per run of Latin words: first letters, acronyms kept whole ("Non-Stationary DPO" → "nsdpo")."""
     runs = []
     for run in re.findall(r"[A-Za-z][A-Za-z0-9'./ -]*", normalize.plain(text)):
         parts = [w for w in re.split(r"[\s\-/.]+", run) if w]
         runs.append("".join(w.casefold() if sum(c.isupper() for c in w) >= 2 else w[0].casefold()
                             for w in parts))
-    return runs
+    return tuple(runs)
 
 
 def gives_away(shown: str, answer: str, wrong: list[str], segmenter) -> bool:
@@ -142,14 +147,15 @@ def common_tokens(texts: list[str], segmenter, at_least: int = 3) -> set[str]:
     return {tok for tok, n in counts.items() if n >= at_least}
 
 
-def codes(text: str) -> set[str]:
+@functools.lru_cache(maxsize=1 << 16)
+def codes(text: str) -> frozenset[str]:
     """Acronyms and numbers (DPO, KTO, 3D): words a translation keeps as they are."""
     out: set[str] = set()
     for m in _LATIN.finditer(normalize.plain(text)):
         for p in re.split(r"[-./']", m.group()):
             if sum(c.isupper() for c in p) >= 2 or any(c.isdigit() for c in p):
                 out.add(p.casefold())
-    return out
+    return frozenset(out)
 
 
 def statement_fair(shown: str, partner: str, common: set[str], segmenter, *, compare_codes: bool = True) -> bool:

@@ -18,6 +18,7 @@ from .generators import GENERATORS, Candidate, Ctx
 from . import normalize
 from .model import DIRECTIONS, QUESTION_TYPES, Question, Quiz, QuizOptions
 from .pool import Pool
+from .substrings import Finder
 
 MAX_VERSIONS = 26
 PICK_ATTEMPTS = 12               # seeded orders tried before giving up on N questions
@@ -103,18 +104,80 @@ def pick(by_type: dict[str, list[Candidate]], options: QuizOptions) -> list[Cand
 
 
 class _Table:
-    """What each candidate shows and hides, and how many others it rules out."""
+    """What each candidate shows and hides, and which others it rules out.
+
+    Found through indexes, never by comparing all pairs: an index from each
+    fact to the candidates that state it (a "shows:X" fact meets only X), and
+    one from each hidden text to the candidates that show it. ``checks``
+    counts the index entries visited: it grows with the clashes there are,
+    not with the square of the store.
+    """
 
     def __init__(self, everything: list[Candidate]):
         self.shows = {id(c): _shows(c.question) for c in everything}
-        self.hides = {id(c): c.hides for c in everything}
-        self.clashes = {id(c): {id(o) for o in everything if o is not c and self.conflict(c, o)}
-                        for c in everything}
+        self.checks = 0
+        self.clashes: dict[int, set[int]] = {id(c): set() for c in everything}
+        self._by_facts(everything)
+        self._by_leaks(everything)
+        # one that rules itself out (all its facts "shows:", say) is never chosen twice
+        self.itself = {k for k, v in self.clashes.items() if k in v}
+        for k in self.itself:
+            self.clashes[k].discard(k)
         self.degree = {k: len(v) for k, v in self.clashes.items()}
 
-    def conflict(self, a: Candidate, b: Candidate) -> bool:
-        return _clash(a.facts, b.facts) or _leaks(self.hides[id(a)], [self.shows[id(b)]]) \
-            or _leaks(self.hides[id(b)], [self.shows[id(a)]])
+    def ruled_out(self, chosen) -> set[int]:
+        """Every candidate that clashes with one of ``chosen`` (the relation is symmetric)."""
+        out: set[int] = set()
+        for c in chosen:
+            out |= self.clashes[id(c)]
+            if id(c) in self.itself:
+                out.add(id(c))
+        return out
+
+    def _by_facts(self, everything: list[Candidate]) -> None:
+        """Shared facts: X meets X and "shows:X"; "shows:X" meets only X."""
+        stating: dict[str, list[int]] = {}
+        for c in everything:
+            for f in c.facts:
+                stating.setdefault(f, []).append(id(c))
+        for c in everything:
+            mine = self.clashes[id(c)]
+            for f in c.facts:
+                for meets in ((f[6:],) if f.startswith("shows:") else (f, "shows:" + f)):
+                    others = stating.get(meets, ())
+                    self.checks += len(others)
+                    mine.update(others)
+
+    def _by_leaks(self, everything: list[Candidate]) -> None:
+        """One candidate hides all of a tuple another shows: both ways, the pair clashes."""
+        showing = _ShowIndex(list(self.shows.items()), {h for c in everything for hide in c.hides for h in hide})
+        for c in everything:
+            for hide in c.hides:
+                leaked = showing.all_of(hide)
+                self.checks += len(leaked)
+                self.clashes[id(c)].update(leaked)
+                for other in leaked:
+                    self.clashes[other].add(id(c))
+
+
+class _ShowIndex:
+    """Which candidates show each hidden text, every hidden text searched for at once
+    (`substrings.Finder`): the cost is the length of what is shown plus the matches."""
+
+    def __init__(self, shows: list[tuple[int, str]], keys: set[str]):
+        self.everyone = {k for k, _ in shows}
+        self.found: dict[str, set[int]] = {k: set() for k in keys}
+        finder = Finder(k for k in keys if k)
+        for who, text in shows:
+            for key in finder.keys_in(text):
+                self.found[key].add(who)
+
+    def all_of(self, hide: tuple[str, ...]) -> set[int]:
+        """The candidates showing every text of ``hide`` ("" is in every text)."""
+        sets = sorted((self.found[h] if h else self.everyone for h in hide), key=len)
+        if not sets:
+            return set(self.everyone)
+        return sets[0].intersection(*sets[1:])
 
 
 def _augment(chosen: list[Candidate], everything: list[Candidate], table: _Table,
@@ -125,8 +188,8 @@ def _augment(chosen: list[Candidate], everything: list[Candidate], table: _Table
     while len(chosen) < n:
         ids = {id(c) for c in chosen}
         for out in chosen:
-            rest = {i for i in ids if i != id(out)}
-            fits = [o for o in everything if id(o) not in ids and not (table.clashes[id(o)] & rest)]
+            ruled_out = ids | table.ruled_out(c for c in chosen if c is not out)
+            fits = [o for o in everything if id(o) not in ruled_out]
             matches = sum(1 for c in chosen if c is not out and c.question.type == "match")
             pair = next(((a, b) for k, a in enumerate(fits) for b in fits[k + 1:]
                          if id(b) not in table.clashes[id(a)]
@@ -156,22 +219,16 @@ def _greedy(by_type: dict[str, list[Candidate]], options: QuizOptions, table: _T
     types = [t for t in options.types if t in pools]
     n = options.questions
     cap = _caps(options, types)
-    used: set[str] = set()
     count = {t: 0 for t in types}
     per_paper: dict[str, int] = {}
     per_group: dict[str, int] = {}
     per_item: dict[str, int] = {}
     truth = {True: 0, False: 0}
-    shown: list[str] = []            # what the chosen questions show
-    hidden: list[tuple[str, ...]] = []   # what they must not have shown
+    blocked: set[int] = set()        # what clashes with a chosen question
     chosen: list[Candidate] = []
 
     def free(c: Candidate) -> bool:
-        if _clash(c.facts, used):
-            return False
-        if _leaks(hidden, [table.shows[id(c)]]) or _leaks(table.hides[id(c)], shown):
-            return False             # one question would show another's answer
-        return True
+        return id(c) not in blocked
 
     def rank(c: Candidate) -> tuple:
         spread = (truth[c.question.correct == [0]] if c.question.type == "tf" else 0,
@@ -192,23 +249,10 @@ def _greedy(by_type: dict[str, list[Candidate]], options: QuizOptions, table: _T
         per_item[q.sources[0]] = per_item.get(q.sources[0], 0) + 1
         per_group[best.group] = per_group.get(best.group, 0) + 1
         per_paper[q.paper or ""] = per_paper.get(q.paper or "", 0) + 1
-        shown.append(table.shows[id(best)])
-        hidden.extend(table.hides[id(best)])
-        used |= best.facts
+        blocked |= table.ruled_out([best])
         count[t] += 1
         chosen.append(best)
     return chosen
-
-
-def _clash(mine: frozenset[str] | set[str], theirs: set[str] | frozenset[str]) -> bool:
-    """Shared facts clash, except two "shows:X" (both only show X); "shows:X" clashes with X."""
-    for f in mine:
-        if f.startswith("shows:"):
-            if f[6:] in theirs:
-                return True
-        elif f in theirs or "shows:" + f in theirs:
-            return True
-    return False
 
 
 def _shows(q: Question) -> str:
@@ -217,11 +261,6 @@ def _shows(q: Question) -> str:
         return ""
     parts = [re.sub(r"\{\{\d+\}\}", "|", q.prompt), *q.options, *(x for pair in q.pairs for x in pair)]
     return "|".join(normalize.key(p) for p in parts)
-
-
-def _leaks(hides, shown: list[str]) -> bool:
-    """Does one of the ``shown`` texts show all of one of the ``hides`` tuples?"""
-    return any(all(h in s for h in hide) for hide in hides for s in shown)
 
 
 def _layout(questions: list[Question], order: list[str], rng: random.Random,

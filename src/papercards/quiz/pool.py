@@ -16,7 +16,8 @@ from ..diagnostics import InputError
 from ..fsutil import build_lock
 from ..items.model import Item, PaperInfo
 from ..store import Store
-from . import normalize
+from . import checks, normalize
+from .substrings import Finder
 
 
 @dataclass
@@ -40,10 +41,29 @@ class Pool:
         return item.paper in self.selected
 
     def asked(self, kind: str) -> list[Item]:
-        return [i for i in self.items if i.kind == kind and self.asks(i)]
+        return [i for i in self.every(kind) if self.asks(i)]
 
     def every(self, kind: str) -> list[Item]:
-        return [i for i in self.items if i.kind == kind]
+        return list(self._by_kind.get(kind, ()))
+
+    def of_paper(self, key: str | None, kind: str) -> list[Item]:
+        """The items of one kind whose paper is ``key``, store order."""
+        return list(self._by_paper_kind.get((key, kind), ()))
+
+    @cached_property
+    def _by_paper_kind(self) -> dict[tuple[str | None, str], list[Item]]:
+        out: dict[tuple[str | None, str], list[Item]] = {}
+        for item in self.items:
+            out.setdefault((item.paper, item.kind), []).append(item)
+        return out
+
+    @cached_property
+    def _by_kind(self) -> dict[str, list[Item]]:
+        """Items of each kind, store order: generators ask for one kind per question."""
+        out: dict[str, list[Item]] = {}
+        for item in self.items:
+            out.setdefault(item.kind, []).append(item)
+        return out
 
     def paper(self, key: str | None) -> PaperInfo | None:
         return self.papers.get(key) if key else None
@@ -53,6 +73,14 @@ class Pool:
         if info is None:
             return ""
         return (info.title_zh or "") if lang == "zh" else info.title
+
+    def titles(self, lang: str = "en") -> list[tuple[str, str]]:
+        """(key, title in ``lang``) of every paper, store order: the options of "which paper …?"."""
+        return self._titles["zh" if lang == "zh" else "en"]
+
+    @cached_property
+    def _titles(self) -> dict[str, list[tuple[str, str]]]:
+        return {lang: [(k, self.title(k, lang)) for k in self.papers] for lang in ("en", "zh")}
 
     def label(self, key: str | None, lang: str = "en") -> str:
         """How a question names a paper: its short name, or 《中文标题》 in Chinese text."""
@@ -81,6 +109,51 @@ class Pool:
         return Segmenter(self.words)
 
     @cached_property
+    def only_papers(self) -> dict[str, str | None]:
+        """Term id → the one paper it belongs to when no other paper's items mention it, else None.
+
+        A name (3+ characters of its comparison key) found in any field of an
+        item of another paper makes the term shared: every name is searched
+        for in every item at once (`substrings.Finder`)."""
+        names = {t.id: [normalize.key(n) for n in term_names(t) if n and len(normalize.key(n)) >= 3]
+                 for t in self.every("term")}
+        finder = Finder(n for ns in names.values() for n in ns)
+        mentioned: dict[str, set[str]] = {}          # name key → papers whose items mention it
+        for other in self.items:
+            if other.paper:
+                for v in other.fields.values():
+                    if v:
+                        for n in finder.keys_in(normalize.key(v)):
+                            mentioned.setdefault(n, set()).add(other.paper)
+        out: dict[str, str | None] = {}
+        for t in self.every("term"):
+            key = t.papers[0] if len(t.papers) == 1 and self.paper(t.papers[0]) else None
+            if key and any(mentioned.get(n, set()) - {key} for n in names[t.id]):
+                key = None
+            out[t.id] = key
+        return out
+
+    @cached_property
+    def term_names_found(self) -> tuple[Finder, dict[str, list[Item]]]:
+        """Finder over the terms' names (3+ characters of comparison key), and each name's terms."""
+        by_name: dict[str, list[Item]] = {}
+        for t in self.every("term"):
+            for n in dict.fromkeys(normalize.key(n) for n in term_names(t) if n):
+                if len(n) >= 3:
+                    by_name.setdefault(n, []).append(t)
+        return Finder(by_name), by_name
+
+    def terms_named_in(self, text: str) -> list[Item]:
+        """The terms one of whose names (3+ characters of comparison key) ``text`` contains, store order."""
+        finder, by_name = self.term_names_found
+        hit = {id(t): t for n in finder.keys_in(normalize.key(text)) for t in by_name[n]}
+        return sorted(hit.values(), key=lambda t: self._position[id(t)])
+
+    @cached_property
+    def _position(self) -> dict[int, int]:
+        return {id(item): n for n, item in enumerate(self.items)}
+
+    @cached_property
     def translations(self) -> dict[str, list[str]]:
         """Comparison key of a term name → its names in every language (English, abbreviation, 中文)."""
         out: dict[str, list[str]] = {}
@@ -90,6 +163,15 @@ class Pool:
                 out.setdefault(normalize.key(name), [])
                 out[normalize.key(name)] += [n for n in names if n not in out[normalize.key(name)]]
         return out
+
+
+def term_names(item: Item) -> tuple[str, str, str]:
+    """A term's (English name, abbreviation, 中文 name); "" where the store has none."""
+    f = item.fields
+    term, en, zh = (f.get("term") or "").strip(), (f.get("english") or "").strip(), (f.get("chinese") or "").strip()
+    if en:
+        return en, ("" if not term or normalize.same(term, en) else term), zh
+    return (term if checks.lang(term) == "en" else ""), "", zh
 
 
 def load_pool(cards_path: Path, papers: tuple[str, ...] | list[str] = ()) -> Pool:
@@ -112,6 +194,21 @@ def select_papers(papers: dict[str, PaperInfo], items: list[Item], filters) -> t
     An exact key, short name or method name wins over title substrings. An
     unknown filter raises `InputError` listing the papers there are.
     """
+    methods = _method_papers(papers, items)
+    chosen: list[str] = []
+    for raw in filters:
+        want = raw.strip()
+        if want:
+            found = _named(papers, methods, want) or _titled(papers, want)
+            if not found:
+                names = ", ".join(info.short or info.title for info in papers.values()) or "none (run papercards build)"
+                raise InputError("--papers", 0, f"no paper matches '{want}'. Papers in the store: {names}")
+            chosen += [p for p in found if p not in chosen]
+    return tuple(p for p in papers if p in chosen)
+
+
+def _method_papers(papers: dict[str, PaperInfo], items: list[Item]) -> dict[str, set[str]]:
+    """Comparison key of a method name (from method items and the papers' notes) → papers naming it."""
     methods: dict[str, set[str]] = {}
     for item in items:
         if item.kind == "method" and item.paper:
@@ -120,22 +217,22 @@ def select_papers(papers: dict[str, PaperInfo], items: list[Item], filters) -> t
     for key, info in papers.items():
         for name in info.methods:
             methods.setdefault(normalize.key(name), set()).add(key)
-    chosen: list[str] = []
-    for raw in filters:
-        want = raw.strip()
-        if not want:
-            continue
-        k = normalize.key(want)
-        exact = [p for p, info in papers.items()
-                 if want.casefold() == p.casefold() or (info.short and normalize.key(info.short) == k)]
-        exact += [p for p in papers if p in methods.get(k, ()) and p not in exact]
-        if not exact:
-            fold = want.casefold()
-            exact = [p for p, info in papers.items()
-                     if fold in info.title.casefold() or (info.title_zh and fold in info.title_zh.casefold())
-                     or (k and (k in normalize.key(info.title) or k in normalize.key(info.title_zh or "")))]
-        if not exact:
-            names = ", ".join(info.short or info.title for info in papers.values()) or "none (run papercards build)"
-            raise InputError("--papers", 0, f"no paper matches '{want}'. Papers in the store: {names}")
-        chosen += [p for p in exact if p not in chosen]
-    return tuple(p for p in papers if p in chosen)
+    return methods
+
+
+def _named(papers: dict[str, PaperInfo], methods: dict[str, set[str]], want: str) -> list[str]:
+    """Papers whose key or short name is ``want``, then those proposing a method of that name."""
+    k = normalize.key(want)
+    exact = [p for p, info in papers.items()
+             if want.casefold() == p.casefold() or (info.short and normalize.key(info.short) == k)]
+    return exact + [p for p in papers if p in methods.get(k, ()) and p not in exact]
+
+
+def _titled(papers: dict[str, PaperInfo], want: str) -> list[str]:
+    """Papers with ``want`` in their English or Chinese title (as typed, or compared by key)."""
+    fold, k = want.casefold(), normalize.key(want)
+
+    def has(title: str) -> bool:
+        return fold in title.casefold() or bool(k and k in normalize.key(title))
+
+    return [p for p, info in papers.items() if has(info.title) or bool(info.title_zh and has(info.title_zh))]

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import random
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import checks, normalize
 from ..model import Question
-from ..pool import Pool
+from ..pool import Pool, term_names
 
 
 @dataclass
@@ -33,6 +33,14 @@ class Ctx:
     pool: Pool
     direction: str
     rng: random.Random
+    _made: dict = field(default_factory=dict, repr=False)
+
+    def once(self, what: str, make):
+        """``make()``, computed the first time ``what`` is asked for: what every question of a
+        family reads (all the statements, all the titles' common words) is read once, not per question."""
+        if what not in self._made:
+            self._made[what] = make()
+        return self._made[what]
 
     def sides(self) -> list[str]:
         """Which side of an English/中文 pair is asked: ["en"], ["zh"] or both (mixed)."""
@@ -53,19 +61,18 @@ def pick_distractors(ctx: Ctx, answer: str, shown: str, others: list[str], *, n:
     with the prompt) first; no giveaway word; the answer not the odd one out.
     """
     seg = ctx.pool.segmenter
-    ans_key = normalize.key(answer)
-    bad = {ans_key, normalize.key(shown)} | {normalize.key(a) for a in avoid}
+    options = ctx.once("options", dict)
+    lang = checks.lang(answer)
+    bad = {normalize.key(answer), normalize.key(shown)} | {normalize.key(a) for a in avoid}
     seen: set[str] = set()
     usable: list[str] = []
     for o in others:
-        k = normalize.key(o)
-        if not k or k in bad or k in seen:
-            continue
-        if checks.lang(o) != checks.lang(answer):
+        k, o_lang, _ = options.get(o) or _option(options, o)
+        if not k or k in bad or k in seen or o_lang != lang:
             continue
         seen.add(k)
         usable.append(o)
-    if checks.lang(shown) != checks.lang(answer):
+    if checks.lang(shown) != lang:
         usable = _same_codes(shown, answer, usable)
     if len(usable) < n:
         return None
@@ -74,15 +81,22 @@ def pick_distractors(ctx: Ctx, answer: str, shown: str, others: list[str], *, n:
     n_ans = max(1, len(normalize.plain(answer)))
 
     def score(o: str) -> tuple:
-        m = len(normalize.plain(o))
+        m = options[o][2]
         ratio = min(m, n_ans) / max(m, n_ans)
-        return (-(1 if shown_words & checks.tokens(o, seg) else 0), -round(ratio * 4))
+        return (-(0 if shown_words.isdisjoint(checks.tokens(o, seg)) else 1), -round(ratio * 4))
 
     usable.sort(key=score)            # stable: ties stay in the seeded order
     chosen = usable[:n]
     if checks.gives_away(shown, answer, chosen, seg) or checks.odd_one_out(answer, chosen):
         return None
     return chosen
+
+
+def _option(options: dict, text: str) -> tuple[str, str, int]:
+    """(comparison key, language, plain length) of an option, worked out once per quiz: every
+    option of a kind is weighed for every question of that kind."""
+    options[text] = (normalize.key(text), checks.lang(text), len(normalize.plain(text)))
+    return options[text]
 
 
 def _same_codes(shown: str, answer: str, options: list[str]) -> list[str]:
@@ -117,15 +131,6 @@ def mcq(ctx: Ctx, *, prompt: str, answer: str, wrong: list[str], sources: list[s
     return Candidate(q, frozenset(facts) | shown, group, tuple(hides))
 
 
-def term_names(item) -> tuple[str, str, str]:
-    """A term's (English name, abbreviation, 中文 name); "" where the store has none."""
-    f = item.fields
-    term, en, zh = (f.get("term") or "").strip(), (f.get("english") or "").strip(), (f.get("chinese") or "").strip()
-    if en:
-        return en, ("" if not term or normalize.same(term, en) else term), zh
-    return (term if checks.lang(term) == "en" else ""), "", zh
-
-
 def name_facts(*names: str) -> set[str]:
     return {"name:" + normalize.key(n) for n in names if n and normalize.key(n)}
 
@@ -145,12 +150,15 @@ def method_names(item) -> list[str]:
 def asked_methods(pool: Pool):
     """(method item, its names, keys of every paper proposing one of them) for each method
     asked whose paper is known; none of those papers may be a wrong answer."""
+    proposing: dict[str, set[str]] = {}          # method name key → papers naming it
+    for k, info in pool.papers.items():
+        for m in info.methods:
+            proposing.setdefault(normalize.key(m), set()).add(k)
     for item in pool.asked("method"):
         names = method_names(item)
         if not names or not pool.paper(item.paper):
             continue
-        keys = {normalize.key(n) for n in names}
-        taken = {k for k, info in pool.papers.items() if keys & {normalize.key(m) for m in info.methods}}
+        taken = {k for n in names for k in proposing.get(normalize.key(n), ())}
         yield item, names, taken | {item.paper}
 
 
@@ -170,15 +178,7 @@ def single_statement(text: str, *, lo: int = 8, hi: int = 120) -> str | None:
 
 def only_paper(pool: Pool, item) -> str | None:
     """The one paper a term belongs to, when no other paper's items mention it; else None."""
-    if len(item.papers) != 1 or not pool.paper(item.papers[0]):
-        return None
-    key = item.papers[0]
-    names = [normalize.key(n) for n in term_names(item) if n and len(normalize.key(n)) >= 3]
-    for other in pool.items:
-        if other.paper and other.paper != key and any(
-                n in normalize.key(v) for v in other.fields.values() if v for n in names):
-            return None
-    return key
+    return pool.only_papers.get(item.id)
 
 
 def usage_facts(pool: Pool, text: str, paper: str | None) -> set[str]:
@@ -190,13 +190,7 @@ def usage_facts(pool: Pool, text: str, paper: str | None) -> set[str]:
     """
     if not paper:
         return set()
-    k = normalize.key(text)
-    out = set()
-    for item in pool.every("term"):
-        if paper in item.papers and any(len(normalize.key(n)) >= 3 and normalize.key(n) in k
-                                        for n in term_names(item) if n) and only_paper(pool, item) == paper:
-            out.add("shows:usage:" + item.id)
-    return out
+    return {"shows:usage:" + t.id for t in pool.terms_named_in(text) if pool.only_papers[t.id] == paper}
 
 
 def with_translations(pool: Pool, text: str) -> str:
@@ -204,8 +198,6 @@ def with_translations(pool: Pool, text: str) -> str:
     what a reader who knows the glossary sees in it."""
     k = normalize.key(text)
     extra: list[str] = []
-    for item in pool.every("term"):
-        names = [n for n in term_names(item) if n]
-        if any(len(normalize.key(n)) >= 3 and normalize.key(n) in k for n in names):
-            extra += [n for n in names if normalize.key(n) not in k]
+    for item in pool.terms_named_in(text):
+        extra += [n for n in term_names(item) if n and normalize.key(n) not in k]
     return " ".join([text, *extra])

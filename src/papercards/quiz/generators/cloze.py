@@ -110,9 +110,11 @@ def _avoid(ctx: Ctx, item) -> list[str]:
 
 def _prefer(ctx: Ctx) -> list[str]:
     """Glossary words worth a blank: not the ones every paper uses (DPO in a DPO quiz)."""
-    common = {normalize.key(n) for t in ctx.pool.every("term") if len(t.papers) >= 3
-              for n in t.fields.values() if n}
-    return [w for w in ctx.pool.words if normalize.key(w) not in common]
+    def make() -> list[str]:
+        common = {normalize.key(n) for t in ctx.pool.every("term") if len(t.papers) >= 3
+                  for n in t.fields.values() if n}
+        return [w for w in ctx.pool.words if normalize.key(w) not in common]
+    return list(ctx.once("prefer", make))
 
 
 def _from_text(ctx: Ctx, item, text: str, lead: str, facts: set[str]) -> Candidate | None:
@@ -168,8 +170,8 @@ def _everywhere(ctx: Ctx, word: str) -> bool:
     """A word found in the items of three papers or more (not a glossary term)."""
     if normalize.key(word) in ctx.pool.translations:
         return False
-    papers = {i.paper for i in ctx.pool.items if i.paper and any(word in v for v in i.fields.values() if v)}
-    return len(papers) >= 3
+    return ctx.once("everywhere:" + word, lambda: len(
+        {i.paper for i in ctx.pool.items if i.paper and any(word in v for v in i.fields.values() if v)}) >= 3)
 
 
 def _candidate(ctx: Ctx, item, cloze_text: str, lead: str, facts: set[str]) -> Candidate | None:
@@ -225,8 +227,11 @@ def _answered_nearby(answer: str, body: str, ctx: Ctx) -> bool:
 
 
 def _term_item(ctx: Ctx, name: str):
-    k = normalize.key(name)
-    for t in ctx.pool.every("term"):
-        if any(normalize.key(v) == k for f, v in t.fields.items() if f in ("term", "english", "chinese") and v):
-            return t
-    return None
+    def make() -> dict:
+        first: dict = {}
+        for t in ctx.pool.every("term"):
+            for f, v in t.fields.items():
+                if f in ("term", "english", "chinese") and v:
+                    first.setdefault(normalize.key(v), t)
+        return first
+    return ctx.once("terms by name", make).get(normalize.key(name))

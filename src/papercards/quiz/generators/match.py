@@ -8,6 +8,8 @@ titles make a second kind of matching question.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from .. import checks, normalize
 from ..model import Question
 from .base import Candidate, Ctx, name_facts, question_id, term_names
@@ -57,16 +59,17 @@ def titles(ctx: Ctx) -> list[Candidate]:
 def _groups(ctx: Ctx, pairs: list) -> list[list]:
     """Fair pairs, shuffled and cut into groups of 5–8 (one partition per seed)."""
     seg = ctx.pool.segmenter
-    rights = [r for _, _, r in pairs]
-    fair = []
+    rights = Counter(normalize.key(r) for _, _, r in pairs)
+    itself = Counter(id(r) for _, _, r in pairs)
+    fair, lefts = [], set()
     for item, left, right in pairs:
-        others = [r for r in rights if r is not right]
-        if any(normalize.same(right, r) for r in others) or any(normalize.same(left, l) for _, l, _ in fair):
-            continue
+        if rights[normalize.key(right)] > itself[id(right)] or normalize.key(left) in lefts:
+            continue                      # another right entry alike, or a left one already kept
         if checks.tokens(left, seg) & checks.tokens(right, seg) or checks.spelled_out(left, right) \
                 or checks.spelled_out(right, left):
             continue                      # a shared word pairs them whatever group they land in
         fair.append((item, left, right))
+        lefts.add(normalize.key(left))
     if len(fair) < MIN_PAIRS:
         return []
     if len(fair) <= MAX_PAIRS:

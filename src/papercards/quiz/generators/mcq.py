@@ -62,7 +62,7 @@ def methods(ctx: Ctx) -> Iterator[Candidate]:
             else:
                 shown = " 和 ".join(names)
                 prompt = f"哪篇论文提出了 **{shown}**？"
-            others = [pool.title(k, lang) for k in pool.papers if k not in taken]
+            others = [t for k, t in pool.titles(lang) if k not in taken]
             wrong = pick_distractors(ctx, answer, with_translations(pool, shown), [o for o in others if o])
             if wrong:
                 yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
@@ -86,7 +86,7 @@ def usage(ctx: Ctx) -> Iterator[Candidate]:
                 continue
             prompt = (f"Which paper discusses **{shown}**?" if side == "en" else f"哪篇论文讨论了 **{shown}**？")
             answer = pool.title(key, lang)
-            others = [pool.title(k, lang) for k in pool.papers if k != key and pool.title(k, lang)]
+            others = [t for k, t in pool.titles(lang) if k != key and t]
             wrong = pick_distractors(ctx, answer, " ".join(n for n in (en, abbr, zh) if n), others)
             if answer and wrong:
                 yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=key,
@@ -116,11 +116,14 @@ def titles(ctx: Ctx) -> Iterator[Candidate]:
 
 
 def _statements(ctx: Ctx, *, exclude: str = "") -> list[tuple[str, str]]:
-    """(item id, text) of every short one-statement definition and claim answer in the store."""
+    """(kind, text) of every short one-statement definition and claim answer in the store."""
+    every = ctx.once("statements", lambda: _all_statements(ctx.pool))
+    return [(kind, text) for item_id, kind, text in every if item_id != exclude]
+
+
+def _all_statements(pool) -> list[tuple[str, str, str]]:
     out = []
-    for item in ctx.pool.items:
-        if item.id == exclude:
-            continue
+    for item in pool.items:
         if item.kind == "definition":
             text = single_statement(item.fields.get("definition", ""), lo=4)
         elif item.kind == "claim":
@@ -128,7 +131,7 @@ def _statements(ctx: Ctx, *, exclude: str = "") -> list[tuple[str, str]]:
         else:
             continue
         if text:
-            out.append((item.kind, text))
+            out.append((item.id, item.kind, text))
     return out
 
 
@@ -159,6 +162,8 @@ def claims(ctx: Ctx) -> Iterator[Candidate]:
     """"NS-DPO 论文：如何解决？" — answers of other papers' claims as wrong options."""
     pool = ctx.pool
     every = [(i.paper, single_statement(i.fields.get("answer", ""))) for i in pool.every("claim")]
+    # an answer naming its own paper's method (NS-DPO…) is ruled out at a glance
+    every = [(p, t) for p, t in every if t and not _names_its_paper(pool, p, t)]
     for item in pool.asked("claim"):
         answer = single_statement(item.fields.get("answer", ""), lo=6)
         question = normalize.markdown(item.fields.get("question", "")).strip()
@@ -169,8 +174,7 @@ def claims(ctx: Ctx) -> Iterator[Candidate]:
             prompt = f"**{name}** 论文：{question}"
         else:
             prompt = f"In **{name}**: {question}"
-        # an answer naming another paper's method (NS-DPO…) is ruled out at a glance
-        others = [t for p, t in every if t and p != item.paper and not _names_its_paper(pool, p, t)]
+        others = [t for p, t in every if p != item.paper]
         wrong = pick_distractors(ctx, answer, f"{name} {question}", others)
         if wrong:
             yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
@@ -203,9 +207,8 @@ def _names_its_paper(pool, key: str, quote: str) -> bool:
     info = pool.paper(key)
     q = normalize.key(quote)
     names = [info.short, *info.methods] if info else []
-    for item in pool.every("method"):
-        if item.paper == key:
-            names += [m for m in item.fields.get("method", "").split("/")]
+    for item in pool.of_paper(key, "method"):
+        names += [m for m in item.fields.get("method", "").split("/")]
     return any(len(normalize.key(n)) >= 3 and normalize.key(n) in q for n in names if n)
 
 
@@ -218,7 +221,7 @@ def sources(ctx: Ctx) -> Iterator[Candidate]:
         if item.kind == "sentence" and lang == "zh" and ctx.direction == "en-zh":
             continue
         answer = pool.title(item.paper, lang)
-        others = [pool.title(k, lang) for k in pool.papers if k != item.paper]
+        others = [t for k, t in pool.titles(lang) if k != item.paper]
         if not answer or _names_its_paper(pool, item.paper, quote):
             continue
         if lang == "en":

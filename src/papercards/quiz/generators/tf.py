@@ -51,6 +51,12 @@ def _candidate(ctx: Ctx, statement: str, true: bool, explanation: str, sources, 
     return Candidate(q, frozenset(facts), group)
 
 
+def _common_title_words(ctx: Ctx, lang: str) -> set[str]:
+    """Words in three titles or more (in ``lang``): too common to give a pairing away."""
+    return ctx.once("common:" + lang, lambda: checks.common_tokens(
+        [ctx.pool.title(k, lang) for k in ctx.pool.papers], ctx.pool.segmenter))
+
+
 def methods(ctx: Ctx) -> Iterator[Candidate]:
     """"NS-DPO is proposed in *Right Now, Wrong Then …*." (or another paper's title)."""
     pool = ctx.pool
@@ -59,9 +65,9 @@ def methods(ctx: Ctx) -> Iterator[Candidate]:
         for side in ctx.sides():
             lang = "en" if side == "en" else "zh"
             truth = pool.title(item.paper, lang)
-            falses = [pool.title(k, lang) for k in pool.papers if k not in taken and pool.title(k, lang)]
+            falses = [t for k, t in pool.titles(lang) if k not in taken and t]
             shown = " and ".join(names) if lang == "en" else " 和 ".join(names)
-            common = checks.common_tokens([pool.title(k, lang) for k in pool.papers], seg)
+            common = _common_title_words(ctx, lang)
             seen = with_translations(pool, shown)
             picked = _choose(ctx, truth, falses,
                              lambda t: checks.statement_fair(seen, t, common, seg, compare_codes=False),
@@ -95,8 +101,8 @@ def usage(ctx: Ctx) -> Iterator[Candidate]:
             truth = pool.title(key, lang)
             if not shown or not truth:
                 continue
-            common = checks.common_tokens([pool.title(k, lang) for k in pool.papers], seg)
-            falses = [pool.title(k, lang) for k in pool.papers if k != key and pool.title(k, lang)]
+            common = _common_title_words(ctx, lang)
+            falses = [t for k, t in pool.titles(lang) if k != key and t]
             fair = (lambda t: checks.statement_fair(every_name, t, common, seg, compare_codes=False))
             for title, true in _choose(ctx, truth, falses, fair, near_miss=False):
                 statement = (f"**{shown}** is discussed in *{title}*." if side == "en"
