@@ -8,13 +8,12 @@ make them. Skipped with the reason when aqt or the add-on is absent (not on CI).
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from anki_desktop import need_desktop, running_anki
 from click.testing import CliRunner
 
-from conftest import ROOT
+from conftest import shipped_project
 from papercards.anki.connect import AnkiConnect
 from papercards.cli import main
 from papercards.store import Store
@@ -37,10 +36,7 @@ def anki(tmp_path):
 
 @pytest.fixture
 def root(tmp_path):
-    root = tmp_path / "proj"
-    (root / "source").mkdir(parents=True)
-    shutil.copy(ROOT / "papercards.yaml", root / "papercards.yaml")
-    shutil.copy(ROOT / "source" / "iclr2025-dpo.md", root / "source" / "iclr2025-dpo.md")
+    root = shipped_project(tmp_path / "proj")
     return root
 
 

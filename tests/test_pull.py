@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-from anki.scheduler.v3 import CardAnswer
-from anki_engine import import_apkg, open_collection
+from anki_engine import import_apkg, open_collection  # isort: skip  (imports anki.collection first)
+from anki.scheduler.v3 import CardAnswer  # isort: skip
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import shipped_project
 
 from papercards.anki.blocks import render_block
 from papercards.anki.unrender import markdown_of
@@ -48,10 +47,7 @@ def run(root: Path, *args: str, epoch: str | None = None):
 
 @pytest.fixture
 def root(tmp_path):
-    root = tmp_path / "proj"
-    (root / "source").mkdir(parents=True)
-    shutil.copy(ROOT / "papercards.yaml", root / "papercards.yaml")
-    shutil.copy(ROOT / "source" / "iclr2025-dpo.md", root / "source" / "iclr2025-dpo.md")
+    root = shipped_project(tmp_path / "proj")
     result = run(root, "build", epoch=BUILT)
     assert result.exit_code == 0, result.output
     return root

@@ -21,6 +21,18 @@ project_option = click.option(
     show_default=True, help="Project folder (where papercards.yaml is).")
 
 
+def ankiconnect_options(what: str):
+    """``--url`` and ``--timeout`` for a command that talks to Anki through AnkiConnect."""
+    def wrap(fn):
+        fn = click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
+                          help="Seconds each read of an AnkiConnect answer may wait (a whole answer: "
+                               "6 times that).")(fn)
+        return click.option("--url", default=None, metavar="URL",
+                            help=f"AnkiConnect address{what} (default: ankiconnect_url in papercards.yaml, "
+                                 "else http://127.0.0.1:8765).")(fn)
+    return wrap
+
+
 def echo(message: object = "", *, err: bool = False, fg: str | None = None) -> None:
     """Print one message: every line the CLI prints goes through here, so text from files
     and servers (names, headings, error answers) reaches the terminal as text, never as

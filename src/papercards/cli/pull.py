@@ -9,7 +9,7 @@ import click
 
 from ..anki.connect import AnkiConnect, AnkiConnectError
 from ..store.history import history_path
-from .common import EXIT_BAD_INPUT, echo, handle_errors, load, plural, project_option
+from .common import EXIT_BAD_INPUT, ankiconnect_options, echo, handle_errors, load, plural, project_option
 
 SHOWN = 20          # ids listed per kind of change
 
@@ -17,11 +17,7 @@ SHOWN = 20          # ids listed per kind of change
 @click.command("pull")
 @project_option
 @click.argument("collection", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--url", default=None, metavar="URL",
-              help="AnkiConnect address when no COLLECTION is given (default: ankiconnect_url in "
-                   "papercards.yaml, else http://127.0.0.1:8765).")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds each read of an AnkiConnect answer may wait.")
+@ankiconnect_options(" when no COLLECTION is given")
 @handle_errors
 def pull_cmd(project, collection: Path | None, url: str | None, timeout: float) -> None:
     """Bring back into cards/ what you did in Anki: field edits (as hand edits),

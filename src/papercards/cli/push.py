@@ -11,16 +11,12 @@ from ..anki.connect import AnkiConnect, AnkiConnectError, push
 from ..build import build
 from ..fsutil import build_lock
 from ..store import Store
-from .common import EXIT_BAD_INPUT, echo, handle_errors, load, project_option, report
+from .common import EXIT_BAD_INPUT, ankiconnect_options, echo, handle_errors, load, project_option, report
 
 
 @click.command("push")
 @project_option
-@click.option("--url", default=None, metavar="URL",
-              help="AnkiConnect address (default: ankiconnect_url in papercards.yaml, "
-                   "else http://127.0.0.1:8765).")
-@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds each read of an AnkiConnect answer may wait (a whole answer: 6 times that).")
+@ankiconnect_options("")
 @handle_errors
 def push_cmd(project, url: str | None, timeout: float) -> None:
     """Build, then send the deck's notes to a running Anki (AnkiConnect add-on).
