@@ -15,19 +15,8 @@ from typing import Any
 
 import yaml
 
-from .config_schema import (  # noqa: F401
-    AUTO_LAYOUT,
-    GROUPS,
-    LAYOUTS,
-    MANY_PAPERS,
-    ONE_PAPER,
-    OPTION,
-    TOP_KEYS,
-    Option,
-    config_text,
-    default_of,
-    members,
-)
+from .config_schema import (AUTO_LAYOUT, GROUPS, LAYOUTS, MANY_PAPERS, ONE_PAPER, OPTION, TOP_KEYS,  # noqa: F401
+                            Option, config_text, default_of, members)
 from .diagnostics import InputError
 from .fsutil import read_regular
 from .kinds import KIND
