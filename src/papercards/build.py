@@ -16,6 +16,7 @@ from . import retire, uptodate
 from .config import Config
 from .diagnostics import Diagnostic, InputError
 from .fsutil import build_lock
+from .gctuning import fewer_collections
 from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify, source_warnings
@@ -210,6 +211,7 @@ def conflict_diagnostics(result: BuildResult, config: Config) -> list[Diagnostic
                        0, message) for item_id, message in result.report.conflicts]
 
 
+@fewer_collections
 def build(config: Config, *, dry_run: bool = False, now: int | None = None, force: bool = False,
           progress: Progress | None = None) -> BuildResult:
     """Run the whole pipeline; writes cards/ and decks/ unless ``dry_run``.
