@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import importlib.util
 import json
-import os
 import re
 import shutil
 from pathlib import Path
@@ -283,22 +282,13 @@ def _aqt_web() -> Path | None:
     return Path(list(spec.submodule_search_locations)[0]) / "data" / "web" / "js"
 
 
-CHROMIUM = os.environ.get("PAPERCARDS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
-
-
 @pytest.fixture(scope="module")
-def mathjax():
+def mathjax(browser):
+    """Anki's MathJax, typeset in the shared chromium (tests/conftest.py)."""
     web = _aqt_web()
     if web is None or not (web / "vendor" / "mathjax" / "tex-chtml-full.js").exists():
         pytest.skip("Anki's MathJax not found: pip install aqt==26.9.3 (the [test] extra has it)")
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"chromium not found at {CHROMIUM} (apt install chromium)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser, web
-        browser.close()
+    return browser, web
 
 
 def typeset(mathjax, tmp_path: Path, body: str) -> dict:

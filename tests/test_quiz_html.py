@@ -6,32 +6,13 @@ place (answers in local storage) through a reload or a closed tab."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from quiz_fixture import make_quiz, shipped_quiz
 
 from papercards.quiz.render import html as qhtml
-
-CHROMIUM = os.environ.get("PAPERCARDS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"chromium not found at {CHROMIUM}: install it (apt install chromium) "
-                    "or set PAPERCARDS_CHROMIUM to a Chromium/Chrome binary")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
 
 @pytest.fixture(scope="module")
 def page_file(tmp_path_factory) -> Path:

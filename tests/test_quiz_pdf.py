@@ -5,7 +5,6 @@ split across pages, the clear message when no CJK font is installed."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,10 +12,6 @@ import pytest
 from quiz_fixture import LONG_ZH, make_quiz, shipped_quiz
 
 from papercards.quiz.render import fonts, pdf, rich
-
-POPPLER = all(shutil.which(tool) for tool in ("pdfinfo", "pdftotext", "pdffonts"))
-pytestmark = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdfinfo, pdftotext, pdffonts) not installed: "
-                                                    "apt install poppler-utils")
 
 
 def _run(*args: str) -> str:
@@ -39,7 +34,8 @@ def quiz():
 
 
 @pytest.fixture(scope="module")
-def a4(quiz, tmp_path_factory) -> Path:
+def a4(quiz, tmp_path_factory, cjk_font, poppler) -> Path:
+    """The quiz as an A4 PDF (made with the machine's Chinese font, read back with poppler)."""
     path = tmp_path_factory.mktemp("pdf") / "quiz-a4.pdf"
     path.write_bytes(pdf.render(quiz, paper="A4"))
     return path
@@ -159,7 +155,7 @@ def test_missing_cjk_font_says_what_to_install(quiz, monkeypatch):
     assert isinstance(exc.value, fonts.InputError)     # the CLI reports it, exit code 1
 
 
-def test_font_override(quiz, monkeypatch, tmp_path):
+def test_font_override(quiz, monkeypatch, tmp_path, cjk_font):
     monkeypatch.setenv(fonts.ENV_VAR, str(tmp_path / "nope.ttf"))
     with pytest.raises(fonts.FontNotFound, match="no such font file"):
         fonts.find_cjk_font()
@@ -171,7 +167,7 @@ def test_font_override(quiz, monkeypatch, tmp_path):
 # --- the shipped notes, end to end ------------------------------------------------
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
+def shipped(tmp_path_factory, cjk_font, poppler):
     root = tmp_path_factory.mktemp("shipped") / "proj"
     quiz = shipped_quiz(root)
     paths = {}

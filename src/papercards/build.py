@@ -17,6 +17,7 @@ from .cache import NO_CACHE, BuildCache, file_key, yaml_key
 from .config import Config
 from .diagnostics import Diagnostic, InputError
 from .fsutil import build_lock
+from .gctuning import fewer_collections
 from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify, source_warnings
@@ -109,6 +110,7 @@ Progress = Callable[[str, bool], None]
 MANY_FILES, MANY_PAPERS = 16, 64
 
 
+@fewer_collections
 def build(config: Config, *, dry_run: bool = False, now: int | None = None, force: bool = False,
           progress: Progress | None = None) -> BuildResult:
     """Run the whole pipeline; writes cards/ and decks/ unless ``dry_run``.

@@ -1,11 +1,13 @@
-"""`papercards.yaml`: loaded once, validated, with defaults for every key.
+"""`papercards.yaml`: loaded once, checked against the option table, defaults for every key.
 
-Unknown keys and wrong types are reported with the file and line of the
-offending key, so a typo in the config never silently changes a build.
+The options themselves (names, types, defaults, help) are declared in
+`config_schema`. Unknown keys and wrong types are reported with the file and
+line of the offending key, so a typo in the config never silently changes a build.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -13,37 +15,21 @@ from typing import Any
 
 import yaml
 
+from .config_schema import (AUTO_LAYOUT, GROUPS, LAYOUTS, MANY_PAPERS, ONE_PAPER, OPTION, TOP_KEYS,  # noqa: F401
+                            Option, config_text, default_of, members)
 from .diagnostics import InputError
-from .kinds import KIND, KINDS_DECLARED
 from .fsutil import read_regular
+from .kinds import KIND
 
 CONFIG_NAME = "papercards.yaml"
-
-DEFAULT_SECTIONS: dict[str, list[str]] = {
-    "keywords": ["关键字", "关键词", "Keywords", "Key words", "Tags"],
-    "content": ["主要内容", "内容", "Main content", "Content", "Key points", "要点"],
-    "links": ["文章链接", "相关链接", "链接", "Links", "Link", "Resources"],
-    "abstract": ["摘要", "Abstract"],
-    "summary": ["一句话总结", "一句话", "总结", "Summary", "TL;DR", "TLDR"],
-    "references": ["参考", "参考文献", "参考资料", "References", "Bibliography"],
-}
-# How papers sit in files (see notes.layout): told file by file, or set for all files.
-AUTO_LAYOUT, ONE_PAPER, MANY_PAPERS = "auto", "one-paper-per-file", "many-papers-per-file"
-LAYOUTS = (AUTO_LAYOUT, ONE_PAPER, MANY_PAPERS)
-DEFAULT_PLACEHOLDERS = ["占位", "待补充", "TODO", "TBD", "Placeholder"]
-CARD_KINDS = list(KIND)          # declared, with their defaults, in items/kinds.py
-# Terms a researcher in the field already knows: no glossary card unless listed under glossary.
-DEFAULT_KNOWN_TERMS = ["LLM", "LLMs", "Large Language Models", "Large Language Model", "AI", "NLP", "ML",
-                       "RL", "OOD", "SOTA", "GPU", "Fine-Tuning", "Fine-tuning",
-                       "SFT", "Supervised Fine-Tuning", "Supervised Fine-tuning", "监督微调", "LM", "language model",
-                       "CoT", "Chain-of-Thought", "NLL", "negative log-likelihood"]
+CARD_KINDS = list(KIND)          # declared, with their defaults, in kinds.py
 
 
 @dataclass
 class GlossaryConfig:
     """Which glossary entries become cards (a term card must teach more than a dictionary)."""
-    vocabulary: bool = False          # word-for-word pairs with nothing more (pointwise noise → 逐点噪声)
-    known_terms: list[str] = field(default_factory=lambda: list(DEFAULT_KNOWN_TERMS))
+    vocabulary: bool = field(default_factory=default_of("glossary.vocabulary"))
+    known_terms: list[str] = field(default_factory=default_of("glossary.known_terms"))
 
     def knows(self, name: str) -> bool:
         """Whether ``name`` is one of the known terms (case-insensitive)."""
@@ -52,31 +38,32 @@ class GlossaryConfig:
 
 @dataclass
 class QuizConfig:
-    questions: int = 40
-    types: list[str] = field(default_factory=lambda: ["mcq", "cloze", "match", "tf"])
-    seed: int = 1
-    paper: str = "A4"
-    direction: str = "mixed"
+    questions: int = field(default_factory=default_of("quiz.questions"))
+    types: list[str] = field(default_factory=default_of("quiz.types"))
+    seed: int = field(default_factory=default_of("quiz.seed"))
+    paper: str = field(default_factory=default_of("quiz.paper"))
+    direction: str = field(default_factory=default_of("quiz.direction"))
 
 
 @dataclass
 class Config:
+    """The settings of one project; every default comes from `config_schema.OPTIONS`."""
     root: Path = field(default_factory=Path.cwd)
-    deck: str = "Paper notes"
-    source_dir: str = "source"
-    cards_dir: str = "cards"
-    decks_dir: str = "decks"
-    paper_heading_level: int | str = "auto"     # 1, 2, 3 or "auto"
-    layout: str = "auto"              # one-paper-per-file, many-papers-per-file or auto (see notes.layout)
-    folder_decks: bool | str = "auto"  # topic folders as sub-decks; auto: for files of one paper
-    sections: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_SECTIONS.items()})
-    placeholders: list[str] = field(default_factory=lambda: list(DEFAULT_PLACEHOLDERS))
-    cards: dict[str, bool] = field(default_factory=lambda: {k.name: k.default for k in KINDS_DECLARED})
+    deck: str = field(default_factory=default_of("deck"))
+    source_dir: str = field(default_factory=default_of("source_dir"))
+    cards_dir: str = field(default_factory=default_of("cards_dir"))
+    decks_dir: str = field(default_factory=default_of("decks_dir"))
+    paper_heading_level: int | str = field(default_factory=default_of("paper_heading_level"))
+    layout: str = field(default_factory=default_of("layout"))
+    folder_decks: bool | str = field(default_factory=default_of("folder_decks"))
+    sections: dict[str, list[str]] = field(default_factory=default_of("sections"))
+    placeholders: list[str] = field(default_factory=default_of("placeholders"))
+    cards: dict[str, bool] = field(default_factory=default_of("cards"))
     glossary: GlossaryConfig = field(default_factory=GlossaryConfig)
-    max_cloze_blanks: int = 2
-    remote_images: bool = False       # keep <img> with a web address on cards (fetched when shown)
-    ankiconnect_url: str = "http://127.0.0.1:8765"     # papercards push
-    speak_terms: bool | str = False   # term cards read aloud by Anki (text to speech): false, english or both
+    max_cloze_blanks: int = field(default_factory=default_of("max_cloze_blanks"))
+    remote_images: bool = field(default_factory=default_of("remote_images"))
+    ankiconnect_url: str = field(default_factory=default_of("ankiconnect_url"))
+    speak_terms: bool | str = field(default_factory=default_of("speak_terms"))
     quiz: QuizConfig = field(default_factory=QuizConfig)
     path: Path | None = None                     # the file it was read from, if any
 
@@ -112,12 +99,6 @@ def _norm_heading(text: str) -> str:
 
 # --------------------------------------------------------------------------- loading
 
-_SCALARS: dict[str, type | tuple] = {
-    "deck": str, "source_dir": str, "cards_dir": str, "decks_dir": str,
-    "max_cloze_blanks": int,
-}
-
-
 def load_config(root: Path) -> Config:
     """Read ``root/papercards.yaml`` if present; defaults otherwise."""
     root = Path(root)
@@ -126,6 +107,24 @@ def load_config(root: Path) -> Config:
     if not path.exists():
         return cfg
     shown = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+    data, node = _read_yaml(path, shown)
+    if data is not None:
+        if not isinstance(data, dict):
+            raise InputError(shown, 1, "config must be a mapping of keys to values")
+        lines = _key_lines(node)
+
+        def bad(key: str, msg: str) -> InputError:
+            return InputError(shown, lines.get(key, 1), f"config key '{key}': {msg}")
+
+        _apply(cfg, data, bad)
+        _check_together(cfg, bad)
+    cfg.path = path
+    return cfg
+
+
+def _read_yaml(path: Path, shown: str) -> tuple[Any, yaml.Node | None]:
+    """The config's data and its node tree; unreadable, hostile or invalid YAML is an InputError."""
+    raw = b""
     try:
         raw = read_regular(path)                # a FIFO must not hang us
         text = raw.decode("utf-8-sig")
@@ -137,7 +136,7 @@ def load_config(root: Path) -> Config:
         if alias is not None:
             raise InputError(shown, alias.start_mark.line + 1, "config is not valid YAML: anchors and "
                              "aliases (&name, *name) are not allowed")
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        return yaml.load(text, Loader=yaml.SafeLoader), node
     except OSError as exc:
         raise InputError(shown, 0, f"cannot read the config: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
@@ -149,126 +148,58 @@ def load_config(root: Path) -> Config:
         if "could not determine a constructor" in problem:
             problem = "YAML tags such as !!python/object are not allowed"
         raise InputError(shown, line, f"config is not valid YAML: {problem}") from None
-    if data is None:
-        cfg.path = path
-        return cfg
-    if not isinstance(data, dict):
-        raise InputError(shown, 1, "config must be a mapping of keys to values")
-    lines = _key_lines(node)
 
-    def bad(key: str, msg: str) -> InputError:
-        return InputError(shown, lines.get(key, 1), f"config key '{key}': {msg}")
 
+Complaint = Callable[[str, str], InputError]      # (dotted key, message) -> the error to raise
+
+
+def _apply(cfg: Config, data: dict, bad: Complaint) -> None:
+    """Check each key of the file against the option table and set it on ``cfg``."""
     for key, value in data.items():
-        if key in _SCALARS:
-            want = _SCALARS[key]
-            if not isinstance(value, want) or isinstance(value, bool):
-                raise bad(key, f"expected {want.__name__}, got {type(value).__name__}")
-            if key == "max_cloze_blanks" and not 1 <= value <= 9:
-                raise bad(key, "must be between 1 and 9")
-            setattr(cfg, key, value)
-        elif key == "paper_heading_level":
-            if value != "auto" and (not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5):
-                raise bad(key, "must be 'auto' or a heading level from 1 to 5")
-            cfg.paper_heading_level = value
-        elif key == "layout":
-            if value not in LAYOUTS:
-                raise bad(key, f"must be one of {', '.join(LAYOUTS)}")
-            cfg.layout = value
-        elif key == "folder_decks":
-            if value != "auto" and not isinstance(value, bool):
-                raise bad(key, "expected true, false or auto")
-            cfg.folder_decks = value
-        elif key == "sections":
-            if not isinstance(value, dict):
-                raise bad(key, "expected a mapping of role: [aliases]")
-            for role, aliases in value.items():
-                if role not in DEFAULT_SECTIONS:
-                    raise bad(f"sections.{role}" if f"sections.{role}" in lines else key,
-                              f"unknown section role '{role}' (known: {', '.join(DEFAULT_SECTIONS)})")
-                if isinstance(aliases, str):
-                    aliases = [aliases]
-                if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-                    raise bad(f"sections.{role}", "expected a list of headings")
-                cfg.sections[role] = aliases
-        elif key == "placeholders":
-            if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-                raise bad(key, "expected a list of strings")
-            cfg.placeholders = value
-        elif key == "cards":
-            if not isinstance(value, dict):
-                raise bad(key, f"expected a mapping of kind: true/false ({', '.join(CARD_KINDS)})")
-            for kind, on in value.items():
-                if kind not in CARD_KINDS:
-                    raise bad(f"cards.{kind}", f"unknown card kind '{kind}' (known: {', '.join(CARD_KINDS)})")
-                if not isinstance(on, bool):
-                    raise bad(f"cards.{kind}", "expected true or false")
-                cfg.cards[kind] = on
-        elif key == "quiz":
-            _load_quiz(cfg.quiz, value, bad)
-        elif key == "glossary":
-            _load_glossary(cfg.glossary, value, bad)
-        elif key == "remote_images":
-            if not isinstance(value, bool):
-                raise bad(key, "expected true or false")
-            cfg.remote_images = value
-        elif key == "ankiconnect_url":
-            if not isinstance(value, str) or not value.startswith(("http://", "https://")) \
-                    or len(value.split("://", 1)[1].strip("/")) == 0:
-                raise bad(key, "expected an http:// address, like http://127.0.0.1:8765")
-            cfg.ankiconnect_url = value
-        elif key == "speak_terms":
-            if value not in (False, "english", "both"):
-                raise bad(key, "expected false, english or both")
-            cfg.speak_terms = value
+        if key in GROUPS:
+            _apply_group(cfg, key, value, bad)
+        elif key in OPTION:
+            _set(cfg, OPTION[key], value, bad)
         else:
-            known = ", ".join(list(_SCALARS) + ["paper_heading_level", "layout", "folder_decks", "sections", "placeholders", "cards",
-                                                "glossary", "quiz", "remote_images", "ankiconnect_url",
-                                                "speak_terms"])
-            raise bad(key, f"unknown key (known keys: {known})")
+            raise bad(key, _unknown("key", TOP_KEYS))
+
+
+def _apply_group(cfg: Config, group: str, value: Any, bad: Complaint) -> None:
+    """A group's mapping: only the members it names change."""
+    known = [o.key for o in members(group)]
+    if not isinstance(value, dict):
+        raise bad(group, f"expected a mapping of {GROUPS[group].member}s: {', '.join(known)}")
+    for key, v in value.items():
+        option = OPTION.get(f"{group}.{key}")
+        if option is None:
+            raise bad(f"{group}.{key}", _unknown(GROUPS[group].member, known))
+        _set(cfg, option, v, bad)
+
+
+def _unknown(member: str, known) -> str:
+    return f"unknown {member} (known {member}s: {', '.join(known)})"
+
+
+def _set(cfg: Config, option: Option, value: Any, bad: Complaint) -> None:
+    """Check ``value`` against the option's type and store it where the Config keeps it."""
+    problem = option.type.problem(value)
+    if problem:
+        raise bad(option.name, problem)
+    *path, last = option.name.split(".")
+    holder: Any = cfg
+    for part in path:
+        holder = getattr(holder, part)
+    if isinstance(holder, dict):
+        holder[last] = option.type.convert(value)
+    else:
+        setattr(holder, last, option.type.convert(value))
+
+
+def _check_together(cfg: Config, bad: Complaint) -> None:
+    """Options that are each valid but contradict each other."""
     if cfg.layout == ONE_PAPER and cfg.paper_heading_level not in ("auto", 1):
         raise bad("paper_heading_level", f"layout {ONE_PAPER} puts the paper under '# Title' (level 1); "
                   "leave paper_heading_level out or set it to 1")
-    cfg.path = path
-    return cfg
-
-
-def _load_quiz(quiz: QuizConfig, value: Any, bad) -> None:
-    if not isinstance(value, dict):
-        raise bad("quiz", "expected a mapping")
-    for key, v in value.items():
-        full = f"quiz.{key}"
-        if key in ("questions", "seed"):
-            if not isinstance(v, int) or isinstance(v, bool) or v < (1 if key == "questions" else 0):
-                raise bad(full, "expected a positive whole number")
-        elif key == "types":
-            if not isinstance(v, list) or not all(t in ("mcq", "cloze", "match", "tf") for t in v):
-                raise bad(full, "expected a list from mcq, cloze, match, tf")
-        elif key == "paper":
-            if v not in ("A4", "Letter"):
-                raise bad(full, "expected A4 or Letter")
-        elif key == "direction":
-            if v not in ("en-zh", "zh-en", "mixed"):
-                raise bad(full, "expected en-zh, zh-en or mixed")
-        else:
-            raise bad(full, "unknown key (known: questions, types, seed, paper, direction)")
-        setattr(quiz, key, v)
-
-
-def _load_glossary(glossary: GlossaryConfig, value: Any, bad) -> None:
-    if not isinstance(value, dict):
-        raise bad("glossary", "expected a mapping (vocabulary, known_terms)")
-    for key, v in value.items():
-        full = f"glossary.{key}"
-        if key == "vocabulary":
-            if not isinstance(v, bool):
-                raise bad(full, "expected true or false")
-        elif key == "known_terms":
-            if not isinstance(v, list) or not all(isinstance(t, str) for t in v):
-                raise bad(full, "expected a list of terms")
-        else:
-            raise bad(full, "unknown key (known: vocabulary, known_terms)")
-        setattr(glossary, key, v)
 
 
 MAX_DEPTH = 64          # lists and mappings inside each other; papercards' own files use 6
@@ -330,72 +261,5 @@ def _key_lines(node, prefix: str = "") -> dict[str, int]:
     return out
 
 
-def _cards_block() -> str:
-    width = max(len(k.name) for k in KINDS_DECLARED) + 7
-    return "\n".join(f"  {f'{k.name}: {str(k.default).lower()}':<{width}} # {k.about}" for k in KINDS_DECLARED)
-
-
-def _flow(words: list[str]) -> str:
-    """A YAML flow list from the defaults themselves: the file `init` writes never drifts from them."""
-    return yaml.safe_dump(words, default_flow_style=True, allow_unicode=True, width=10_000).strip()
-
-
-def _sections_block() -> str:
-    return "\n".join(f"  {role}: {_flow(names)}" for role, names in DEFAULT_SECTIONS.items())
-
-
-DEFAULT_CONFIG_TEXT = """\
-# papercards configuration. Every key is optional; these are the defaults
-# except for the deck name.
-deck: {deck}
-
-# Folders, relative to this file.
-source_dir: source      # your Markdown notes
-cards_dir: cards        # the item store: reviewable, hand-editable YAML
-decks_dir: decks        # built Anki packages and quizzes
-
-# Heading level of one paper: 2 for "## 1. Title" (many papers per file),
-# 1 for one paper per file under "# Title", or auto to detect it.
-paper_heading_level: auto
-# one-paper-per-file: each file is one paper ("# 简称：中文标题", a metadata quote,
-# numbered "## 一、…" sections); many-papers-per-file; or auto to tell file by file.
-layout: {layout}
-# Topic folders of the notes as sub-decks (<deck>::03 robotics::grasping::<paper>):
-# true, false, or auto (for files of one paper).
-folder_decks: auto
-
-# Section headings, by the role they play. Add your own spellings.
-sections:
-{sections}
-
-# Paper headings that only hold a place for later.
-placeholders: {placeholders}
-
-# Which kinds of items become Anki cards.
-cards:
-{cards}
-# Which glossary terms become cards: a term card must teach more than a dictionary.
-glossary:
-  vocabulary: false   # word-for-word pairs with no gloss (pointwise noise -> 逐点噪声)
-  known_terms: {known_terms}
-
-# Images in the notes: local files (next to the notes, inside this folder) are
-# packed into the deck. Images with a web address are left out, because Anki
-# would fetch them each time the card is shown; true keeps them.
-remote_images: false
-
-# papercards push: where the AnkiConnect add-on of Anki desktop listens.
-ankiconnect_url: http://127.0.0.1:8765
-
-# Term cards read their English (english) or English and Chinese (both) aloud
-# on the back, with Anki's own text to speech; false: silent.
-speak_terms: false
-
-quiz:
-  questions: 40
-  types: [mcq, cloze, match, tf]
-  seed: 1
-  paper: A4         # or Letter
-  direction: mixed  # en-zh, zh-en or mixed
-""".replace("{cards}", _cards_block()).replace("{sections}", _sections_block()) \
-    .replace("{placeholders}", _flow(DEFAULT_PLACEHOLDERS)).replace("{known_terms}", _flow(DEFAULT_KNOWN_TERMS))
+# The commented file `papercards init` writes, with every option at its default.
+DEFAULT_CONFIG_TEXT = config_text()

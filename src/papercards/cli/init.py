@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from ..config import AUTO_LAYOUT, CONFIG_NAME, DEFAULT_CONFIG_TEXT, MANY_PAPERS, ONE_PAPER
+from ..config import CONFIG_NAME, MANY_PAPERS, ONE_PAPER
+from ..config_schema import config_text
 from ..fsutil import atomic_write
-from .example_one_paper import EXAMPLE_ONE_PAPER, EXAMPLE_PATH
 from .common import EXIT_BAD_INPUT, echo, handle_errors
+from .example_one_paper import EXAMPLE_ONE_PAPER, EXAMPLE_PATH
 
 # The example is a made-up paper (no OpenReview id, a title no real paper has): notes
 # of your own never share its key, and deleting it retires only its own cards.
@@ -59,8 +60,8 @@ def init_cmd(directory: Path, deck: str, layout: str) -> None:
     for sub in ("source", "cards", "decks"):
         (directory / sub).mkdir(parents=True, exist_ok=True)
     one_paper = layout == ONE_PAPER
-    atomic_write(config_path, DEFAULT_CONFIG_TEXT.format(deck=_yaml_str(deck),
-                                                         layout=ONE_PAPER if one_paper else AUTO_LAYOUT))
+    chosen = {"deck": deck, **({"layout": ONE_PAPER} if one_paper else {})}
+    atomic_write(config_path, config_text(chosen))
     name, text = (EXAMPLE_PATH, EXAMPLE_ONE_PAPER) if one_paper else ("example.md", EXAMPLE_NOTE)
     example = directory / "source" / name
     if not example.exists():
@@ -72,7 +73,3 @@ def init_cmd(directory: Path, deck: str, layout: str) -> None:
     echo("  cards/  decks/        filled by 'papercards build'")
     echo(f"Next: cd {directory} && papercards build")
 
-
-def _yaml_str(text: str) -> str:
-    import json
-    return json.dumps(text, ensure_ascii=False)
