@@ -107,6 +107,30 @@ def _at_semicolons(unit: Unit) -> list[Unit]:
 
 
 def extract(pc: PaperContext):
+    """Each sub-heading of the paper (and each other section with text) becomes its cards:
+    one fact as a Q&A or a cloze, a list as an enumeration, sentences as a card each."""
+    report_unused_blocks(pc)
+    report_setup(pc)
+    for heading, line, blocks in headed_blocks(pc):
+        if not heading or is_setup(heading):
+            continue
+        parts = answer_parts(pc, heading, line, blocks)
+        facts = [u for u in parts if u.fact]
+        if not facts:
+            if not blocks:
+                yield from heading_claim(pc, heading, line)
+            continue
+        names = [m.name for m in pc.methods]
+        question = lead_of(heading, pc.info.short, names) if is_statement(heading) and len(facts) > 1 \
+            else question_of(heading, pc.info.short, names)
+        if len(facts) == 1 and len(parts) == 1:
+            yield one_fact(pc, heading, question, facts[0].text, line)
+        else:
+            yield from several_facts(pc, heading, question, parts, line)
+
+
+def headed_blocks(pc: PaperContext) -> list[tuple[str, int, list[Block]]]:
+    """(heading, line, blocks) of each sub-heading, and of each other section with text."""
     units: list[tuple[str, int, list[Block]]] = []
     for section in pc.paper.sections:
         if section.role in SKIP_ROLES:
@@ -115,91 +139,93 @@ def extract(pc: PaperContext):
             units.append((section.heading, section.line, section.blocks))
         for sub in section.subsections:
             units.append(_unit(sub))
+    return units
+
+
+def report_unused_blocks(pc: PaperContext) -> None:
     for section in pc.paper.sections:
         if section.role not in SKIP_ROLES:
             for block in unused_blocks(section.blocks + [b for sub in section.subsections for b in sub.blocks]):
                 what = {"code": "code block", "html": "raw HTML block"}.get(block.kind, "image")
                 pc.ctx.warn(pc.paper.file, block.line, f"{what} is not carded")
-    short = pc.info.short
-    names = [m.name for m in pc.methods]
-    report_setup(pc)
-    for heading, line, blocks in units:
-        if not heading or is_setup(heading):
+
+
+def answer_parts(pc: PaperContext, heading: str, line: int, blocks: list[Block]) -> list[Unit]:
+    """What the heading's text says, unit by unit; a unit too long for a card, or pasted
+    from another paper, is reported and left out."""
+    parts = []
+    for unit in answer_units(blocks, pc.consumed):
+        if len(unit.text) > MAX_FACT:
+            pc.ctx.warn(pc.paper.file, line, f"'{heading}' is too long for one card ({len(unit.text)} characters) "
+                        "in one item; split it into bullets to card it")
             continue
-        parts = []
-        for unit in answer_units(blocks, pc.consumed):
-            if len(unit.text) > MAX_FACT:
-                pc.ctx.warn(pc.paper.file, line, f"'{heading}' is too long for one card ({len(unit.text)} characters) "
-                            "in one item; split it into bullets to card it")
-                continue
-            owner = pc.pasted_from(unit.text)
-            if owner:
-                pc.ctx.warn(pc.paper.file, unit.line or line, f"'{unit.text[:40]}…' under '{heading}' is also in paper "
-                            f"{owner}: pasted here by mistake? Not carded under this paper")
-                continue
-            unit.text = typed_blanks_as_bold(unit.text)
-            # "{{Front}}" typed in the notes is shown as typed (rendering defuses it), but a
-            # blank around it would end at its "}}": such a line is a cue, never asked
-            unit.braced = has_braces(unit.text)
-            parts.append(unit)
-        facts = [u for u in parts if u.fact]
-        if not facts:
-            if not blocks:
-                yield from heading_claim(pc, heading, line)
+        owner = pc.pasted_from(unit.text)
+        if owner:
+            pc.ctx.warn(pc.paper.file, unit.line or line, f"'{unit.text[:40]}…' under '{heading}' is also in paper "
+                        f"{owner}: pasted here by mistake? Not carded under this paper")
             continue
-        question = lead_of(heading, short, names) if is_statement(heading) and len(facts) > 1 \
-            else question_of(heading, short, names)
-        if len(facts) == 1 and len(parts) == 1:
-            answer = facts[0].text
-            pc.claim_answers.add(answer)
-            # under a heading that asks nothing (技术细节), the paragraph asks its key word instead
-            blanked = keyword_blank(pc)(answer, 1, [question]) if is_generic(heading) else None
-            if blanked:
-                yield Item(id=f"{pc.info.key}/cloze/{short_hash(question)}", kind="cloze", paper=pc.info.key,
-                           fields={"text": f"{question.rstrip('？?')}：{blanked}", "hint": ""}, source=pc.where(line))
-            else:
-                # "TIS-DPO 的观点？" → "最优的数据应该是…": the sentence's subject asks better
-                asked = copula_question(answer, short) if is_generic(heading) else None
-                yield _qa(pc, *(asked or (question, answer)), line)
+        unit.text = typed_blanks_as_bold(unit.text)
+        # "{{Front}}" typed in the notes is shown as typed (rendering defuses it), but a
+        # blank around it would end at its "}}": such a line is a cue, never asked
+        unit.braced = has_braces(unit.text)
+        parts.append(unit)
+    return parts
+
+
+def one_fact(pc: PaperContext, heading: str, question: str, answer: str, line: int) -> Item:
+    """A heading with one fact under it: its question and answer, or under a heading that
+    asks nothing (技术细节), a cloze on the fact's key word, or the sentence's own subject
+    as the question ("TIS-DPO 的观点？" → "最优的数据应该是…")."""
+    pc.claim_answers.add(answer)
+    generic = is_generic(heading)
+    blanked = keyword_blank(pc)(answer, 1, [question]) if generic else None
+    if blanked:
+        return Item(id=f"{pc.info.key}/cloze/{short_hash(question)}", kind="cloze", paper=pc.info.key,
+                    fields={"text": f"{question.rstrip('？?')}：{blanked}", "hint": ""}, source=pc.where(line))
+    asked = copula_question(answer, pc.info.short) if generic else None
+    return _qa(pc, *(asked or (question, answer)), line)
+
+
+def several_facts(pc: PaperContext, heading: str, question: str, parts: list[Unit], line: int):
+    """Short parallel items (3D: Drastic…, Degradation…, Dispersion…) are one list to
+    recall, an enumeration; sentences are separate facts, each its own card with its
+    lead-in. An item with nothing to blank asks its subject, or is reported as a cue."""
+    groups = fact_groups(parts)
+    lists = 0
+    for chunk, is_list in groups:
+        separate = not is_list
+        stem = question.rstrip("？?：: ") + "：" if separate else question
+        text, hint, unasked = enumeration_text(stem, chunk, keyword_blank(pc))
+        if separate:
+            text = _inline_first(text)
+        else:
+            n, lists = lists, lists + 1
+        answer = _as_answer(chunk)
+        if not CLOZE_BLANK.search(text) and len(answer) <= MAX_ANSWER and (len(groups) == 1 or is_list) \
+                and any(u.table or "$" in u.text for u in chunk):
+            # a formula or a table has no word to blank: the whole short answer is one
+            # card rather than none (prose with nothing to ask is reported instead)
+            pc.claim_answers.update(u.text for u in chunk)
+            yield _qa(pc, question.rstrip("：:") + ("" if question.endswith(("？", "?")) else "？"), answer, line)
             continue
-        # short parallel items (3D: Drastic…, Degradation…, Dispersion…) are one list to
-        # recall; sentences are separate facts, each its own card with its lead-in
-        groups = fact_groups(parts)
-        lists = 0
-        for chunk, is_list in groups:
-            separate = not is_list
-            stem = question.rstrip("？?：: ") + "：" if separate else question
-            text, hint, unasked = enumeration_text(stem, chunk, keyword_blank(pc))
+        # what is asked is carded; a cue is not (an abstract sentence may still ask it)
+        pc.claim_answers.update(u.text for u in chunk if u.blankable and u not in unasked)
+        if CLOZE_BLANK.search(text):
             if separate:
-                text = _inline_first(text)
+                anchor = short_hash(f"{question}#" + "".join(u.text for u in chunk if u.fact))
             else:
-                n, lists = lists, lists + 1
-            answer = _as_answer(chunk)
-            if not CLOZE_BLANK.search(text) and len(answer) <= MAX_ANSWER and (len(groups) == 1 or is_list) \
-                    and any(u.table or "$" in u.text for u in chunk):
-                # a formula or a table has no word to blank: the whole short answer is one
-                # card rather than none (prose with nothing to ask is reported instead)
-                pc.claim_answers.update(u.text for u in chunk)
-                yield _qa(pc, question.rstrip("：:") + ("" if question.endswith(("？", "?")) else "？"), answer, line)
-                continue
-            # what is asked is carded; a cue is not (an abstract sentence may still ask it)
-            pc.claim_answers.update(u.text for u in chunk if u.blankable and u not in unasked)
-            if CLOZE_BLANK.search(text):
-                if separate:
-                    anchor = short_hash(f"{question}#" + "".join(u.text for u in chunk if u.fact))
-                else:
-                    anchor = short_hash(f"{question}#{n}" if n else question)
-                at = next((u.line for u in chunk if u.fact and u.line), line) if separate else line
-                yield Item(id=f"{pc.info.key}/cloze/{anchor}", kind="cloze", paper=pc.info.key,
-                           fields={"text": text, "hint": hint}, source=pc.where(at))
-            for unit in unasked:
-                asked = subject_question(question, unit.text, pc, heading)
-                if asked:
-                    pc.claim_answers.add(unit.text)
-                    yield _qa(pc, *asked, line)
-                else:
-                    pc.ctx.note(pc.paper.file, unit.line or line, f"'{_short(unit.text)}' under '{heading}' has no "
-                                "word worth a blank (a term, a number, a name, the author's bold): a cue, not asked")
+                anchor = short_hash(f"{question}#{n}" if n else question)
+            at = next((u.line for u in chunk if u.fact and u.line), line) if separate else line
+            yield Item(id=f"{pc.info.key}/cloze/{anchor}", kind="cloze", paper=pc.info.key,
+                       fields={"text": text, "hint": hint}, source=pc.where(at))
+        for unit in unasked:
+            asked = subject_question(question, unit.text, pc, heading)
+            if asked:
+                pc.claim_answers.add(unit.text)
+                yield _qa(pc, *asked, line)
+            else:
+                pc.ctx.note(pc.paper.file, unit.line or line, f"'{_short(unit.text)}' under '{heading}' has no "
+                            "word worth a blank (a term, a number, a name, the author's bold): a cue, not asked")
 
 
 TRIES = 4                 # words tried per item before it stays a cue
