@@ -18,8 +18,22 @@ from pathlib import Path
 import pytest
 from anki_engine import import_apkg, open_collection
 from click.testing import CliRunner
+from conftest import ROOT
 from fake_ankiconnect import FakeAnkiConnect, MemoryAnki, read_package
-from test_pull import BUILT, CLAIM, CLOZE, DECK_FILE, SUSPEND, TAGGED, TERM, note_of, records, root, run  # noqa: F401
+from test_pull import (  # noqa: F401
+    BUILT,
+    CLAIM,
+    CLOZE,
+    DECK_FILE,
+    SUSPEND,
+    TAGGED,
+    TERM,
+    lapse,
+    note_of,
+    records,
+    root,
+    run,
+)
 
 from papercards.anki.unrender import markdown_of
 from papercards.cli import main
@@ -228,11 +242,9 @@ def test_an_export_refused_or_answered_with_garbage_is_a_plain_error(root, answe
 @pytest.fixture(scope="module")
 def studied_project(tmp_path_factory):
     """A built project with a history pulled from a collection where one card lapsed."""
-    from test_pull import lapse
     base = tmp_path_factory.mktemp("hist")
     project = base / "proj"
     (project / "source").mkdir(parents=True)
-    from conftest import ROOT
     shutil.copy(ROOT / "papercards.yaml", project / "papercards.yaml")
     shutil.copy(ROOT / "source" / "iclr2025-dpo.md", project / "source" / "iclr2025-dpo.md")
     assert run(project, "build", epoch=BUILT).exit_code == 0
