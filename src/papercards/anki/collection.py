@@ -18,6 +18,7 @@ import html
 import shutil
 import sqlite3
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,9 @@ from .connect import AnkiConnect, AnkiConnectError
 from .tags import deck_path
 
 SUSPENDED_QUEUE = -1
+SQLITE_MAGIC = b"SQLite format 3\x00"
+PACKED_COLLECTIONS = ("collection.anki21b", "collection.anki21", "collection.anki2")
+BOMB_RATIO, BOMB_FLOOR = 100, 64 * 2**20   # a member unpacking to more than both is refused
 MANUAL_REVLOG = (4, 5)          # revlog types "manual" and "rescheduled": not answers
 
 
@@ -63,7 +67,7 @@ def read_collection(path: Path) -> list[LearnerNote]:
             col = _open_copy(Collection, path, Path(tmp))
         except InputError:
             raise
-        except Exception as exc:       # the engine's own errors: a damaged or foreign file
+        except Exception as exc:       # the engine's own errors: a damaged file
             raise InputError(str(path), 0, f"not an Anki collection Anki can read ({exc})") from None
         try:
             return _notes(col)
@@ -83,7 +87,11 @@ def read_running_anki(client: AnkiConnect, deck_name: str) -> list[LearnerNote]:
                          timeout=max(client.timeout, 120)) is not True or not out.is_file():
             raise AnkiConnectError(f"Anki at {client.url} has no deck '{deck}' to pull from "
                                    "(import or push the deck first)")
-        return read_collection(out)
+        try:
+            return read_collection(out)
+        except InputError as exc:      # about a temporary file: say whose export it was
+            raise AnkiConnectError(f"Anki at {client.url} exported deck '{deck}' as a package papercards "
+                                   f"cannot read: {exc.diagnostic.message}") from None
 
 
 def _collection_class(path: Path):
@@ -99,6 +107,8 @@ def _open_copy(Collection, path: Path, tmp: Path):
     """A collection in ``tmp`` holding what ``path`` holds; ``path`` is only read."""
     target = tmp / "collection.anki2"
     suffix = path.suffix.lower()
+    if suffix in (".apkg", ".colpkg"):
+        _check_package(path, tmp)
     if suffix == ".apkg":
         col = Collection(str(target))
         _import_package(col, path)
@@ -109,7 +119,7 @@ def _open_copy(Collection, path: Path, tmp: Path):
             col_path=str(target), backup_path=str(path),
             media_folder=str(tmp / "collection.media"), media_db=str(tmp / "collection.media.db2"))
         return Collection(str(target))
-    _refuse_locked(path)
+    _check_collection_file(path)
     shutil.copyfile(path, target)
     wal = path.with_name(path.name + "-wal")
     if wal.is_file():
@@ -125,21 +135,54 @@ def _import_package(col, path: Path) -> None:
     col.import_anki_package(ImportAnkiPackageRequest(package_path=str(path), options=options))
 
 
-def _refuse_locked(path: Path) -> None:
-    """Anki desktop keeps its collection locked while it runs; a copy would be half-written."""
+def _check_collection_file(path: Path) -> None:
+    """An SQLite database with Anki's ``col`` table, not locked. The engine would take an
+    empty or foreign file for a new collection (a pull of nothing, every item "deleted in
+    Anki"); and Anki desktop keeps its collection locked while it runs: a copy would be
+    half-written."""
+    with open(path, "rb") as f:
+        if f.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise InputError(str(path), 0, "not an Anki collection (not an SQLite database)")
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
         try:
-            con.execute("select count(*) from sqlite_master").fetchone()
+            con.execute("select count() from col").fetchone()
         finally:
             con.close()
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
             raise InputError(str(path), 0, "the collection is open in Anki (locked): close Anki and pull "
                              "again, or run papercards pull without a file to read the running Anki") from None
+        if "no such table" in str(exc):
+            raise InputError(str(path), 0, "not an Anki collection (an SQLite database without "
+                             "Anki's tables)") from None
         raise InputError(str(path), 0, f"cannot read this collection ({exc})") from None
     except sqlite3.DatabaseError as exc:
         raise InputError(str(path), 0, f"not an Anki collection ({exc})") from None
+
+
+def _check_package(path: Path, tmp: Path) -> None:
+    """A zip with a collection inside that unpacks into what ``tmp`` has room for, checked
+    from the archive's directory before the engine unpacks anything: a zip bomb (a member
+    that inflates a hundredfold past 64 MB: a real collection never does) or a package
+    bigger than the free space would otherwise fill the disk."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(str(path), 0, f"not an Anki package (not a zip archive: {exc})") from None
+    names = {m.filename for m in members}
+    if not names & set(PACKED_COLLECTIONS):
+        raise InputError(str(path), 0, "not an Anki package: no collection inside "
+                         f"({', '.join(PACKED_COLLECTIONS)})")
+    for m in members:
+        if m.file_size > BOMB_FLOOR and m.file_size > BOMB_RATIO * max(1, m.compress_size):
+            raise InputError(str(path), 0, f"refused: member '{m.filename}' would unpack to "
+                             f"{m.file_size // 2**20} MB from {m.compress_size // 2**10} KB (a zip bomb?)")
+    unpacked, free = sum(m.file_size for m in members), shutil.disk_usage(tmp).free
+    if unpacked > free:
+        raise InputError(str(path), 0, f"refused: it unpacks to {unpacked // 2**20} MB, more than the "
+                         f"{free // 2**20} MB free in {tmp.parent}")
 
 
 def _notes(col) -> list[LearnerNote]:

@@ -46,6 +46,9 @@ def review_cmd(project, every: bool, paper: str | None, restart: bool) -> None:
              "every item)." if not (every or paper) else f"Nothing to review in {config.cards_dir}/.")
         return
     progress = triage.load_progress(config, records, restart)
+    if progress.damaged:
+        echo(f"{triage.STATE.as_posix()}: not a review state papercards wrote (damaged?); starting over.",
+             err=True)
     pending = progress.pending(records)
     if not pending:
         echo(f"All {plural(len(records), 'item')} reviewed ({_tally(progress)}); --restart to go over them again.")

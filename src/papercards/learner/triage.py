@@ -70,6 +70,7 @@ class Progress:
     """The decisions taken on one list of items (``key`` names the list)."""
     key: str
     decisions: dict[str, str] = field(default_factory=dict)
+    damaged: bool = False       # a saved state was there but unreadable: this one starts over
 
     def pending(self, records: list[Record]) -> list[Record]:
         return [r for r in records if r.id not in self.decisions]
@@ -80,18 +81,22 @@ def list_key(records: list[Record]) -> str:
 
 
 def load_progress(config: Config, records: list[Record], restart: bool = False) -> Progress:
-    """The saved progress on this list; a fresh one for another list, a damaged file, or ``restart``."""
+    """The saved progress on this list; a fresh one for another list or ``restart``, and
+    for a damaged file (marked ``damaged``: the learner is told it starts over)."""
     key = list_key(records)
+    path = config.root / STATE
+    if restart or not path.exists():
+        return Progress(key)
     try:
-        data = json.loads(read_regular(config.root / STATE).decode("utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular(path).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
         data = None
-    if restart or not isinstance(data, dict) or data.get("version") != STATE_VERSION or data.get("list") != key:
+    decisions = data.get("decisions") if isinstance(data, dict) else None
+    if not isinstance(decisions, dict) or not all(isinstance(v, str) for v in decisions.values()):
+        return Progress(key, damaged=True)
+    if data.get("version") != STATE_VERSION or data.get("list") != key:
         return Progress(key)
-    decisions = data.get("decisions")
-    if not isinstance(decisions, dict):
-        return Progress(key)
-    return Progress(key, {k: v for k, v in decisions.items() if isinstance(v, str)})
+    return Progress(key, dict(decisions))
 
 
 def save_progress(config: Config, progress: Progress) -> None:

@@ -20,6 +20,7 @@ FORMAT_VERSION = 1
 DAY = 86400
 
 AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4   # Anki's answer buttons (revlog.ease)
+LATEST = 2**32                         # epoch seconds (year 2106): no real review is later
 
 
 @dataclass
@@ -52,14 +53,17 @@ def load_history(cards_dir: Path) -> dict[str, ItemHistory]:
     if not path.exists():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != FORMAT_VERSION:
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
+        if isinstance(data, dict) and data.get("version") != FORMAT_VERSION:
             raise HistoryError(f"{path}: unknown history format {data.get('version')!r}")
-        return {item_id: _from_json(entry) for item_id, entry in data["items"].items()}
+        if not isinstance(data, dict) or not isinstance(data.get("items"), dict):
+            raise ValueError("no 'items' table")
+        return {item_id: _from_json(item_id, entry) for item_id, entry in data["items"].items()}
     except HistoryError:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise HistoryError(f"{path}: not a papercards history file ({exc}); "
+    except (OSError, ValueError, RecursionError) as exc:
+        why = {RecursionError: "nested too deep", IsADirectoryError: "Is a directory"}.get(type(exc), exc)
+        raise HistoryError(f"{path}: not a papercards history file ({why}); "
                            "delete it and pull again") from None
 
 
@@ -70,11 +74,43 @@ def save_history(cards_dir: Path, history: dict[str, ItemHistory]) -> None:
                  json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
 
 
-def _from_json(entry: dict) -> ItemHistory:
-    log = [Review(int(r["time"]), int(r["rating"])) for r in entry.get("log", [])]
-    return ItemHistory(reviews=int(entry.get("reviews", 0)), lapses=int(entry.get("lapses", 0)),
-                       ease=entry.get("ease"), difficulty=entry.get("difficulty"),
-                       last_review=entry.get("last_review"), log=log)
+def _from_json(item_id: str, entry) -> ItemHistory:
+    """One item's entry, every value checked: a hand-edited file must not reach the
+    weakness arithmetic as a string, a NaN or a review in the year 30000."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("log", []), list):
+        raise ValueError(f"item {item_id}: not an entry with a 'log' list")
+    log = []
+    for review in entry.get("log", []):
+        if not isinstance(review, dict):
+            raise ValueError(f"item {item_id}: a review is {json.dumps(review)[:40]}, not {{time, rating}}")
+        log.append(Review(_checked(item_id, review, "time", 0, LATEST),
+                          _checked(item_id, review, "rating", AGAIN, EASY)))
+    return ItemHistory(reviews=_checked(item_id, entry, "reviews", 0, 10**9, default=0),
+                       lapses=_checked(item_id, entry, "lapses", 0, 10**9, default=0),
+                       ease=_checked(item_id, entry, "ease", 0, 100, number=True, default=None),
+                       difficulty=_checked(item_id, entry, "difficulty", 0, 100, number=True, default=None),
+                       last_review=_checked(item_id, entry, "last_review", 0, LATEST, default=None), log=log)
+
+
+_REQUIRED = object()
+
+
+def _checked(item_id: str, obj: dict, key: str, lo: int, hi: int, *, number: bool = False,
+             default=_REQUIRED):
+    """``obj[key]``: a whole number (or, with ``number``, any finite one) from lo to hi;
+    ``default`` when absent (or null, for a value that may be unknown)."""
+    value = obj.get(key)
+    if value is None and default is not _REQUIRED:
+        return default
+    kinds = (int, float) if number else int
+    if isinstance(value, bool) or not isinstance(value, kinds) or not lo <= value <= hi:
+        raise ValueError(f"item {item_id}: {key} is {json.dumps(value)[:40]}, not "
+                         f"{'a number' if number else 'a whole number'} from {lo} to {hi}")
+    return value
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a number")
 
 
 def weakness(history: ItemHistory, now: int, half_life_days: float = 30.0) -> float:
