@@ -20,7 +20,7 @@ from anki_engine import import_apkg, open_collection
 from click.testing import CliRunner
 from conftest import ROOT
 from fake_ankiconnect import FakeAnkiConnect, MemoryAnki, read_package
-from test_pull import (  # noqa: F401
+from test_pull import (
     BUILT,
     CLAIM,
     CLOZE,
@@ -30,13 +30,18 @@ from test_pull import (  # noqa: F401
     TERM,
     lapse,
     note_of,
+    built_project,
     records,
-    root,
     run,
 )
 
 from papercards.anki.unrender import markdown_of
 from papercards.cli import main
+
+
+@pytest.fixture
+def root(tmp_path):
+    return built_project(tmp_path)
 
 CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
 

@@ -45,12 +45,17 @@ def run(root: Path, *args: str, epoch: str | None = None):
     return CliRunner(env=env).invoke(main, [args[0], "-C", str(root), *args[1:]], catch_exceptions=False)
 
 
-@pytest.fixture
-def root(tmp_path):
+def built_project(tmp_path: Path) -> Path:
+    """The shipped project, built once before any learner's edit."""
     root = shipped_project(tmp_path / "proj")
     result = run(root, "build", epoch=BUILT)
     assert result.exit_code == 0, result.output
     return root
+
+
+@pytest.fixture
+def root(tmp_path):
+    return built_project(tmp_path)
 
 
 def note_of(col, item_id: str):
