@@ -169,3 +169,35 @@ def test_a_comparison_with_one_name_is_no_list():
     assert not one_of_a_list("效果与", "相当")
     assert one_of_a_list("MT-Bench、AlpacaEval 和", "")
     assert one_of_a_list("在DPO、", "、SLiC上都一样")          # a list, whatever follows
+
+
+ONE_PAPER = """# LoopFix: 循环修复
+
+> **论文**：*LoopFix: Repairing Agent Loops with Reflection Budgets*
+> 🔗 [arXiv](https://arxiv.org/abs/2611.00001)
+
+## 一句话总结
+
+LoopFix caps how often an agent may reflect on a failed step, and repairs **71.4%** of stuck episodes versus 52.0% for Reflexion, with half the tokens.
+
+Pruning the worst of four critics keeps plans short: episode length drops by **18%** over a single critic.
+
+## 一、问题与动机
+
+Agents that reflect without limit repeat the same failed plan many times.
+"""
+
+
+def test_a_summarys_result_clause_stands_alone_and_asks_the_result_not_its_baseline(tmp_path):
+    root = tmp_path / "proj"
+    (root / "source" / "agents").mkdir(parents=True)
+    (root / "source" / "agents" / "LoopFix_2026.md").write_text(ONE_PAPER, encoding="utf-8")
+    (root / "papercards.yaml").write_text("deck: Test\n", encoding="utf-8")
+    items = build(load_config(root), now=1_800_000_000).extraction.items
+    results = [t for t in texts(items) if "Reflexion" in t]
+    assert results, texts(items)
+    for t in results:
+        assert answers(t) == ["71.4%"], t
+        assert not re.search(r"：\s*and\b", t), t                  # not a fragment opening on "and"
+    summaries = [i.fields["summary"] for i in items if i.kind == "summary"]
+    assert summaries and not any(re.search(r"[:：][.。]", s) for s in summaries), summaries

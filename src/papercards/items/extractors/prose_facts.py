@@ -58,14 +58,26 @@ def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bo
         clauses.setdefault(clause_around(sentence, start, end), []).append((start, end, answer))
     for (lo, hi), inside in clauses.items():
         # the author's bold phrase, else the clause's last number (the result, after its baseline)
+        # unless it is what the result is compared with ("68.3% versus 54.1% for ReAct")
         words = [s for s in inside if sentence[s[0]:s[0] + 2] == "**" and not numbers_in(s[2])]
-        for start, end, answer in (words or inside[::-1]):
+        for start, end, answer in (words or _results_first(sentence, inside[::-1])):
             text = _blanked(sentence[lo:start], answer, sentence[end:hi])
             if text:
                 front = text if names_paper(strip_marks(text), [n for n in names if n]) else f"{name}：{text}"
                 yield Item(id=f"{pc.info.key}/cloze/{short_hash(strip_marks(front))}", kind="cloze",
                            paper=pc.info.key, fields={"text": front, "hint": ""}, source=pc.where(line))
                 break
+
+
+_COMPARED = re.compile(r"(?:\bversus|\bvs\.?|\bcompared (?:to|with)|\bagainst|\bthan|相比|对比|高于|低于)\s*$", re.I)
+
+
+def _results_first(sentence: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The spans in the order given, a number the result is compared with (after
+    "versus", "than", "相比") moved last: it is the baseline, not the finding."""
+    def compared(span: tuple[int, int, str]) -> bool:
+        return bool(_COMPARED.search(sentence[max(0, span[0] - 16):span[0]].replace("**", "")))
+    return [s for s in spans if not compared(s)] + [s for s in spans if compared(s)]
 
 
 def _blanked(before: str, answer: str, after: str) -> str | None:

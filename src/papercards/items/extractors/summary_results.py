@@ -43,12 +43,14 @@ def results_only(text: str, name: str) -> str:
         return text                   # "这样的课程让…" needs all that came before it
     if first == 0:
         return text
-    rest = "".join(clauses[first:]).strip()
+    rest = _OPENING_JOIN.sub("", "".join(clauses[first:]).strip())
     for blank in blanks:
         rest = rest.replace("\x00", blank, 1)
     return rest if name and rest.startswith(name) else f"{name}：{rest}"
 
 
+# "and solves 68.3% of…": the clause's join to the summary's opening, which is cut off
+_OPENING_JOIN = re.compile(r"^(?:and|but|while|whereas|so|并且|而且|并|且|同时)\s*", re.I)
 _POINTS_BACK = re.compile(r"\s*(?:这样|这种|这个|这一|这|该|此|其|因此|所以|从而|this|these|it|which)", re.I)
 _CLAUSE = re.compile(r"[^，,；;。：:]+[，,；;。：:]?")
 
@@ -61,7 +63,7 @@ def without_clauses_asking(text: str, answers: list[str]) -> str:
     # a clause with a number is a result (asked, or the setting of one: "经过 3 轮迭代后")
     kept = [c for c in _CLAUSE.findall(text) if not any(k in strip_marks(c) for k in keys)
             and not re.search(r"\d", c)]
-    out = "".join(kept).strip().rstrip("，,；;。.")
+    out = "".join(kept).strip().rstrip("，,；;。.：:")
     if not out:
         return text
     return out + ("." if out[-1].isascii() else "。")
