@@ -33,6 +33,18 @@ def test_a_kind_declares_every_part(kind):
     assert kind.name in CARD_KINDS and Config().cards[kind.name] is kind.default
     assert f"  {kind.name}: {str(kind.default).lower()}" in DEFAULT_CONFIG_TEXT
     assert kind.about
+    # what other modules read through the registry names fields the kind carries
+    for read in (kind.blanks, kind.question, kind.answer, kind.defines, kind.proposes):
+        assert not read or read in kind.fields
+    assert not kind.question or kind.answer         # a question written in the notes has its answer
+
+
+def test_the_quiz_reads_only_kinds_it_may_ask():
+    """The quiz's readers per kind (like Anki's face per kind) agree with kinds.py's ``quiz``."""
+    from papercards.kinds import KIND
+    from papercards.quiz.generators import cloze, mcq
+    assert all("cloze" in KIND[name].quiz for name in cloze.SENTENCES)
+    assert all("mcq" in KIND[name].quiz for name in mcq.QUOTES)
 
 
 def test_only_the_note_types_term_and_cloze_have_one_kind_each():
@@ -62,3 +74,65 @@ def test_anki_asks_the_registry_not_kind_names():
     for path in sorted(Path(papercards.anki.__file__).parent.glob("*.py")):
         named = names & set(_compared_strings(ast.parse(path.read_text(encoding="utf-8"))))
         assert not named, f"{path.name} compares kind names {sorted(named)}: declare it in kinds.py"
+
+
+# Modules that may name kinds: the registry, and the extractor rules that make items of a kind.
+# notes/ and text/ read Markdown before any item exists: their blocks, spans and links have
+# kinds of their own ("paragraph", "bold", "arxiv"), which are not card kinds.
+_MAY_NAME_KINDS = ("kinds.py", "items/extractors/")
+_BEFORE_ITEMS = ("notes/", "text/")
+
+
+def _reads_a_kind(node) -> bool:
+    """``item.kind``, ``rec.kind``, ``kind``, ``item_kind``: an expression that is a kind."""
+    import ast
+    return (isinstance(node, ast.Attribute) and node.attr == "kind") or \
+        (isinstance(node, ast.Name) and node.id.endswith("kind"))
+
+
+def _kind_comparisons(tree, names: set[str]):
+    """(line, kind names) of each comparison of a kind with a literal naming card kinds:
+    ``item.kind == "term"``, ``kind in ("claim", "cloze")``, ``"term" != rec.kind``."""
+    import ast
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            parts = [node.left, *node.comparators]
+            if any(_reads_a_kind(p) for p in parts):
+                named = names & {c.value for p in parts for c in ast.walk(p)
+                                 if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+                if named:
+                    yield node.lineno, sorted(named)
+
+
+def test_only_the_registry_and_extractors_compare_an_items_kind_with_a_name():
+    """A kind is decided by what kinds.py declares (glossary, blanks, question, paper title, …):
+    adding a kind is an entry there, its extractor and its Anki face, not an edit of every
+    `if item.kind == "…"` in the store, the checks and the quiz."""
+    import ast
+    from pathlib import Path
+
+    import papercards
+    root = Path(papercards.__file__).parent
+    names = {k.name for k in KINDS_DECLARED}
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel.startswith(_MAY_NAME_KINDS + _BEFORE_ITEMS):
+            continue
+        for line, named in _kind_comparisons(ast.parse(path.read_text(encoding="utf-8")), names):
+            found.append(f"{rel}:{line}: compares a kind with {named}")
+    assert not found, "declare what the code asks in kinds.py and read it there:\n" + "\n".join(found)
+
+
+def test_the_scan_sees_kind_comparisons_and_not_block_kinds():
+    import ast
+    names = {k.name for k in KINDS_DECLARED}
+    code = """
+if item.kind == "term": pass
+if rec.kind in ("claim", "cloze"): pass
+x = [i for i in items if "summary" != i.kind]
+if block.kind == "paragraph": pass
+if k in ("term", "english", "chinese"): pass
+"""
+    assert [named for _, named in _kind_comparisons(ast.parse(code), names)] == \
+        [["term"], ["claim", "cloze"], ["summary"]]

@@ -26,6 +26,7 @@ from conftest import shipped_project
 from papercards.anki.blocks import render_block
 from papercards.anki.unrender import markdown_of
 from papercards.cli import main
+from papercards.kinds import KINDS_DECLARED
 from papercards.store import Store
 from papercards.store.history import AGAIN, load_history
 
@@ -296,7 +297,9 @@ def test_markdown_of_gives_back_what_the_store_ships(root):
     assert markdown_of('x <span class="pc-which">（NS-DPO）</span>') == "x"
 
 
-def test_every_kind_says_which_anki_fields_are_its_own():
-    from papercards.anki.pull import EDITABLE
-    from papercards.kinds import KINDS
-    assert set(EDITABLE) == set(KINDS)
+@pytest.mark.parametrize("kind", KINDS_DECLARED, ids=lambda k: k.name)
+def test_every_kind_says_which_anki_fields_are_its_own(kind):
+    from papercards.anki.fields import QA_EDITABLE, editable_fields
+    assert (kind.name in QA_EDITABLE) == (kind.note_type == "qa")
+    assert set(editable_fields(kind).values()) <= set(kind.fields)
+    assert editable_fields(kind) or kind.answer_is_paper     # an answer naming the paper is composed

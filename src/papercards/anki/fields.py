@@ -8,7 +8,7 @@ from collections.abc import Mapping
 import genanki
 
 from ..items.model import Item, PaperInfo
-from ..kinds import KIND
+from ..kinds import KIND, Kind
 from ..store.model import Record
 from ..text import render_inline
 from ..text.lang import has_cjk
@@ -147,6 +147,24 @@ def _sentence_face(item: Item, info: PaperInfo | None, short: str) -> tuple[str,
 
 QA_FACES = {"definition": _definition_face, "claim": _claim_face, "paper": _paper_face,
             "method": _method_face, "summary": _summary_face, "sentence": _sentence_face}
+
+
+# --------------------------------------------------------------------------- back from Anki
+# Which Anki field shows which item field (the inverse of the functions above), per note type
+# and, on the Q&A note type, per kind: what `papercards pull` takes back. A field papercards
+# composes (a front naming the paper, a method's answer) has no item field.
+NOTE_TYPE_EDITABLE = {"term": {"Term": "term", "English": "english", "Chinese": "chinese", "Note": "note"},
+                      "cloze": {"Text": "text", "Extra": "hint"}}
+QA_EDITABLE = {"definition": {"Back": "definition"}, "claim": {"Front": "question", "Back": "answer"},
+               "paper": {"Front": "english", "Back": "chinese"}, "method": {}, "summary": {"Back": "summary"},
+               "sentence": {"Front": "english", "Back": "chinese"}}
+
+
+def editable_fields(kind: Kind) -> dict[str, str]:
+    """Anki field name -> the item field it shows, on a note of this kind."""
+    if kind.note_type == "qa":
+        return QA_EDITABLE.get(kind.name, {})
+    return NOTE_TYPE_EDITABLE.get(kind.note_type, {})
 
 
 def _names(field_html: str, short: str) -> bool:

@@ -27,30 +27,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..items.model import PaperInfo
+from ..kinds import kind_of
 from ..store import Store
 from ..store.history import ItemHistory
 from ..store.model import Record
 from .collection import LearnerCard, LearnerNote
 from .connect import KEEP_TAGS
 from .faces import note_faces
+from .fields import editable_fields
 from .images import NO_IMAGES, ImagePolicy
 from .package import render_notes
 from .render import RenderedNote
 from .tags import TAG_PREFIX, note_tags
 from .unrender import markdown_of
-
-# Which Anki field shows which item field, per kind (the inverse of `render.render_fields`);
-# a field papercards composes (a front naming the paper, a method's answer) has no item field
-EDITABLE: dict[str, dict[str, str]] = {
-    "term": {"Term": "term", "English": "english", "Chinese": "chinese", "Note": "note"},
-    "definition": {"Back": "definition"},
-    "claim": {"Front": "question", "Back": "answer"},
-    "cloze": {"Text": "text", "Extra": "hint"},
-    "paper": {"Front": "english", "Back": "chinese"},
-    "method": {},
-    "summary": {"Back": "summary"},
-    "sentence": {"Front": "english", "Back": "chinese"},
-}
 
 
 @dataclass
@@ -109,7 +98,7 @@ def _take_fields(rec: Record, note: LearnerNote, ours: RenderedNote, report: Pul
     if note.mod <= rec.modified:
         report.older.append(rec.id)
         return
-    editable = EDITABLE.get(rec.kind, {})
+    editable = editable_fields(kind_of(rec))
     for name in differ:
         if name not in editable:
             report.not_kept.append((rec.id, name))

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..config import Config
 from ..diagnostics import Diagnostic
+from ..kinds import kind_of
 from ..notes import NotesFile
 from .context import Context, PaperContext
 from .asked_once import asked_once
@@ -98,12 +99,12 @@ def _without_method_terms(items: list[Item], titles: dict[str, str] | None = Non
     proposes NS-DPO?": a glossary card for the same name would ask the same fact again.
     What the term card would say (its expansion, its 中文 name) goes on the method's
     answer instead, so nothing the notes say is lost."""
-    methods = {(name.strip(), item.paper): item for item in items if item.kind == "method"
-               for name in item.fields.get("method", "").split(" / ")}
+    methods = {(name.strip(), item.paper): item for item in items if kind_of(item).proposes
+               for name in item.fields.get(kind_of(item).proposes, "").split(" / ")}
     kept = []
     for item in items:
         method = methods.get((item.fields.get("term", ""), item.papers[0])) \
-            if item.kind == "term" and len(item.papers) == 1 else None
+            if kind_of(item).glossary and len(item.papers) == 1 else None
         if method is None:
             kept.append(item)
             continue
@@ -126,11 +127,12 @@ def _without_repeated_definitions(items: list[Item]) -> list[Item]:
     says (human-aware losses · 人类感知损失): one fact, one card, the glossary's. A
     definition that says more than the term card stays."""
     from .terms import abbr_key
-    terms = {abbr_key(i.fields.get("term", "")).casefold(): i for i in items if i.kind == "term"}
+    terms = {abbr_key(i.fields.get("term", "")).casefold(): i for i in items if kind_of(i).glossary}
     kept = []
     for item in items:
-        term = terms.get(abbr_key(item.fields.get("term", "")).casefold()) if item.kind == "definition" else None
-        if term is None or not _says_nothing_more(item.fields.get("definition", ""), term):
+        kind = kind_of(item)
+        term = terms.get(abbr_key(item.fields.get(kind.defines, "")).casefold()) if kind.defines else None
+        if term is None or not _says_nothing_more(item.fields.get(kind.answer, ""), term):
             kept.append(item)
     return kept
 
@@ -171,7 +173,7 @@ def _translation_doubts(items: list[Item], pcs: list[PaperContext]) -> list[Doub
     abstracts = {pc.info.key: "".join(s for s, _ in pc.abstract_zh) for pc in pcs}
     doubts = []
     for item in items:
-        if item.kind != "term":
+        if not kind_of(item).glossary:
             continue
         chinese = item.fields.get("chinese", "").split(" / ")[0]
         for key in item.papers:

@@ -11,6 +11,7 @@ Anki), and is dropped (with a note) when no blank is left.
 
 from __future__ import annotations
 
+from ..kinds import kind_of
 from ..text import CLOZE_BLANK, cloze_answers
 from ..notes import strip_marks
 from .blanks import baselines
@@ -28,12 +29,13 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
     answered: list[tuple[str, Item]] = []     # the paper's Q&As, their answers compared as pasted text
     out: list[Item] = []
     for item in items:
-        if item.kind == "claim":
-            answered.append((sentence_key(item.fields.get("answer", "")), item))
-        if item.kind != "cloze":
+        kind = kind_of(item)
+        if kind.question:
+            answered.append((sentence_key(item.fields.get(kind.answer, "")), item))
+        if not kind.blanks:
             out.append(item)
             continue
-        text = item.fields.get("text", "")
+        text = item.fields.get(kind.blanks, "")
         said = sentence_key(CLOZE_BLANK.sub(lambda m: m.group(2), text))
         # a cloze stating a Q&A's whole answer asks it better (a key word, not the sentence
         # under a heading): the Q&A goes, reported where it stood
@@ -41,8 +43,9 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
             if len(said) >= 20 and len(key) >= 20 and key in said and claim in out:
                 out.remove(claim)
                 file, _, line = claim.source.rpartition(":")
+                question = claim.fields.get(kind_of(claim).question, "")
                 pc.ctx.note(file or claim.source, int(line) if line.isdigit() else 0,
-                            f"'{claim.fields.get('question', '')}' is asked by a cloze of the same sentence: one card")
+                            f"'{question}' is asked by a cloze of the same sentence: one card")
         answers = {n: {answer_key(a) for a in found} for n, found in cloze_answers(text).items()}
         again = {n for n, keys in answers.items() if keys & asked}
         if again and (len(again) == len(answers) or _only_baselines_left(text, again)):
@@ -54,7 +57,7 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
         if again:
             # a baseline ("from {{c1::55.6%}} to 81.6%") goes with the result it leads to
             again |= baselines(text)
-            item.fields["text"] = _unwrap(text, again)
+            item.fields[kind.blanks] = _unwrap(text, again)
         asked.update(k for n, keys in answers.items() if n not in again for k in keys)
         out.append(item)
     return out

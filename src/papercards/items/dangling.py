@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..kinds import kind_of
 from ..notes import strip_marks
 from .context import PaperContext
 from .model import Item
@@ -44,9 +45,10 @@ def dangling(text: str) -> bool:
 def asked_part(item: Item) -> str:
     """What the card states, without the question it answers: a heading may count what its
     list holds ("RLHF依赖的两个近似") while each card states one of them."""
-    if item.kind == "claim":
-        return item.fields.get("answer", "")
-    text = item.fields.get("text", "")
+    kind = kind_of(item)
+    if kind.question:
+        return item.fields.get(kind.answer, "")
+    text = item.fields.get(kind.blanks, "")
     blank = text.find("{{c")
     stem_end = text.rfind("：", 0, blank) if blank > 0 else -1     # fronts join their stem with "："
     return text[stem_end + 1:] if stem_end >= 0 else text
@@ -57,7 +59,8 @@ def without_dangling(items: list[Item], pc: PaperContext) -> list[Item]:
     each reported where it stands (the author can name the referent in the notes)."""
     out = []
     for item in items:
-        if item.kind in ("claim", "cloze") and dangling(asked_part(item)):
+        kind = kind_of(item)
+        if (kind.question or kind.blanks) and dangling(asked_part(item)):
             file, _, line = item.source.rpartition(":")
             shown = strip_marks(item.fields.get("answer") or item.fields.get("text", ""))[:30]
             pc.ctx.note(file or item.source, int(line) if line.isdigit() else 0,

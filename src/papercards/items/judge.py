@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..kinds import kind_of
 from ..text import CLOZE_BLANK
 from ..text.lang import overlap_features
 from .fronts import GENERIC_QUESTIONS, strip_section_number
@@ -34,30 +35,32 @@ def _plain(text: str) -> str:
 
 
 def too_long(item: Item) -> str | None:
-    if item.kind == "cloze":
-        longest = max((len(_plain(m.group(2))) for m in CLOZE_BLANK.finditer(item.fields.get("text", ""))),
+    kind = kind_of(item)
+    if kind.blanks:
+        longest = max((len(_plain(m.group(2))) for m in CLOZE_BLANK.finditer(item.fields.get(kind.blanks, ""))),
                       default=0)
         return f"a blank of {longest} characters: too much to recall as one answer" if longest > MAX_ANSWER else None
-    answer = item.fields.get("answer") or item.fields.get("definition") or item.fields.get("summary") or ""
-    n = len(_plain(answer))
+    n = len(_plain(item.fields.get(kind.answer) or ""))
     return f"answer of {n} characters: more than one fact" if n > MAX_ANSWER else None
 
 
 def generic_front(item: Item) -> str | None:
     """A question that fits any paper (``作用效果？``), e.g. after a hand edit."""
-    if item.kind != "claim":
+    question = kind_of(item).question
+    if not question:
         return None
-    q = strip_section_number(item.fields.get("question", "")).rstrip("？?：: ")
+    q = strip_section_number(item.fields.get(question, "")).rstrip("？?：: ")
     key = "".join(ch for ch in q.casefold() if ch.isalnum())
-    return f"generic front '{item.fields.get('question')}': name the paper or ask what it says" \
+    return f"generic front '{item.fields.get(question)}': name the paper or ask what it says" \
         if key in GENERIC_QUESTIONS else None
 
 
 def weak_blank(item: Item) -> str | None:
-    if item.kind != "cloze":
+    blanks = kind_of(item).blanks
+    if not blanks:
         return None
     from ..text.segment import word_frequency
-    text = item.fields.get("text", "")
+    text = item.fields.get(blanks, "")
     for m in CLOZE_BLANK.finditer(text):
         answer = _plain(m.group(2))
         rest = CLOZE_BLANK.sub(lambda x: x.group(2), text[: m.start()] + text[m.end():])
@@ -69,7 +72,7 @@ def weak_blank(item: Item) -> str | None:
 
 
 def several_translations(item: Item) -> str | None:
-    if item.kind == "term" and " / " in item.fields.get("chinese", ""):
+    if kind_of(item).glossary and " / " in item.fields.get("chinese", ""):
         return f"term '{item.fields.get('term')}' has several translations: {item.fields['chinese']}"
     return None
 
@@ -85,7 +88,7 @@ def likely_duplicates(items: Iterable[Item]) -> list[Doubt]:
     """Two items of one paper that say nearly the same thing."""
     by_paper: dict[str, list[tuple[Item, set[str]]]] = {}
     for item in items:
-        if item.paper and item.kind != "term":
+        if item.paper and not kind_of(item).glossary:
             text = " ".join(v for v in item.fields.values() if v)
             by_paper.setdefault(item.paper, []).append((item, _features(text)))
     out = []

@@ -13,7 +13,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from ..kinds import KIND_FIELDS, KINDS  # noqa: E402,F401  (declared in papercards/kinds.py, one home per kind)
+from ..kinds import KIND_FIELDS, KINDS, kind_of  # noqa: E402,F401  (declared in papercards/kinds.py, one home per kind)
 
 
 @dataclass
@@ -34,8 +34,9 @@ class Item:
         blanks to keep Anki's card ordinals, and that is not an edit.
         """
         fields = {k: v for k, v in self.fields.items() if v}
-        if self.kind == "cloze" and "text" in fields:
-            fields["text"] = canonical_cloze(fields["text"])
+        blanks = kind_of(self).blanks
+        if blanks and blanks in fields:
+            fields[blanks] = canonical_cloze(fields[blanks])
         return {"fields": fields, "tags": sorted(self.tags), "papers": sorted(self.papers)}
 
     def fingerprint(self) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..diagnostics import InputError
 from ..fsutil import build_lock
 from ..items.model import Item, PaperInfo
+from ..kinds import kind_of
 from ..store import Store
 from . import checks, normalize
 from .substrings import Finder
@@ -33,10 +34,10 @@ class Pool:
 
     # -- what is asked -------------------------------------------------------------
     def asks(self, item: Item) -> bool:
-        """Is this item about a selected paper (terms: used by one), and in the focus?"""
+        """Is this item about a selected paper (glossary terms: used by one), and in the focus?"""
         if self.focus is not None and item.id not in self.focus:
             return False
-        if item.kind == "term":
+        if kind_of(item).glossary:
             return any(p in self.selected for p in item.papers) or not item.papers
         return item.paper in self.selected
 
@@ -211,8 +212,9 @@ def _method_papers(papers: dict[str, PaperInfo], items: list[Item]) -> dict[str,
     """Comparison key of a method name (from method items and the papers' notes) → papers naming it."""
     methods: dict[str, set[str]] = {}
     for item in items:
-        if item.kind == "method" and item.paper:
-            for name in item.fields.get("method", "").split("/"):
+        proposes = kind_of(item).proposes
+        if proposes and item.paper:
+            for name in item.fields.get(proposes, "").split("/"):
                 methods.setdefault(normalize.key(name), set()).add(item.paper)
     for key, info in papers.items():
         for name in info.methods:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from ..items.model import Item, PaperInfo
-from ..kinds import KIND
+from ..kinds import kind_of
 from ..text.lang import normalize
 
 # Tuned on real edits of the shipped notes (tests/test_identity.py, run with -s to
@@ -33,8 +33,7 @@ from ..text.lang import normalize
 ITEM_THRESHOLD = 0.6
 
 def identity_text(item: Item) -> str:
-    kind = KIND.get(item.kind)
-    return " ".join(normalize(item.fields.get(f, "")) for f in (kind.identity if kind else ()))
+    return " ".join(normalize(item.fields.get(f, "")) for f in kind_of(item).identity)
 
 
 def similarity(a: str, b: str) -> float:
@@ -111,15 +110,16 @@ def pair_score(new: Item, old: Item, threshold: float = ITEM_THRESHOLD) -> float
     if (new.kind, new.paper) != (old.kind, old.paper):
         return None
     score = similarity(identity_text(new), identity_text(old))
-    name_fields = KIND[new.kind].named_by if new.kind in KIND else ()
+    kind = kind_of(new)
+    name_fields = kind.named_by
     if name_fields:
         names_new = [new.fields.get(f, "") for f in name_fields]
         names_old = [old.fields.get(f, "") for f in name_fields]
         if not any(same_name(a, b) for a in names_new for b in names_old):
             return None
         return max(score, 0.01)
-    if new.kind == "claim":
-        a, b = _without_shared_lead(new.fields.get("question", ""), old.fields.get("question", ""))
+    if kind.question:
+        a, b = _without_shared_lead(new.fields.get(kind.question, ""), old.fields.get(kind.question, ""))
         score = max(score, similarity(normalize(a), normalize(b)) * 0.95)
     return score if score >= threshold else None
 
@@ -234,7 +234,7 @@ def _item_texts(items: list[Item], short: str) -> set[str]:
     name = normalize(short) if short else ""
     out = set()
     for item in items:
-        if item.kind != "paper":
+        if not kind_of(item).paper_title:
             text = identity_text(item)
             if name:
                 text = " ".join(text.replace(name, " ").split())

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..items.model import Item, fingerprint
+from ..kinds import kind_of
 from ..text.cloze import CLOZE_BLANK
 from .identity import match_items
 from .model import Record
@@ -161,10 +162,11 @@ def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None
     Returns the renumbered item and every blank the notes no longer make
     themselves, ``{number: answer}``, for the store to remember.
     """
-    if new.kind != "cloze" or "text" not in new.fields:
+    blanks = kind_of(new).blanks
+    if not blanks or blanks not in new.fields:
         return new, dict(old_blanks or {})
     remembered = sorted((old_blanks or {}).items())
-    in_old_text = [(int(m.group(1)), m.group(2)) for m in CLOZE_BLANK.finditer(old.fields.get("text", ""))]
+    in_old_text = [(int(m.group(1)), m.group(2)) for m in CLOZE_BLANK.finditer(old.fields.get(blanks, ""))]
     known: dict[str, int] = {}          # normalised answer -> its number
     answers: dict[int, str] = {}        # every number this item ever used -> its answer
     for n, answer in remembered:
@@ -178,7 +180,7 @@ def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None
     highest = max(answers)
     used: set[int] = set()
     mapping: dict[int, int] = {}
-    for m in CLOZE_BLANK.finditer(new.fields["text"]):
+    for m in CLOZE_BLANK.finditer(new.fields[blanks]):
         n = int(m.group(1))
         if n in mapping:
             continue
@@ -191,14 +193,14 @@ def _carry_cloze_numbers(new: Item, old: Item, old_blanks: dict[int, str] | None
     made = set(used)                    # the numbers of the blanks the notes make
     text = CLOZE_BLANK.sub(lambda m: "{{c%d::%s%s}}" % (mapping[int(m.group(1))], m.group(2),
                                                   f"::{m.group(3)}" if m.group(3) else ""),
-                      new.fields["text"])
+                      new.fields[blanks])
     for n, answer in (in_old_text if ours else []) + remembered:
         if n not in used and answer.strip():
             text, found = _blank_again(text, answer, n)
             if found:
                 used.add(n)
     item = _with_id(new, new.id)
-    item.fields["text"] = text
+    item.fields[blanks] = text
     return item, {n: a for n, a in sorted(answers.items()) if n not in made}
 
 

@@ -17,6 +17,7 @@ import yaml
 from ..config import NESTED_TOO_DEEP, find_alias, too_deep
 from ..diagnostics import InputError
 from ..items.model import KIND_FIELDS, Item, PaperInfo
+from ..kinds import KIND
 from .model import Record
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -394,9 +395,10 @@ def _check_auto_identity(item_id: str, kind: str, bad) -> None:
 
 def kinds_in_id(item_id: str) -> list[str]:
     """The kinds an id made by papercards can belong to: ``<paper>/<kind>/<anchor>``, or
-    ``term/<anchor>`` for a glossary term (a paper whose key is ``term`` makes both readable)."""
+    ``<kind>/<anchor>`` for a glossary kind's item, ``term/<anchor>`` (a paper whose key is
+    ``term`` makes both readable)."""
     parts = item_id.split("/")
-    kinds = ["term"] if parts[0] == "term" else []
+    kinds = [parts[0]] if parts[0] in KIND and KIND[parts[0]].glossary else []
     if len(parts) >= 3 and parts[1] in KIND_FIELDS and parts[1] not in kinds:
         kinds.append(parts[1])
     return kinds

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...kinds import kind_of
 from ...text import CLOZE_BLANK, cloze_answers, make_cloze
 from ...text.lang import CJK_RE
 from ...text.segment import word_frequency
@@ -33,7 +34,7 @@ _WEAK = frozenset("大多数 大部分 少部分 绝大多数 越来越 相对�
 def generate(ctx: Ctx) -> list[Candidate]:
     out: list[Candidate] = []
     for item, text, lead, facts in _texts(ctx):
-        cand = _from_item_blanks(ctx, item, text, lead, facts) if item.kind == "cloze" \
+        cand = _from_item_blanks(ctx, item, text, lead, facts) if kind_of(item).blanks \
             else _from_text(ctx, item, text, lead, facts)
         if cand:
             out.append(cand)
@@ -41,47 +42,55 @@ def generate(ctx: Ctx) -> list[Candidate]:
 
 
 def _texts(ctx: Ctx) -> Iterator[tuple[object, str, str, set[str]]]:
-    """(item, inline Markdown text, lead-in naming the paper, facts) for every sentence worth a blank."""
+    """(item, inline Markdown text, lead-in naming the paper, facts) for every sentence worth a blank,
+    store order; `SENTENCES` says how each kind the cloze asks gives its sentences."""
     pool = ctx.pool
     for item in pool.items:
-        if not pool.asks(item) or not pool.paper(item.paper):
+        sentences = SENTENCES.get(item.kind)
+        if sentences is None or not pool.asks(item) or not pool.paper(item.paper):
             continue
-        name = pool.paper(item.paper).short or pool.title(item.paper)
-        if item.kind == "cloze":
-            yield from _cloze_lines(item, name)
-        elif item.kind == "claim":
-            question = normalize.markdown(item.fields.get("question", "")).strip()
-            lines = normalize.lines(item.fields.get("answer", ""))
-            for n, line in enumerate(lines):
-                line = normalize.markdown(line)
-                if line.rstrip().endswith((":", "：")) or _bilingual(line):
-                    continue
-                # one line of a list is its own fact; a one-line answer is the whole item
-                facts = {"item:" + item.id} if len(lines) == 1 else {f"item:{item.id}#{n}"}
-                # the question names its paper already: no "**NS-DPO** 论文，" glued in front
-                lead = f"{question} " if name.casefold() in question.casefold() else f"**{name}** 论文，{question} "
-                yield item, line, lead, facts | {"text:" + normalize.key(line)}
-        elif item.kind == "summary":
-            yield item, normalize.markdown(item.fields.get("summary", "")), f"**{name}** in one line: ", \
-                {"item:" + item.id}
-        elif item.kind == "sentence":
-            for field_, lead in (("english", f"**{name}**: "), ("chinese", f"**{name}**：")):
-                if ctx.direction == "en-zh" and field_ == "chinese" or ctx.direction == "zh-en" and field_ == "english":
-                    continue
-                text = normalize.markdown(item.fields.get(field_, ""))
-                if text and len(normalize.plain(text)) <= 240:
-                    yield item, text, lead, {"item:" + item.id}
+        yield from sentences(ctx, item, pool.paper(item.paper).short or pool.title(item.paper))
+
+
+def _claim_lines(ctx: Ctx, item, name: str) -> Iterator[tuple[object, str, str, set[str]]]:
+    """Each line of the answer, after its question."""
+    question = normalize.markdown(item.fields.get("question", "")).strip()
+    lines = normalize.lines(item.fields.get("answer", ""))
+    for n, line in enumerate(lines):
+        line = normalize.markdown(line)
+        if line.rstrip().endswith((":", "：")) or _bilingual(line):
+            continue
+        # one line of a list is its own fact; a one-line answer is the whole item
+        facts = {"item:" + item.id} if len(lines) == 1 else {f"item:{item.id}#{n}"}
+        # the question names its paper already: no "**NS-DPO** 论文，" glued in front
+        lead = f"{question} " if name.casefold() in question.casefold() else f"**{name}** 论文，{question} "
+        yield item, line, lead, facts | {"text:" + normalize.key(line)}
+
+
+def _summary_line(ctx: Ctx, item, name: str) -> Iterator[tuple[object, str, str, set[str]]]:
+    yield item, normalize.markdown(item.fields.get("summary", "")), f"**{name}** in one line: ", {"item:" + item.id}
+
+
+def _sentence_sides(ctx: Ctx, item, name: str) -> Iterator[tuple[object, str, str, set[str]]]:
+    """The side of an abstract sentence the quiz's direction shows."""
+    for field_, lead in (("english", f"**{name}**: "), ("chinese", f"**{name}**：")):
+        if ctx.direction == "en-zh" and field_ == "chinese" or ctx.direction == "zh-en" and field_ == "english":
+            continue
+        text = normalize.markdown(item.fields.get(field_, ""))
+        if text and len(normalize.plain(text)) <= 240:
+            yield item, text, lead, {"item:" + item.id}
 
 
 MAX_QUIZ_ANSWER = 16           # characters: a longer blank is a clause to recite, not a word to fill in
 
 
-def _cloze_lines(item, name: str) -> Iterator[tuple[object, str, str, set[str]]]:
+def _cloze_lines(ctx: Ctx, item, name: str) -> Iterator[tuple[object, str, str, set[str]]]:
     """One question per line with a blank: an enumeration's item under its question
     (``UNA效果：…____``), a sentence under its paper's name unless it names it already.
     The first blank of the line is asked, the others shown; a blank that is a whole
     clause is left to the flashcard."""
-    lines = [ln.strip() for ln in normalize.markdown(item.fields.get("text", "")).split("\n") if ln.strip()]
+    lines = [ln.strip() for ln in normalize.markdown(item.fields.get(kind_of(item).blanks, "")).split("\n")
+             if ln.strip()]
     head = lines[0] if len(lines) > 1 and not CLOZE_BLANK.search(lines[0]) else ""
     question = re.sub(r"[？?：:\s]+$", "", head)
     for n, line in enumerate(lines):
@@ -95,6 +104,10 @@ def _cloze_lines(item, name: str) -> Iterator[tuple[object, str, str, set[str]]]
         lead = f"{question}：" if question else ("" if name.casefold() in line.casefold() else f"**{name}**：")
         plain = normalize.plain(CLOZE_BLANK.sub(lambda m: m.group(2), line))
         yield item, shown, lead, {f"item:{item.id}#{n}", "text:" + normalize.key(plain)}
+
+
+# How each kind the cloze asks (kinds.py: quiz) gives its sentences, like Anki's face per kind
+SENTENCES = {"cloze": _cloze_lines, "claim": _claim_lines, "summary": _summary_line, "sentence": _sentence_sides}
 
 
 def _bilingual(line: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ...kinds import kind_of
 from .. import checks, normalize
 from ..model import Question
 from .base import Candidate, Ctx, name_facts, question_id, term_names
@@ -93,5 +94,5 @@ def _candidate(ctx: Ctx, group: list, instructions: str, paper, facts: set[str],
     # another question showing a pair together (a term beside its translation) would answer it
     hides = tuple((normalize.key(left), normalize.key(right)) for _, left, right in group)
     hides += tuple(tuple(normalize.key(n) for n in term_names(item)[::2] if n) for item, _, _ in group
-                   if item.kind == "term" and all(term_names(item)[::2]))
+                   if kind_of(item).glossary and all(term_names(item)[::2]))
     return Candidate(q, frozenset(facts), kind, hides)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...kinds import kind_of
 from .. import checks, normalize
 from .base import (Candidate, Ctx, asked_methods, mcq, name_facts, only_paper, pick_distractors,
                    single_statement, split_names, term_names, usage_facts, with_translations)
@@ -115,24 +116,16 @@ def titles(ctx: Ctx) -> Iterator[Candidate]:
                           facts={"title:" + item.paper}, group="title", explanation=f"{en} — {zh}")
 
 
-def _statements(ctx: Ctx, *, exclude: str = "") -> list[tuple[str, str]]:
-    """(kind, text) of every short one-statement definition and claim answer in the store."""
-    every = ctx.once("statements", lambda: _all_statements(ctx.pool))
-    return [(kind, text) for item_id, kind, text in every if item_id != exclude]
+def _statements(ctx: Ctx, *, exclude: str = "") -> tuple[list[str], list[str]]:
+    """Every short one-statement definition, and every claim answer, in the store (store order)."""
+    defs, claims = ctx.once("statements", lambda: _all_statements(ctx.pool))
+    return [t for item_id, t in defs if item_id != exclude], [t for item_id, t in claims if item_id != exclude]
 
 
-def _all_statements(pool) -> list[tuple[str, str, str]]:
-    out = []
-    for item in pool.items:
-        if item.kind == "definition":
-            text = single_statement(item.fields.get("definition", ""), lo=4)
-        elif item.kind == "claim":
-            text = single_statement(item.fields.get("answer", ""))
-        else:
-            continue
-        if text:
-            out.append((item.id, item.kind, text))
-    return out
+def _all_statements(pool) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    defs = [(i.id, single_statement(i.fields.get("definition", ""), lo=4)) for i in pool.every("definition")]
+    claims = [(i.id, single_statement(i.fields.get("answer", ""))) for i in pool.every("claim")]
+    return [(i, t) for i, t in defs if t], [(i, t) for i, t in claims if t]
 
 
 def definitions(ctx: Ctx) -> Iterator[Candidate]:
@@ -143,9 +136,8 @@ def definitions(ctx: Ctx) -> Iterator[Candidate]:
         if not term or not answer or checks.is_acronym_of(term, answer):
             continue
         prompt = f"**{term}** 是什么？" if checks.lang(answer) == "zh" else f"What is **{term}**?"
-        others = _statements(ctx, exclude=item.id)
-        ordered = [t for k, t in others if k == "definition"] + [t for k, t in others if k != "definition"]
-        wrong = _definitions_first(ctx, answer, term, ordered, n_defs=sum(k == "definition" for k, _ in others))
+        defs, claims = _statements(ctx, exclude=item.id)
+        wrong = _definitions_first(ctx, answer, term, defs + claims, n_defs=len(defs))
         if wrong:
             yield mcq(ctx, prompt=prompt, answer=answer, wrong=wrong, sources=[item.id], paper=item.paper,
                       facts={"item:" + item.id, "text:" + normalize.key(answer)} | name_facts(*split_names(term)),
@@ -183,23 +175,35 @@ def claims(ctx: Ctx) -> Iterator[Candidate]:
 
 
 def _quotes(ctx: Ctx) -> Iterator[tuple[object, str, str]]:
-    """(item, quote, language) for every one-statement claim answer, summary and abstract sentence asked."""
+    """(item, quote, language) for every one-statement claim answer, summary and abstract sentence
+    asked, store order; `QUOTES` says how each kind gives its quotes."""
     for item in ctx.pool.items:
-        if not ctx.pool.asks(item) or not item.paper:
-            continue
-        if item.kind == "claim":
-            text = single_statement(item.fields.get("answer", ""), lo=14)
-            if text:
-                yield item, text, checks.lang(text)
-        elif item.kind == "summary":
-            text = single_statement(item.fields.get("summary", ""), lo=14, hi=200)
-            if text:
-                yield item, text, checks.lang(text)
-        elif item.kind == "sentence":
-            for lang in ("en", "zh"):
-                text = normalize.markdown(item.fields.get("english" if lang == "en" else "chinese", ""))
-                if text and 20 <= len(normalize.plain(text)) <= 260:
-                    yield item, text, lang
+        quotes = QUOTES.get(item.kind)
+        if quotes is not None and ctx.pool.asks(item) and item.paper:
+            yield from ((item, text, lang) for text, lang in quotes(item))
+
+
+def _claim_quote(item) -> Iterator[tuple[str, str]]:
+    text = single_statement(item.fields.get("answer", ""), lo=14)
+    if text:
+        yield text, checks.lang(text)
+
+
+def _summary_quote(item) -> Iterator[tuple[str, str]]:
+    text = single_statement(item.fields.get("summary", ""), lo=14, hi=200)
+    if text:
+        yield text, checks.lang(text)
+
+
+def _sentence_quotes(item) -> Iterator[tuple[str, str]]:
+    for lang in ("en", "zh"):
+        text = normalize.markdown(item.fields.get("english" if lang == "en" else "chinese", ""))
+        if text and 20 <= len(normalize.plain(text)) <= 260:
+            yield text, lang
+
+
+# How each kind "which paper says …?" quotes gives its quotes, like Anki's face per kind
+QUOTES = {"claim": _claim_quote, "summary": _summary_quote, "sentence": _sentence_quotes}
 
 
 def _names_its_paper(pool, key: str, quote: str) -> bool:
@@ -216,10 +220,8 @@ def sources(ctx: Ctx) -> Iterator[Candidate]:
     """"Which paper says: …?" — the paper titles, in the quote's language, as options."""
     pool = ctx.pool
     for item, quote, lang in _quotes(ctx):
-        if item.kind == "sentence" and lang == "en" and ctx.direction == "zh-en":
-            continue
-        if item.kind == "sentence" and lang == "zh" and ctx.direction == "en-zh":
-            continue
+        if kind_of(item).translation and ctx.direction == ("zh-en" if lang == "en" else "en-zh"):
+            continue                  # the side of a translation the direction shows, not the one it asks
         answer = pool.title(item.paper, lang)
         others = [t for k, t in pool.titles(lang) if k != item.paper]
         if not answer or _names_its_paper(pool, item.paper, quote):
