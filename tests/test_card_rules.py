@@ -201,3 +201,15 @@ def test_a_summarys_result_clause_stands_alone_and_asks_the_result_not_its_basel
         assert not re.search(r"：\s*and\b", t), t                  # not a fragment opening on "and"
     summaries = [i.fields["summary"] for i in items if i.kind == "summary"]
     assert summaries and not any(re.search(r"[:：][.。]", s) for s in summaries), summaries
+
+
+def test_a_method_card_does_not_repeat_what_its_title_says(tmp_path):
+    abstract = ("We propose Contrastive Rank Optimization (CRO), a ranking loss. "
+                "CRO beats DPO on three benchmarks.")
+    zh_abstract = "我们提出了对比等级优化（CRO），一种排序损失。"
+    text = paper(1, "CRO", "Contrastive Rank Optimization", "对比排序优化(CRO)", "#### 方法\n* 用排序损失代替成对损失",
+                 keywords="* CRO (Contrastive Rank Optimization 对比等级优化)", abstract=abstract + "\n" + zh_abstract)
+    _, items = items_of(tmp_path, notes(text, *others()))
+    (method,) = [i for i in items if i.kind == "method" and i.fields["method"] == "CRO"]
+    # the title spells CRO out, and the Chinese title says it in the author's words
+    assert method.fields["description"] == ""

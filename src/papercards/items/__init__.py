@@ -17,6 +17,7 @@ from ..config import Config
 from ..diagnostics import Diagnostic
 from ..kinds import kind_of
 from ..notes import NotesFile
+from ..text.lang import CJK_RE
 from .context import Context, PaperContext
 from .asked_once import asked_once
 from .dangling import without_dangling
@@ -113,8 +114,8 @@ def _without_method_terms(items: list[Item], titles: dict[str, str] | None = Non
         title = (titles or {}).get(method.paper, "").casefold()
         if english and english.casefold() in title:
             english = ""                      # the title on the back spells it out already
-            if not chinese or chinese in title:
-                continue
+            if not chinese or chinese in title or CJK_RE.search(title):
+                continue                      # …and its Chinese title too, in the author's words
         if not said:
             method.fields["description"] = english + (f"（{chinese}）" if english and chinese else chinese)
         elif (english and english not in said) or (chinese and chinese not in said):

@@ -24,10 +24,13 @@ def extract(pc: PaperContext):
         name = " / ".join(m.name for m in group)
         head = group[0]
         zh = pc.ctx.chinese_of.get(head.name, "")
-        if head.long_form:
+        if head.long_form and head.long_form.casefold() not in pc.paper.title.casefold():
             description = head.long_form + (f"（{zh}）" if zh else "")
         else:
-            description = ""      # the paper's title is the answer; a sentence would dangle
+            # the paper's title is the answer (and spells the name out, when it holds the long
+            # form: printed again, with the abstract's own Chinese, it is clutter); a
+            # sentence would dangle
+            description = ""
         yield Item(id=f"{pc.info.key}/method/{slugify(head.name)}", kind="method", paper=pc.info.key,
                    fields={"method": name, "description": description},
                    source=pc.where(head.line))
