@@ -213,3 +213,16 @@ def test_a_method_card_does_not_repeat_what_its_title_says(tmp_path):
     (method,) = [i for i in items if i.kind == "method" and i.fields["method"] == "CRO"]
     # the title spells CRO out, and the Chinese title says it in the author's words
     assert method.fields["description"] == ""
+
+
+def test_a_prose_blank_takes_its_gloss_in(tmp_path):
+    root = tmp_path / "proj"
+    (root / "source" / "agents").mkdir(parents=True)
+    text = ONE_PAPER.replace("Agents that reflect without limit repeat the same failed plan many times.",
+                             "没有预算的反思会一遍遍重复同一个失败的计划，作者称之为**反思循环**（reflection loop）。")
+    (root / "source" / "agents" / "LoopFix_2026.md").write_text(text, encoding="utf-8")
+    (root / "papercards.yaml").write_text("deck: Test\n", encoding="utf-8")
+    items = build(load_config(root), now=1_800_000_000).extraction.items
+    mine = [t for t in texts(items) if "反思循环" in t]
+    assert mine, texts(items)
+    assert all("reflection loop" in "".join(answers(t)) for t in mine), mine

@@ -71,3 +71,17 @@ def baselines(cloze_text: str) -> set[int]:
     """The cloze numbers of blanks on a starting point: ``from {{c1::55.6%}} to 81.6%``."""
     return {int(m.group(1)) for m in CLOZE_BLANK.finditer(cloze_text)
             if re.fullmatch(r"[\d.,\s%]+", m.group(2)) and LEADS_TO.match(cloze_text, m.end())}
+
+
+# "**自己生成的数据**(in-distribution)", "**特权学习**(privileged learning)": a gloss in the
+# other language right after a blank gives it away, so the blank takes it in
+_GLOSS_AFTER = re.compile(r"\s*(?P<bracket>[(（](?P<inner>[^()（）\d][^()（）]{0,40})[)）])")
+
+
+def gloss_after(answer: str, after: str) -> str:
+    """The bracketed gloss at the start of ``after`` when it says ``answer`` in the other
+    language (one has Chinese, the other not), else ''."""
+    m = _GLOSS_AFTER.match(after)
+    if m and bool(CJK_RE.search(m.group("inner"))) != bool(CJK_RE.search(answer)):
+        return m.group(0)
+    return ""

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_RE, has_cjk
+from .blanks import gloss_after
 from .fronts import is_setup_detail
 
 SHORT_GLOSS = 16         # characters: a gloss after its label this short is the answer whole
@@ -153,18 +154,9 @@ def _blank_bold_word(text: str, n: int) -> str:
         end += 1
     while start > 0 and (text[start - 1].isalnum() and not CJK_RE.match(text[start - 1])):
         start -= 1
-    # "**自己生成的数据**(in-distribution)": the gloss beside it would give the blank away,
-    # so the blank takes it in
-    gloss = _GLOSS_AFTER.match(text, end)
-    if gloss and has_cjk(gloss.group("inner")) != has_cjk(_plain(text[start:end])):
-        word = _plain(text[start:end]) + gloss.group("bracket")
-        end = gloss.end()
-    else:
-        word = _plain(text[start:end])
-    return text[:start] + f"{{{{c{n}::{word}}}}}" + text[end:]
-
-
-_GLOSS_AFTER = re.compile(r"\s*(?P<bracket>[(（](?P<inner>[^()（）\d][^()（）]{0,40})[)）])")
+    word = _plain(text[start:end])
+    gloss = gloss_after(word, text[end:])         # the gloss beside it would give it away
+    return text[:start] + f"{{{{c{n}::{word}{gloss.strip()}}}}}" + text[end + len(gloss):]
 
 
 def typed_blanks_as_bold(text: str) -> str:

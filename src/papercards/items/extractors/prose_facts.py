@@ -13,6 +13,7 @@ import re
 from ...notes import strip_marks
 from ...text import split_sentences
 from ..context import PaperContext
+from ..blanks import gloss_after
 from ..fronts import is_setup_detail, names_paper
 from ..model import Item, short_hash
 from .claims import _join
@@ -82,6 +83,10 @@ def _results_first(sentence: str, spans: list[tuple[int, int, str]]) -> list[tup
 
 def _blanked(before: str, answer: str, after: str) -> str | None:
     """The clause with its blank, or None when the answer is printed elsewhere on it."""
+    gloss = gloss_after(strip_marks(answer), after.lstrip("*"))
+    if gloss:                          # "**特权学习**(privileged learning)": the gloss goes in the blank
+        after = after.lstrip("*")[len(gloss):]
+        answer = f"{answer}{gloss.strip()}"
     rest = strip_marks(before + " " + after).casefold()
     if strip_marks(answer).casefold() in rest:
         return None
