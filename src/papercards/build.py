@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import retire, uptodate
-from .cache import NO_CACHE, BuildCache, file_key, yaml_key
+from .cache import NO_CACHE, BuildCache, file_key, note_key, yaml_key
 from .config import Config
 from .diagnostics import Diagnostic, InputError
 from .fsutil import build_lock
@@ -135,6 +135,7 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         deck_bytes = pack(config, result)                                   # the deck
         commit(config, result, store, planned, deck_bytes)                   # both, all or nothing
         save_stamp(config, result)
+        remember_written(config, store, planned, cache)
         cache.save()
     return result
 
@@ -174,7 +175,7 @@ def collect(config: Config, *, now: int | None = None, progress: Progress | None
     result.diagnostics.extend(extraction.diagnostics)
     store = Store.load(config.cards_path, shown_root=config.cards_dir, parse=cache.step("store", load_text))
     result.diagnostics.extend(store.diagnostics)
-    merge_into_store(config, result, store, extraction, now if now is not None else now_seconds(), progress)
+    merge_into_store(config, result, store, extraction, now if now is not None else now_seconds(), progress, cache)
     return result, store
 
 
@@ -191,10 +192,12 @@ def read_all(config: Config, progress: Progress | None = None, cache: BuildCache
 
 
 def merge_into_store(config: Config, result: BuildResult, store: Store, extraction: Extraction,
-                     now: int, progress: Progress | None = None) -> None:
+                     now: int, progress: Progress | None = None, cache: BuildCache = NO_CACHE) -> None:
     """The extraction under the store's paper keys, merged into its records; a record's
-    modification time moves when what its Anki note shows changed (`stamp`)."""
+    modification time moves when what its Anki note shows changed (`stamp`). Notes of
+    unchanged records come from ``cache``."""
     from .anki import ImagePolicy, note_faces, refused_math
+    from .anki.memo import lasting
     last = uptodate.load(config)
     born = retire.made_by_an_undone_change(config, last, uptodate.file_digest(result.deck_path))
     items, papers = store.adopt_paper_keys(extraction.items, extraction.papers, undone=born)
@@ -203,7 +206,13 @@ def merge_into_store(config: Config, result: BuildResult, store: Store, extracti
     result.records, result.report = store.merge(items, now)
     if progress:
         progress(f"Rendering {len(items)} notes…", result.paper_count >= MANY_PAPERS)
-    stamp(result.records, now, note_faces(result.records, result.papers, config.deck, ImagePolicy.of(config)))
+    images = ImagePolicy.of(config)
+    key = note_key(result.papers, config.deck, images)
+
+    def map_kept(render, records):          # a note whose record is unchanged comes from the cache
+        return map(cache.step("render", render, key, keep=lambda portable: lasting(portable[1])), records)
+    faces = note_faces(result.records, result.papers, config.deck, images, map_records=map_kept)
+    stamp(result.records, now, faces)
     result.records = retire.drop_short_lived(result.records, result.report, born)
     result.changed_settings = retire.changed_settings(config, last)
     result.diagnostics.extend(refused_math(result.records, result.papers, config.cards_dir))
@@ -269,6 +278,19 @@ def commit(config: Config, result: BuildResult, store: Store, planned: dict[str,
         result.cards_written = store.write(planned, txn)
         if uptodate.file_digest(result.deck_path) != hashlib.sha256(deck_bytes).hexdigest():
             txn.add(result.deck_path, deck_bytes)    # an unchanged deck keeps its file (and mtime)
+
+
+def remember_written(config: Config, store: Store, planned: dict[str, str], cache: BuildCache) -> None:
+    """Read each store file this build wrote into ``cache``, as `Store.load` will read it
+    next time: the next build then reads only the files changed since (a build after a
+    cold one would otherwise parse every file again)."""
+    parse = cache.step("store", load_text)
+    for rel, text in planned.items():
+        if store.texts.get(rel) != text:
+            try:
+                parse(text, f"{config.cards_dir}/{rel}")
+            except InputError:                                  # pragma: no cover - we wrote it
+                pass
 
 
 def save_stamp(config: Config, result: BuildResult) -> None:
