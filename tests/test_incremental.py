@@ -21,6 +21,7 @@ from papercards import build as build_module
 from papercards.build import build
 from papercards.cache import _MAGIC, CACHE_DIR, BuildCache, user_key
 from papercards.config import load_config
+from papercards.store.yamlio import dump_file, load_dumped, load_text
 
 NOTES = ROOT / "tests" / "data" / "notes" / "weeks-later.md"
 CHINESE_BULLET = re.compile(r"^[*-] [^\n]*[\u4e00-\u9fff][^\n]*$", re.M)
@@ -270,4 +271,42 @@ def test_without_a_private_key_nothing_is_cached(tmp_path, monkeypatch):
     assert not (root / CACHE_DIR / "steps").exists()
     monkeypatch.setenv("PAPERCARDS_CACHE_DIR", "off")
     assert user_key() is None and BuildCache.of(load_config(root)).folder is None
+
+
+def read_back(text: str, shown: str) -> list:
+    """A store file as `load_text` reads it, lines included (a record's line does not
+    count in its equality)."""
+    paper, paper_line, records = load_text(text, shown)
+    return [paper, paper_line, [(r, r.line) for r in records]]
+
+
+def test_what_a_build_keeps_of_its_store_files_is_what_reading_them_gives(tmp_path):
+    """The next build reads the files a build wrote from the cache, without parsing them
+    (`load_dumped`): what it finds there is what parsing them gives, for every file of a
+    build and for values YAML is picky about."""
+    root = project(tmp_path)
+    build(load_config(root), now=1_700_000_000)
+    cache = BuildCache.of(load_config(root))
+    files = sorted((root / "cards").rglob("*.yaml"))
+    for path in files:
+        text, shown = path.read_text(encoding="utf-8"), f"cards/{path.relative_to(root / 'cards').as_posix()}"
+        kept = cache.get("store", pickle.dumps(((text, shown),), protocol=pickle.HIGHEST_PROTOCOL))
+        assert [kept[0], kept[1], [(r, r.line) for r in kept[2]]] == read_back(text, shown), shown
+    paper, _, records = load_text(files[-1].read_text(encoding="utf-8"), "x.yaml")
+    odd = ["2048", "yes", "1.50", "null", "~", "- a", "a: b", "#c", " lead", "trail ", "two\nlines",
+           "two\nlines \n", "\ttab", "cr\r\nlf", "nel\x85", "ls\u2028ps\u2029", "'\"", "", "中文：冒号", "\ufeffbom"]
+    for n, value in enumerate(odd):
+        rec = records[n % len(records)]
+        rec.item.fields[next(iter(rec.item.fields))] = value
+        rec.tags_anki = [value or "x", "2048"]
+        rec.item.tags = ["1.50", value or "y"]
+    records[0].suspended, records[0].status, records[0].conflict = True, "retired", {"answer": "2048", "at": "x:1"}
+    records[1].old_blanks = {2: "yes", 5: "two\nlines"}
+    records[2].origin = "manual"
+    paper.title, paper.short, paper.number = "null", "2048", 7
+    paper.links = [{"text": "1.50", "href": "https://x.org/a b"}]
+    for info in (paper, None):
+        text = dump_file("what: 1", info, records)
+        kept = load_dumped(text, "x.yaml", info, records)
+        assert [kept[0], kept[1], [(r, r.line) for r in kept[2]]] == read_back(text, "x.yaml")
 

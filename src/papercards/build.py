@@ -21,7 +21,7 @@ from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify, source_warnings
 from .store import MergeReport, Record, Store, stamp
-from .store.yamlio import dump_file, load_text
+from .store.yamlio import dump_file, load_dumped, load_text
 from .txn import Transaction, recover
 
 
@@ -127,7 +127,8 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         result, store = collect(config, now=now, progress=progress, cache=cache)   # read, extract, merge
         if not force:
             retire.check_retirements(config, result.report, result.records, result.changed_settings)
-        planned = plan_files(config, result, store, cache)                   # the store's YAML
+        written: dict[str, tuple] = {}
+        planned = plan_files(config, result, store, cache, written)          # the store's YAML
         if dry_run:
             return result
         if progress:
@@ -135,7 +136,7 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         deck_bytes = pack(config, result)                                   # the deck
         commit(config, result, store, planned, deck_bytes)                   # both, all or nothing
         save_stamp(config, result)
-        remember_written(config, store, planned, cache)
+        remember_written(config, store, planned, written, cache)
         cache.save()
     return result
 
@@ -241,9 +242,18 @@ def check_ids_kept(result: BuildResult, config: Config) -> None:
                              f"note, without its review history); change the id back to '{made}'")
 
 
-def plan_files(config: Config, result: BuildResult, store: Store, cache: BuildCache = NO_CACHE) -> dict[str, str]:
-    """The text of every store file after this build; gives every record its file (home)."""
-    planned = store.plan(result.records, result.papers, dump=cache.step("yaml", dump_file, key=yaml_key))
+def plan_files(config: Config, result: BuildResult, store: Store, cache: BuildCache = NO_CACHE,
+               written: dict[str, tuple] | None = None) -> dict[str, str]:
+    """The text of every store file after this build; gives every record its file (home).
+    ``written`` gets each text's paper and records."""
+    dump_kept = cache.step("yaml", dump_file, key=yaml_key)
+
+    def dump(what, paper, records):
+        text = dump_kept(what, paper, records)
+        if written is not None:
+            written[text] = (paper, records)
+        return text
+    planned = store.plan(result.records, result.papers, dump=dump)
     result.diagnostics.extend(conflict_diagnostics(result, config))
     result.cards_pending = sorted([*store.changed_files(planned), *store.stale_files(planned)])
     return planned
@@ -280,17 +290,22 @@ def commit(config: Config, result: BuildResult, store: Store, planned: dict[str,
             txn.add(result.deck_path, deck_bytes)    # an unchanged deck keeps its file (and mtime)
 
 
-def remember_written(config: Config, store: Store, planned: dict[str, str], cache: BuildCache) -> None:
-    """Read each store file this build wrote into ``cache``, as `Store.load` will read it
-    next time: the next build then reads only the files changed since (a build after a
-    cold one would otherwise parse every file again)."""
-    parse = cache.step("store", load_text)
+def remember_written(config: Config, store: Store, planned: dict[str, str], written: dict[str, tuple],
+                     cache: BuildCache) -> None:
+    """Keep in ``cache`` what `Store.load` will read from each store file this build wrote
+    (`yamlio.load_dumped`: from the records, without parsing the text): the next build
+    then parses only the files changed since; a build after a cold one would otherwise
+    parse every file again."""
     for rel, text in planned.items():
-        if store.texts.get(rel) != text:
-            try:
-                parse(text, f"{config.cards_dir}/{rel}")
-            except InputError:                                  # pragma: no cover - we wrote it
-                pass
+        if store.texts.get(rel) == text or text not in written:
+            continue
+        shown = f"{config.cards_dir}/{rel}"
+        try:
+            loaded = load_dumped(text, shown, *written[text])
+        except InputError:                  # the next build reports it, reading the file
+            continue
+        if loaded is not None:
+            cache.seed("store", (text, shown), loaded)
 
 
 def save_stamp(config: Config, result: BuildResult) -> None:

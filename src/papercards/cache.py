@@ -107,6 +107,11 @@ class BuildCache:
         self._kept[step][hashlib.sha256(self.salt + key).digest()] = \
             pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
+    def seed(self, step: str, args: tuple, value: Any) -> None:
+        """Keep ``value`` as what ``step`` (keyed by its arguments) gives for ``args``,
+        known without running it."""
+        self.put(step, _pickled(args), value)
+
     def step(self, step: str, fn: Callable[..., Any], key: Callable[..., bytes | None] | None = None,
              keep: Callable[[Any], bool] | None = None):
         """``fn`` with its results kept by ``key(*args)`` (by default the pickled arguments);
