@@ -9,7 +9,9 @@ chain, a digest of what crosses papers (the glossary and the terms' use
 across papers, `shared_digest`). The sentences a paper looks up in the
 table of pasted text (`Context.abstract_owners`) are recorded with what they
 found and checked again on reuse, so a paper's cards change when another
-paper now holds one of its sentences.
+paper now holds one of its sentences. Each record's Anki note is kept by its
+content and the papers it shows (`note_key`), and the store files a build
+wrote are kept as the next build will read them (`BuildCache.seed`).
 
 Entries are validated on read: a file that is torn, corrupt, made by another
 version or for another key is ignored and the step runs again. Nothing from the
