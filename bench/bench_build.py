@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark `papercards build` on the shipped notes (not a test: prints figures).
 
-    python bench/bench_build.py [--runs 5] [--notes weeks-later]
+    python bench/bench_build.py [--runs 5] [--notes weeks-later] [--baseline OTHER/src]
 
 Each run is a new process, as a user would type it:
 - cold: a fresh copy of the project (empty cards/ and decks/, no .papercards-cache/);
 - unchanged: the same project built again with nothing changed;
 - one edit: one bullet reworded, then rebuilt (and which store files were rewritten).
 ``--notes weeks-later`` builds tests/data/notes/weeks-later.md instead of the shipped notes.
+``--baseline`` also times another papercards (the ``src`` folder of another checkout), its
+runs taken in turn with this one's: before and after in the same run, under the same load.
 Targets: cold < 1.5 s, unchanged < 0.5 s on the 2-core machine (shipped notes);
 one edited bullet ≤ 0.4 × cold (`papercards.cache`: only its paper runs again).
 """
@@ -15,6 +17,7 @@ one edited bullet ≤ 0.4 × cold (`papercards.cache`: only its paper runs again
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -44,10 +47,12 @@ EDITS = {
 }
 
 
-def run_build(proj: Path) -> float:
+def run_build(proj: Path, src: Path) -> float:
+    """One build in a new process, with the papercards in ``src``."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "papercards", "build", "-q", "-C", str(proj)], check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
 
 
@@ -55,40 +60,58 @@ def count_items(proj: Path) -> int:
     return sum(f.read_text(encoding="utf-8").count("\n- id: ") for f in (proj / "cards").rglob("*.yaml"))
 
 
+def one_run(base: Path, notes: str, src: Path) -> tuple[float, float, float, list[str], int]:
+    """Cold, unchanged and one-edit build times of a fresh project, the store files the
+    edit rewrote and the number of items."""
+    said, says = EDITS[notes]
+    proj = fresh_project(base, notes)
+    cold = run_build(proj, src)
+    unchanged = run_build(proj, src)
+    path = next((proj / "source").glob("*.md"))
+    text = path.read_text(encoding="utf-8")
+    assert said in text, f"the edit's text is not in {path.name}"
+    path.write_text(text.replace(said, says, 1), encoding="utf-8")
+    before = {f: f.stat().st_mtime_ns for f in (proj / "cards").rglob("*.yaml")}
+    edited = run_build(proj, src)
+    rewritten = sorted(str(f.relative_to(proj)) for f in (proj / "cards").rglob("*.yaml")
+                       if before.get(f) != f.stat().st_mtime_ns)
+    return cold, unchanged, edited, rewritten, count_items(proj)
+
+
+def report(name: str, notes: str, runs: list[tuple]) -> None:
+    med = statistics.median
+    cold, unchanged, edited = ([r[k] for r in runs] for k in range(3))
+    rewritten, items = runs[-1][3], runs[-1][4]
+    print(f"{name}{notes} notes: {items} items, {len(runs)} runs each (median, min)")
+    for label, times, target in (("cold build", cold, 1.5), ("unchanged rebuild", unchanged, 0.5),
+                                 ("rebuild after one edited bullet", edited, None)):
+        t = med(times)
+        goal = f"  target < {target} s: {'ok' if t < target else 'MISSED'}" if target else ""
+        print(f"  {label:32s} {t:6.3f} s  (min {min(times):.3f})  {items / t:7.0f} items/s{goal}")
+    ratio = med(edited) / med(cold)
+    print(f"  one edited bullet / cold         {ratio:6.2f}    target ≤ 0.4: {'ok' if ratio <= 0.4 else 'MISSED'}")
+    print(f"  store files rewritten after one edited bullet: {', '.join(rewritten) or 'none'}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--notes", choices=sorted(EDITS), default="shipped")
+    ap.add_argument("--baseline", type=Path, help="the src folder of another papercards, timed in turn")
     args = ap.parse_args()
-    said, says = EDITS[args.notes]
+    codes = {"": ROOT / "src"}
+    if args.baseline:
+        codes = {"baseline: ": args.baseline.resolve(), "this:     ": ROOT / "src"}
+    runs: dict[str, list[tuple]] = {name: [] for name in codes}
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
-        warm = fresh_project(base, args.notes)
-        run_build(warm)                      # jieba's own dictionary cache, once per machine
-        cold, unchanged, edited = [], [], []
+        for src in codes.values():
+            run_build(fresh_project(base, args.notes), src)     # jieba's own dictionary cache, once per machine
         for _ in range(args.runs):
-            proj = fresh_project(base, args.notes)
-            cold.append(run_build(proj))
-            unchanged.append(run_build(proj))
-            notes = next((proj / "source").glob("*.md"))
-            text = notes.read_text(encoding="utf-8")
-            assert said in text, f"the edit's text is not in {notes.name}"
-            notes.write_text(text.replace(said, says, 1), encoding="utf-8")
-            before = {f: f.stat().st_mtime_ns for f in (proj / "cards").rglob("*.yaml")}
-            edited.append(run_build(proj))
-            rewritten = sorted(str(f.relative_to(proj)) for f in (proj / "cards").rglob("*.yaml")
-                               if before.get(f) != f.stat().st_mtime_ns)
-        items = count_items(proj)
-    med = statistics.median
-    print(f"{args.notes} notes: {items} items, {args.runs} runs each (median, min)")
-    for name, times, target in (("cold build", cold, 1.5), ("unchanged rebuild", unchanged, 0.5),
-                                ("rebuild after one edited bullet", edited, None)):
-        t = med(times)
-        goal = f"  target < {target} s: {'ok' if t < target else 'MISSED'}" if target else ""
-        print(f"  {name:32s} {t:6.3f} s  (min {min(times):.3f})  {items / t:7.0f} items/s{goal}")
-    ratio = med(edited) / med(cold)
-    print(f"  one edited bullet / cold         {ratio:6.2f}    target ≤ 0.4: {'ok' if ratio <= 0.4 else 'MISSED'}")
-    print(f"  store files rewritten after one edited bullet: {', '.join(rewritten) or 'none'}")
+            for name, src in codes.items():
+                runs[name].append(one_run(base, args.notes, src))
+    for name in codes:
+        report(name, args.notes, runs[name])
 
 
 if __name__ == "__main__":

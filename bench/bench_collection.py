@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark a collection in the one-paper-per-file style (not a test: prints figures).
 
-    python bench/bench_collection.py [--copies 50] [--runs 3]
+    python bench/bench_collection.py [--copies 50] [--runs 3] [--baseline OTHER/src]
 
 The test corpus `tests/data/notes/other-authors/` (13 papers in topic folders, a
 README index in each folder) copied ``--copies`` times into folders of their own,
@@ -12,12 +12,14 @@ Each run is a new process:
 - unchanged: built again with nothing changed;
 - one edit: a bullet of one paper file reworded, then rebuilt (`papercards.cache`).
 Targets (issue 12): cold < 20 s, unchanged < 1 s on the 2-core machine; papers
-found = paper files; one edited bullet < 2 s.
+found = paper files; one edited bullet < 2 s. ``--baseline`` also times another papercards
+(the ``src`` folder of another checkout), its runs taken in turn with this one's.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import statistics
@@ -27,7 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data" / "notes" / "other-authors"
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "data" / "notes" / "other-authors"
+SRC = ROOT / "src"
 
 
 def make_collection(out: Path, copies: int) -> int:
@@ -61,10 +65,12 @@ def edit_one_bullet(proj: Path) -> None:
     path.write_text(text[:at] + "，这一点很关键" + text[at:], encoding="utf-8")
 
 
-def build(proj: Path) -> tuple[float, str]:
+def build(proj: Path, src: Path = SRC) -> tuple[float, str]:
+    """One build in a new process, with the papercards in ``src``."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "papercards", "build", "-C", str(proj)], check=True,
-                          capture_output=True, text=True)
+                          capture_output=True, text=True, env=env)
     return time.perf_counter() - start, done.stdout + done.stderr
 
 
@@ -72,28 +78,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=50)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline", type=Path, help="the src folder of another papercards, timed in turn")
     args = parser.parse_args()
+    codes = {"": SRC}
+    if args.baseline:
+        codes = {"baseline: ": args.baseline.resolve(), "this:     ": SRC}
+    times: dict[str, tuple[list, list, list]] = {name: ([], [], []) for name in codes}
     with tempfile.TemporaryDirectory() as tmp:
         template = Path(tmp) / "template"
         files = make_collection(template / "source", args.copies)
         (template / "papercards.yaml").write_text("deck: Papers\n", encoding="utf-8")
-        cold, unchanged, edited, said = [], [], [], ""
+        said = ""
         for n in range(args.runs):
-            proj = Path(tmp) / f"run{n}"
-            shutil.copytree(template, proj)
-            seconds, said = build(proj)
-            cold.append(seconds)
-            unchanged.append(build(proj)[0])
-            edit_one_bullet(proj)
-            edited.append(build(proj)[0])
-        found = re.search(r"Read (\d+) notes files?: (\d+) papers", said)
-        print(f"collection: {files} paper files, {found.group(1) if found else '?'} notes files read, "
-              f"{found.group(2) if found else '?'} papers found")
-        for name, times, target in (("cold build", cold, 20.0), ("unchanged rebuild", unchanged, 1.0),
+            for k, (name, src) in enumerate(codes.items()):
+                cold, unchanged, edited = times[name]
+                proj = Path(tmp) / f"run{n}-{k}"
+                shutil.copytree(template, proj)
+                seconds, said = build(proj, src)
+                cold.append(seconds)
+                unchanged.append(build(proj, src)[0])
+                edit_one_bullet(proj)
+                edited.append(build(proj, src)[0])
+                shutil.rmtree(proj)
+    found = re.search(r"Read (\d+) notes files?: (\d+) papers", said)
+    print(f"collection: {files} paper files, {found.group(1) if found else '?'} notes files read, "
+          f"{found.group(2) if found else '?'} papers found")
+    for name, (cold, unchanged, edited) in times.items():
+        for label, runs, target in (("cold build", cold, 20.0), ("unchanged rebuild", unchanged, 1.0),
                                     ("one edited bullet", edited, 2.0)):
-            median = statistics.median(times)
-            print(f"  {name:<18} {median:6.2f} s (min {min(times):.2f})  target < {target:g} s: "
+            median = statistics.median(runs)
+            print(f"  {name}{label:<18} {median:6.2f} s (min {min(runs):.2f})  target < {target:g} s: "
                   f"{'ok' if median < target else 'FAIL'}")
+        print(f"  {name}one edited bullet / cold  {statistics.median(edited) / statistics.median(cold):.2f}")
 
 
 if __name__ == "__main__":

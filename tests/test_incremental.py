@@ -3,19 +3,25 @@ gave, and its outputs are byte-identical to a cold build of the same project."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
 import pickle
 import random
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
+from test_images import BLUE, RED
 from papercards import build as build_module
 from papercards.build import build
-from papercards.cache import CACHE_DIR, BuildCache
+from papercards.cache import _MAGIC, CACHE_DIR, BuildCache, user_key
 from papercards.config import load_config
+from papercards.store.yamlio import dump_file, load_dumped, load_text
 
 NOTES = ROOT / "tests" / "data" / "notes" / "weeks-later.md"
 CHINESE_BULLET = re.compile(r"^[*-] [^\n]*[\u4e00-\u9fff][^\n]*$", re.M)
@@ -103,6 +109,8 @@ def test_an_edited_bullet_reruns_only_its_paper(tmp_path, monkeypatch):
     assert cache.misses["rules"] == 1 and cache.hits["rules"] == 29            # the edited paper only, of 30
     assert cache.misses["survey"] == 1 and cache.misses["notes"] == 1
     assert cache.misses["yaml"] <= 1                                           # its store file, if any
+    assert cache.misses["store"] <= 1                   # the cold build kept what it wrote: no file read again
+    assert cache.hits["render"] > 100 and cache.misses["render"] <= 20        # the notes of one paper at most
 
 
 def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path):
@@ -175,3 +183,130 @@ def test_a_paste_into_an_earlier_paper_changes_the_later_papers_cards(tmp_path, 
     build(load_config(cold), now=1_700_086_400)
     assert outputs(root) == outputs(cold)
     assert cache.hits["rules"] > 0
+
+
+def test_a_changed_title_or_image_rerenders_the_notes_that_show_it(tmp_path):
+    """Notes are kept by everything their rendering reads: a paper's title changed in
+    the notes reaches every note of the paper, and an image changed on disk (its bytes,
+    not the notes) reaches the note that shows it, as in a cold build."""
+    root = project(tmp_path)
+    notes = root / "source" / "notes.md"
+    (root / "source" / "fig.png").write_bytes(RED)
+    text = notes.read_text(encoding="utf-8")
+    bullet = CHINESE_BULLET.search(text, text.index("### 主要内容"))
+    notes.write_text(text[:bullet.end()] + "\n* **训练损失**下降很快 ![loss](fig.png)" + text[bullet.end():],
+                     encoding="utf-8")
+    build(load_config(root), now=1_700_000_000)
+    for change in ("title", "image"):
+        if change == "title":
+            text = notes.read_text(encoding="utf-8")
+            notes.write_text(text.replace("## 2. Right Now, Wrong Then:", "## 2. Right Now, Wrong Later:"),
+                             encoding="utf-8")
+        else:
+            (root / "source" / "fig.png").write_bytes(BLUE)
+        cold = tmp_path / f"cold-{change}"
+        shutil.copytree(root, cold)
+        shutil.rmtree(cold / CACHE_DIR)
+        before = outputs(root)
+        build(load_config(root), now=1_700_086_400)
+        build(load_config(cold), now=1_700_086_400)
+        assert outputs(root) == outputs(cold) != before, change
+
+
+class _Payload:
+    """What a forged pack would run when unpickled: it makes a file."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.mkdir, (str(self.marker),)
+
+
+def test_a_forged_or_tampered_pack_is_never_unpickled(tmp_path, monkeypatch):
+    """Nothing from the project folder runs as code: a pack is unpickled only when its
+    HMAC was made with this user's key, which lives outside the project. A pack forged
+    without the key (with a plain checksum, or a MAC under another key) or an authentic
+    pack whose contents were changed is ignored, and the build equals a cold one."""
+    monkeypatch.setenv("PAPERCARDS_CACHE_DIR", str(tmp_path / "user-cache"))
+    root = project(tmp_path)
+    build(load_config(root), now=1_700_000_000)
+    key = (tmp_path / "user-cache" / "key")
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_bytes()) == 32
+    marker = tmp_path / "pwned"
+    evil = pickle.dumps(_Payload(marker))
+    packs = sorted((root / CACHE_DIR / "steps").glob("*.pack"))
+    assert {p.stem for p in packs} >= {"notes", "survey", "rules", "store", "yaml", "render"}
+    for n, pack in enumerate(packs):
+        if n % 3 == 0:          # a checksum anyone can compute
+            pack.write_bytes(_MAGIC + hashlib.sha256(evil).digest() + evil)
+        elif n % 3 == 1:        # a MAC under a key of the forger's
+            pack.write_bytes(_MAGIC + hmac.new(b"k" * 32, evil, hashlib.sha256).digest() + evil)
+        else:                   # an authentic pack, its payload swapped
+            data = pack.read_bytes()
+            pack.write_bytes(data[:len(_MAGIC) + 32] + evil)
+    notes = root / "source" / "notes.md"
+    notes.write_text(notes.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    cold = tmp_path / "cold"
+    shutil.copytree(root, cold)
+    shutil.rmtree(cold / CACHE_DIR)
+    build(load_config(root), now=1_700_086_400)
+    assert not marker.exists()
+    build(load_config(cold), now=1_700_086_400)
+    assert outputs(root) == outputs(cold)
+    pickle.loads(evil)                                          # (the payload does run when unpickled)
+    assert marker.exists()
+
+
+def test_without_a_private_key_nothing_is_cached(tmp_path, monkeypatch):
+    """A key others can read (they could forge packs) or no cache folder at all: the
+    build keeps no cache, and still builds."""
+    monkeypatch.setenv("PAPERCARDS_CACHE_DIR", str(tmp_path / "user-cache"))
+    assert user_key() is not None
+    key = tmp_path / "user-cache" / "key"
+    key.chmod(0o644)
+    assert user_key() is None
+    root = project(tmp_path)
+    build(load_config(root), now=1_700_000_000)
+    assert not (root / CACHE_DIR / "steps").exists()
+    monkeypatch.setenv("PAPERCARDS_CACHE_DIR", "off")
+    assert user_key() is None and BuildCache.of(load_config(root)).folder is None
+
+
+def read_back(text: str, shown: str) -> list:
+    """A store file as `load_text` reads it, lines included (a record's line does not
+    count in its equality)."""
+    paper, paper_line, records = load_text(text, shown)
+    return [paper, paper_line, [(r, r.line) for r in records]]
+
+
+def test_what_a_build_keeps_of_its_store_files_is_what_reading_them_gives(tmp_path):
+    """The next build reads the files a build wrote from the cache, without parsing them
+    (`load_dumped`): what it finds there is what parsing them gives, for every file of a
+    build and for values YAML is picky about."""
+    root = project(tmp_path)
+    build(load_config(root), now=1_700_000_000)
+    cache = BuildCache.of(load_config(root))
+    files = sorted((root / "cards").rglob("*.yaml"))
+    for path in files:
+        text, shown = path.read_text(encoding="utf-8"), f"cards/{path.relative_to(root / 'cards').as_posix()}"
+        kept = cache.get("store", pickle.dumps(((text, shown),), protocol=pickle.HIGHEST_PROTOCOL))
+        assert [kept[0], kept[1], [(r, r.line) for r in kept[2]]] == read_back(text, shown), shown
+    paper, _, records = load_text(files[-1].read_text(encoding="utf-8"), "x.yaml")
+    odd = ["2048", "yes", "1.50", "null", "~", "- a", "a: b", "#c", " lead", "trail ", "two\nlines",
+           "two\nlines \n", "\ttab", "cr\r\nlf", "nel\x85", "ls\u2028ps\u2029", "'\"", "", "中文：冒号", "\ufeffbom"]
+    for n, value in enumerate(odd):
+        rec = records[n % len(records)]
+        rec.item.fields[next(iter(rec.item.fields))] = value
+        rec.tags_anki = [value or "x", "2048"]
+        rec.item.tags = ["1.50", value or "y"]
+    records[0].suspended, records[0].status, records[0].conflict = True, "retired", {"answer": "2048", "at": "x:1"}
+    records[1].old_blanks = {2: "yes", 5: "two\nlines"}
+    records[2].origin = "manual"
+    paper.title, paper.short, paper.number = "null", "2048", 7
+    paper.links = [{"text": "1.50", "href": "https://x.org/a b"}]
+    for info in (paper, None):
+        text = dump_file("what: 1", info, records)
+        kept = load_dumped(text, "x.yaml", info, records)
+        assert [kept[0], kept[1], [(r, r.line) for r in kept[2]]] == read_back(text, "x.yaml")
+

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import retire, uptodate
-from .cache import NO_CACHE, BuildCache, file_key, yaml_key
+from .cache import NO_CACHE, BuildCache, file_key, note_key, yaml_key
 from .config import Config
 from .diagnostics import Diagnostic, InputError
 from .fsutil import build_lock
@@ -22,7 +22,7 @@ from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify, source_warnings
 from .store import MergeReport, Record, Store, stamp
-from .store.yamlio import dump_file, load_text
+from .store.yamlio import dump_file, load_dumped, load_text
 from .txn import Transaction, recover
 
 
@@ -129,7 +129,8 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         result, store = collect(config, now=now, progress=progress, cache=cache)   # read, extract, merge
         if not force:
             retire.check_retirements(config, result.report, result.records, result.changed_settings)
-        planned = plan_files(config, result, store, cache)                   # the store's YAML
+        written: dict[str, tuple] = {}
+        planned = plan_files(config, result, store, cache, written)          # the store's YAML
         if dry_run:
             return result
         if progress:
@@ -137,6 +138,7 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         deck_bytes = pack(config, result)                                   # the deck
         commit(config, result, store, planned, deck_bytes)                   # both, all or nothing
         save_stamp(config, result)
+        remember_written(config, store, planned, written, cache)
         cache.save()
     return result
 
@@ -176,7 +178,7 @@ def collect(config: Config, *, now: int | None = None, progress: Progress | None
     result.diagnostics.extend(extraction.diagnostics)
     store = Store.load(config.cards_path, shown_root=config.cards_dir, parse=cache.step("store", load_text))
     result.diagnostics.extend(store.diagnostics)
-    merge_into_store(config, result, store, extraction, now if now is not None else now_seconds(), progress)
+    merge_into_store(config, result, store, extraction, now if now is not None else now_seconds(), progress, cache)
     return result, store
 
 
@@ -193,10 +195,12 @@ def read_all(config: Config, progress: Progress | None = None, cache: BuildCache
 
 
 def merge_into_store(config: Config, result: BuildResult, store: Store, extraction: Extraction,
-                     now: int, progress: Progress | None = None) -> None:
+                     now: int, progress: Progress | None = None, cache: BuildCache = NO_CACHE) -> None:
     """The extraction under the store's paper keys, merged into its records; a record's
-    modification time moves when what its Anki note shows changed (`stamp`)."""
+    modification time moves when what its Anki note shows changed (`stamp`). Notes of
+    unchanged records come from ``cache``."""
     from .anki import ImagePolicy, note_faces, refused_math
+    from .anki.memo import lasting
     last = uptodate.load(config)
     born = retire.made_by_an_undone_change(config, last, uptodate.file_digest(result.deck_path))
     items, papers = store.adopt_paper_keys(extraction.items, extraction.papers, undone=born)
@@ -205,7 +209,13 @@ def merge_into_store(config: Config, result: BuildResult, store: Store, extracti
     result.records, result.report = store.merge(items, now)
     if progress:
         progress(f"Rendering {len(items)} notes…", result.paper_count >= MANY_PAPERS)
-    stamp(result.records, now, note_faces(result.records, result.papers, config.deck, ImagePolicy.of(config)))
+    images = ImagePolicy.of(config)
+    key = note_key(result.papers, config.deck, images)
+
+    def map_kept(render, records):          # a note whose record is unchanged comes from the cache
+        return map(cache.step("render", render, key, keep=lambda portable: lasting(portable[1])), records)
+    faces = note_faces(result.records, result.papers, config.deck, images, map_records=map_kept)
+    stamp(result.records, now, faces)
     result.records = retire.drop_short_lived(result.records, result.report, born)
     result.changed_settings = retire.changed_settings(config, last)
     result.diagnostics.extend(refused_math(result.records, result.papers, config.cards_dir))
@@ -234,9 +244,18 @@ def check_ids_kept(result: BuildResult, config: Config) -> None:
                              f"note, without its review history); change the id back to '{made}'")
 
 
-def plan_files(config: Config, result: BuildResult, store: Store, cache: BuildCache = NO_CACHE) -> dict[str, str]:
-    """The text of every store file after this build; gives every record its file (home)."""
-    planned = store.plan(result.records, result.papers, dump=cache.step("yaml", dump_file, key=yaml_key))
+def plan_files(config: Config, result: BuildResult, store: Store, cache: BuildCache = NO_CACHE,
+               written: dict[str, tuple] | None = None) -> dict[str, str]:
+    """The text of every store file after this build; gives every record its file (home).
+    ``written`` gets each text's paper and records."""
+    dump_kept = cache.step("yaml", dump_file, key=yaml_key)
+
+    def dump(what, paper, records):
+        text = dump_kept(what, paper, records)
+        if written is not None:
+            written[text] = (paper, records)
+        return text
+    planned = store.plan(result.records, result.papers, dump=dump)
     result.diagnostics.extend(conflict_diagnostics(result, config))
     result.cards_pending = sorted([*store.changed_files(planned), *store.stale_files(planned)])
     return planned
@@ -271,6 +290,24 @@ def commit(config: Config, result: BuildResult, store: Store, planned: dict[str,
         result.cards_written = store.write(planned, txn)
         if uptodate.file_digest(result.deck_path) != hashlib.sha256(deck_bytes).hexdigest():
             txn.add(result.deck_path, deck_bytes)    # an unchanged deck keeps its file (and mtime)
+
+
+def remember_written(config: Config, store: Store, planned: dict[str, str], written: dict[str, tuple],
+                     cache: BuildCache) -> None:
+    """Keep in ``cache`` what `Store.load` will read from each store file this build wrote
+    (`yamlio.load_dumped`: from the records, without parsing the text): the next build
+    then parses only the files changed since; a build after a cold one would otherwise
+    parse every file again."""
+    for rel, text in planned.items():
+        if store.texts.get(rel) == text or text not in written:
+            continue
+        shown = f"{config.cards_dir}/{rel}"
+        try:
+            loaded = load_dumped(text, shown, *written[text])
+        except InputError:                  # the next build reports it, reading the file
+            continue
+        if loaded is not None:
+            cache.seed("store", (text, shown), loaded)
 
 
 def save_stamp(config: Config, result: BuildResult) -> None:

@@ -9,10 +9,17 @@ chain, a digest of what crosses papers (the glossary and the terms' use
 across papers, `shared_digest`). The sentences a paper looks up in the
 table of pasted text (`Context.abstract_owners`) are recorded with what they
 found and checked again on reuse, so a paper's cards change when another
-paper now holds one of its sentences.
+paper now holds one of its sentences. Each record's Anki note is kept by its
+content and the papers it shows (`note_key`), and the store files a build
+wrote are kept as the next build will read them (`BuildCache.seed`).
 
 Entries are validated on read: a file that is torn, corrupt, made by another
-version or for another key is ignored and the step runs again. Entries this
+version or for another key is ignored and the step runs again. Nothing from the
+project folder runs as code: a pack is unpickled only when it carries an HMAC
+made with this user's key (`user_key`, kept outside the project, in the user's
+cache folder), so a pack written by anyone else, or changed since, is never
+unpickled. Without a key (the folder cannot be written, or
+``PAPERCARDS_CACHE_DIR=off``) the build keeps no cache. Entries this
 build did not use are dropped when it saves the cache (`BuildCache.save`), so
 the cache holds one build's worth. ``papercards build --force`` does not read it.
 
@@ -26,8 +33,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import hmac
 import os
 import pickle
+import secrets
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -38,19 +48,23 @@ from .fsutil import read_regular
 
 CACHE_DIR = ".papercards-cache"
 _FOLDER = "steps"
-_MAGIC = b"papercards-cache-1\n"
+_MAGIC = b"papercards-cache-2\n"
+_KEY_FILE = "key"                       # in the user's cache folder (`jiebadict.cache_dir`)
+_KEY_BYTES = 32
 _MISS = object()
 
 
 class BuildCache:
     """Results of the build's steps by digest of their inputs; `NO_CACHE` keeps nothing.
 
-    One file per step (``steps/<step>.pack``): a checksum, then the pickled table of
-    digest → pickled result. Thousands of small files would cost more to create and
-    delete than the steps they save."""
+    One file per step (``steps/<step>.pack``): an HMAC of the rest under ``key``, then
+    the pickled table of digest → pickled result. Thousands of small files would cost
+    more to create and delete than the steps they save."""
 
-    def __init__(self, folder: Path | None, salt: bytes = b"", *, read: bool = True):
-        self.folder, self.salt, self.read = folder, salt, read
+    def __init__(self, folder: Path | None, salt: bytes = b"", *, read: bool = True, key: bytes = b""):
+        if not key:
+            folder = None                               # nothing read can be trusted: keep nothing
+        self.folder, self.salt, self.read, self.key = folder, salt, read, key
         self._found: dict[str, dict[bytes, bytes]] = {}      # step → entries read from its pack
         self._kept: dict[str, dict[bytes, bytes]] = {}       # step → entries this build used or made
         self.hits: Counter[str] = Counter()       # step → results reused
@@ -64,12 +78,12 @@ class BuildCache:
         from . import uptodate
         settings = repr(dataclasses.replace(config, root=Path(), path=None))
         salt = hashlib.sha256(f"{uptodate.code_digest()}\0{_library_versions()}\0{settings}".encode()).digest()
-        return cls(config.root / CACHE_DIR / _FOLDER, salt, read=not force)
+        return cls(config.root / CACHE_DIR / _FOLDER, salt, read=not force, key=user_key() or b"")
 
     # -- entries -------------------------------------------------------------------
     def _entries(self, step: str) -> dict[bytes, bytes]:
         if step not in self._found:
-            self._found[step] = _read_pack(self.folder / f"{step}.pack") if self.read else {}
+            self._found[step] = _read_pack(self.folder / f"{step}.pack", self.key) if self.read else {}
             self._kept[step] = {}
         return self._found[step]
 
@@ -95,8 +109,15 @@ class BuildCache:
         self._kept[step][hashlib.sha256(self.salt + key).digest()] = \
             pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def step(self, step: str, fn: Callable[..., Any], key: Callable[..., bytes | None] | None = None):
-        """``fn`` with its results kept by ``key(*args)`` (by default the pickled arguments)."""
+    def seed(self, step: str, args: tuple, value: Any) -> None:
+        """Keep ``value`` as what ``step`` (keyed by its arguments) gives for ``args``,
+        known without running it."""
+        self.put(step, _pickled(args), value)
+
+    def step(self, step: str, fn: Callable[..., Any], key: Callable[..., bytes | None] | None = None,
+             keep: Callable[[Any], bool] | None = None):
+        """``fn`` with its results kept by ``key(*args)`` (by default the pickled arguments);
+        only those ``keep`` accepts, when given."""
         def kept(*args):
             k = key(*args) if key else _pickled(args)
             if k is None:                               # no key (an unreadable file): just run it
@@ -105,7 +126,8 @@ class BuildCache:
             if value is _MISS:
                 self.misses[step] += 1
                 value = fn(*args)
-                self.put(step, k, value)
+                if keep is None or keep(value):
+                    self.put(step, k, value)
                 return value
             self.hits[step] += 1
             return value
@@ -114,7 +136,7 @@ class BuildCache:
     def save(self) -> None:
         """Write each step's pack with the entries this build used or made (the others
         are dropped: the cache holds one build's worth). A write that fails only costs
-        the steps next time; a torn one fails its checksum and is ignored."""
+        the steps next time; a torn one fails its HMAC and is ignored."""
         if self.folder is None:
             return
         for step, kept in self._kept.items():
@@ -125,7 +147,7 @@ class BuildCache:
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
             with contextlib.suppress(OSError):
                 self.folder.mkdir(parents=True, exist_ok=True)
-                tmp.write_bytes(_MAGIC + hashlib.sha256(payload).digest() + payload)
+                tmp.write_bytes(_MAGIC + _mac(self.key, payload) + payload)
                 os.replace(tmp, path)
 
     # -- per-paper steps of the extraction (`items.extract`'s ``each``) ----------------
@@ -166,6 +188,12 @@ def yaml_key(what: str, paper, records: list) -> bytes:
     """A store file's text by what `yamlio.dump_file` writes of its header and records."""
     from .store.yamlio import paper_to_dict, record_to_dict
     return _described(what, paper_to_dict(paper) if paper is not None else None, [record_to_dict(r) for r in records])
+
+
+def note_key(papers, deck_name: str, images) -> Callable:
+    """A record's Anki note by everything its rendering reads (`anki.memo.lasting_key`)."""
+    from .anki.memo import lasting_key
+    return lambda record: _described(lasting_key(record, papers, deck_name, images))
 
 
 def file_key(path: Path, *_) -> bytes | None:
@@ -219,14 +247,15 @@ class _Lookups(Mapping):
         return len(self.table)
 
 
-def _read_pack(path: Path) -> dict[bytes, bytes]:
-    """A step's entries; nothing when the file is missing, torn, corrupt or not ours."""
+def _read_pack(path: Path, key: bytes) -> dict[bytes, bytes]:
+    """A step's entries; nothing when the file is missing, torn, corrupt or not ours.
+    Its HMAC is checked before anything in it is unpickled."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except OSError:
         return {}
     head, check, payload = data[:len(_MAGIC)], data[len(_MAGIC):len(_MAGIC) + 32], data[len(_MAGIC) + 32:]
-    if head != _MAGIC or hashlib.sha256(payload).digest() != check:
+    if head != _MAGIC or not hmac.compare_digest(_mac(key, payload), check):
         return {}
     try:
         entries = pickle.loads(payload)
@@ -236,6 +265,59 @@ def _read_pack(path: Path) -> dict[bytes, bytes]:
                                                 for k, v in entries.items()):
         return {}
     return entries
+
+
+def _mac(key: bytes, payload: bytes) -> bytes:
+    return hmac.new(key, payload, hashlib.sha256).digest()
+
+
+def user_key() -> bytes | None:
+    """This user's key for the cache's HMACs, made on first use: 32 random bytes in
+    ``<cache folder>/key``, readable by this user only. None (no cache) when the
+    folder is off or cannot be written, or the file is not a private file of this
+    user's: a key others can read would let them write packs this user unpickles."""
+    from .text.jiebadict import cache_dir
+    folder = cache_dir()
+    if folder is None:
+        return None
+    path = folder / _KEY_FILE
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        _create_key(path)
+        return _read_key(path)
+    except OSError:
+        return None
+
+
+def _read_key(path: Path) -> bytes | None:
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        mine = info.st_uid == os.getuid() if hasattr(os, "getuid") else True
+        if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077 or not mine:
+            return None
+        key = fh.read(_KEY_BYTES + 1)
+    return key if len(key) == _KEY_BYTES else None
+
+
+def _create_key(path: Path) -> None:
+    """Written to a private temporary file, then linked into place: a second build
+    making its key at the same time finds the first one's, whole."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_name(f".{_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(secrets.token_bytes(_KEY_BYTES))
+        with contextlib.suppress(FileExistsError):
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
 
 
 def _library_versions() -> str:

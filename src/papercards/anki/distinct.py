@@ -19,6 +19,7 @@ import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..text.inline import escape_text
 from .blocks import html_text
@@ -43,8 +44,11 @@ def distinct_first_fields(notes: Sequence[RenderedNote]) -> list[RenderedNote]:
     return [_told_apart(note, level) if level else note for note, level in zip(notes, levels)]
 
 
+@lru_cache(maxsize=1 << 16)
 def first_field_key(text_html: str) -> str:
-    """A first field as Anki compares it (HTML stripped), spacing and case ignored too."""
+    """A first field as Anki compares it (HTML stripped), spacing and case ignored too.
+    Kept per text: each pass over the deck asks again for every note, and a build tells
+    the deck's notes apart twice (for the store's checksums and for the package)."""
     return re.sub(r"\s+", " ", html_text(text_html)).casefold()
 
 

@@ -241,6 +241,39 @@ def load_text(text: str, shown: str) -> StoreFile:
     return StoreFile(_paper(paper, shown), doc.line_of("paper"), records)
 
 
+def load_dumped(text: str, shown: str, paper: PaperInfo | None, records: list[Record]) -> StoreFile | None:
+    """What `load_text` gives for ``text``, which `dump_file` wrote from ``paper`` and
+    ``records``, without parsing it: their values go through the checks `load_text`
+    makes, at the lines where the text has them. A build keeps it for the next build,
+    which then need not parse the files it wrote (`papercards.cache`). None when the
+    text's lines do not match the records."""
+    lines = _LINE_BREAK.split(text)
+    starts = [n for n, line in enumerate(lines, 1) if line.startswith("- id:")]
+    if len(starts) != len(records) or "items:" not in lines:
+        return None
+    items_line = lines.index("items:") + 1
+    loaded = [_record(_as_read(record_to_dict(r), line), shown, items_line) for r, line in zip(records, starts)]
+    if paper is None:
+        return StoreFile(None, 0, loaded)
+    paper_line = lines.index("paper:") + 1 if "paper:" in lines else 0
+    return StoreFile(_paper(_as_read(paper_to_dict(paper), paper_line), shown), paper_line, loaded)
+
+
+# where YAML counts a new line (`load_text`'s line numbers): a title may hold U+2028
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _as_read(value, line: int):
+    """A value `dump_file` wrote as the loader reads it back: mappings as `_Mapping`s."""
+    if isinstance(value, dict):
+        mapping = _Mapping({k: _as_read(v, line) for k, v in value.items()})
+        mapping.line, mapping.key_lines, mapping.typed = line, {}, {}
+        return mapping
+    if isinstance(value, list):
+        return [_as_read(v, line) for v in value]
+    return value
+
+
 def _load(text: str):
     """``yaml.load`` with the line loader, refusing deep nesting and anchors and aliases (see
     `too_deep` and `find_alias`)."""

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
 import unicodedata
 from collections.abc import Iterable
@@ -63,14 +64,27 @@ def base_tokenizer():
     if _base is None:
         with _base_lock:
             if _base is None:
-                import jieba  # deferred: loading jieba is the slow part
-
+                jieba = _import_jieba()
                 from .jiebadict import load_dictionary
                 jieba.setLogLevel(logging.WARNING)
                 tokenizer = jieba.Tokenizer()
                 load_dictionary(tokenizer, jieba)     # papercards' cache: 0.2 s, not jieba's 0.7 s
                 _base = tokenizer
     return _base
+
+
+def _import_jieba():
+    """jieba, imported without setuptools' pkg_resources (0.1 s of every build): jieba
+    only uses it to open its own files, and opens them by path when it is missing."""
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = None         # `import pkg_resources` raises ImportError
+    try:
+        import jieba  # deferred: loading jieba is the slow part
+    finally:
+        if blocked:
+            del sys.modules["pkg_resources"]
+    return jieba
 
 
 def word_frequency(word: str) -> int:
