@@ -226,3 +226,13 @@ def test_a_prose_blank_takes_its_gloss_in(tmp_path):
     mine = [t for t in texts(items) if "反思循环" in t]
     assert mine, texts(items)
     assert all("reflection loop" in "".join(answers(t)) for t in mine), mine
+
+
+def test_result_rows_are_one_list_so_the_first_rows_metric_is_the_cue(tmp_path):
+    body = ("#### 作用效果\n* Qwen2-7B-Instruct：MT-Bench上的胜率从41.2%提升到55.0%\n"
+            "* Gemma-2-9B：胜率63.5%\n* 训练时间和DPO差不多")
+    _, items = items_of(tmp_path, notes(paper(1, "RowPO", "Row-wise Preference Optimization", "逐行偏好优化", body),
+                                        *others()))
+    rows = [t for t in texts(items) if "63.5%" in t]
+    assert len(rows) == 1 and "MT-Bench" in rows[0], rows
+    assert sorted(a for t in rows for a in answers(t)) == ["55.0%", "63.5%"]

@@ -491,6 +491,20 @@ def is_phrase(text: str) -> bool:
     return item_weight(text) <= SHORT_ITEM and not _CLAUSE_BREAK.search(plain)
 
 
+_LABELLED_RESULT = re.compile(r"^[^：:，,。]{1,40}[：:][^：:]*\d")
+
+
+def list_shape(text: str) -> str | None:
+    """"phrase" for a short phrase, "row" for a result row ("Llama-3-8B-Instruct：LC胜率38.77%"),
+    else None (a sentence). A run of one shape is one list: rows read as one table, the
+    first row's metric the cue of the next (which often leaves it out)."""
+    if is_phrase(text):
+        return "phrase"
+    if _LABELLED_RESULT.match(strip_marks(text)) and item_weight(text) <= 2 * SHORT_ITEM:
+        return "row"
+    return None
+
+
 def is_enumeration(facts: list[Unit]) -> bool:
     """Phrases recalled as one list, one blank each with the others as cues (``Drastic
     drop…`` / ``Degradation…`` / ``Dispersion…``). Sentences are facts of their own: on one
@@ -507,13 +521,15 @@ def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
     (``每一轮：``) and the nested lines under it."""
     groups: list[tuple[list[Unit], bool]] = []
     lead: Unit | None = None
-    run: list[Unit] | None = None         # the phrase run being read, if the last fact was a phrase
+    run: list[Unit] | None = None         # the run of phrases (or rows) being read
+    shape = None                          # …and what it is a run of
     for unit in units:
-        if unit.fact and is_phrase(unit.text) and run is not None:
+        if unit.fact and run is not None and list_shape(unit.text) == shape:
             run.append(unit)
         elif unit.fact:
             group = [lead, unit] if lead else [unit]
-            run = group if is_phrase(unit.text) else None
+            shape = list_shape(unit.text)
+            run = group if shape else None
             groups.append((group, False))
         elif unit.depth and groups:
             groups[-1][0].append(unit)
