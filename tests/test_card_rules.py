@@ -236,3 +236,11 @@ def test_result_rows_are_one_list_so_the_first_rows_metric_is_the_cue(tmp_path):
     rows = [t for t in texts(items) if "63.5%" in t]
     assert len(rows) == 1 and "MT-Bench" in rows[0], rows
     assert sorted(a for t in rows for a in answers(t)) == ["55.0%", "63.5%"]
+
+
+def test_a_heading_that_names_its_finding_asks_why(tmp_path):
+    body = "#### 结论：温度越高越容易崩\n温度高的时候采样出来的回答分布太散，偏好对的差异被噪声淹没"
+    _, items = items_of(tmp_path, notes(paper(1, "TempPO", "Temperature in Preference Optimization",
+                                              "偏好优化中的温度", body), *others()))
+    questions = [i.fields["question"] for i in items if i.kind == "claim"]
+    assert "TempPO：为什么温度越高越容易崩？" in questions, questions

@@ -128,3 +128,12 @@ def test_jieba_loads_without_pkg_resources():
             "assert Segmenter().cut('直接偏好优化') == ['直接', '偏好', '优化']; "
             "assert 'pkg_resources' not in sys.modules; import pkg_resources")
     subprocess.run([sys.executable, "-W", "ignore", "-c", code], check=True)
+
+
+def test_pos_tags_loads_in_a_fresh_process_without_waiting_on_itself():
+    """The tagger loads the base dictionary first: under the same lock it would wait forever."""
+    import subprocess
+    import sys
+    code = "from papercards.text.segment import pos_tags; print(pos_tags('训练越久概率下降')[-1])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "下降" in out.stdout, out.stderr

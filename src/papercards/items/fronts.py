@@ -135,6 +135,11 @@ def question_of(heading: str, short: str, names: list[str] | None = None) -> str
     """
     names = [short, *(names or [])]
     q = strip_section_number(heading).rstrip("：:。. ")
+    verdict = _VERDICT.match(q)
+    if verdict and states_a_finding(verdict.group("claim")):
+        # "结论：KL正则不够" states the finding; what follows it says why
+        q = f"为什么{verdict.group('claim')}？"
+        return q if not short or names_paper(q, names) else f"{short}：{q}"
     template = GENERIC_QUESTIONS.get(_key(q.rstrip("?？")))
     if template and short:
         return template.format(p=short)
@@ -154,6 +159,9 @@ def is_statement(heading: str) -> bool:
     """A heading that states what the paper does (``提出UNA``, ``探索…的影响``), not a topic."""
     return bool(_STATEMENT.match(strip_section_number(heading).rstrip("：:。. ")))
 
+
+# "结论：KL正则不够", "发现: …": a heading that names its finding after a generic word
+_VERDICT = re.compile(r"^(?:结论|发现|主要发现|观点|核心观点|结果)\s*[：:]\s*(?P<claim>.{4,})$")
 
 # parts of speech that make a heading say something: a verb (下降, 读出), an adjective (最好)
 _PREDICATES = ("v", "a", "ad")

@@ -280,6 +280,7 @@ def pos_tags(text: str) -> list[tuple[str, str]]:
     global _pos
     if _pos is None:
         import jieba.posseg
+        base = base_tokenizer()          # takes `_base_lock` itself: not under it
         with _base_lock:
-            _pos = _pos or jieba.posseg.POSTokenizer(base_tokenizer())
+            _pos = _pos or jieba.posseg.POSTokenizer(base)
     return [(pair.word, pair.flag) for pair in _pos.cut(text)]
