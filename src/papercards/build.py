@@ -128,7 +128,8 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         if replayed is not None:
             return replayed
         cache = BuildCache.of(config, force=force)
-        result, store = collect(config, now=now, progress=progress, cache=cache, paths=paths)   # read, extract, merge
+        result, store = collect(config, now=now, progress=progress, cache=cache, paths=paths,   # read, extract, merge
+                                judge=False)
         if not force:
             retire.check_retirements(config, result.report, result.records, result.changed_settings)
         written: dict[str, tuple] = {}
@@ -167,9 +168,11 @@ def prepare(config: Config, *, now: int | None = None,
 
 
 def collect(config: Config, *, now: int | None = None, progress: Progress | None = None,
-            cache: BuildCache = NO_CACHE, paths: list[Path] | None = None) -> tuple[BuildResult, Store]:
+            cache: BuildCache = NO_CACHE, paths: list[Path] | None = None,
+            judge: bool = True) -> tuple[BuildResult, Store]:
     """Read the notes (``paths``, found when not given), extract their items and merge them
-    into the store's records; the results of unchanged files and papers come from ``cache``."""
+    into the store's records; the results of unchanged files and papers come from ``cache``.
+    ``judge``: find the doubts about the cards too (`items.extract`)."""
     result = BuildResult(deck_path=deck_file(config))
     paths = find_notes(config) if paths is None else paths
     result.notes = read_all(config, progress, cache, paths)
@@ -178,7 +181,7 @@ def collect(config: Config, *, now: int | None = None, progress: Progress | None
         result.diagnostics.extend(nf.diagnostics)
     if progress:
         progress(f"Extracting items from {result.paper_count} papers…", result.paper_count >= MANY_PAPERS)
-    extraction = extract(result.notes, config, cache.each)
+    extraction = extract(result.notes, config, cache.each, judge=judge)
     result.diagnostics.extend(extraction.diagnostics)
     store = Store.load(config.cards_path, shown_root=config.cards_dir, parse=cache.step("store", load_text))
     result.diagnostics.extend(store.diagnostics)
