@@ -50,6 +50,7 @@ EDITS = {
 def run_build(proj: Path, src: Path) -> float:
     """One build in a new process, with the papercards in ``src``."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)       # an installed papercards has its bytecode compiled
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "papercards", "build", "-q", "-C", str(proj)], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)

@@ -68,6 +68,7 @@ def edit_one_bullet(proj: Path) -> None:
 def build(proj: Path, src: Path = SRC) -> tuple[float, str]:
     """One build in a new process, with the papercards in ``src``."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(src), os.environ.get("PYTHONPATH", "")])}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)       # an installed papercards has its bytecode compiled
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "papercards", "build", "-C", str(proj)], check=True,
                           capture_output=True, text=True, env=env)

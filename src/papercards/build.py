@@ -122,11 +122,14 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
     """
     with build_lock(config.cards_path):
         recover(config.cards_path, locked=True)     # a build killed while writing: finish or undo it
-        replayed = None if dry_run or force else replay_if_unchanged(config)
+        paths = find_notes(config)
+        sources = None if dry_run else uptodate.sources_digest(config, paths)
+        replayed = None if dry_run or force else replay_if_unchanged(config, paths, sources)
         if replayed is not None:
             return replayed
         cache = BuildCache.of(config, force=force)
-        result, store = collect(config, now=now, progress=progress, cache=cache)   # read, extract, merge
+        result, store = collect(config, now=now, progress=progress, cache=cache, paths=paths,   # read, extract, merge
+                                judge=False)
         if not force:
             retire.check_retirements(config, result.report, result.records, result.changed_settings)
         written: dict[str, tuple] = {}
@@ -137,17 +140,18 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
             progress(f"Writing {config.cards_dir}/ and the deck…", result.paper_count >= MANY_PAPERS)
         deck_bytes = pack(config, result)                                   # the deck
         commit(config, result, store, planned, deck_bytes)                   # both, all or nothing
-        save_stamp(config, result)
+        save_stamp(config, result, paths, sources)
         remember_written(config, store, planned, written, cache)
         cache.save()
     return result
 
 
-def replay_if_unchanged(config: Config) -> BuildResult | None:
-    """The last build's summary, when nothing it read has changed since (`uptodate`)."""
+def replay_if_unchanged(config: Config, paths: list[Path], sources=None) -> BuildResult | None:
+    """The last build's summary, when nothing it read has changed since (`uptodate`);
+    ``paths``: the notes files, ``sources``: their `uptodate.sources_digest`."""
     deck = deck_file(config)
     stamp_ = uptodate.load(config)
-    digest = uptodate.inputs_digest(config, find_notes(config), uptodate.images_of(stamp_))
+    digest = uptodate.inputs_digest(config, paths, uptodate.images_of(stamp_), sources)
     if not stamp_ or stamp_.get("inputs") != digest or stamp_.get("deck") != uptodate.file_digest(deck):
         return None
     summary = Summary.from_json(stamp_["summary"])
@@ -164,17 +168,20 @@ def prepare(config: Config, *, now: int | None = None,
 
 
 def collect(config: Config, *, now: int | None = None, progress: Progress | None = None,
-            cache: BuildCache = NO_CACHE) -> tuple[BuildResult, Store]:
-    """Read the notes, extract their items and merge them into the store's records; the
-    results of unchanged files and papers come from ``cache``."""
+            cache: BuildCache = NO_CACHE, paths: list[Path] | None = None,
+            judge: bool = True) -> tuple[BuildResult, Store]:
+    """Read the notes (``paths``, found when not given), extract their items and merge them
+    into the store's records; the results of unchanged files and papers come from ``cache``.
+    ``judge``: find the doubts about the cards too (`items.extract`)."""
     result = BuildResult(deck_path=deck_file(config))
-    result.notes = read_all(config, progress, cache)
-    result.diagnostics.extend(source_warnings(config))
+    paths = find_notes(config) if paths is None else paths
+    result.notes = read_all(config, progress, cache, paths)
+    result.diagnostics.extend(source_warnings(config, paths))
     for nf in result.notes:
         result.diagnostics.extend(nf.diagnostics)
     if progress:
         progress(f"Extracting items from {result.paper_count} papers…", result.paper_count >= MANY_PAPERS)
-    extraction = extract(result.notes, config, cache.each)
+    extraction = extract(result.notes, config, cache.each, judge=judge)
     result.diagnostics.extend(extraction.diagnostics)
     store = Store.load(config.cards_path, shown_root=config.cards_dir, parse=cache.step("store", load_text))
     result.diagnostics.extend(store.diagnostics)
@@ -182,9 +189,10 @@ def collect(config: Config, *, now: int | None = None, progress: Progress | None
     return result, store
 
 
-def read_all(config: Config, progress: Progress | None = None, cache: BuildCache = NO_CACHE) -> list[NotesFile]:
-    """Every notes file, parsed."""
-    paths = find_notes(config)
+def read_all(config: Config, progress: Progress | None = None, cache: BuildCache = NO_CACHE,
+             paths: list[Path] | None = None) -> list[NotesFile]:
+    """Every notes file (``paths``, found when not given), parsed."""
+    paths = find_notes(config) if paths is None else paths
     if not paths:
         raise InputError(config.source_dir, 0, "no Markdown notes here (*.md); put your notes in this "
                          "folder or set source_dir in papercards.yaml")
@@ -310,9 +318,10 @@ def remember_written(config: Config, store: Store, planned: dict[str, str], writ
             cache.seed("store", (text, shown), loaded)
 
 
-def save_stamp(config: Config, result: BuildResult) -> None:
+def save_stamp(config: Config, result: BuildResult, paths: list[Path], sources=None) -> None:
     """Remember this build's inputs and summary, after its outputs are committed: a
-    stamp that is missing or stale only costs a rebuild, which comes out identical."""
+    stamp that is missing or stale only costs a rebuild, which comes out identical.
+    ``sources``: the digest of the notes (``paths``) as this build read them."""
     # a replay must not report this build's conflicts again: they are reported once,
     # and stay recorded under `conflict:` in cards/
     summary = result.summary()
@@ -320,7 +329,7 @@ def save_stamp(config: Config, result: BuildResult) -> None:
     summary.diagnostics = [d for d in summary.diagnostics if d not in reported]
     images = list(getattr(result.package, "media_inputs", []))
     settings = retire.stamp_settings(config, uptodate.load(config))
-    uptodate.save(config, {**settings, "inputs": uptodate.inputs_digest(config, find_notes(config), images),
+    uptodate.save(config, {**settings, "inputs": uptodate.inputs_digest(config, paths, images, sources),
                            "images": images, "deck": uptodate.file_digest(result.deck_path),
                            "summary": summary.to_json(), "born": sorted(result.report.new),
                            # what `papercards review` walks: the notes changed these items' text

@@ -40,25 +40,39 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def inputs_digest(config: Config, notes: list[Path], images: list[str] = ()) -> str:
-    """``images``: the local images the last build's cards named (relative to the
-    project); while the notes and cards/ are the same, the cards name the same ones."""
+def sources_digest(config: Config, notes: list[Path]):
+    """The digest of what a build reads and never writes (this papercards, the config,
+    the notes), taken once per build: the replay check and the stamp share it, and a
+    note edited while the build runs makes the next build run (a hashlib object, for
+    `inputs_digest` to go on from)."""
     from . import __version__
     h = hashlib.sha256(__version__.encode())
     _code_digest(h)
-    files = [config.root / CONFIG_NAME, *notes]
+    _files_digest(h, [config.root / CONFIG_NAME, *notes])
+    return h
+
+
+def inputs_digest(config: Config, notes: list[Path], images: list[str] = (), sources=None) -> str:
+    """``images``: the local images the last build's cards named (relative to the
+    project); while the notes and cards/ are the same, the cards name the same ones.
+    ``sources``: `sources_digest` of the same notes, when taken already."""
+    h = (sources_digest(config, notes) if sources is None else sources).copy()
     if config.cards_path.is_dir():
-        files += sorted(config.cards_path.rglob("*.yaml"))
+        _files_digest(h, sorted(config.cards_path.rglob("*.yaml")))
+    for name in images:
+        h.update(name.encode() + b"\0" + _image_state(config.root / name) + b"\0")
+    return h.hexdigest()
+
+
+def _files_digest(h, files: list[Path]) -> None:
+    folders: dict[str, str] = {}
     for path in files:
-        h.update(_key(path).encode() + b"\0")
+        h.update(_key(path, folders).encode() + b"\0")
         try:
             h.update(read_regular(path))
         except OSError:
             h.update(b"<missing>")
         h.update(b"\0")
-    for name in images:
-        h.update(name.encode() + b"\0" + _image_state(config.root / name) + b"\0")
-    return h.hexdigest()
 
 
 def _image_state(path: Path) -> bytes:
@@ -79,10 +93,15 @@ def _open_nonblocking(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
 
 
-def _key(path: Path) -> str:
-    """A file as the digest names it: resolved, so that ``build`` and ``build -C
-    /abs/path`` (or a path through a symbolic link) count as the same inputs."""
-    return str(Path(path).resolve())
+def _key(path: Path, folders: dict[str, str]) -> str:
+    """A file as the digest names it: in its folder resolved, so that ``build`` and
+    ``build -C /abs/path`` (or a path through a symbolic link) count as the same inputs.
+    ``folders`` keeps each folder resolved once: thousands of notes share a few folders."""
+    path = Path(path)
+    folder = str(path.parent)
+    if folder not in folders:
+        folders[folder] = str(Path(folder).resolve())
+    return os.path.join(folders[folder], path.name)
 
 
 def file_digest(path: Path) -> str | None:

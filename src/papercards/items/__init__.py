@@ -55,9 +55,10 @@ def in_turn(step: str, fn: Callable[[PaperContext], Any], pcs: list[PaperContext
     return [fn(pc) for pc in pcs]
 
 
-def extract(notes: list[NotesFile], config: Config, each: Each = in_turn) -> Extraction:
+def extract(notes: list[NotesFile], config: Config, each: Each = in_turn, *, judge: bool = True) -> Extraction:
     """The items of every paper: a first pass over all (`survey`), the extractor chain on
-    each paper (`run_rules`), then the passes across papers."""
+    each paper (`run_rules`), then the passes across papers. ``judge``: also find the cards
+    worth a second look (``doubts``, which `papercards check` shows and a build does not)."""
     ctx = Context(config)
     pcs, entries = survey(notes, ctx, each)
     out = Extraction(papers={pc.info.key: pc.info for pc in pcs})
@@ -74,7 +75,8 @@ def extract(notes: list[NotesFile], config: Config, each: Each = in_turn) -> Ext
     name_linked_notes(out.items, {pc.info.key: (pc.paper, pc.info.short) for pc in pcs})
     set_places(out.items, pcs)
     out.diagnostics = ctx.diagnostics
-    out.doubts = review(out.items) + _translation_doubts(out.items, pcs)
+    if judge:
+        out.doubts = review(out.items) + _translation_doubts(out.items, pcs)
     _warn_keyword_spellings(entries, pcs, ctx)
     return out
 

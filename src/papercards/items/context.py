@@ -98,6 +98,9 @@ class PaperContext:
     methods: list = field(default_factory=list)       # paperinfo.Method, found in the first pass
     abstract_en: list[tuple[str, int]] = field(default_factory=list)   # (sentence, line)
     abstract_zh: list[tuple[str, int]] = field(default_factory=list)
+    # the sentences of its sections (sentence, line): found once, in the first pass, which
+    # the build keeps per paper, for the pasted-text checks across papers (`slips`)
+    section_sentences: list[tuple[str, int]] = field(default_factory=list)
     claim_answers: set[str] = field(default_factory=set)  # Q&A answers and enumeration items carded
     earlier: list = field(default_factory=list)            # items the rules before this one made
 

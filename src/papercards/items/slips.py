@@ -10,6 +10,7 @@ owners of a text are kept in `Context.abstract_owners`, owner first.
 
 from __future__ import annotations
 
+from ..notes import Paper
 from ..text import split_sentences
 from ..text.lang import overlap_features
 from .context import Context, PaperContext, sentence_key
@@ -35,7 +36,7 @@ def register_owners(pcs: list[PaperContext], ctx: Context) -> None:
     for papers in owners.values():
         papers.sort(key=lambda k: (-fit[k], order[k]))
     for pc in pcs:
-        for sentence, _ in _section_sentences(pc):
+        for sentence, _ in pc.section_sentences:
             _add(owners, sentence, pc.info.key)
 
 
@@ -52,10 +53,11 @@ def _fit(pc: PaperContext) -> float:
     return len(name & text) / len(name) if name else 0.0
 
 
-def _section_sentences(pc: PaperContext):
-    for text, line, _, unit in content_texts(pc.paper):
-        for sentence in (split_sentences(text) if unit == "paragraph" else [text]):
-            yield sentence, line
+def section_sentences(paper: Paper) -> list[tuple[str, int]]:
+    """The sentences of a paper's sections (sentence, line): a paragraph's one by one, a
+    list item whole (`PaperContext.section_sentences`)."""
+    return [(sentence, line) for text, line, _, unit in content_texts(paper)
+            for sentence in (split_sentences(text) if unit == "paragraph" else [text])]
 
 
 def slip_warnings(pcs: list[PaperContext], ctx: Context) -> None:
@@ -87,7 +89,7 @@ def slip_warnings(pcs: list[PaperContext], ctx: Context) -> None:
 def _texts(pc: PaperContext):
     for sentence, line in pc.abstract_en + pc.abstract_zh:
         yield sentence, line, "abstract"
-    for sentence, line in _section_sentences(pc):
+    for sentence, line in pc.section_sentences:
         yield sentence, line, "section"
 
 

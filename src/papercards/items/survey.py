@@ -16,7 +16,7 @@ from .context import Context, PaperContext
 from .extractors.walk import content_texts
 from .glossary import Entry, clean_name, merge
 from .paperinfo import find_methods, make_info, short_title
-from .slips import register_owners, slip_warnings
+from .slips import register_owners, section_sentences, slip_warnings
 from .terms import (_REMARK_MARKERS, TermCandidate, abbr_key, abbreviations_in, is_abbreviation, named_pairs_in,
                     pairs_in,
                     parse_keyword, split_runs, trim_chinese_name)
@@ -48,8 +48,8 @@ def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperC
     def read(pc: PaperContext):
         return read_paper(pc, ctx, base)
     readings = each("survey", read, pcs) if each else [read(pc) for pc in pcs]
-    for pc, (abstract_en, abstract_zh, tags, found) in zip(pcs, readings):
-        pc.abstract_en, pc.abstract_zh = abstract_en, abstract_zh
+    for pc, (abstract_en, abstract_zh, sections, tags, found) in zip(pcs, readings):
+        pc.abstract_en, pc.abstract_zh, pc.section_sentences = abstract_en, abstract_zh, sections
         pc.info.tags = list(dict.fromkeys(pc.paper.tags + tags))     # the metadata's 分类标签 first
         candidates.extend((pc.info.key, c) for c in found)
     ctx.paper_texts = [pc.paper.all_text().casefold() for pc in pcs]
@@ -155,9 +155,9 @@ def _distinct(methods: list) -> list:
     return out
 
 
-def read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list[str], list[TermCandidate]]:
+def read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list, list[str], list[TermCandidate]]:
     """One paper's part of the first pass: its abstract sentences by language, its
-    keyword tags, and its term candidates."""
+    sections' sentences, its keyword tags, and its term candidates."""
     from ..text import cjk_ratio, split_sentences
     pc.abstract_en, pc.abstract_zh = [], []
     for section in pc.paper.sections_by(ABSTRACT):
@@ -182,7 +182,8 @@ def read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list[s
                 tags.append(cand.label)
     candidates.extend(_abstract_terms(pc, base))
     candidates.extend(_content_terms(pc, base))
-    return pc.abstract_en, pc.abstract_zh, list(dict.fromkeys(t for t in tags if t)), candidates
+    sections = section_sentences(pc.paper)
+    return pc.abstract_en, pc.abstract_zh, sections, list(dict.fromkeys(t for t in tags if t)), candidates
 
 
 def _section_lines(section):

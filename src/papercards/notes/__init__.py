@@ -33,10 +33,11 @@ def find_notes(config: Config) -> list[Path]:
                   and not any(part.startswith(".") for part in p.relative_to(src).parts))
 
 
-def source_warnings(config: Config) -> list[Diagnostic]:
+def source_warnings(config: Config, notes: list[Path] | None = None) -> list[Diagnostic]:
     """Notes that come from elsewhere than the project's own files, said once per build:
     a source folder outside the project, a symbolic link in it (its text ends up on
-    cards others may see). Both are read; a linked folder is not followed."""
+    cards others may see). Both are read; a linked folder is not followed. ``notes``:
+    `find_notes`, when the caller has it."""
     src, root = config.source_path, config.root.resolve()
     out = []
     if not src.resolve().is_relative_to(root):
@@ -44,7 +45,7 @@ def source_warnings(config: Config) -> list[Diagnostic]:
                               f"({root}); read it"))
     if not src.is_dir():
         return out
-    notes = set(find_notes(config))
+    notes = set(find_notes(config) if notes is None else notes)
     for path in sorted(src.rglob("*")):
         if not path.is_symlink() or any(part.startswith(".") for part in path.relative_to(src).parts):
             continue
