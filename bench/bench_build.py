@@ -7,7 +7,8 @@ Each run is a new process, as a user would type it:
 - cold: a fresh copy of the project (empty cards/ and decks/, no .papercards-cache/);
 - unchanged: the same project built again with nothing changed;
 - one edit: one bullet reworded, then rebuilt (and which store files were rewritten).
-``--notes weeks-later`` builds tests/data/notes/weeks-later.md instead of the shipped notes.
+``--notes weeks-later`` builds tests/data/notes/weeks-later.md instead of the shipped notes;
+``--notes corpus10`` a file of 70 papers made by bench/make_corpus.py.
 ``--baseline`` also times another papercards (the ``src`` folder of another checkout), its
 runs taken in turn with this one's: before and after in the same run, under the same load.
 Targets: cold < 1.5 s, unchanged < 0.5 s on the 2-core machine (shipped notes);
@@ -34,6 +35,12 @@ def fresh_project(base: Path, notes: str) -> Path:
     if notes == "shipped":
         shutil.copytree(ROOT / "source", proj / "source")
         shutil.copy(ROOT / "papercards.yaml", proj / "papercards.yaml")
+    elif notes == "corpus10":
+        # 70 papers in one notes file (ten derived copies of the shipped seven: the size of
+        # the 73-paper file, which is not in this repository)
+        shutil.rmtree(proj)
+        subprocess.run([sys.executable, str(ROOT / "bench" / "make_corpus.py"), str(proj), "--size", "10",
+                        "--layout", "one"], check=True, stdout=subprocess.DEVNULL)
     else:
         (proj / "source").mkdir()
         shutil.copy(ROOT / "tests" / "data" / "notes" / f"{notes}.md", proj / "source")
@@ -44,6 +51,7 @@ def fresh_project(base: Path, notes: str) -> Path:
 EDITS = {
     "shipped": ("选择和拒绝响应的梯度之间的相互作用会导致不稳定", "选择响应和拒绝响应的梯度相互作用导致了不稳定"),
     "weeks-later": ("模型越大，过度优化越轻一点但是不会消失", "模型越大，过度优化就越轻一些，但是不会消失"),
+    "corpus10": ("选择和拒绝响应的梯度之间的相互作用会导致不稳定", "选择响应和拒绝响应的梯度相互作用导致了不稳定"),
 }
 
 
