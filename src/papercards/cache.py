@@ -167,7 +167,7 @@ class BuildCache:
         kept = self.get("rules", key)
         owners = pc.ctx.abstract_owners
         if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], dict) \
-                and all(owners.get(k) == found for k, found in kept[1].items()):
+                and all(_first(owners.get(k)) == found for k, found in kept[1].items()):
             self.hits["rules"] += 1
             return kept[0]
         self.misses["rules"] += 1
@@ -216,23 +216,31 @@ def shared_digest(ctx) -> bytes:
         sorted(ctx.chinese_of.items()), sorted((k, sorted(v)) for k, v in ctx.keyword_users.items()))
 
 
+def _first(owners):
+    """The sentence's owner: the extractors ask only who holds it first (`pasted_from`)."""
+    return owners[0] if owners else None
+
+
 class _Lookups(Mapping):
     """`Context.abstract_owners` while one paper's extractor chain runs: records each
-    sentence looked up and what it found; reading the whole table counts as depending on all."""
+    sentence looked up and its first owner, the one thing the extractors read of it (the
+    whole list would grow with the papers sharing the sentence: at 1,000 copies of one
+    bullet, a list of 1,000 keys per lookup per paper); reading the whole table counts as
+    depending on all."""
 
     def __init__(self, table: Mapping):
         self.table, self.seen, self.everything = table, {}, False
 
     def __getitem__(self, key):
         found = self.table.get(key)
-        self.seen[key] = found
+        self.seen[key] = _first(found)
         if found is None:
             raise KeyError(key)
         return found
 
     def get(self, key, default=None):
         found = self.table.get(key)
-        self.seen[key] = found
+        self.seen[key] = _first(found)
         return default if found is None else found
 
     def __contains__(self, key) -> bool:
