@@ -71,7 +71,7 @@ LIGHT = [
     ("enumeration: its question reworded", "ZSbsX1sFo3/cloze/~UNA效果", {"text": ("UNA效果", "UNA的效果")}),
     ("short heading reworded", "PabAln0jjB/cloze/~如何解决", {"text": ("如何解决", "怎么解决")}),
     ("heading: English word → Chinese", "ZSbsX1sFo3/claim/~— RLHF", {"question": ("alignment", "对齐")}),
-    ("heading: the paper's question reworded", "K2OWrXUVby/claim/~DPO-COV 的作用效果", {"question": ("作用效果", "效果")}),
+    ("heading: the paper's question reworded", "K2OWrXUVby/cloze/~DPO-COV无需", {"text": ("作用效果", "效果")}),
     ("heading rewritten, its text kept", "PabAln0jjB/claim/~RLHF存在的问题", {"question": "NS-DPO：现有偏好算法的不足？"}),
     ("answer paragraph: a clause rewritten", "KJF3h0OpQ7/claim/~作用效果",
      {"question": ("作用效果", "效果"), "answer": ("无需额外人工标记", "不需要额外的人工标注")}),

@@ -334,7 +334,7 @@ def keyword_blank(pc: PaperContext):
                     return made
                 fallback = fallback or made
             avoid.append(strip_marks(cloze_answers(made)[n][0]))
-        return object_blank(text, n, pc, shown) or fallback
+        return object_blank(text, n, pc, shown) or without_blank(text, n, shown) or fallback
     return keyword
 
 
@@ -376,6 +376,30 @@ def object_blank(text: str, n: int, pc: PaperContext, shown: str) -> str | None:
         if plain.casefold() in rest:
             continue
         made = text[:start] + "{{c%d::%s}}" % (n, obj) + text[start + len(obj):]
+        if not in_brackets(made):
+            return made
+    return None
+
+
+# what a method does without: "DPO-COV无需{{c1::奖励估计}}即可实现", "不需要{{c1::参考模型}}"
+_WITHOUT = re.compile(r"(?:无需|无须|不需要|不依赖|不必|免去了?)\s*(?:额外的?|单独的?|显式的?)?"
+                      r"(?P<object>[^，,。；;：:（()）、\n]{2,12}?)(?=即可|就能|就可以|也能|便|来|[，,。；;、]|$)")
+
+
+def without_blank(text: str, n: int, shown: str) -> str | None:
+    """``text`` with a blank on what its method does without (a name or a compound of three
+    CJK characters or more, not shown elsewhere on the card), or None."""
+    for m in _WITHOUT.finditer(text):
+        obj = m.group("object").strip()
+        plain = strip_marks(obj)
+        if "$" in obj or "{{" in obj or "*" in obj or plain in shown:
+            continue
+        if not (re.search(r"[A-Za-z]{2,}", plain) or sum(len(r) for r in CJK_RE.findall(plain)) >= 3):
+            continue
+        rest = (text[:m.start("object")] + text[m.end("object"):]).casefold()
+        if plain.casefold() in rest:
+            continue
+        made = text[:m.start("object")] + "{{c%d::%s}}" % (n, obj) + text[m.end("object"):]
         if not in_brackets(made):
             return made
     return None
