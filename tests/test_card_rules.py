@@ -253,3 +253,11 @@ def test_what_a_method_does_without_is_asked(tmp_path):
                                               abstract="We propose LiteRM, a light reward method."), *others()))
     mine = [t for t in texts(items) if "即可部署" in t]
     assert mine and answers(mine[0]) == ["奖励模型蒸馏"], mine or texts(items)
+
+
+def test_a_heading_about_a_topic_asks_how_the_paper_sees_it(tmp_path):
+    body = "#### 对长度偏差的解释\n奖励模型把长回答打高分，策略就学着写长，和回答质量无关"
+    _, items = items_of(tmp_path, notes(paper(1, "LenPO", "Length Bias Revisited", "再看长度偏差", body),
+                                        *others()))
+    questions = [i.fields["question"] for i in items if i.kind == "claim"]
+    assert "LenPO：如何解释长度偏差？" in questions, questions

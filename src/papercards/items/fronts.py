@@ -135,6 +135,11 @@ def question_of(heading: str, short: str, names: list[str] | None = None) -> str
     """
     names = [short, *(names or [])]
     q = strip_section_number(heading).rstrip("：:。. ")
+    about = _ABOUT.match(q)
+    if about:
+        # "对SFT的解释" asks how the paper explains SFT
+        q = f"如何{_ABOUT_VERBS[about.group('what')]}{about.group('topic')}？"
+        return q if not short or names_paper(q, names) else f"{short}：{q}"
     verdict = _VERDICT.match(q)
     if verdict and states_a_finding(verdict.group("claim")):
         # "结论：KL正则不够" states the finding; what follows it says why
@@ -159,6 +164,10 @@ def is_statement(heading: str) -> bool:
     """A heading that states what the paper does (``提出UNA``, ``探索…的影响``), not a topic."""
     return bool(_STATEMENT.match(strip_section_number(heading).rstrip("：:。. ")))
 
+
+# "对SFT的解释", "对长度偏差的分析": what the paper says about a topic
+_ABOUT_VERBS = {"解释": "解释", "分析": "分析", "理解": "理解", "看法": "看待", "观点": "看待"}
+_ABOUT = re.compile(r"^(?:作者)?对(?P<topic>[^，,。；;：:？?]{1,20})的(?P<what>" + "|".join(_ABOUT_VERBS) + r")$")
 
 # "结论：KL正则不够", "发现: …": a heading that names its finding after a generic word
 _VERDICT = re.compile(r"^(?:结论|发现|主要发现|观点|核心观点|结果)\s*[：:]\s*(?P<claim>.{4,})$")
