@@ -261,3 +261,18 @@ def test_a_heading_about_a_topic_asks_how_the_paper_sees_it(tmp_path):
                                         *others()))
     questions = [i.fields["question"] for i in items if i.kind == "claim"]
     assert "LenPO：如何解释长度偏差？" in questions, questions
+
+
+def test_an_abstract_sentence_the_notes_already_card_is_not_carded_again(tmp_path):
+    abstract = ("We study noisy preferences. Our analysis reveals that DPO inherently embeds MinMax principles, "
+                "conferring robustness to label noise.\n"
+                "我们研究带噪声的偏好。我们的分析表明，DPO 本身嵌入了 MinMax 原理，赋予了对标签噪声的鲁棒性。")
+    with_note = "#### 发现\n* 原始DPO本身就隐含了MinMax的思想，对标签噪声比较鲁棒\n* 另外还做了消融"
+    without = "#### 方法\n* 换了一个更稳的优化器"
+    for body, carded in ((with_note, False), (without, True)):
+        root = tmp_path / ("a" if carded else "b")
+        _, items = items_of(root, notes(paper(1, "NoisyPO", "Noisy Preference Optimization", "噪声偏好优化", body,
+                                              keywords="* MinMax (minimax optimization 极小极大优化)",
+                                              abstract=abstract), *others()))
+        from_abstract = [t for t in texts(items) if "inherently embeds" in t]
+        assert bool(from_abstract) == carded, (body, texts(items))

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import re
 
-from ...text import make_cloze
+from ...notes import strip_marks
+from ...text import cloze_answers, make_cloze
 from ...text.lang import overlap_features
 from ...text.markup import scan
 from ..context import PaperContext, sentence_key
@@ -113,6 +114,8 @@ def extract(pc: PaperContext):
         if not asked:
             continue
         n, text = asked
+        if _shown_by_the_notes(text, zh, pc):
+            continue
         if back and len(parts) > 1:
             # the back says what the front says: its clause of the translation, when they split alike
             zh_parts = [p.strip() for p in re.split(r"\s*[;；]\s*", back) if p.strip()]
@@ -148,6 +151,36 @@ def _clauses(sentence: str) -> list[str]:
     """A sentence split at its semicolons: each part states its own result."""
     parts = [p.strip() for p in re.split(r"\s*[;；]\s*", sentence) if p.strip()]
     return parts if len(parts) > 1 and all(len(p) >= 12 for p in parts) else [sentence]
+
+
+def _shown_by_the_notes(cloze_text: str, translation: str, pc: PaperContext) -> bool:
+    """The abstract sentence says what a card from the notes of this paper says: its blank
+    is printed on that card, and the card holds much of the sentence's translation (Dr.
+    DPO's "DPO inherently embeds [DRO] principles, conferring robustness to pointwise
+    noise" beside the notes' "发现原始DPO本身就隐含了DRO的思想，β 越小对逐点噪声越鲁棒").
+    The same fact twice, each card giving the other's answer away: the notes' card,
+    the author's, is kept."""
+    said = [strip_marks(t).casefold() for t in pc.claim_answers]
+    said += [strip_marks(" ".join(v for v in item.fields.values() if v)).casefold() for item in pc.earlier
+             if item.kind in ("claim", "cloze")]
+    wanted = _bigrams(translation)
+    for answers in cloze_answers(cloze_text).values():
+        for answer in answers:
+            key = strip_marks(answer).casefold()
+            if len(key) < 3 or NUMBER_BLANK.fullmatch(key):
+                continue
+            for text in said:
+                if key in text and wanted and len(wanted & _bigrams(text)) >= SAME_FACT * len(wanted):
+                    return True
+    return False
+
+
+SAME_FACT = 0.1        # share of the translation's character pairs a card saying the same fact holds
+
+
+def _bigrams(text: str) -> set[str]:
+    runs = re.findall(r"[\u3400-\u9fff]+", text)
+    return {run[i:i + 2] for run in runs for i in range(len(run) - 1)}
 
 
 def _carded_elsewhere(sentence: str, pc: PaperContext) -> bool:
