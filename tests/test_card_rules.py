@@ -267,7 +267,7 @@ def test_an_abstract_sentence_the_notes_already_card_is_not_carded_again(tmp_pat
     abstract = ("We study noisy preferences. Our analysis reveals that DPO inherently embeds MinMax principles, "
                 "conferring robustness to label noise.\n"
                 "我们研究带噪声的偏好。我们的分析表明，DPO 本身嵌入了 MinMax 原理，赋予了对标签噪声的鲁棒性。")
-    with_note = "#### 发现\n* 原始DPO本身就隐含了MinMax的思想，对标签噪声比较鲁棒\n* 另外还做了消融"
+    with_note = "#### 发现\n* 原始DPO本身就隐含了MinMax的思想，**温度**越低对标签噪声越鲁棒\n* 另外还做了消融"
     without = "#### 方法\n* 换了一个更稳的优化器"
     for body, carded in ((with_note, False), (without, True)):
         root = tmp_path / ("a" if carded else "b")
