@@ -10,9 +10,10 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
-from . import retire, uptodate
+from . import retire, uptodate, workers
 from .cache import NO_CACHE, BuildCache, file_key, note_key, yaml_key
 from .config import Config
 from .diagnostics import Diagnostic, InputError
@@ -181,7 +182,8 @@ def collect(config: Config, *, now: int | None = None, progress: Progress | None
         result.diagnostics.extend(nf.diagnostics)
     if progress:
         progress(f"Extracting items from {result.paper_count} papers…", result.paper_count >= MANY_PAPERS)
-    extraction = extract(result.notes, config, cache.each, judge=judge)
+    # the papers to compute run in worker processes when there are many (`workers`)
+    extraction = extract(result.notes, config, partial(cache.each, run=workers.map_ordered), judge=judge)
     result.diagnostics.extend(extraction.diagnostics)
     store = Store.load(config.cards_path, shown_root=config.cards_dir, parse=cache.step("store", load_text))
     result.diagnostics.extend(store.diagnostics)
