@@ -183,3 +183,17 @@ def test_ctrl_c_leaves_no_worker_behind():
     proc.wait(timeout=10)
     assert "KeyboardInterrupt" in proc.stderr.read()
     assert _gone(pids)
+
+
+def test_a_bad_file_read_by_a_worker_is_reported_like_in_one_process(project, monkeypatch):
+    """Notes files read by workers: the first broken one is still named, with its line."""
+    source = project / "source"
+    text = (source / "iclr2025-dpo.md").read_text(encoding="utf-8")
+    for n in range(8):
+        (source / f"part-{n:02d}.md").write_text(text.replace("## ", f"## {n}", 1), encoding="utf-8")
+    (source / "part-05.md").write_bytes(b"\x00\x01binary")
+    (source / "part-07.md").write_bytes(b"\x00\x02binary")
+    monkeypatch.setenv("PAPERCARDS_WORKERS", "2")
+    result = CliRunner().invoke(main, ["build", "-q", "-C", str(project)])
+    assert result.exit_code == 1
+    assert "source/part-05.md:1: file contains NUL bytes" in result.output

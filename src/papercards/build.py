@@ -200,8 +200,8 @@ def read_all(config: Config, progress: Progress | None = None, cache: BuildCache
                          "folder or set source_dir in papercards.yaml")
     if progress:
         progress(f"Reading {len(paths)} notes files…", len(paths) >= MANY_FILES)
-    read = cache.step("notes", read_notes, key=file_key)
-    return [read(path, config) for path in paths]
+    return cache.map("notes", lambda path: read_notes(path, config), paths, [file_key(p) for p in paths],
+                     run=workers.map_ordered)
 
 
 def merge_into_store(config: Config, result: BuildResult, store: Store, extraction: Extraction,

@@ -164,25 +164,27 @@ class BuildCache:
         (the build may spread them over processes)."""
         if step == "survey":
             keys = [_described(pc.paper, pc.info) for pc in pcs]
-            return self._reusing("survey", fn, pcs, keys, lambda kept, pc: True, run)
+            return self.map("survey", fn, pcs, keys, run)
         if step == "rules":
             shared = shared_digest(pcs[0].ctx) if pcs else b""
             keys = [shared + _described(pc.paper, pc.info, pc.methods, pc.abstract_en, pc.abstract_zh)
                     for pc in pcs]
-            found = self._reusing("rules", functools.partial(_recorded, fn), pcs, keys, _still_found, run)
+            found = self.map("rules", functools.partial(_recorded, fn), pcs, keys, run, _still_found)
             return [value for value, _ in found]
         return run(fn, pcs)                             # pragma: no cover - a step the cache does not know
 
-    def _reusing(self, step: str, fn: Callable, pcs: list, keys: list[bytes],
-                 valid: Callable[[Any, Any], bool], run: Callable) -> list:
-        """``[fn(pc) for pc in pcs]``, each from the cache under its key when ``valid``
-        for that paper; the others computed by ``run``, in order, and kept."""
-        values = [self.get(step, key) for key in keys]
-        todo = [i for i, (value, pc) in enumerate(zip(values, pcs)) if value is _MISS or not valid(value, pc)]
-        self.hits[step] += len(pcs) - len(todo)
-        self.misses[step] += len(todo)
-        for i, value in zip(todo, run(fn, [pcs[i] for i in todo])):
-            self.put(step, keys[i], value)
+    def map(self, step: str, fn: Callable, tasks: list, keys: list[bytes | None], run: Callable = in_turn,
+            valid: Callable[[Any, Any], bool] = lambda kept, task: True) -> list:
+        """``[fn(t) for t in tasks]``, each from the cache under its key (None: not kept)
+        when ``valid`` for that task; the others computed by ``run(fn, tasks)``, which
+        keeps their order (the build may spread them over processes), and kept."""
+        values = [_MISS if key is None else self.get(step, key) for key in keys]
+        todo = [i for i, (value, task) in enumerate(zip(values, tasks)) if value is _MISS or not valid(value, task)]
+        self.hits[step] += len(tasks) - len(todo)
+        self.misses[step] += sum(keys[i] is not None for i in todo)
+        for i, value in zip(todo, run(fn, [tasks[i] for i in todo])):
+            if keys[i] is not None:
+                self.put(step, keys[i], value)
             values[i] = value
         return values
 
