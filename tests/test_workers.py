@@ -85,14 +85,16 @@ def test_an_edited_paper_computed_by_workers_gives_a_cold_builds_bytes(tmp_path,
     assert len(set(rule_pids())) == 3          # this process, and two workers for the edited papers
 
 
-def test_few_papers_or_one_cpu_stay_in_one_process(monkeypatch):
+def test_small_notes_or_one_cpu_stay_in_one_process(project, monkeypatch, rule_pids):
     monkeypatch.delenv("PAPERCARDS_WORKERS", raising=False)
-    assert workers.worker_count(workers.MIN_TASKS - 1) == 0
+    assert workers.mapper(big=False) is workers.in_turn
+    build(load_config(project), now=NOW)
+    assert len(set(rule_pids())) == 1                    # the shipped notes: far below the threshold
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0})
-    assert workers.worker_count(10 * workers.MIN_TASKS) == 0
+    assert workers.mapper(big=True) is workers.in_turn
     monkeypatch.setenv("PAPERCARDS_WORKERS", "0")
-    parent = os.getpid()
-    assert workers.map_ordered(lambda n: os.getpid(), range(100)) == [parent] * 100
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: {0, 1})
+    assert workers.mapper(big=True) is workers.in_turn
 
 
 def _square_or_fail(n: int) -> int:
@@ -101,11 +103,10 @@ def _square_or_fail(n: int) -> int:
     return n * n
 
 
-def test_results_in_order_and_the_first_error_in_order(monkeypatch):
-    monkeypatch.setenv("PAPERCARDS_WORKERS", "2")
-    assert workers.map_ordered(lambda n: n * n, range(200)) == [n * n for n in range(200)]
+def test_results_in_order_and_the_first_error_in_order():
+    assert workers.map_ordered(lambda n: n * n, range(200), workers=2) == [n * n for n in range(200)]
     with pytest.raises(InputError) as caught:
-        workers.map_ordered(_square_or_fail, list(range(100)))
+        workers.map_ordered(_square_or_fail, list(range(100)), workers=2)
     assert str(caught.value) == "notes-30.md:30: bad"
 
 
@@ -128,7 +129,6 @@ def test_a_killed_worker_is_a_plain_error_not_a_hang(project, monkeypatch):
 
 SLOW_MAP = textwrap.dedent("""
     import os, time
-    os.environ["PAPERCARDS_WORKERS"] = "2"
     from papercards import workers
     parent = os.getpid()
     def slow(n):
@@ -136,7 +136,7 @@ SLOW_MAP = textwrap.dedent("""
             print(os.getpid(), flush=True)
             time.sleep(60)
         return n
-    workers.map_ordered(slow, range(8))
+    workers.map_ordered(slow, range(8), workers=2)
 """)
 
 

@@ -1,8 +1,8 @@
-"""Worker processes for the per-paper steps of a big build: `map_ordered`.
+"""Worker processes for the per-file and per-paper steps of a big build: `map_ordered`.
 
 Why: the build is CPU-bound pure Python and the machines it runs on have a
-second core; the per-paper steps of the extraction (the first pass and the
-extractor chain) are most of a big build. Only `build` uses this module: the
+second core; parsing the notes files and the per-paper steps of the
+extraction (the first pass and the extractor chain) are most of a big build. Only `build` uses this module: the
 packages give per-paper functions and know nothing of processes.
 
 The standard library's pool (`concurrent.futures.ProcessPoolExecutor`) with
@@ -15,16 +15,16 @@ first task itself before forking, so that what every task loads on first use
 kernel to end it when the parent dies (Linux), and leaves Ctrl-C to the
 parent: a killed or interrupted build leaves no process behind.
 
-Below `MIN_TASKS` tasks, or with one CPU, everything runs in this process:
-forking and pickling cost more than they save (see README, Benchmarks).
+`build` decides when they pay (big notes) and asks `mapper` for the map to use.
 ``PAPERCARDS_WORKERS=0`` turns workers off; ``PAPERCARDS_WORKERS=N`` uses N
-for any number of tasks.
+whatever the size of the notes.
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import multiprocessing
 import os
 import signal
@@ -36,10 +36,12 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-MIN_TASKS = 64          # papers to compute: below, a one-process build is as fast (README, Benchmarks)
 MAX_WORKERS = 4
 CHUNKS_PER_WORKER = 4   # small enough to balance papers of unequal size, few enough to pickle little
 _PR_SET_PDEATHSIG = 1
+
+# map(fn, tasks) → [fn(t) for t in tasks], in order
+Map = Callable[[Callable[[T], R], Sequence[T]], list[R]]
 
 # (fn, tasks) of the map running now: the forked workers inherit it, so nothing is pickled on the way out
 _job: tuple[Callable, Sequence] | None = None
@@ -49,9 +51,17 @@ class WorkerLost(RuntimeError):
     """A worker process died without giving its results (killed from outside, out of memory)."""
 
 
-def worker_count(tasks: int) -> int:
-    """How many workers to use for ``tasks`` tasks: 0 (this process alone) unless there
-    are `MIN_TASKS` or more and two CPUs; ``PAPERCARDS_WORKERS`` overrides."""
+def mapper(big: bool) -> Map:
+    """The map for a build's per-file and per-paper steps: over worker processes when
+    the build is ``big`` and this machine has two CPUs, or as ``PAPERCARDS_WORKERS``
+    says; else in this process."""
+    count = worker_count(big)
+    return functools.partial(map_ordered, workers=count) if count else in_turn
+
+
+def worker_count(big: bool) -> int:
+    """``PAPERCARDS_WORKERS`` when set; else the CPUs (at most `MAX_WORKERS`) for a big
+    build with two or more, none otherwise."""
     if not hasattr(os, "fork"):
         return 0
     wanted = os.environ.get("PAPERCARDS_WORKERS", "").strip()
@@ -61,17 +71,20 @@ def worker_count(tasks: int) -> int:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         cpus = os.cpu_count() or 1
-    return min(cpus, MAX_WORKERS) if cpus >= 2 and tasks >= MIN_TASKS else 0
+    return min(cpus, MAX_WORKERS) if big and cpus >= 2 else 0
 
 
-def map_ordered(fn: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
-    """``[fn(t) for t in tasks]``, the tasks after the first in forked workers when
-    `worker_count` says so. ``fn`` may read anything this process holds and its results
-    must pickle; its side effects in a worker stay there, so it must return what the
-    caller needs. The first exception in task order is raised, as in one process."""
-    workers = worker_count(len(tasks))
+def in_turn(fn: Callable[[T], R], tasks: Sequence[T]) -> list[R]:
+    return [fn(t) for t in tasks]
+
+
+def map_ordered(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> list[R]:
+    """``[fn(t) for t in tasks]``, the tasks after the first in ``workers`` forked
+    processes. ``fn`` may read anything this process holds and its results must
+    pickle; its side effects in a worker stay there, so it must return what the caller
+    needs. The first exception in task order is raised, as in one process."""
     if workers < 1 or len(tasks) < 2:
-        return [fn(t) for t in tasks]
+        return in_turn(fn, tasks)
     results = [fn(tasks[0])]                      # loads here what every task needs, once
     global _job
     _job = (fn, tasks)
