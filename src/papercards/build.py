@@ -5,14 +5,16 @@ Usable without the CLI: ``build(load_config(path))`` returns a `BuildResult`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
-from . import retire, uptodate
+from . import retire, uptodate, workers
 from .cache import NO_CACHE, BuildCache, file_key, note_key, yaml_key
 from .config import Config
 from .diagnostics import Diagnostic, InputError
@@ -108,6 +110,9 @@ def deck_file(config: Config) -> Path:
 # to take a while
 Progress = Callable[[str, bool], None]
 MANY_FILES, MANY_PAPERS = 16, 64
+# notes from which the per-file and per-paper steps run in worker processes: about 300
+# papers of the shipped notes; below, workers cost more than they save (README, Benchmarks)
+WORKERS_FROM_BYTES = 1_000_000
 
 
 @fewer_collections
@@ -175,13 +180,14 @@ def collect(config: Config, *, now: int | None = None, progress: Progress | None
     ``judge``: find the doubts about the cards too (`items.extract`)."""
     result = BuildResult(deck_path=deck_file(config))
     paths = find_notes(config) if paths is None else paths
-    result.notes = read_all(config, progress, cache, paths)
+    run = workers.mapper(big=notes_bytes(paths) >= WORKERS_FROM_BYTES)
+    result.notes = read_all(config, progress, cache, paths, run)
     result.diagnostics.extend(source_warnings(config, paths))
     for nf in result.notes:
         result.diagnostics.extend(nf.diagnostics)
     if progress:
         progress(f"Extracting items from {result.paper_count} papers…", result.paper_count >= MANY_PAPERS)
-    extraction = extract(result.notes, config, cache.each, judge=judge)
+    extraction = extract(result.notes, config, partial(cache.each, run=run), judge=judge)
     result.diagnostics.extend(extraction.diagnostics)
     store = Store.load(config.cards_path, shown_root=config.cards_dir, parse=cache.step("store", load_text))
     result.diagnostics.extend(store.diagnostics)
@@ -190,16 +196,26 @@ def collect(config: Config, *, now: int | None = None, progress: Progress | None
 
 
 def read_all(config: Config, progress: Progress | None = None, cache: BuildCache = NO_CACHE,
-             paths: list[Path] | None = None) -> list[NotesFile]:
-    """Every notes file (``paths``, found when not given), parsed."""
+             paths: list[Path] | None = None, run: workers.Map = workers.in_turn) -> list[NotesFile]:
+    """Every notes file (``paths``, found when not given), parsed; the files to parse
+    mapped by ``run`` (`workers.mapper`)."""
     paths = find_notes(config) if paths is None else paths
     if not paths:
         raise InputError(config.source_dir, 0, "no Markdown notes here (*.md); put your notes in this "
                          "folder or set source_dir in papercards.yaml")
     if progress:
         progress(f"Reading {len(paths)} notes files…", len(paths) >= MANY_FILES)
-    read = cache.step("notes", read_notes, key=file_key)
-    return [read(path, config) for path in paths]
+    return cache.map("notes", lambda path: read_notes(path, config), paths, [file_key(p) for p in paths],
+                     run=run)
+
+
+def notes_bytes(paths: list[Path]) -> int:
+    """The size of the notes: what the per-file and per-paper steps' work grows with."""
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total
 
 
 def merge_into_store(config: Config, result: BuildResult, store: Store, extraction: Extraction,

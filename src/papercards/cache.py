@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import hmac
 import os
@@ -52,6 +53,10 @@ _MAGIC = b"papercards-cache-2\n"
 _KEY_FILE = "key"                       # in the user's cache folder (`jiebadict.cache_dir`)
 _KEY_BYTES = 32
 _MISS = object()
+
+
+def in_turn(fn: Callable, tasks: list) -> list:
+    return [fn(task) for task in tasks]
 
 
 class BuildCache:
@@ -151,34 +156,58 @@ class BuildCache:
                 os.replace(tmp, path)
 
     # -- per-paper steps of the extraction (`items.extract`'s ``each``) ----------------
-    def each(self, step: str, fn: Callable, pcs: list) -> list:
+    def each(self, step: str, fn: Callable, pcs: list, run: Callable = in_turn) -> list:
         """Run ``fn`` over the papers in order, reusing the result of a paper whose inputs
         are unchanged: its parsed tree (``survey``), and for the extractor chain also what
-        the first pass found about it and what crosses papers (``rules``)."""
+        the first pass found about it and what crosses papers (``rules``). The papers to
+        compute go through ``run(fn, pcs)``, which returns ``[fn(pc) for pc in pcs]``
+        (the build may spread them over processes)."""
         if step == "survey":
-            return [self.step("survey", fn, lambda pc: _described(pc.paper, pc.info))(pc) for pc in pcs]
+            keys = [_described(pc.paper, pc.info) for pc in pcs]
+            return self.map("survey", fn, pcs, keys, run)
         if step == "rules":
             shared = shared_digest(pcs[0].ctx) if pcs else b""
-            return [self._rules(fn, pc, shared) for pc in pcs]
-        return [fn(pc) for pc in pcs]                   # pragma: no cover - a step the cache does not know
+            keys = [shared + _described(pc.paper, pc.info, pc.methods, pc.abstract_en, pc.abstract_zh)
+                    for pc in pcs]
+            found = self.map("rules", functools.partial(_recorded, fn), pcs, keys, run, _still_found)
+            return [value for value, _ in found]
+        return run(fn, pcs)                             # pragma: no cover - a step the cache does not know
 
-    def _rules(self, fn: Callable, pc, shared: bytes):
-        key = shared + _described(pc.paper, pc.info, pc.methods, pc.abstract_en, pc.abstract_zh)
-        kept = self.get("rules", key)
-        owners = pc.ctx.abstract_owners
-        if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], dict) \
-                and all(_first(owners.get(k)) == found for k, found in kept[1].items()):
-            self.hits["rules"] += 1
-            return kept[0]
-        self.misses["rules"] += 1
-        recorder = _Lookups(owners)
-        pc.ctx.abstract_owners = recorder
-        try:
-            value = fn(pc)
-        finally:
-            pc.ctx.abstract_owners = owners
-        self.put("rules", key, (value, None if recorder.everything else recorder.seen))
-        return value
+    def map(self, step: str, fn: Callable, tasks: list, keys: list[bytes | None], run: Callable = in_turn,
+            valid: Callable[[Any, Any], bool] = lambda kept, task: True) -> list:
+        """``[fn(t) for t in tasks]``, each from the cache under its key (None: not kept)
+        when ``valid`` for that task; the others computed by ``run(fn, tasks)``, which
+        keeps their order (the build may spread them over processes), and kept."""
+        values = [_MISS if key is None else self.get(step, key) for key in keys]
+        todo = [i for i, (value, task) in enumerate(zip(values, tasks)) if value is _MISS or not valid(value, task)]
+        self.hits[step] += len(tasks) - len(todo)
+        self.misses[step] += sum(keys[i] is not None for i in todo)
+        for i, value in zip(todo, run(fn, [tasks[i] for i in todo])):
+            if keys[i] is not None:
+                self.put(step, keys[i], value)
+            values[i] = value
+        return values
+
+
+def _recorded(fn: Callable, pc) -> tuple[Any, dict | None]:
+    """``fn(pc)`` and the sentences it looked up in the pasted-text table with their
+    first owner (None: it read the whole table), to check on reuse."""
+    owners = pc.ctx.abstract_owners
+    recorder = _Lookups(owners)
+    pc.ctx.abstract_owners = recorder
+    try:
+        value = fn(pc)
+    finally:
+        pc.ctx.abstract_owners = owners
+    return value, None if recorder.everything else recorder.seen
+
+
+def _still_found(kept, pc) -> bool:
+    """A kept extractor result whose every lookup in the pasted-text table finds what it
+    found then."""
+    owners = pc.ctx.abstract_owners
+    return isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], dict) \
+        and all(_first(owners.get(k)) == found for k, found in kept[1].items())
 
 
 NO_CACHE = BuildCache(None)

@@ -12,6 +12,7 @@ import click
 
 from ..config import Config, load_config
 from ..diagnostics import Diagnostic, InputError, printable
+from ..workers import WorkerLost
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED = 130          # Ctrl-C: the shells' convention (128 + SIGINT)
@@ -102,6 +103,9 @@ def handle_errors(fn):
             echo("interrupted: cards/ and decks/ are as before (a change already committed "
                         "is finished by the next command)", fg="yellow", err=True)
             sys.exit(EXIT_INTERRUPTED)
+        except WorkerLost as exc:       # killed from outside (out of memory, kill -9): not a bug
+            echo(f"error: {exc}", fg="red", err=True)
+            sys.exit(EXIT_INTERNAL)
         except Exception as exc:        # a bug: still no traceback, unless asked for
             if os.environ.get("PAPERCARDS_DEBUG"):
                 raise
