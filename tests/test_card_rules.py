@@ -276,3 +276,9 @@ def test_an_abstract_sentence_the_notes_already_card_is_not_carded_again(tmp_pat
                                               abstract=abstract), *others()))
         from_abstract = [t for t in texts(items) if "inherently embeds" in t]
         assert bool(from_abstract) == carded, (body, texts(items))
+
+
+def test_furniture_counts_names_not_letters_inside_words():
+    from papercards.items.blanks import furniture_names
+    texts = ["Bradley-Terry 模型", "用Bradley-Terry建模", "approaches and matches, Bradley-Terry", "CHES分数"]
+    assert furniture_names(texts) == {"bradley-terry"}         # "ches" in "approaches" is no use of CHES

@@ -322,3 +322,14 @@ def test_a_paper_remembers_only_who_holds_a_sentence_first():
     assert lookups.get("sentence") == owners["sentence"]           # the extractor sees it all
     assert lookups.get("other") is None
     assert lookups.seen == {"sentence": "paper-0", "other": None}
+
+
+def test_the_names_most_papers_use_are_part_of_what_crosses_papers():
+    """A paper's blank depends on which names the other papers use (a name most use is no
+    blank): a paper's cached cards must not outlive a change there."""
+    from papercards.cache import shared_digest
+    from papercards.config import Config
+    from papercards.items.context import Context
+    one, other = Context(Config()), Context(Config())
+    other.furniture = {"bradley-terry"}
+    assert shared_digest(one) != shared_digest(other)

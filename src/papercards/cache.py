@@ -242,7 +242,8 @@ def shared_digest(ctx) -> bytes:
     besides the pasted-text table (checked per lookup): the glossary and the terms' use."""
     return _described(
         sorted(ctx.glossary.words), sorted(ctx.common), sorted(ctx.widespread), sorted(ctx.named_terms),
-        sorted(ctx.chinese_of.items()), sorted((k, sorted(v)) for k, v in ctx.keyword_users.items()))
+        sorted(ctx.chinese_of.items()), sorted((k, sorted(v)) for k, v in ctx.keyword_users.items()),
+        sorted(ctx.furniture))
 
 
 def _first(owners):

@@ -25,7 +25,7 @@ class Context:
     chinese_of: dict[str, str] = field(default_factory=dict)    # term label → its 中文 name
     common: set[str] = field(default_factory=set)               # terms in two papers or more
     widespread: set[str] = field(default_factory=set)           # terms in three papers or more
-    paper_texts: list[str] = field(default_factory=list)         # each paper's whole text, casefolded
+    furniture: set[str] = field(default_factory=set)            # names most papers use (casefolded)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     keyword_users: dict[str, set[str]] = field(default_factory=dict)   # casefolded keyword → paper keys
     # casefolded names of the keyword acronyms the notes expand (KTO = Kahneman-Tversky
@@ -48,15 +48,6 @@ class Context:
         Read after the survey, like `segmenter`: the glossary is complete by then."""
         knows = self.config.glossary.knows
         return frozenset(t for t in self.glossary.words if t not in self.widespread and not knows(t))
-
-    def papers_naming(self, word: str) -> int:
-        """In how many papers' notes ``word`` appears: a name most papers use (Bradley-Terry,
-        AlpacaEval in a DPO deck) is the field's furniture, not what one paper teaches."""
-        counts = self.__dict__.setdefault("_naming", {})
-        key = word.casefold()
-        if key not in counts:
-            counts[key] = sum(key in text for text in self.paper_texts)
-        return counts[key]
 
     @cached_property
     def term_finder(self):

@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from ..notes import ABSTRACT, KEYWORDS, NotesFile, Paper, strip_marks
+from .blanks import furniture_names
 from .context import Context, PaperContext
 from .extractors.walk import content_texts
 from .glossary import Entry, clean_name, merge
@@ -52,7 +53,7 @@ def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperC
         pc.abstract_en, pc.abstract_zh, pc.section_sentences = abstract_en, abstract_zh, sections
         pc.info.tags = list(dict.fromkeys(pc.paper.tags + tags))     # the metadata's 分类标签 first
         candidates.extend((pc.info.key, c) for c in found)
-    ctx.paper_texts = [pc.paper.all_text().casefold() for pc in pcs]
+    ctx.furniture = furniture_names([pc.paper.all_text() for pc in pcs])
     register_owners(pcs, ctx)
     slip_warnings(pcs, ctx)
     entries = merge(candidates)

@@ -17,7 +17,7 @@ from ...text import CLOZE_BLANK, cloze_answers, make_cloze, split_sentences
 from ...text.lang import CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
-from ..blanks import REACHED_FROM, acronym_after, around, in_brackets, one_of_a_list
+from ..blanks import NAME, REACHED_FROM, acronym_after, around, in_brackets, one_of_a_list
 from ..context import PaperContext
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
@@ -92,7 +92,7 @@ MIN_CLAUSE = 12           # characters: each side of a "；" this long states a 
 
 def _something_to_ask(text: str) -> bool:
     """A number, the author's mark or a name (SimPO, GSM8K) that a blank could ask."""
-    return bool(re.search(r"\d|\*\*|`", text) or _NAME.search(strip_marks(text)))
+    return bool(re.search(r"\d|\*\*|`", text) or NAME.search(strip_marks(text)))
 
 
 def _at_semicolons(unit: Unit) -> list[Unit]:
@@ -231,9 +231,6 @@ def several_facts(pc: PaperContext, heading: str, question: str, parts: list[Uni
 TRIES = 4                 # words tried per item before it stays a cue
 MAX_ANSWER = 200          # characters: the longest answer one card may ask whole
 MAX_FACT = 600            # characters: one list item or sentence longer than this is a document, not a fact
-# a name: SimPO, GSM8K, Bradley-Terry, ΨPO; not a year (2024), not a bare acronym of two letters (RL)
-_NAME = re.compile(r"(?=\w{3})[A-Za-z]*[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9-]*|[A-Z][a-z]+(?:-[A-Z][a-z]+)+"
-                   r"|(?=[\w-]*[A-Za-z])(?=[\w-]*\d)[A-Za-z0-9][\w-]{2,}")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 
@@ -273,7 +270,7 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
         return False
     if word in marked or NUMBER_BLANK.fullmatch(word):
         return True
-    if _NAME.fullmatch(word):
+    if NAME.fullmatch(word):
         return True
     # a two-character Chinese word, a plain lowercase English word: in the glossary by
     # accident (属性, rejected), guessable from the sentence
@@ -281,10 +278,8 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
 
 
 def furniture(name: str, pc: PaperContext) -> bool:
-    """A name a good share of the notes' papers use (Bradley-Terry, AlpacaEval in a DPO
-    deck: three papers, and a tenth of them in a big collection): every paper's default,
-    so a blank on it asks nothing about this paper."""
-    return pc.ctx.papers_naming(name) >= max(3, len(pc.ctx.paper_texts) / 10)
+    """A name a good share of the notes' papers use (`blanks.furniture_names`)."""
+    return name.casefold() in pc.ctx.furniture
 
 
 def keyword_blank(pc: PaperContext):
