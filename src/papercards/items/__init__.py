@@ -17,7 +17,7 @@ from ..config import Config
 from ..diagnostics import Diagnostic
 from ..kinds import kind_of
 from ..notes import NotesFile
-from ..text.lang import CJK_RE
+from ..text.lang import CJK_CLASS, CJK_RE
 from .context import Context, PaperContext
 from .asked_once import asked_once
 from .dangling import without_dangling
@@ -142,7 +142,7 @@ def _without_repeated_definitions(items: list[Item]) -> list[Item]:
 
 def _says_nothing_more(text: str, term: Item) -> bool:
     known = " ".join(term.fields.values()).casefold()
-    words = re.findall(r"[a-z0-9]+|[\u3400-\u9fff]+", text.casefold())
+    words = re.findall(rf"[a-z0-9]+|[{CJK_CLASS}]+", text.casefold())
     return bool(words) and all(w in known or w.rstrip("s") in known for w in words)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..text import CLOZE_BLANK
-from ..text.lang import CJK_RE
+from ..text.lang import CJK_CLASS, CJK_RE
 
 # "55.6% → 81.6%", "from 55.6% to 81.6%", "从22.9%提升到51.7%", "10至20"
 _ARROW = r"(?:→|->|\bto\b|(?:提升|提高)?到|至)"
@@ -22,7 +22,7 @@ REACHED_FROM = re.compile(_ARROW + r"\s*$", re.I)     # right before the number 
 # a blank between list separators: Chinese joins, or English ones with a name on their far side
 _BEFORE_JOIN = re.compile(r"(?:、|和|及|与|以及)\s*$|[A-Z0-9][\w.+-]*\)?\s*(?:,|/|\band|\bor)\s*(?:and\s+)?$")
 _AFTER_JOIN = re.compile(r"^\s*(?:、|和|及|与|以及)|^\s*(?:,|/|and\b|or\b)\s*(?:and\s+)?[A-Z0-9]")
-_ACRONYM_AFTER = re.compile(r"[\w\u3400-\u9fff-]{1,8}\s*[(（][A-Z][A-Za-z0-9-]{1,10}[)）]")
+_ACRONYM_AFTER = re.compile(rf"[\w{CJK_CLASS}-]{{1,8}}\s*[(（][A-Z][A-Za-z0-9-]{{1,10}}[)）]")
 
 
 # a name: SimPO, GSM8K, Bradley-Terry, ΨPO; not a year (2024), not a bare acronym of two letters (RL)

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..notes import slugify
+from ..text.lang import CJK_CLASS
 from .model import Item
 from .terms import TermCandidate, abbr_key, split_runs
 
@@ -225,7 +226,7 @@ def translation_in(note: str, names: tuple[str, ...]) -> str:
     for name in sorted(filter(None, names), key=len, reverse=True):
         rest = re.sub(re.escape(name), " ", rest, flags=re.I)
     rest = rest.strip(" ：:，,()（）")
-    if rest != note.strip() and re.fullmatch(r"(?=\S*[\u3400-\u9fff])[\u3400-\u9fffA-Za-z0-9-]{1,10}", rest):
+    if rest != note.strip() and re.fullmatch(rf"(?=\S*[{CJK_CLASS}])[{CJK_CLASS}A-Za-z0-9-]{{1,10}}", rest):
         return rest
     return ""
 
@@ -236,7 +237,7 @@ def _says_what_it_means(note: str) -> bool:
     runs = split_runs(note)
     pair = [lang for lang, _ in runs] == ["en", "zh"] and len(runs[1][1]) <= 8 and len(runs[0][1].split()) >= 2
     # "几率比" under odds ratio 优势比, "欠指定" under 欠规范: another translation, no meaning
-    other_translation = bool(re.fullmatch(r"[\u3400-\u9fff]{1,6}", note.strip()))
+    other_translation = bool(re.fullmatch(rf"[{CJK_CLASS}]{{1,6}}", note.strip()))
     return not pair and not other_translation
 
 

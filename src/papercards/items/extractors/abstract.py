@@ -17,7 +17,7 @@ import re
 
 from ...notes import strip_marks
 from ...text import cloze_answers, make_cloze
-from ...text.lang import overlap_features
+from ...text.lang import CJK_CLASS, overlap_features
 from ...text.markup import scan
 from ..context import PaperContext, sentence_key
 from ..blanks import LEADS_TO
@@ -179,7 +179,7 @@ SAME_FACT = 0.1        # share of the translation's character pairs a card sayin
 
 
 def _bigrams(text: str) -> set[str]:
-    runs = re.findall(r"[\u3400-\u9fff]+", text)
+    runs = re.findall(rf"[{CJK_CLASS}]+", text)
     return {run[i:i + 2] for run in runs for i in range(len(run) - 1)}
 
 

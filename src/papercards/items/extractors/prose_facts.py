@@ -12,6 +12,7 @@ import re
 
 from ...notes import strip_marks
 from ...text import split_sentences
+from ...text.lang import CJK_CLASS
 from ..context import PaperContext
 from ..blanks import gloss_after
 from ..fronts import is_setup_detail, names_paper
@@ -42,7 +43,7 @@ def extract(pc: PaperContext):
 def is_prose(text: str) -> bool:
     """Words, not only a formula or an image."""
     plain = outside_math(text).strip()
-    return bool(plain) and not plain.startswith("![") and bool(re.search(r"[A-Za-z\u3400-\u9fff]{2}", plain))
+    return bool(plain) and not plain.startswith("![") and bool(re.search(rf"[A-Za-z{CJK_CLASS}]{{2}}", plain))
 
 
 def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bool = False):
