@@ -282,3 +282,29 @@ def test_furniture_counts_names_not_letters_inside_words():
     from papercards.items.blanks import furniture_names
     texts = ["Bradley-Terry 模型", "用Bradley-Terry建模", "approaches and matches, Bradley-Terry", "CHES分数"]
     assert furniture_names(texts) == {"bradley-terry"}         # "ches" in "approaches" is no use of CHES
+
+
+def test_a_blank_the_rest_of_the_card_half_spells_is_hinted():
+    from papercards.items.blanks import hinted
+    yes = [("preference label", "derive the [...] from the logits to extract the model's inherent preference", []),
+           ("奖励模型", "还是用Bradley-Terry模型，但是奖励是token级别的，不需要显式", []),
+           ("文生图", "但是扩散模型里的偏好学习研究得很少，之前拿高质量图文对做微调", []),
+           ("odds ratio", "ORPO 如何解决问题：loss = SFT loss + λ · [...] loss", ["ORPO"]),
+           ("Kahneman-Tversky", "用[...]的效用函数", ["KTO"])]
+    no = [("目标奖励间隔", "在Bradley-Terry目标里加一个[...]，要求赢的回复比输的回复奖励至少高", []),   # 间隔 is asked
+          ("参考模型", "用平均对数概率当隐式奖励，不需要[...]，模型更省显存", []),
+          ("Nash equilibrium", "a constant-sum two-player game aimed at identifying the [...] policy", ["SPPO"]),
+          ("policy gradient", "TDPO keeps the [...] update", ["XYZ"]),
+          ("采样器", "文章提出的在线[...]实现二次收敛", [])]
+    assert [a for a, rest, names in yes if not hinted(a, rest, names)] == []
+    assert [a for a, rest, names in no if hinted(a, rest, names)] == []
+
+
+def test_a_blank_the_papers_name_spells_is_not_asked(tmp_path):
+    body = ("#### 如何解决问题\n* loss = SFT的NLL loss + 一个 margin ratio loss，不用参考模型\n"
+            "#### 作用效果\n* 还是用Plackett-Luce模型，但是奖励是按片段算的，不需要显式奖励模型")
+    _, items = items_of(tmp_path, notes(paper(1, "MRPO", "Margin Ratio Preference Optimization", "间隔比偏好优化",
+                                              body, keywords="* margin ratio 间隔比\n* reward model 奖励模型"),
+                                        *others()))
+    asked = [a for t in texts(items) for a in answers(t)]
+    assert "margin ratio" not in asked and "奖励模型" not in asked, texts(items)

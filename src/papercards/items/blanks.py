@@ -108,3 +108,59 @@ def gloss_after(answer: str, after: str) -> str:
     if m and bool(CJK_RE.search(m.group("inner"))) != bool(CJK_RE.search(answer)):
         return m.group(0)
     return ""
+
+
+_EN_WORD = re.compile(r"[A-Za-z]{3,}")
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+
+
+def _en_words(text: str) -> set[str]:
+    """Content words of English text, casefolded, a plural's ``s`` dropped."""
+    from ..text import is_stopword
+    out = set()
+    for w in _EN_WORD.findall(text):
+        w = w.casefold()
+        if not is_stopword(w):
+            out.add(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w)
+    return out
+
+
+def _zh_words(text: str) -> list[str]:
+    """The Chinese words of two characters or more (jieba's cut) in ``text``."""
+    from ..text import is_stopword
+    from ..text.segment import words
+    return [w for run in _CJK_RUN.findall(text) for w in words(run) if len(w) >= 2 and not is_stopword(w)]
+
+
+def hinted(answer: str, rest: str, names: list[str] = ()) -> bool:
+    """The rest of the card half-spells a blank's answer, so the blank asks nothing:
+    ``derive the [preference label] … inherent preference`` (half its English words printed:
+    the other half is the one to recall), ``不需要显式[奖励模型]`` beside "奖励是…" and
+    "Bradley-Terry模型" (every Chinese word printed; ``目标奖励间隔`` beside 目标 and 奖励
+    still asks 间隔),
+    ``[文生图]…图文对`` (two of its three characters together), ``ORPO：… [odds ratio] loss``
+    (the paper's name spells its initials). A blank with no word printed elsewhere is not."""
+    en = _en_words(answer)
+    if len(en) >= 2 and 2 * len(en & _en_words(rest)) >= len(en):
+        return True
+    zh = _zh_words(answer)
+    shown = set(_zh_words(rest))
+    if len(zh) >= 2 and all(w in shown for w in zh):
+        return True
+    word = answer.strip()
+    if len(word) == 3 and _CJK_RUN.fullmatch(word):
+        # two of its characters side by side, in either order (图文 for 文生图)
+        if any(a + b in rest or b + a in rest for i, a in enumerate(word) for b in word[i + 1:]):
+            return True
+    return _spelled_by_initials(answer, names)
+
+
+def _spelled_by_initials(answer: str, names: list[str]) -> bool:
+    """An English phrase of two words or more whose initials stand in a name on the card
+    (``odds ratio`` in ORPO, ``direct preference`` in NS-DPO)."""
+    words = [w for w in re.split(r"[\s-]+", answer.strip()) if w]
+    if len(words) < 2 or not all(re.fullmatch(r"[A-Za-z][A-Za-z]*", w) for w in words):
+        return False
+    initials = "".join(w[0] for w in words).upper()
+    tokens = (t for name in names for t in re.findall(r"[\w-]+", name or "", re.ASCII))
+    return any(initials in re.sub(r"[^A-Z]", "", t) for t in tokens)

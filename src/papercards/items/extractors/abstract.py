@@ -213,7 +213,7 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
     text = make_cloze(sentence, pc.ctx.segmenter, prefer=numbers + proposed + present, avoid=avoid,
                       max_blanks=pc.ctx.config.max_cloze_blanks)
     wanted = _Either(set(numbers), set(proposed), set(present) if numbers else terms)
-    return keep_good_blanks(text, wanted) if text else None
+    return keep_good_blanks(text, wanted, names=avoid) if text else None
 
 
 _GENERIC_WORDS = {"preference", "optimization", "optimisation", "method", "model", "models", "learning", "alignment",

@@ -17,7 +17,7 @@ from ...text import CLOZE_BLANK, cloze_answers, make_cloze, split_sentences
 from ...text.lang import CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
-from ..blanks import NAME, REACHED_FROM, acronym_after, around, in_brackets, one_of_a_list
+from ..blanks import NAME, REACHED_FROM, acronym_after, around, hinted, in_brackets, one_of_a_list
 from ..context import PaperContext
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
@@ -296,6 +296,7 @@ def keyword_blank(pc: PaperContext):
         # the paper's own names are on the front already (and its method's expansion spells them)
         avoid = [pc.info.short, *(m.name for m in pc.methods), *(w for m in pc.methods for w in m.long_form.split())]
         shown = strip_marks(" ".join(visible))
+        names = [pc.info.short or "", *(m.name for m in pc.methods)]
         # a result line asks its number (72.4%, 6.4 points), not the benchmark it was measured on
         for number in result_numbers(plain):
             if text.count(number) == 1 and number not in shown:
@@ -307,7 +308,7 @@ def keyword_blank(pc: PaperContext):
             # the answer printed again in its own sentence ("逆[...]：逆困惑度 = …") is given away
             rest = strip_marks(CLOZE_BLANK.sub(" ", made)).casefold()
             good = informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
-                and not translated_beside(made) and not in_brackets(made)
+                and not hinted(answer, f"{rest} {shown}", names) and not translated_beside(made) and not in_brackets(made)
             return answer if good else None
 
         def weak(made: str, answer: str) -> bool:
@@ -368,7 +369,7 @@ def object_blank(text: str, n: int, pc: PaperContext, shown: str) -> str | None:
         if len(plain.split()) > 4 or len(plain) > 20:
             continue
         rest = (text[:start] + text[start + len(obj):]).casefold()
-        if plain.casefold() in rest:
+        if plain.casefold() in rest or hinted(plain, f"{rest} {shown}", [pc.info.short or "", *(m.name for m in pc.methods)]):
             continue
         made = text[:start] + "{{c%d::%s}}" % (n, obj) + text[start + len(obj):]
         if not in_brackets(made):
@@ -392,7 +393,7 @@ def without_blank(text: str, n: int, shown: str) -> str | None:
         if not (re.search(r"[A-Za-z]{2,}", plain) or sum(len(r) for r in CJK_RE.findall(plain)) >= 3):
             continue
         rest = (text[:m.start("object")] + text[m.end("object"):]).casefold()
-        if plain.casefold() in rest:
+        if plain.casefold() in rest or hinted(plain, f"{rest} {shown}", [shown]):
             continue
         made = text[:m.start("object")] + "{{c%d::%s}}" % (n, obj) + text[m.end("object"):]
         if not in_brackets(made):

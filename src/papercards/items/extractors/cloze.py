@@ -14,7 +14,7 @@ from collections.abc import Container
 from ...notes import strip_marks
 from ...text import CLOZE_BLANK, make_cloze, split_sentences
 from ...text.markup import scan
-from ..blanks import acronym_after, around, bracket_depth, one_of_a_list
+from ..blanks import acronym_after, around, bracket_depth, hinted, one_of_a_list
 from ..context import PaperContext
 from ..model import Item, short_hash
 from .walk import content_texts
@@ -62,7 +62,8 @@ class _Either:
         return any(x in c for c in self.containers)
 
 
-def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str] = frozenset()) -> str | None:
+def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str] = frozenset(),
+                     names: list[str] = ()) -> str | None:
     """Unwrap every blank that is not a word the author marked, a specific term
     or a number, and every blank whose translation stands right beside it
     ("隐形奖励({{c1::implicit reward}})", "{{c1::离线偏好数据集}}的(offline …)");
@@ -75,7 +76,7 @@ def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str
         value = strip_marks(m.group(2))
         giveaway = _opens_bracket(text, m.start()) or _BRACKET_AFTER.match(text, m.end()) \
             or _shown_elsewhere(value, text, m) or bracket_depth(text, m.start()) > 0 \
-            or acronym_after(value, around(text, m)[1]) \
+            or acronym_after(value, around(text, m)[1]) or hinted(value, " ".join(around(text, m)), names) \
             or (one_of_a_list(*around(text, m)) and value.casefold() not in listed_ok and not _NUMBER.search(value))
         good = value in wanted or _NUMBER.search(value) or re.fullmatch(r"\d+(?:\.\d+)?%?", value)
         good = good and not _not_a_term(value)
@@ -149,7 +150,8 @@ def extract(pc: PaperContext):
         text = make_cloze(sentence, pc.ctx.segmenter, prefer=prefer, avoid=avoid,
                           max_blanks=pc.ctx.config.max_cloze_blanks)
         # one name of a list is asked only when the author marked it: any of them fits the gap
-        text = keep_good_blanks(text, _Either(set(marked), terms), {w.casefold() for w in marked}) if text else None
+        text = keep_good_blanks(text, _Either(set(marked), terms), {w.casefold() for w in marked}, avoid) \
+            if text else None
         if not text:
             continue
         anchor = short_hash(strip_marks(sentence))
