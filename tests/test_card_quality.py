@@ -53,6 +53,15 @@ def test_no_link_on_a_card_that_cannot_open_from_a_phone(deck):
             assert href.startswith(("https://", "http://")), href
 
 
+def test_a_link_button_says_what_it_opens_not_its_address(deck):
+    """"Code is available at https://github.com/…" in an abstract is a link; its button
+    reads "Code", not the address."""
+    _, _, _, cards = deck
+    for _, _, answer in cards:
+        for text in re.findall(r'<a href="[^"]*">([^<]*)</a>', answer):
+            assert not re.match(r"https?://|www\.", text), text
+
+
 def test_no_translation_only_cards(deck):
     _, result, _, _ = deck
     assert not [i for i in result.extraction.items if i.kind in ("paper", "sentence")]

@@ -55,8 +55,23 @@ def paper_links(info: PaperInfo | None) -> list[tuple[str, str]]:
         if ok is None or ok in seen or not urlsplit(ok).scheme:
             continue                  # a relative link cannot open from Anki (it stays in cards/)
         seen.add(ok)
-        found.append((label or ok, ok))
+        found.append((link_label(label, ok), ok))
     return found
+
+
+# what a bare address is, by its host: a button says what it opens, not the address
+_HOST_LABELS = (("github.io", "Project"), ("github.com", "Code"), ("gitlab.com", "Code"),
+                ("huggingface.co", "Hugging Face"), ("arxiv.org", "arXiv"), ("openreview.net", "OpenReview"))
+
+
+def link_label(text: str, href: str) -> str:
+    """The button's words: the author's link text, unless it is only an address
+    (``Code is available at https://github.com/…`` in an abstract): then what the host is
+    (Code, arXiv, Project) or the host's name, never the raw address on a phone's card."""
+    if text and not re.match(r"(?:https?://|www\.)", text, re.I):
+        return text
+    host = (urlsplit(href).hostname or "").removeprefix("www.")
+    return next((label for suffix, label in _HOST_LABELS if host == suffix or host.endswith("." + suffix)), host or href)
 
 
 _OPENREVIEW_ID = re.compile(r"^https?://openreview\.net/(?:forum|pdf)\?(?:.*&)?id=([A-Za-z0-9_-]+)")
