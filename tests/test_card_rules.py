@@ -133,15 +133,15 @@ def test_a_name_opening_an_item_under_a_generic_heading_takes_the_headings_place
 
 
 def test_a_glossary_note_that_only_translates_is_the_chinese_side(tmp_path):
-    keywords = "* MORM (Multi-Objective RM 多目标RM)"
+    keywords = "* MORM (Multi-Objective Reward Model 多目标奖励模型)"
     abstract = ("We align text-to-image models such as SDXL (Stable Diffusion XL) with MOPO. "
-                "Unlike a multi-objective RM (MORM), MOPO needs no reward model.")
+                "Unlike a multi-objective reward model (MORM), MOPO needs no reward model.")
     _, items = items_of(tmp_path, notes(paper(1, "MOPO", "Multi-Objective Preference Optimization",
                                               "多目标偏好优化", "#### 方法\n* 多个奖励加权", keywords=keywords,
                                               abstract=abstract), *others()))
     terms = {i.fields["term"]: i.fields for i in items if i.kind == "term"}
     assert "SDXL" not in terms            # an abstract's model name, no Chinese, no gloss
-    assert terms["MORM"]["chinese"] == "多目标RM" and terms["MORM"]["note"] == "", terms
+    assert terms["MORM"]["chinese"] == "多目标奖励模型" and terms["MORM"]["note"] == "", terms
 
 
 def test_the_authors_bold_takes_its_gloss_into_the_blank(tmp_path):
@@ -308,3 +308,13 @@ def test_a_blank_the_papers_name_spells_is_not_asked(tmp_path):
                                         *others()))
     asked = [a for t in texts(items) for a in answers(t)]
     assert "margin ratio" not in asked and "奖励模型" not in asked, texts(items)
+
+
+def test_an_acronym_that_keeps_another_whole_and_a_modifier_of_grain_are_vocabulary(tmp_path):
+    keywords = ("* MOPPO (Multi-Objective PPO 多目标PPO)\n* segment-level 片段级别：按片段而不是按整个回答\n"
+                "* SAPO (Sample-Aware Policy Optimization 样本感知策略优化)")
+    _, items = items_of(tmp_path, notes(paper(1, "SegPO", "Segment Preference Optimization", "片段偏好优化",
+                                              "#### 方法\n* 每个片段单独算奖励", keywords=keywords), *others()))
+    terms = {i.fields["term"] for i in items if i.kind == "term"}
+    assert "MOPPO" not in terms and "segment-level" not in terms, terms
+    assert "SAPO" in terms, terms

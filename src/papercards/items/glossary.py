@@ -192,7 +192,28 @@ def reads_off(abbr: str, english: str) -> bool:
     words = [w.casefold() for w in re.split(r"[\s/]+", english) if w]
     verbatim = {p.casefold() for p in pieces}
     shortened = [p.casefold() for p in pieces if len(p) >= 3 and not p.isupper()]
-    return bool(words) and all(w in verbatim or any(_abbreviates(p, w) for p in shortened) for w in words)
+    if bool(words) and all(w in verbatim or any(_abbreviates(p, w) for p in shortened) for w in words):
+        return True
+    return _acronym_plus_a_word(abbr, english)
+
+
+def _acronym_plus_a_word(abbr: str, english: str) -> bool:
+    """``MORLHF`` → multi-objective RLHF: an acronym the expansion keeps whole, and one
+    word its remaining letters are the initials of. What is new is one adjective; the
+    learner reads it off (DRO → Distributionally Robust Optimization is knowledge)."""
+    words = english.split()
+    for n, word in enumerate(words):
+        if len(word) < 2 or not word.isupper() or word not in abbr:
+            continue
+        left, right = abbr.split(word, 1)
+        others = words[:n] + words[n + 1:]
+        if len(others) != 1 or not (left or right) or (left and right):
+            continue
+        parts = [part for part in others[0].split("-") if part]
+        initials = {others[0][:1].upper(), "".join(part[0] for part in parts).upper()}
+        if (left or right).upper() in initials and (left and n == 1 or right and n == 0):
+            return True
+    return False
 
 
 def _abbreviates(piece: str, word: str) -> bool:
@@ -210,12 +231,19 @@ def _abbreviates(piece: str, word: str) -> bool:
 
 def is_dictionary_word(english: str, chinese: str) -> bool:
     """One English word whose Chinese is one word of the general dictionary (ablation 消融,
-    exploration 探索, step-wise 逐步): what a dictionary teaches, whatever the notes add.
+    exploration 探索), or a modifier of grain (token-level 令牌级别, step-wise 逐步): what a
+    dictionary teaches, whatever the notes add.
     A compound the dictionary lacks (非传递性, 悲观原则, 困惑度) is the field's term."""
     from ..text.segment import word_frequency
     if not english or not chinese or len(english.split()) != 1 or english != english.lower():
         return False
+    if _GRAIN.fullmatch(english):
+        return True              # token-level 令牌级别, step-wise 逐步: how fine, read off its parts
     return word_frequency(chinese) > 0
+
+
+# a modifier of grain: "token-level", "step-wise", "sentence-level"
+_GRAIN = re.compile(r"[a-z]+-(?:level|wise)")
 
 
 def translation_in(note: str, names: tuple[str, ...]) -> str:
