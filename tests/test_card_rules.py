@@ -318,3 +318,18 @@ def test_an_acronym_that_keeps_another_whole_and_a_modifier_of_grain_are_vocabul
     terms = {i.fields["term"] for i in items if i.kind == "term"}
     assert "MOPPO" not in terms and "segment-level" not in terms, terms
     assert "SAPO" in terms, terms
+
+
+def test_an_abstract_sentence_the_notes_say_in_other_words_is_not_carded_again(tmp_path):
+    abstract = ("We study forgetting. We find that the MRS score identifies the samples that cause forgetting, "
+                "and filtering them out mitigates it.\n"
+                "我们研究遗忘。我们发现 MRS 分数能找出导致遗忘的样本，把它们过滤掉可以缓解遗忘。")
+    said = "#### 如何解决问题\n* 用MRS分数筛掉最容易遗忘的样本"
+    other = "#### 如何解决问题\n* 换了一个更稳的优化器，**温度**不用调"
+    for body, carded in ((said, False), (other, True)):
+        root = tmp_path / ("a" if carded else "b")
+        _, items = items_of(root, notes(paper(1, "ForgetPO", "Forgetting in Preference Optimization", "偏好优化中的遗忘",
+                                              body, keywords="* MRS score 记忆保持分数",
+                                              abstract=abstract), *others()))
+        from_abstract = [t for t in texts(items) if "identifies the samples" in t]
+        assert bool(from_abstract) == carded, (body, texts(items))

@@ -20,7 +20,7 @@ from ...text import cloze_answers, make_cloze
 from ...text.lang import CJK_CLASS, overlap_features
 from ...text.markup import scan
 from ..context import PaperContext, sentence_key
-from ..blanks import LEADS_TO
+from ..blanks import LEADS_TO, hinted
 from ..dangling import DANGLING_EN, DANGLING_ZH
 from ..model import Item, short_hash
 from .cloze import NUMBER_BLANK, keep_good_blanks, _Either
@@ -159,7 +159,8 @@ def _shown_by_the_notes(cloze_text: str, translation: str, pc: PaperContext) -> 
     DPO's "DPO inherently embeds [DRO] principles, conferring robustness to pointwise
     noise" beside the notes' "发现原始DPO本身就隐含了DRO的思想，β 越小对逐点噪声越鲁棒").
     The same fact twice, each card giving the other's answer away: the notes' card,
-    the author's, is kept."""
+    the author's, is kept. The blank counts as printed there when half its words are
+    (`blanks.hinted`: "hyperparameter-free" beside the notes' "no hyperparameters")."""
     said = [strip_marks(t).casefold() for t in pc.claim_answers]
     said += [strip_marks(" ".join(v for v in item.fields.values() if v)).casefold() for item in pc.earlier
              if item.kind in ("claim", "cloze")]
@@ -170,7 +171,8 @@ def _shown_by_the_notes(cloze_text: str, translation: str, pc: PaperContext) -> 
             if len(key) < 3 or NUMBER_BLANK.fullmatch(key):
                 continue
             for text in said:
-                if key in text and wanted and len(wanted & _bigrams(text)) >= SAME_FACT * len(wanted):
+                if (key in text or hinted(answer, text)) and wanted \
+                        and len(wanted & _bigrams(text)) >= SAME_FACT * len(wanted):
                     return True
     return False
 
