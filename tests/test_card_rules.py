@@ -333,3 +333,12 @@ def test_an_abstract_sentence_the_notes_say_in_other_words_is_not_carded_again(t
                                               abstract=abstract), *others()))
         from_abstract = [t for t in texts(items) if "identifies the samples" in t]
         assert bool(from_abstract) == carded, (body, texts(items))
+
+
+def test_a_counting_heading_over_one_of_its_facts_says_it_is_one_of_them(tmp_path):
+    body = ("#### TopPO的两个设计\n* 用序列的平均对数概率当奖励，不需要**参考模型**\n"
+            "* 在Plackett-Luce目标里加一个**目标间隔** $\\gamma$，要求赢的比输的至少高 $\\gamma$")
+    _, items = items_of(tmp_path, notes(paper(1, "TopPO", "Top Preference Optimization", "顶部偏好优化", body),
+                                        *others()))
+    mine = [t for t in texts(items) if "TopPO" in t]
+    assert len(mine) == 2 and all(t.startswith("TopPO的两个设计之一：") for t in mine), mine

@@ -194,7 +194,10 @@ def several_facts(pc: PaperContext, heading: str, question: str, parts: list[Uni
     lists = 0
     for chunk, is_list in groups:
         separate = not is_list
-        stem = question.rstrip("？?：: ") + "：" if separate else question
+        stem = question.rstrip("？?：: ")
+        if separate and len(groups) > 1 and _COUNTED.search(stem):
+            stem += "之一"        # "SimPO的两个设计" over one of them promises what the card lacks
+        stem = stem + "：" if separate else question
         text, hint, unasked = enumeration_text(stem, chunk, keyword_blank(pc))
         if separate:
             text = _inline_first(text)
@@ -227,6 +230,9 @@ def several_facts(pc: PaperContext, heading: str, question: str, parts: list[Uni
                 pc.ctx.note(pc.paper.file, unit.line or line, f"'{_short(unit.text)}' under '{heading}' has no "
                             "word worth a blank (a term, a number, a name, the author's bold): a cue, not asked")
 
+
+# a heading that counts what follows: "两个设计", "三个关键属性", "3点发现"
+_COUNTED = re.compile(r"(?:[两二三四五六七八九十几]|\d+)\s*(?:个|种|项|点|类|条|大|方面|步)")
 
 TRIES = 4                 # words tried per item before it stays a cue
 MAX_ANSWER = 200          # characters: the longest answer one card may ask whole
