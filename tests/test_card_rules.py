@@ -342,3 +342,17 @@ def test_a_counting_heading_over_one_of_its_facts_says_it_is_one_of_them(tmp_pat
                                         *others()))
     mine = [t for t in texts(items) if "TopPO" in t]
     assert len(mine) == 2 and all(t.startswith("TopPO的两个设计之一：") for t in mine), mine
+
+
+def test_an_abstract_result_or_term_the_notes_already_ask_is_not_carded_again(tmp_path):
+    abstract = ("We study reasoning with iterative preference optimization. For example, we see a large improvement from "
+                "55.6% to 81.6% on GSM8K and an accuracy of 88.7% with majority voting out of 32 samples.\n"
+                "我们用迭代偏好优化研究推理。例如，我们看到 GSM8K 从 55.6% 大幅提高到 81.6%，并且在 32 个样本中以多数票获得了 88.7% 的准确率。")
+    said = "#### 作用效果\n* Llama-2-70B-Chat：GSM8K 55.6% → 81.6%，32个样本多数投票能到88.7%"
+    other = "#### 作用效果\n* 训练更稳，**温度**不用调"
+    for body, carded in ((said, False), (other, True)):
+        root = tmp_path / ("a" if carded else "b")
+        _, items = items_of(root, notes(paper(1, "ReasonPO", "Reasoning Preference Optimization", "推理偏好优化",
+                                              body, abstract=abstract), *others()))
+        from_abstract = [t for t in texts(items) if "majority voting" in t]
+        assert bool(from_abstract) == carded, (body, texts(items))

@@ -243,7 +243,7 @@ def shared_digest(ctx) -> bytes:
     return _described(
         sorted(ctx.glossary.words), sorted(ctx.common), sorted(ctx.widespread), sorted(ctx.named_terms),
         sorted(ctx.chinese_of.items()), sorted((k, sorted(v)) for k, v in ctx.keyword_users.items()),
-        sorted(ctx.furniture))
+        sorted(ctx.furniture), sorted((k, sorted(v)) for k, v in ctx.other_names.items()))
 
 
 def _first(owners):

@@ -23,6 +23,8 @@ class Context:
     config: Config
     glossary: Glossary = field(default_factory=Glossary)
     chinese_of: dict[str, str] = field(default_factory=dict)    # term label → its 中文 name
+    # a term's name (casefolded) → its names in the other language (Nash equilibrium → 纳什均衡)
+    other_names: dict[str, set[str]] = field(default_factory=dict)
     common: set[str] = field(default_factory=set)               # terms in two papers or more
     widespread: set[str] = field(default_factory=set)           # terms in three papers or more
     furniture: set[str] = field(default_factory=set)            # names most papers use (casefolded)

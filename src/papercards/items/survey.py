@@ -79,6 +79,10 @@ def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperC
                     ctx.named_terms.add(name.casefold())
         if abbr and chinese:
             ctx.chinese_of[abbr] = chinese
+        if chinese and (abbr or english) and clean_name(chinese):
+            for name in filter(None, (abbr, english)):
+                ctx.other_names.setdefault(name.casefold(), set()).add(chinese)
+            ctx.other_names.setdefault(chinese.casefold(), set()).update(filter(None, (abbr, english)))
         if abbr and english and len(entry.papers) >= 2:
             expansions[english] = abbr
     keyword_users: dict[str, set[str]] = {}

@@ -160,7 +160,9 @@ def _shown_by_the_notes(cloze_text: str, translation: str, pc: PaperContext) -> 
     noise" beside the notes' "发现原始DPO本身就隐含了DRO的思想，β 越小对逐点噪声越鲁棒").
     The same fact twice, each card giving the other's answer away: the notes' card,
     the author's, is kept. The blank counts as printed there when half its words are
-    (`blanks.hinted`: "hyperparameter-free" beside the notes' "no hyperparameters")."""
+    (`blanks.hinted`: "CHES score" beside the notes' "CHES分数"), when its glossary name in
+    the other language is ("Nash equilibrium" beside "纳什均衡"), or when it is the same
+    number with its unit ("88.7%")."""
     said = [strip_marks(t).casefold() for t in pc.claim_answers]
     said += [strip_marks(" ".join(v for v in item.fields.values() if v)).casefold() for item in pc.earlier
              if item.kind in ("claim", "cloze")]
@@ -168,11 +170,14 @@ def _shown_by_the_notes(cloze_text: str, translation: str, pc: PaperContext) -> 
     for answers in cloze_answers(cloze_text).values():
         for answer in answers:
             key = strip_marks(answer).casefold()
-            if len(key) < 3 or NUMBER_BLANK.fullmatch(key):
+            if len(key) < 3:
                 continue
+            # a number is printed as it is; a term may be in the notes' language (纳什均衡)
+            number = bool(NUMBER_BLANK.fullmatch(key))
+            forms = {key, *(n.casefold() for n in pc.ctx.other_names.get(key, ()))}
             for text in said:
-                if (key in text or hinted(answer, text)) and wanted \
-                        and len(wanted & _bigrams(text)) >= SAME_FACT * len(wanted):
+                printed = any(f in text for f in forms) or (not number and hinted(answer, text))
+                if printed and wanted and len(wanted & _bigrams(text)) >= SAME_FACT * len(wanted):
                     return True
     return False
 
