@@ -356,3 +356,20 @@ def test_an_abstract_result_or_term_the_notes_already_ask_is_not_carded_again(tm
                                               body, abstract=abstract), *others()))
         from_abstract = [t for t in texts(items) if "majority voting" in t]
         assert bool(from_abstract) == carded, (body, texts(items))
+
+
+def test_bold_around_a_claim_asks_its_subject():
+    from papercards.items.blanks import narrow_bold
+    assert narrow_bold("**NLL项非常关键**，没有它") == "**NLL项**非常关键，没有它"
+    assert narrow_bold("奖励差趋向无穷，**KL正则就不起作用了**") == "奖励差趋向无穷，**KL正则**就不起作用了"
+    for kept in ("**不需要成对数据**", "**缺少主动探索**", "**在线采样器**", "**offline data is enough**"):
+        assert narrow_bold(kept) == kept
+
+
+def test_a_lead_in_leads_its_list_not_the_paragraph_after_it(tmp_path):
+    body = ("#### 怎么做的\n每一轮：\n1. 用当前模型对每个问题采样N个CoT+答案\n2. 用标准答案判断对错，组成偏好对\n"
+            "3. 用 DPO + NLL 的loss训练\n\n**NLL项非常关键**，没有它的话chosen的对数概率也会一起往下掉")
+    _, items = items_of(tmp_path, notes(paper(1, "LoopPO", "Looped Reasoning Preference Optimization", "循环推理偏好优化",
+                                              body), *others()))
+    mine = [t for t in texts(items) if "非常关键" in t]
+    assert mine and "每一轮" not in mine[0] and answers(mine[0]) == ["NLL项"], mine or texts(items)

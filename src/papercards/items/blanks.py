@@ -164,3 +164,29 @@ def _spelled_by_initials(answer: str, names: list[str]) -> bool:
     initials = "".join(w[0] for w in words).upper()
     tokens = (t for name in names for t in re.findall(r"[\w-]+", name or "", re.ASCII))
     return any(initials in re.sub(r"[^A-Z]", "", t) for t in tokens)
+
+
+_BOLD_SPAN = re.compile(r"\*\*(?P<inner>[^*\n]{4,40})\*\*")
+_MAY_HOLD_ADVERB = re.compile(r"[非很就都也最更太才已尤极十相较比]")
+_NOUNISH = ("n", "eng", "vn", "b", "an", "x")          # jieba's tags of a noun phrase's words
+
+
+def narrow_bold(text: str) -> str:
+    """``**NLL项非常关键**`` → ``**NLL项**非常关键``: bold around a claim (a noun phrase, an
+    adverb, what is said of it) marks its subject as the word to ask; a blank on the whole
+    claim asks the learner to reproduce a sentence. Bold that opens on anything but a noun
+    phrase (``**不需要成对数据**``, ``**缺少主动探索**``) is left as written."""
+    def narrowed(m: re.Match) -> str:
+        inner = m.group("inner")
+        if not CJK_RE.search(inner) or not _MAY_HOLD_ADVERB.search(inner):
+            return m.group(0)
+        from ..text.segment import pos_tags
+        head = ""
+        for word, tag in pos_tags(inner):
+            if tag == "d" and len(head) >= 2:
+                return f"**{head}**{inner[len(head):]}"
+            if not tag.startswith(_NOUNISH):
+                break
+            head += word
+        return m.group(0)
+    return _BOLD_SPAN.sub(narrowed, text)

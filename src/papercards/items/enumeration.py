@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_RE, has_cjk
-from .blanks import gloss_after
+from .blanks import gloss_after, narrow_bold
 from .fronts import is_setup_detail
 
 SHORT_GLOSS = 16         # characters: a gloss after its label this short is the answer whole
@@ -52,6 +52,7 @@ class Unit:
     line: int = 0             # where it is in the notes
     table: bool = False       # a row of a table
     braced: bool = False      # holds "{{"/"}}" typed in the notes: a blank around it would end there
+    listed: bool = False      # an item of a Markdown list (not a sentence of a paragraph)
 
     @property
     def fact(self) -> bool:
@@ -101,7 +102,7 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
     """The item with its blank ``{{cN::…}}``, and the text left off the front (a
     translation that would give the answer away), if any; None when nothing in it
     is worth asking (it stays on the card as a cue)."""
-    plain = text.strip()
+    plain = narrow_bold(text.strip())
     avoid = avoid or []
     if is_setup_detail(plain):
         return None                 # how it was trained (epochs, learning rate), not what was found

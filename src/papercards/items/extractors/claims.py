@@ -17,7 +17,7 @@ from ...text import CLOZE_BLANK, cloze_answers, make_cloze, split_sentences
 from ...text.lang import CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
-from ..blanks import NAME, REACHED_FROM, acronym_after, around, hinted, in_brackets, one_of_a_list
+from ..blanks import NAME, REACHED_FROM, acronym_after, around, hinted, in_brackets, narrow_bold, one_of_a_list
 from ..context import PaperContext
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
@@ -80,7 +80,7 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
                 mark = f"{number}." if block.ordered and depth == 0 else "-"
                 # an item another rule carded (a definition) stays as a cue, not a second card
                 units.append(Unit(_join(item.text), depth=depth, context=item.line in consumed, mark=mark,
-                                  line=item.line))
+                                  line=item.line, listed=True))
         elif block.kind == "table" and block.rows:
             units.extend(Unit(" | ".join(c.strip() for c in row), line=block.line, table=True)
                          for row in block.rows[1:])
@@ -103,7 +103,7 @@ def _at_semicolons(unit: Unit) -> list[Unit]:
     parts = split_top_level(unit.text, "；")
     if len(parts) < 2 or any(len(strip_marks(p)) < MIN_CLAUSE or not _something_to_ask(p) for p in parts):
         return [unit]                # a part with nothing to ask would be lost: the sentence stays whole
-    return [Unit(p, depth=unit.depth, mark=unit.mark, line=unit.line) for p in parts]
+    return [Unit(p, depth=unit.depth, mark=unit.mark, line=unit.line, listed=unit.listed) for p in parts]
 
 
 def extract(pc: PaperContext):
@@ -295,6 +295,7 @@ def keyword_blank(pc: PaperContext):
     def keyword(text: str, n: int, visible: list[str]) -> str | None:
         if is_setup_detail(text):
             return None             # how it was trained, not what was found
+        text = narrow_bold(text)
         plain = scan(text).plain
         marked = [m.group(0).strip("*`") for m in re.finditer(r"\*\*[^*]+\*\*|`[^`]+`", text)]
         prefer = marked + [m.group(0) for m in NUMBER_BLANK.finditer(plain)] + \
@@ -544,12 +545,16 @@ _COUNTS = re.compile(r"[两三四五六七八九十\d]+\s*(?:个|点|种|条|类
 def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
     """The answer cut into cards: (units, is_list). A run of short phrases is one list
     (an enumeration note); a sentence is a fact of its own, with the lead-in before it
-    (``每一轮：``) and the nested lines under it."""
+    (``每一轮：``; not a paragraph after the list it led into) and the nested lines under it."""
     groups: list[tuple[list[Unit], bool]] = []
     lead: Unit | None = None
     run: list[Unit] | None = None         # the run of phrases (or rows) being read
     shape = None                          # …and what it is a run of
+    led_a_list = False                    # the lead-in has had its list: a paragraph after it is not led
     for unit in units:
+        if unit.fact and lead and not unit.listed and led_a_list:
+            lead = None
+        led_a_list = led_a_list or (unit.fact and unit.listed and lead is not None)
         if unit.fact and run is not None and list_shape(unit.text) == shape:
             run.append(unit)
         elif unit.fact:
@@ -564,6 +569,7 @@ def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
             # that counts the items ("会有两个意外后果：") is no lead for a card holding one
             last = split_sentences(unit.text)[-1:] or [unit.text]
             lead = None if _COUNTS.search(last[0]) else Unit(last[0], context=True, line=unit.line)
+            led_a_list = False
             run = None
     out: list[tuple[list[Unit], bool]] = []
     for group, _ in groups:

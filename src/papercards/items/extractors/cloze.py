@@ -14,7 +14,7 @@ from collections.abc import Container
 from ...notes import strip_marks
 from ...text import CLOZE_BLANK, make_cloze, split_sentences
 from ...text.markup import scan
-from ..blanks import acronym_after, around, bracket_depth, hinted, one_of_a_list
+from ..blanks import acronym_after, around, bracket_depth, hinted, narrow_bold, one_of_a_list
 from ..context import PaperContext
 from ..model import Item, short_hash
 from .walk import content_texts
@@ -124,7 +124,7 @@ def extract(pc: PaperContext):
     for text, line, _, _ in content_texts(pc.paper):
         if line in pc.consumed:
             continue
-        text = CLOZE_BLANK.sub(_typed_blank, text)
+        text = narrow_bold(CLOZE_BLANK.sub(_typed_blank, text))
         for sentence in split_sentences(text.replace("\n", "")):
             plain = strip_marks(sentence)
             if not 12 <= len(plain) <= 100 or plain.endswith(_INTRO_END + ("？", "?")):
