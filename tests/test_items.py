@@ -39,6 +39,11 @@ def items_of(extraction, kind, paper=None):
     ("Fine-Tuning", ("Fine-Tuning", "", "", "")),
     ("LLM (DPO主要用于大模型微调)", ("LLM", "", "", "DPO主要用于大模型微调")),
     ("直接偏好优化 (DPO)", ("DPO", "", "直接偏好优化", "")),
+    # what follows a colon is a remark on the term, whole (it was split at its comma into a second "term")
+    ("critic model 价值模型: GRPO直接不要了，用组内平均当baseline",
+     ("", "critic model", "价值模型", "GRPO直接不要了，用组内平均当baseline")),
+    # a description of what the name is, then a remark: no translation
+    ("Smaug (模型名字，《霍比特人》里那条龙)", ("", "Smaug", "", "模型名字，《霍比特人》里那条龙")),
 ])
 def test_keyword_shapes(text, expected):
     (cand,) = parse_keyword(text)
@@ -50,6 +55,17 @@ def test_comma_list_keyword_is_split():
     assert [c.label for c in cands] == ["RLHF", "PPO", "DPO", "KTO"]
     assert cands[3].english == "Knowledge Transfer Optimization" and cands[3].is_card
     assert not cands[0].is_card                       # bare: a tag, not a card
+
+
+def test_two_terms_written_with_slashes_are_two_terms():
+    cands = parse_keyword("off-policy / on-policy 离策略 / 在策略")
+    assert [(c.english, c.chinese, c.note) for c in cands] == [("off-policy", "离策略", ""), ("on-policy", "在策略", "")]
+
+
+def test_a_chinese_name_cut_at_a_letter_is_no_name():
+    from papercards.items.terms import trim_chinese_name
+    assert trim_chinese_name(["（", "a", "）", " ", "最佳", " ", "n", " ", "采样", " "], "best-of-n sampling") == ("", False)
+    assert trim_chinese_name(["使用", "近端", "策略", "优化", " "], "proximal policy optimization")[0] == "近端策略优化"
 
 
 def test_long_form_by_initials_and_schwartz_hearst():

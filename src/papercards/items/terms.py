@@ -21,7 +21,7 @@ _ABBR = re.compile(r"^(?:[A-Z][a-z]?\.\s?)?[A-Za-z0-9\u0370-\u03ff]*[A-Z\u0391-\
 
 # Chinese that reads as a remark, not as the name of a thing.
 _REMARK_MARKERS = ("是", "用于", "主要", "指", "一种", "一个", "可以", "通过", "问题", "因为",
-                   "表示", "例如", "比如", "，", "。", "：", ":", "；")
+                   "表示", "例如", "比如", "，", "。", "：", ":", "；", "名字", "名称")
 
 
 @dataclass
@@ -165,8 +165,20 @@ def _initials_form(letters: list[str], candidate: str) -> str | None:
 
 
 def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
-    """One keyword bullet → one or more candidates (comma lists are split)."""
+    """One keyword bullet → one or more candidates (comma lists are split; what follows a
+    colon is the author's remark on the term, whole)."""
     text = text.strip().rstrip("。.;；,，")
+    remark = _REMARK_AFTER.match(text)
+    if remark and not _REMARK_AFTER.match(remark.group("term")):
+        out = parse_keyword(remark.group("term"), line)
+        if len(out) == 1:
+            out[0].note = (out[0].note + " " + remark.group("remark").strip()).strip()
+            return out
+    pairs = _SLASHED_PAIRS.match(text)
+    if pairs:
+        ens, zhs = pairs.group("en").split("/"), pairs.group("zh").split("/")
+        if len(ens) == len(zhs):       # "off-policy / on-policy 离策略 / 在策略": two terms
+            return [c for en, zh in zip(ens, zhs) for c in parse_keyword(f"{en.strip()} {zh.strip()}", line)]
     parts = split_top_level(text, ",，、;；")
     if len(parts) > 1 and all(len(p) <= 48 for p in parts):
         out = []
@@ -193,7 +205,15 @@ def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
         cand.note = (cand.note + " " + tail).strip()
     if cand.english and not cand.abbr and is_abbreviation(cand.english):
         cand.abbr, cand.english = cand.english, ""
+    if not re.search(rf"[A-Za-z0-9{_CJK}]", cand.note):
+        cand.note = ""                 # "/" left over from "A / B": no remark
     return [cand]
+
+
+# "critic model 价值模型: GRPO直接不要了，用组内平均当baseline": the term, then a remark on it
+_REMARK_AFTER = re.compile(r"^(?P<term>[^:：()（）]+(?:[(（][^()（）]*[)）])?)\s*[:：]\s*(?P<remark>\S.*)$", re.S)
+# "off-policy / on-policy 离策略 / 在策略"
+_SLASHED_PAIRS = re.compile(rf"^(?P<en>[A-Za-z][^{_CJK}]*?/[^{_CJK}]*?)\s+(?P<zh>[{_CJK}][^A-Za-z]*/[^A-Za-z]*)$")
 
 
 def _glue_acronyms(runs: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:
@@ -380,11 +400,14 @@ def trim_chinese_name(tokens: list[str], english: str) -> tuple[str, bool]:
         return whole, True
     taken: list[str] = []
     size, certain = 0, True
-    for tok in reversed(toks):
+    for i in range(len(toks) - 1, -1, -1):
+        tok = toks[i]
         if not tok.strip():
             if taken and re.match(r"[A-Za-z]", taken[-1]):
                 taken.append(tok)     # "分布稳健性 DPO": the space inside a mixed name
                 continue
+            if taken and i > 0 and re.fullmatch(r"[A-Za-z0-9]{1,3}", toks[i - 1]):
+                return "", False      # "最佳 n 采样（BoN）": a name cut at "n", not "采样"
             break
         if taken and tok in _LEAD_BREAKS or re.fullmatch(r"[，。、：；！？,.;:()（）]+", tok):
             break
