@@ -373,3 +373,38 @@ def test_a_lead_in_leads_its_list_not_the_paragraph_after_it(tmp_path):
                                               body), *others()))
     mine = [t for t in texts(items) if "非常关键" in t]
     assert mine and "每一轮" not in mine[0] and answers(mine[0]) == ["NLL项"], mine or texts(items)
+
+
+def test_bold_that_only_stresses_is_no_blank():
+    from papercards.items.blanks import narrow_bold
+    assert narrow_bold("比**任何**竞争策略都更受偏好") == "比任何竞争策略都更受偏好"
+    assert narrow_bold("偏好数据是**别的模型**生成的") == "偏好数据是别的模型生成的"
+    assert narrow_bold("是**第一个**超过80%的开源模型") == "是第一个超过80%的开源模型"
+    for kept in ("发现**自己生成的数据**更有效", "chosen和rejected之间的**相对**概率", "只要MORLHF的**三分之一**"):
+        assert narrow_bold(kept) == kept
+
+
+def test_a_result_asks_its_number_not_what_follows_it():
+    from papercards.items.enumeration import blank_item
+    made, _ = blank_item("Smaug-72B是第一个在Open LLM Leaderboard上平均准确率超过80%的开源模型", 1)
+    assert "{{c1::80%}}的开源模型" in made, made
+    made, _ = blank_item("用一个强的oracle给偏好反馈，让模型迭代地超过自己", 1)
+    assert "{{c1::自己}}" not in made, made
+
+
+def test_a_pointer_to_other_notes_is_dangling_but_an_aside_about_them_is_dropped():
+    from papercards.items.dangling import dangling, without_notes_asides
+    for text in ("Dr. GRPO把这两个归一化去掉", "DNO想把两边的好处结合起来", "上次第19篇说DPO会利用长度"):
+        assert dangling(text), text
+    assert without_notes_asides("还是离线的方法，分布问题没有解决(这是我自己的看法，看下面第3篇)") == \
+        "还是离线的方法，分布问题没有解决"
+    assert without_notes_asides("β 越小越鲁棒(pointwise noise)") == "β 越小越鲁棒(pointwise noise)"
+
+
+def test_a_name_opening_a_motive_does_not_take_the_headings_place(tmp_path):
+    body = ("#### 动机\n* 把奖励学习和策略优化合成一个**对比目标**的方法虽然稳定，但绑在最大化奖励里\n"
+            "* BT这种逐点奖励表达不了非传递的偏好")
+    _, items = items_of(tmp_path, notes(paper(1, "NashPO", "Nash Preference Optimization", "纳什偏好优化", body),
+                                        *others()))
+    questions = [i.fields["question"] for i in items if i.kind == "claim"]
+    assert "NashPO：BT 的动机？" not in questions, questions

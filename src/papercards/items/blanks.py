@@ -166,23 +166,35 @@ def _spelled_by_initials(answer: str, names: list[str]) -> bool:
     return any(initials in re.sub(r"[^A-Z]", "", t) for t in tokens)
 
 
-_BOLD_SPAN = re.compile(r"\*\*(?P<inner>[^*\n]{4,40})\*\*")
+_BOLD_SPAN = re.compile(r"\*\*(?P<inner>[^*\n]{1,40})\*\*")
 _MAY_HOLD_ADVERB = re.compile(r"[非很就都也最更太才已尤极十相较比]")
 _NOUNISH = ("n", "eng", "vn", "b", "an", "x")          # jieba's tags of a noun phrase's words
 
 
+_ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}[个次名位]?")
+
+
 def narrow_bold(text: str) -> str:
-    """``**NLL项非常关键**`` → ``**NLL项**非常关键``: bold around a claim (a noun phrase, an
-    adverb, what is said of it) marks its subject as the word to ask; a blank on the whole
-    claim asks the learner to reproduce a sentence. Bold that opens on anything but a noun
-    phrase (``**不需要成对数据**``, ``**缺少主动探索**``) is left as written."""
+    """The author's bold as the word to ask. ``**NLL项非常关键**`` → ``**NLL项**非常关键``:
+    bold around a claim (a noun phrase, an adverb, what is said of it) marks its subject;
+    a blank on the whole claim asks the learner to reproduce a sentence. Bold that only
+    stresses (``比**任何**竞争策略``, ``**别的模型**生成的``, ``是**第一个**``: a pronoun or a
+    determiner with at most one word after it, an ordinal) is no word to ask: it is unbolded. Bold that
+    opens on a verb (``**缺少主动探索**``) is left as written."""
     def narrowed(m: re.Match) -> str:
         inner = m.group("inner")
-        if not CJK_RE.search(inner) or not _MAY_HOLD_ADVERB.search(inner):
+        if not CJK_RE.search(inner):
             return m.group(0)
+        if _ORDINAL.fullmatch(inner.strip()):
+            return inner
         from ..text.segment import pos_tags
+        tags = pos_tags(inner)
+        if tags and tags[0][1] == "r" and len(tags) <= 2:
+            return inner                  # 任何, 别的模型 (but 自己生成的数据 names a thing)
+        if not _MAY_HOLD_ADVERB.search(inner):
+            return m.group(0)
         head = ""
-        for word, tag in pos_tags(inner):
+        for word, tag in tags:
             if tag == "d" and len(head) >= 2:
                 return f"**{head}**{inner[len(head):]}"
             if not tag.startswith(_NOUNISH):

@@ -28,9 +28,22 @@ DANGLING_ZH = re.compile(
     r"(?:这些|这一|这种|这三个|这两个|(?<![因如彼从由就借据对为于])此|上述|该)(?:问题|框架|限制|局限|现象|能力|挑战|发现|差距|结果|属性|偏差|近似|假设)"
     r"|其中(?:的)?(?:一个|之一|一种|一点)"
     r"|(?:第[一二三四五]|[两三四五])个(?:近似|问题|假设|限制|挑战|缺点|方面)"
+    # "把这两个归一化去掉", "把两边的好处结合起来", "上次第19篇说…": what they are is elsewhere
+    r"|[这那][两三四五几]个|(?:两边|双方)的|第\s*\d+\s*篇|上一篇|上次那篇"
     # a conclusion without its premise: "所以只需要在SFT的时候…"
     r"|^\s*(?:所以|于是|因而)")
 _LISTED = re.compile(r"(?m)^\s*(?:- |\d+\. )")
+
+# the author's aside about the notes themselves, in brackets: "(这是我自己的看法，看下面第3篇)",
+# "（…和第19篇说的一致）", "(具体数字没记)": no part of the paper's fact
+_NOTES_ASIDE = re.compile(r"\s*[(（][^()（）]*(?:第\s*\d+\s*篇|上一篇|那篇|上次|下面|上面|我自己|没记|记不清|补课|TODO|待补)"
+                          r"[^()（）]*[)）]")
+
+
+def without_notes_asides(text: str) -> str:
+    """``text`` without the author's bracketed asides about the notes (which paper said it
+    before, what they did not note down): they point at nothing the card holds."""
+    return _NOTES_ASIDE.sub("", text)
 
 
 def dangling(text: str) -> bool:

@@ -33,6 +33,7 @@ _RESULT_EN = re.compile(r"\b(?P<verb>achieves?|attains?|reach(?:es)?|improves?|o
                         r"(?P<object>[A-Za-z0-9][^,;:.()]{2,40}?)\s*\.?$", re.I)
 # a result stated by degree alone ("取得很大改进", "achieves significant gains") names no fact to recall
 _VAGUE_RESULT = re.compile(r"^(?:很|更|较|大幅|显著|明显|极大|巨大|重大|大大|一定|良好|有效|稳定|差不多|相当|类似|相近|接近|同等|"
+                           r"自己|自身|它|其他|别的|所有|任何|"
                            r"significant|substantial|better|strong|good|great|notable|large|competitive|improved|"
                            r"comparable|similar)",
                            re.I)
@@ -121,7 +122,11 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
         m = rx.search(plain)
         if m and m.start("verb") >= 2 and not _VAGUE_RESULT.match(m.group("object").strip()):
             obj = m.group("object").strip()
-            return plain[: m.start("object")] + f"{{{{c{n}::{obj}}}}}" + plain[m.start("object") + len(obj):], None
+            start = plain.index(obj, m.start("object"))
+            number = _NUMBER_IN.search(obj)
+            if number:                            # "超过80%的开源模型": the number is what was reached
+                start, obj = start + number.start(), number.group(0)
+            return plain[:start] + f"{{{{c{n}::{obj}}}}}" + plain[start + len(obj):], None
     bold = _BOLD.search(plain)
     if bold and len(_plain(plain)) > 30:
         pair = split_bilingual(_plain(plain))

@@ -19,6 +19,7 @@ from ...text.markup import scan
 from ...text.stopwords import is_stopword
 from ..blanks import NAME, REACHED_FROM, acronym_after, around, hinted, in_brackets, narrow_bold, one_of_a_list
 from ..context import PaperContext
+from ..dangling import without_notes_asides
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
 from ..fronts import (is_generic, is_setup, is_setup_detail, is_statement, lead_of, names_paper, question_of,
@@ -66,7 +67,7 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
         if block.line in consumed and block.kind != "list":
             continue
         if block.kind == "paragraph" and not block.text.strip().startswith("!["):
-            text = _join(block.text)
+            text = without_notes_asides(_join(block.text))
             if has_list and is_lead_in(text):
                 units.append(Unit(text, context=True))
             else:
@@ -79,8 +80,8 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
                 number += depth == 0
                 mark = f"{number}." if block.ordered and depth == 0 else "-"
                 # an item another rule carded (a definition) stays as a cue, not a second card
-                units.append(Unit(_join(item.text), depth=depth, context=item.line in consumed, mark=mark,
-                                  line=item.line, listed=True))
+                units.append(Unit(without_notes_asides(_join(item.text)), depth=depth, context=item.line in consumed,
+                                  mark=mark, line=item.line, listed=True))
         elif block.kind == "table" and block.rows:
             units.extend(Unit(" | ".join(c.strip() for c in row), line=block.line, table=True)
                          for row in block.rows[1:])
@@ -450,6 +451,10 @@ _SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][A-Za-z0-9_.+/-]{0,40}(?: [A-Z0-9][
                       r"(?P<rest>[\u3400-\u9fff].{5,})$", re.S)
 
 
+# a heading that asks a property of whatever a sentence is about (RLHF 的问题, DPO-COV 的作用效果);
+# 动机, 思路, 我的理解 belong to the paper, not to the name a sentence opens with
+_A_PROPERTY = re.compile(r"问题|局限|缺点|不足|缺陷|效果|结果|优势|优点|特点|区别|limitation|drawback|problem|"
+                         r"weakness|result|effect|advantage", re.I)
 _ASKS_A_FLAW = re.compile(r"局限|问题|缺点|不足|缺陷|limitation|drawback|problem|weakness", re.I)
 _BUT = re.compile(r"[，,]\s*(?:但是|但|然而|不过)\s*")
 # "off-policy DPO里rejected…": a word that binds to the name before it, which is no subject
@@ -491,6 +496,8 @@ def subject_question(question: str, text: str, pc: PaperContext, heading: str = 
             answer = answer[turn.end():].strip()
     if heading and is_generic(heading):
         topic = strip_section_number(heading).rstrip("：:。.?？ ")
+        if not _A_PROPERTY.search(topic):
+            return None                 # "BT这种逐点奖励…" under 动机 is DNO's motive, not BT's
         subject = m.group("subject")
         if topic.isascii():
             return f"{pc.info.short}: {topic} of {subject}?", answer
