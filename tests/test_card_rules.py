@@ -362,7 +362,9 @@ def test_bold_around_a_claim_asks_its_subject():
     from papercards.items.blanks import narrow_bold
     assert narrow_bold("**NLL项非常关键**，没有它") == "**NLL项**非常关键，没有它"
     assert narrow_bold("奖励差趋向无穷，**KL正则就不起作用了**") == "奖励差趋向无穷，**KL正则**就不起作用了"
-    for kept in ("**不需要成对数据**", "**缺少主动探索**", "**在线采样器**", "**offline data is enough**"):
+    assert narrow_bold("**offline data is enough**") == "**offline data** is enough"
+    assert narrow_bold("1. **Clip-Higher.** Decouple") == "1. **Clip-Higher**. Decouple"
+    for kept in ("**不需要成对数据**", "**缺少主动探索**", "**在线采样器**", "**entropy collapse**"):
         assert narrow_bold(kept) == kept
 
 
@@ -408,3 +410,59 @@ def test_a_name_opening_a_motive_does_not_take_the_headings_place(tmp_path):
                                         *others()))
     questions = [i.fields["question"] for i in items if i.kind == "claim"]
     assert "NashPO：BT 的动机？" not in questions, questions
+
+
+DOC = """# StepRL: Stable Reinforcement Learning for Long Reasoning
+
+> 🔗 [arXiv](https://arxiv.org/abs/2503.00001) | [PDF](https://arxiv.org/pdf/2503.00001)
+
+## TL;DR
+
+A recipe for RL on long reasoning on top of GRPO. Starting from plain GRPO, the authors add two tricks \
+and call the result **StepRL**. With Qwen2.5-32B it reaches 50 points on AIME 2024. 说白了就是把 R1 没写的细节补齐了。
+
+## Problem
+
+RL for reasoning was never reproduced in the open. The authors observe the usual failure modes:
+
+- **entropy collapse** — the policy becomes deterministic early（熵一下子就掉没了）
+- **reward noise** from truncated samples
+
+## Method
+
+The **KL penalty is removed** entirely, since the policy is expected to drift far from the initial model anyway.
+
+1. **Clip-Higher.** Decouple the clip range into a lower and an upper bound of 0.2 and 0.28. The upper clip limits \
+how much a low-probability exploration token can grow, so raising only the upper bound keeps the entropy up.
+2. **Dynamic Sampling.** If all samples for a prompt are correct or all wrong, every advantage is 0 and the prompt \
+gives no gradient. StepRL over-samples and filters out prompts with accuracy exactly 0 or 1.
+
+Data: **StepRL-Math-17K**, math problems whose answers were rewritten into integers so that the checker is reliable.
+
+## Results
+
+AIME 2024 (avg@32) on Qwen2.5-32B base, as reported in the paper:
+
+| Setting | AIME 2024 |
+|---|---|
+| Naive GRPO | 30 |
+| StepRL | **50** |
+"""
+
+
+def test_a_document_list_of_long_items_is_a_card_per_fact_not_one_enumeration(tmp_path):
+    _, items = items_of(tmp_path, DOC)
+    clozes = texts(items)
+    method = [t for t in clozes if "Decouple the clip range" in t or "over-samples" in t or "If all samples" in t]
+    assert method and all("Dynamic Sampling" not in t or "Clip-Higher" not in t for t in method), method
+    assert any(answers(t) == ["Clip-Higher"] for t in method), method
+    assert all(len(re.sub(r"\{\{c\d::(.*?)\}\}", r"\1", t)) < 300 for t in clozes), clozes
+    # a name is no number ("Qwen2.5-[32B]"), a blank has its description beside it, not only its label
+    assert not any("Qwen2.5-{{" in t for t in clozes), clozes
+    data = [t for t in clozes if "StepRL-Math-17K" in t]
+    assert data and data[0].startswith("StepRL：") and "math problems" in data[0], data
+    # bold around a claim asks its subject; an aside in brackets stays whole on its line
+    assert any("{{c1::KL penalty}} is removed" in t for t in clozes), clozes
+    assert not any(t.rstrip().endswith("（") or "\n熵" in t for t in clozes), clozes
+    summary = next(i.fields["summary"] for i in items if i.kind == "summary")
+    assert "the authors add two tricks" in summary and "R1" in summary, summary

@@ -171,6 +171,7 @@ _MAY_HOLD_ADVERB = re.compile(r"[非很就都也最更太才已尤极十相较�
 _NOUNISH = ("n", "eng", "vn", "b", "an", "x")          # jieba's tags of a noun phrase's words
 
 
+_EN_PREDICATE = re.compile(r"\s+(?:is|are|was|were|has|have|had|can|cannot|does|do|did|will|would|should|must)\s+\w", re.I)
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}[个次名位]?")
 
 
@@ -180,10 +181,17 @@ def narrow_bold(text: str) -> str:
     a blank on the whole claim asks the learner to reproduce a sentence. Bold that only
     stresses (``比**任何**竞争策略``, ``**别的模型**生成的``, ``是**第一个**``: a pronoun or a
     determiner with at most one word after it, an ordinal) is no word to ask: it is unbolded. Bold that
-    opens on a verb (``**缺少主动探索**``) is left as written."""
+    opens on a verb (``**缺少主动探索**``) is left as written. English alike: ``**KL penalty
+    is removed**`` asks "KL penalty"."""
     def narrowed(m: re.Match) -> str:
         inner = m.group("inner")
+        stop = re.search(r"[.:：。]+$", inner)
+        if stop and stop.start() >= 2:             # "**Clip-Higher.**": the stop is no part of the name
+            return narrowed(re.match(r"\*\*(?P<inner>.*)\*\*", f"**{inner[:stop.start()]}**")) + stop.group(0)
         if not CJK_RE.search(inner):
+            said = _EN_PREDICATE.search(inner)        # "**KL penalty is removed**" asks "KL penalty"
+            if said and said.start() >= 3:
+                return f"**{inner[:said.start()].rstrip()}** {inner[said.start():].lstrip()}"
             return m.group(0)
         if _ORDINAL.fullmatch(inner.strip()):
             return inner

@@ -90,6 +90,8 @@ def split_bilingual(text: str) -> tuple[str, str] | None:
     en, zh = text[: m.start()].rstrip(), text[m.start():].strip()
     if has_cjk(en) or re.search(r"[A-Za-z]{3,}", zh) or len(en.split()) < 2:
         return None                     # "DPO-COV无需奖励估计" is a subject and what it does
+    if en.count("(") + en.count("（") > en.count(")") + en.count("）"):
+        return None                     # "…exploration dies（熵一下子就掉没了）": an aside, not a translation
     return en, zh
 
 

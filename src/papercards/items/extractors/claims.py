@@ -85,10 +85,30 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
         elif block.kind == "table" and block.rows:
             units.extend(Unit(" | ".join(c.strip() for c in row), line=block.line, table=True)
                          for row in block.rows[1:])
-    return [part for unit in units for part in _at_semicolons(unit)]
+    return [part for unit in units for sentence in sentence_units(unit) for part in _at_semicolons(sentence)]
 
 
 MIN_CLAUSE = 12           # characters: each side of a "；" this long states a fact of its own
+LONG_ITEM = 70            # weight (`item_weight`): a list item this long with several sentences is several facts
+
+# "**Clip-Higher.** Decouple…", "**经验回放**：每一轮…": the name a long item is about
+_ITEM_LABEL = re.compile(r"^\*\*(?P<label>[^*\n]{2,40}?)[.:：。]?\*\*[.:：。]?\s*")
+
+
+def sentence_units(unit: Unit) -> list[Unit]:
+    """A long list item of several sentences ("**Clip-Higher.** Decouple the clip range… The
+    upper clip limits…") as one unit per sentence, each after the first led by the item's
+    bold name ("Clip-Higher：The upper clip limits…"), so each is a card of its own; a
+    short item, or one sentence, stays whole."""
+    if not unit.fact or item_weight(unit.text) <= LONG_ITEM:
+        return [unit]
+    sentences = split_sentences(unit.text)
+    if len(sentences) < 2:
+        return [unit]
+    label = _ITEM_LABEL.match(unit.text)
+    lead = f"{label.group('label').strip()}：" if label else ""
+    return [Unit(text if n == 0 else lead + text, depth=unit.depth, mark=unit.mark, line=unit.line,
+                 listed=unit.listed) for n, text in enumerate(sentences)]
 
 
 def _something_to_ask(text: str) -> bool:

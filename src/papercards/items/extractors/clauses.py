@@ -14,9 +14,10 @@ from ...notes import strip_marks
 from ..context import PaperContext
 
 # a number worth asking: with its unit, a percentage, a factor or a count of things
-# (25.4%, 1.9×, 2.1 个百分点, 30 ms, 12,000, 20K); never a year, a version or a section number
+# (25.4%, 1.9×, 2.1 个百分点, 30 ms, 12,000, 20K); never a year, a version, a section number
+# or a piece of a model's name (Qwen2.5-32B)
 NUMBER = re.compile(r"(?<![\w.$\\^_{])(?:约|超过|近)?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d.])"
-                    r"|(?<![\w.$\\^_{])(?:约|超过|近)?\d+(?:\.\d+)?\s*(?:%|个百分点|百分点|倍|×|x\b|[KMB]\b|ms\b|s\b|cm\b"
+                    r"|(?<![\w.$\\^_{])(?<!\w-)(?:约|超过|近)?\d+(?:\.\d+)?\s*(?:%|个百分点|百分点|倍|×|x\b|[KMB]\b|ms\b|s\b|cm\b"
                     r"|points?\b|pp\b|轮|步|条|个|次|层|秒|毫秒|分(?![钟之类布]))")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
@@ -73,11 +74,18 @@ def clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
     while j + 1 < len(bounds) and end > bounds[j][1]:
         j += 1
     lo, hi = bounds[i][0], bounds[j][1]
-    while i > 0 and (len(strip_marks(sentence[lo:hi])) < SHORT_CLAUSE or _POINTS_BACK.match(sentence[lo:hi])):
+    asked = len(strip_marks(sentence[start:end]))
+
+    def bare(lo: int, hi: int) -> bool:
+        """Too little around the asked words to say what they are ("Data: [DAPO-Math-17K],")."""
+        return len(strip_marks(sentence[lo:hi])) - asked < SHORT_CLAUSE
+
+    while i > 0 and (bare(lo, hi) or _POINTS_BACK.match(sentence[lo:hi])):
         i -= 1
         lo = bounds[i][0]
-    if len(strip_marks(sentence[lo:hi])) < SHORT_CLAUSE and j + 1 < len(bounds):
-        hi = bounds[j + 1][1]
+    while bare(lo, hi) and j + 1 < len(bounds):
+        j += 1
+        hi = bounds[j][1]
     return lo, hi
 
 

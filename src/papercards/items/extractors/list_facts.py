@@ -1,16 +1,17 @@
-"""A numbered or bulleted list as an enumeration: one cloze note, a blank per item
-(see `papercards.items.enumeration`), under the paper's name and the line that
-leads into the list (``作者把问题归纳为三点``) or, without one, its heading."""
+"""A numbered or bulleted list of phrases as an enumeration: one cloze note, a blank per
+item (see `papercards.items.enumeration`), under the paper's name and the line that
+leads into the list (``作者把问题归纳为三点``) or, without one, its heading. A list with a long
+item (sentences, a paragraph) is a card per fact instead (`claims.several_facts`)."""
 
 from __future__ import annotations
 
 from ...notes import strip_marks
-from ...text import CLOZE_BLANK
+from ...text import CLOZE_BLANK, split_sentences
 from ..context import PaperContext
 from ..enumeration import MAX_ITEMS, Unit, enumeration_text, is_lead_in
 from ..fronts import names_paper, strip_section_number
 from ..model import Item, short_hash
-from .claims import _join, keyword_blank
+from .claims import LONG_ITEM, _join, item_weight, keyword_blank, sentence_units, several_facts
 from .clauses import numbers_in, paper_name
 from .walk import content_blocks
 
@@ -25,15 +26,25 @@ def extract(pc: PaperContext):
         lead, line = strip_section_number(strip_marks(heading)), block.line
         if before is not None and before.kind == "paragraph" and is_lead_in(_join(before.text)) \
                 and before.line not in pc.consumed:
-            lead, line = _join(before.text).rstrip("：: "), before.line
-            pc.consumed.add(before.line)
+            # a paragraph leading into the list: its last sentence is what leads in (the
+            # sentences before it are facts of their own, left to the prose rule)
+            sentences = split_sentences(_join(before.text))
+            lead, line = sentences[-1].rstrip("：: "), before.line
+            if len(sentences) == 1:
+                pc.consumed.add(before.line)
         if not names_paper(strip_marks(lead), [name]):
             lead = f"{name}：{lead}"
         units = [Unit(_join(item.text), depth=depth, context=item.line in pc.consumed,
-                      mark=f"{n}." if block.ordered and depth == 0 else "-", line=item.line)
+                      mark=f"{n}." if block.ordered and depth == 0 else "-", line=item.line, listed=True)
                  for n, (depth, item) in enumerate(block.walk_items(), 1) if item.text.strip()]
         pc.consumed.add(block.line)
-        yield from _cards(pc, lead + "：", units, line, heading)
+        if all(item_weight(u.text) <= LONG_ITEM for u in units if u.fact):
+            yield from _cards(pc, lead + "：", units, line, heading)
+        else:
+            # items that are sentences are facts of their own (a long one, sentence by
+            # sentence): on one enumeration each card would show the whole section
+            parts = [part for unit in units for part in sentence_units(unit)]
+            yield from several_facts(pc, heading, lead, parts, line)
 
 
 def _cards(pc: PaperContext, lead: str, units: list[Unit], line: int, heading: str):

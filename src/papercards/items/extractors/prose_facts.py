@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 
 from ...notes import strip_marks
-from ...text import split_sentences
+from ...text import CLOZE_BLANK, split_sentences
 from ...text.lang import CJK_CLASS
 from ..context import PaperContext
-from ..blanks import gloss_after
+from ..blanks import gloss_after, narrow_bold
 from ..fronts import is_setup_detail, names_paper
 from ..model import Item, short_hash
 from .claims import _join
@@ -29,7 +29,7 @@ def extract(pc: PaperContext):
         if block.kind != "paragraph" or block.line in pc.consumed or not is_prose(block.text):
             continue
         made, bare = 0, 0
-        for sentence in split_sentences(CITATION.sub("", _join(block.text))):
+        for sentence in split_sentences(CITATION.sub("", narrow_bold(_join(block.text)))):
             items = list(sentence_clozes(pc, sentence, block.line))
             made += len(items)
             bare += not items and len(strip_marks(sentence)) >= MIN_SENTENCE
@@ -65,7 +65,9 @@ def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bo
         for start, end, answer in (words or _results_first(sentence, inside[::-1])):
             text = _blanked(sentence[lo:start], answer, sentence[end:hi])
             if text:
-                front = text if names_paper(strip_marks(text), [n for n in names if n]) else f"{name}：{text}"
+                # the name inside the blank ("[DAPO-Math-17K]") is not on the front
+                shown = strip_marks(CLOZE_BLANK.sub(" ", text))
+                front = text if names_paper(shown, [n for n in names if n]) else f"{name}：{text}"
                 yield Item(id=f"{pc.info.key}/cloze/{short_hash(strip_marks(front))}", kind="cloze",
                            paper=pc.info.key, fields={"text": front, "hint": ""}, source=pc.where(line))
                 break

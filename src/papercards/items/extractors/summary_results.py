@@ -12,7 +12,7 @@ from ...notes import SUMMARY, strip_marks
 from ...text import CLOZE_BLANK, cloze_answers, split_sentences
 from ..context import PaperContext
 from .claims import _join
-from .clauses import paper_name
+from .clauses import numbers_in, paper_name
 from .prose_facts import sentence_clozes
 
 
@@ -60,10 +60,15 @@ def without_clauses_asking(text: str, answers: list[str]) -> str:
     summary card says what the paper does, the result cards what it reached (one fact,
     one card). The whole text when nothing else would be left."""
     keys = [strip_marks(a) for a in answers if strip_marks(a)]
-    # a clause with a number is a result (asked, or the setting of one: "经过 3 轮迭代后")
-    kept = [c for c in _CLAUSE.findall(text) if not any(k in strip_marks(c) for k in keys)
-            and not re.search(r"\d", c)]
-    out = "".join(kept).strip().rstrip("，,；;。.：:")
-    if not out:
+    sentences = []
+    for sentence in split_sentences(text):
+        # a clause with a number is a result (asked, or the setting of one: "经过 3 轮迭代后");
+        # a name with a digit in it (Qwen2.5, R1) is no number
+        kept = [c for c in _CLAUSE.findall(sentence) if not any(k in strip_marks(c) for k in keys)
+                and not numbers_in(strip_marks(c))]
+        out = "".join(kept).strip().rstrip("，,；;。.：:")
+        if out:
+            sentences.append(out + ("." if out[-1].isascii() else "。"))
+    if not sentences:
         return text
-    return out + ("." if out[-1].isascii() else "。")
+    return "".join(s if s.endswith("。") or n == len(sentences) - 1 else s + " " for n, s in enumerate(sentences))
