@@ -466,3 +466,22 @@ def test_a_document_list_of_long_items_is_a_card_per_fact_not_one_enumeration(tm
     assert not any(t.rstrip().endswith("（") or "\n熵" in t for t in clozes), clozes
     summary = next(i.fields["summary"] for i in items if i.kind == "summary")
     assert "the authors add two tricks" in summary and "R1" in summary, summary
+
+
+def test_a_blank_never_asks_a_version_or_what_its_acronym_prints():
+    from papercards.items.blanks import hinted
+    from papercards.items.extractors.cloze import keep_good_blanks
+    assert hinted("LC win rate", "[...]不是直接惩罚长回答，所以看LC胜率的同时也看长度")
+    assert keep_good_blanks("on the AlpacaEval {{c1::2.0}} leaderboard", set()) is None
+    assert keep_good_blanks("reaches {{c1::50%}} of the steps", set()) is not None
+
+
+def test_a_blank_never_asks_the_method_the_title_names(tmp_path):
+    body = ("#### 实验结论\n* 不只是编辑距离小的数据，编辑距离大的数据上DPOP也比DPO和其他微调方法好\n"
+            "* 在和微调数据无关的benchmark上(比如MT-Bench)，DPOP也比DPO好\n"
+            "* 发布了Smaug-72B，是第一个在Open LLM Leaderboard上平均准确率超过80%的开源模型")
+    _, items = items_of(tmp_path, notes(paper(1, "Smaug", "Fixing Failure Modes of Preference Optimisation with "
+                                              "DPO-Positive", "用DPO-Positive修复偏好优化的失败模式", body,
+                                              keywords="* DPOP (DPO-Positive)\n* edit distance 编辑距离"),
+                                        *others()))
+    assert not any("DPOP" in answers(t) for t in texts(items)), texts(items)

@@ -143,6 +143,10 @@ def hinted(answer: str, rest: str, names: list[str] = ()) -> bool:
     en = _en_words(answer)
     if len(en) >= 2 and 2 * len(en & _en_words(rest)) >= len(en):
         return True
+    # its acronym printed beside it: "[LC win rate] … LC胜率"
+    if len(answer.split()) >= 2 and any(re.search(rf"(?<![A-Za-z]){a}(?![A-Za-z])", rest, re.I)
+                                        for a in re.findall(r"\b[A-Z]{2,}\b", answer)):
+        return True
     zh = _zh_words(answer)
     shown = set(_zh_words(rest))
     if len(zh) >= 2 and all(w in shown for w in zh):

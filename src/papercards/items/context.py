@@ -89,6 +89,9 @@ class PaperContext:
     ctx: Context
     consumed: set[int] = field(default_factory=set)   # source lines an earlier rule already used
     methods: list = field(default_factory=list)       # paperinfo.Method, found in the first pass
+    # its keyword acronyms the title spells out (DPOP under "…with DPO-Positive"): its own
+    # method's name, which a blank on the paper's card asks nothing about
+    title_acronyms: list[str] = field(default_factory=list)
     abstract_en: list[tuple[str, int]] = field(default_factory=list)   # (sentence, line)
     abstract_zh: list[tuple[str, int]] = field(default_factory=list)
     # the sentences of its sections (sentence, line): found once, in the first pass, which

@@ -103,6 +103,9 @@ def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperC
                                 if not ctx.config.glossary.knows(m.name)
                                 and len(keyword_users.get(m.name.casefold(), ())) < 3])
         pc.info.methods = [m.name for m in pc.methods]
+        title = f" {pc.paper.title} ".casefold()
+        pc.title_acronyms = [abbr for abbr, english in own_terms.get(pc.info.key, {}).items()
+                             if re.search(rf"(?<!\w){re.escape(english.casefold())}(?!\w)", title)]
         pc.info.short = short_title(pc.paper, pc.methods, expansions, own_terms.get(pc.info.key))
         for m in pc.methods:
             ctx.glossary.words.add(m.name)

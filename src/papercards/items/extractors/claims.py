@@ -322,7 +322,8 @@ def keyword_blank(pc: PaperContext):
         prefer = marked + [m.group(0) for m in NUMBER_BLANK.finditer(plain)] + \
             sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
         # the paper's own names are on the front already (and its method's expansion spells them)
-        avoid = [pc.info.short, *(m.name for m in pc.methods), *(w for m in pc.methods for w in m.long_form.split())]
+        avoid = [pc.info.short, *(m.name for m in pc.methods), *(w for m in pc.methods for w in m.long_form.split()),
+                 *pc.title_acronyms]
         shown = strip_marks(" ".join(visible))
         names = [pc.info.short or "", *(m.name for m in pc.methods)]
         # a result line asks its number (72.4%, 6.4 points), not the benchmark it was measured on

@@ -65,9 +65,10 @@ class _Either:
 def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str] = frozenset(),
                      names: list[str] = ()) -> str | None:
     """Unwrap every blank that is not a word the author marked, a specific term
-    or a number, and every blank whose translation stands right beside it
-    ("隐形奖励({{c1::implicit reward}})", "{{c1::离线偏好数据集}}的(offline …)");
-    renumber what is left from c1. An unwrapped blank leaves its answer, not its
+    or a number, every blank whose translation stands right beside it
+    ("隐形奖励({{c1::implicit reward}})", "{{c1::离线偏好数据集}}的(offline …)"), every
+    blank the rest of the card half-spells (`blanks.hinted`, with the paper's ``names``)
+    and a version after a name ("AlpacaEval {{c1::2.0}}"); renumber what is left from c1. An unwrapped blank leaves its answer, not its
     hint (``{{c2::hint::提示}}`` typed in the notes → ``hint``). None when no
     blank is left."""
     kept: list[str] = []
@@ -78,7 +79,8 @@ def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str
             or _shown_elsewhere(value, text, m) or bracket_depth(text, m.start()) > 0 \
             or acronym_after(value, around(text, m)[1]) or hinted(value, " ".join(around(text, m)), names) \
             or (one_of_a_list(*around(text, m)) and value.casefold() not in listed_ok and not _NUMBER.search(value))
-        good = value in wanted or _NUMBER.search(value) or re.fullmatch(r"\d+(?:\.\d+)?%?", value)
+        version = re.fullmatch(r"\d+(?:\.\d+)?", value) and re.search(r"[A-Za-z][\w-]*[\s-]?$", text[: m.start()])
+        good = value in wanted or _NUMBER.search(value) or (re.fullmatch(r"\d+(?:\.\d+)?%?", value) and not version)
         good = good and not _not_a_term(value)
         if good and not giveaway and value not in kept:
             kept.append(value)
@@ -116,7 +118,7 @@ def _unspaced(text: str) -> str:
 def extract(pc: PaperContext):
     # Terms all over the deck (DPO in a DPO deck) make blanks anyone can fill.
     terms = pc.ctx.specific_terms
-    avoid = [pc.info.short, *(m.name for m in pc.methods)]
+    avoid = [pc.info.short, *(m.name for m in pc.methods), *pc.title_acronyms]
     candidates: list[tuple[int, int, str, int]] = []
     # compared without spaces: a Q&A answer joins a paragraph's lines with a space, the
     # sentences here are read with the lines run together
