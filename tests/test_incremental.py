@@ -355,3 +355,18 @@ def test_the_names_most_papers_use_are_part_of_what_crosses_papers():
     one, other = Context(Config()), Context(Config())
     other.furniture = {"bradley-terry"}
     assert shared_digest(one) != shared_digest(other)
+
+
+def test_a_new_version_of_a_library_makes_a_new_cache(tmp_path, monkeypatch):
+    """The cache's salt reads each library's version from its package file (no
+    `importlib.metadata`): a new version, a new salt, nothing reused."""
+    import importlib.util
+    import types
+
+    from papercards import cache as cache_module
+    init = tmp_path / "__init__.py"
+    init.write_text('__version__ = "4.3.0"\n', encoding="utf-8")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: types.SimpleNamespace(origin=str(init)))
+    first = cache_module._library_versions()
+    init.write_text('__version__ = "4.3.1"\n', encoding="utf-8")
+    assert cache_module._library_versions() != first
