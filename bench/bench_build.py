@@ -47,11 +47,13 @@ def fresh_project(base: Path, notes: str) -> Path:
     return proj
 
 
-# one bullet reworded: (notes, what it says, what it says now)
+# one bullet reworded: (notes, what it says, what it says now); the bullet is in one paper
+# only (in corpus10, most bullets are in all ten copies: rewording one of those changes
+# which copy holds the sentence first, so two papers' cards change, not one)
 EDITS = {
     "shipped": ("选择和拒绝响应的梯度之间的相互作用会导致不稳定", "选择响应和拒绝响应的梯度相互作用导致了不稳定"),
     "weeks-later": ("模型越大，过度优化越轻一点但是不会消失", "模型越大，过度优化就越轻一些，但是不会消失"),
-    "corpus10": ("选择和拒绝响应的梯度之间的相互作用会导致不稳定", "选择响应和拒绝响应的梯度相互作用导致了不稳定"),
+    "corpus10": ("巴特逐点噪声(Bate pointwise noise)：包括低质量数据点", "巴特逐点噪声(Bate pointwise noise)：包括质量较低的数据点"),
 }
 
 
@@ -78,7 +80,8 @@ def one_run(base: Path, notes: str, src: Path) -> tuple[float, float, float, lis
     unchanged = run_build(proj, src)
     path = next((proj / "source").glob("*.md"))
     text = path.read_text(encoding="utf-8")
-    assert said in text, f"the edit's text is not in {path.name}"
+    bullets = [line for line in text.splitlines() if said in line and line.lstrip()[:2] in ("* ", "- ")]
+    assert len(bullets) == 1, f"the edit's text is in {len(bullets)} bullets of {path.name}, not one"
     path.write_text(text.replace(said, says, 1), encoding="utf-8")
     before = {f: f.stat().st_mtime_ns for f in (proj / "cards").rglob("*.yaml")}
     edited = run_build(proj, src)

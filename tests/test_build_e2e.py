@@ -189,6 +189,22 @@ def test_jieba_is_silent_and_lazy(project):
     assert probe.stdout.strip() == "False"
 
 
+def test_a_build_without_workers_loads_neither_them_nor_package_metadata(tmp_path):
+    """A small build runs in one process: it does not import the worker pool (8 ms), nor
+    `importlib.metadata` for the libraries' versions (12 ms)."""
+    import shutil
+
+    from conftest import ROOT
+    shutil.copytree(ROOT / "source", tmp_path / "source")
+    probe = ("import sys\nfrom papercards.cli import main\ntry:\n    main(['build', '-q', '-C', sys.argv[1]])\n"
+             "except SystemExit as done:\n    assert not done.code, done.code\n"
+             "print(sorted(m for m in ('multiprocessing', 'concurrent.futures.process', 'importlib.metadata')"
+             " if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_an_empty_source_folder_is_bad_input_and_writes_nothing(tmp_path):
     (tmp_path / "source").mkdir()
     result = run("build", project=tmp_path)

@@ -113,6 +113,28 @@ def test_an_edited_bullet_reruns_only_its_paper(tmp_path, monkeypatch):
     assert cache.hits["render"] > 100 and cache.misses["render"] <= 20        # the notes of one paper at most
 
 
+def test_an_edited_bullet_aligns_the_abstracts_of_its_paper_only(tmp_path, monkeypatch):
+    """What the first pass reads of each paper alone (how well its abstracts translate each
+    other, the names it uses) is kept with the paper: an edit does not read all 30 again."""
+    import importlib
+    slips, survey_module = (importlib.import_module(f"papercards.items.{name}") for name in ("slips", "survey"))
+    aligned, names_read = [], []
+    real_agreement, real_names = slips._agreement, getattr(survey_module, "names_in", None)
+    monkeypatch.setattr(slips, "_agreement", lambda en, zh: aligned.append(en is zh) or real_agreement(en, zh))
+    monkeypatch.setattr(survey_module, "names_in", lambda t: names_read.append(t) or real_names(t), raising=False)
+    root = project(tmp_path)
+    build(load_config(root), now=1_700_000_000)
+    cold_own, cold_names = sum(aligned), len(names_read)
+    notes = root / "source" / "notes.md"
+    text = notes.read_text(encoding="utf-8")
+    bullet = list(CHINESE_BULLET.finditer(text))[40]
+    notes.write_text(text[:bullet.end()] + "，这一点很关键" + text[bullet.end():], encoding="utf-8")
+    cache = counted_build(root, monkeypatch, now=1_700_086_400)
+    assert cache.misses["survey"] == 1 and cache.hits["survey"] == 29
+    assert cold_own > 20 and sum(aligned) - cold_own == 1     # a paper's own two abstracts: the edited one's
+    assert (cold_names, len(names_read) - cold_names) == (30, 1)
+
+
 def test_a_corrupt_or_foreign_cache_is_ignored(tmp_path):
     root = project(tmp_path)
     build(load_config(root), now=1_700_000_000)
@@ -333,3 +355,18 @@ def test_the_names_most_papers_use_are_part_of_what_crosses_papers():
     one, other = Context(Config()), Context(Config())
     other.furniture = {"bradley-terry"}
     assert shared_digest(one) != shared_digest(other)
+
+
+def test_a_new_version_of_a_library_makes_a_new_cache(tmp_path, monkeypatch):
+    """The cache's salt reads each library's version from its package file (no
+    `importlib.metadata`): a new version, a new salt, nothing reused."""
+    import importlib.util
+    import types
+
+    from papercards import cache as cache_module
+    init = tmp_path / "__init__.py"
+    init.write_text('__version__ = "4.3.0"\n', encoding="utf-8")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: types.SimpleNamespace(origin=str(init)))
+    first = cache_module._library_versions()
+    init.write_text('__version__ = "4.3.1"\n', encoding="utf-8")
+    assert cache_module._library_versions() != first

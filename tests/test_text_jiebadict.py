@@ -71,3 +71,27 @@ def test_default_folder_is_the_users_cache(monkeypatch, tmp_path):
     monkeypatch.delenv("PAPERCARDS_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert jiebadict.cache_dir() == tmp_path / "xdg" / "papercards"
+
+
+def test_lookups_read_the_table_without_building_the_dictionary(cache, reference, monkeypatch):
+    loaded()                                            # writes the cache
+    monkeypatch.setattr(jiebadict._Table, "load", lambda self: pytest.fail("the whole dictionary was built"))
+    tok = loaded()
+    assert isinstance(tok.FREQ, jiebadict.Dictionary)
+    words = ["偏好", "直接", "优化", "模型", "非平稳", "不是一个词吧", "DPO", "a", "的"]
+    for word in words:
+        assert tok.FREQ.get(word) == reference.FREQ.get(word)
+        assert (word in tok.FREQ) == (word in reference.FREQ)
+    with pytest.raises(KeyError):
+        tok.FREQ["不是一个词吧"]
+    text = "我们提出了非平稳直接偏好优化，模型越大，过度优化越轻一点但是不会消失"
+    assert tok.lcut(text) == reference.lcut(text)
+
+
+def test_after_enough_words_the_whole_dictionary_takes_over(cache, reference, monkeypatch):
+    loaded()
+    monkeypatch.setattr(jiebadict, "WORDS_BEFORE_LOADING", 3)
+    tok = loaded()
+    text = "我们提出了非平稳直接偏好优化"
+    assert tok.lcut(text) == reference.lcut(text)
+    assert type(tok.FREQ) is dict and tok.FREQ == reference.FREQ

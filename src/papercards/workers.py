@@ -23,15 +23,14 @@ whatever the size of the notes.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import functools
-import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -85,6 +84,9 @@ def map_ordered(fn: Callable[[T], R], tasks: Sequence[T], workers: int) -> list[
     needs. The first exception in task order is raised, as in one process."""
     if workers < 1 or len(tasks) < 2:
         return in_turn(fn, tasks)
+    import multiprocessing                       # here: a build without workers does not load them
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
     results = [fn(tasks[0])]                      # loads here what every task needs, once
     global _job
     _job = (fn, tasks)
@@ -121,6 +123,7 @@ def _run(start: int, stop: int) -> list:
 def _in_worker(parent: int) -> None:
     """A worker's first act: die with the parent (Linux's parent-death signal), and
     leave Ctrl-C to the parent, which stops the workers itself."""
+    import ctypes
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL(None, use_errno=True)

@@ -41,11 +41,16 @@ def furniture_names(texts: list[str]) -> set[str]:
     """The names a good share of the papers use (Bradley-Terry, AlpacaEval in a DPO deck:
     three papers, and a tenth of them in a big collection): every paper's default, so a
     blank on one asks nothing about the paper it is on. ``texts``: one per paper."""
+    return furniture_names_of([names_in(text) for text in texts])
+
+
+def furniture_names_of(names: list[set[str]]) -> set[str]:
+    """`furniture_names` from the names each paper uses (`names_in` of its text)."""
     counts: dict[str, int] = {}
-    for text in texts:
-        for name in names_in(text):
+    for used in names:
+        for name in used:
             counts[name] = counts.get(name, 0) + 1
-    return {name for name, n in counts.items() if n >= max(3, len(texts) / 10)}
+    return {name for name, n in counts.items() if n >= max(3, len(names) / 10)}
 
 
 def bracket_depth(text: str, end: int) -> int:

@@ -97,6 +97,10 @@ class PaperContext:
     # the sentences of its sections (sentence, line): found once, in the first pass, which
     # the build keeps per paper, for the pasted-text checks across papers (`slips`)
     section_sentences: list[tuple[str, int]] = field(default_factory=list)
+    # the names it uses (`blanks.names_in`) and how well its Chinese abstract translates its
+    # English one (`slips.own_agreement`): first-pass facts of the paper alone, kept with them
+    names: set[str] = field(default_factory=set)
+    own_agreement: float | None = None
     claim_answers: set[str] = field(default_factory=set)  # Q&A answers and enumeration items carded
     earlier: list = field(default_factory=list)            # items the rules before this one made
 

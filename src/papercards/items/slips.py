@@ -105,7 +105,7 @@ def _line_in(pc: PaperContext, sentence: str) -> tuple[int, str]:
 def _crossed_abstracts(pcs: list[PaperContext], ctx: Context, told: set[tuple[str, str]]) -> None:
     """A paper whose Chinese abstract translates another paper's English one, not its own."""
     for pc in pcs:
-        if not pc.abstract_en or not pc.abstract_zh or _agreement(pc, pc) >= OWN_AGREEMENT:
+        if pc.own_agreement is None or pc.own_agreement >= OWN_AGREEMENT:
             continue
         others = [(_agreement(other, pc), n, other) for n, other in enumerate(pcs)
                   if other is not pc and other.abstract_en and (other.info.key, pc.info.key) not in told]
@@ -117,6 +117,12 @@ def _crossed_abstracts(pcs: list[PaperContext], ctx: Context, told: set[tuple[st
                      f"the Chinese abstract of paper '{pc.paper.title}' translates the abstract of paper "
                      f"'{other.paper.title}' ({place}), not its own (line {pc.abstract_en[0][1]}): pasted "
                      "under the wrong paper?")
+
+
+def own_agreement(pc: PaperContext) -> float | None:
+    """`_agreement` of a paper's abstracts (None: it lacks one): read of the paper alone, so
+    the build keeps it with the paper's first pass (`PaperContext.own_agreement`)."""
+    return _agreement(pc, pc) if pc.abstract_en and pc.abstract_zh else None
 
 
 def _agreement(english: PaperContext, chinese: PaperContext) -> float:

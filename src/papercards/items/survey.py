@@ -12,12 +12,12 @@ import re
 from functools import lru_cache
 
 from ..notes import ABSTRACT, KEYWORDS, NotesFile, Paper, strip_marks
-from .blanks import furniture_names
+from .blanks import furniture_names_of, names_in
 from .context import Context, PaperContext
 from .extractors.walk import content_texts
 from .glossary import Entry, clean_name, merge
 from .paperinfo import find_methods, make_info, short_title
-from .slips import register_owners, section_sentences, slip_warnings
+from .slips import own_agreement, register_owners, section_sentences, slip_warnings
 from .terms import (_REMARK_MARKERS, TermCandidate, abbr_key, abbreviations_in, is_abbreviation, named_pairs_in,
                     pairs_in,
                     parse_keyword, split_runs, trim_chinese_name)
@@ -49,11 +49,12 @@ def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperC
     def read(pc: PaperContext):
         return read_paper(pc, ctx, base)
     readings = each("survey", read, pcs) if each else [read(pc) for pc in pcs]
-    for pc, (abstract_en, abstract_zh, sections, tags, found) in zip(pcs, readings):
+    for pc, (abstract_en, abstract_zh, sections, tags, found, names, agreement) in zip(pcs, readings):
         pc.abstract_en, pc.abstract_zh, pc.section_sentences = abstract_en, abstract_zh, sections
+        pc.names, pc.own_agreement = names, agreement
         pc.info.tags = list(dict.fromkeys(pc.paper.tags + tags))     # the metadata's 分类标签 first
         candidates.extend((pc.info.key, c) for c in found)
-    ctx.furniture = furniture_names([pc.paper.all_text() for pc in pcs])
+    ctx.furniture = furniture_names_of([pc.names for pc in pcs])
     register_owners(pcs, ctx)
     slip_warnings(pcs, ctx)
     entries = merge(candidates)
@@ -163,9 +164,11 @@ def _distinct(methods: list) -> list:
     return out
 
 
-def read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list, list[str], list[TermCandidate]]:
+def read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list, list[str], list[TermCandidate],
+                                                              set[str], float | None]:
     """One paper's part of the first pass: its abstract sentences by language, its
-    sections' sentences, its keyword tags, and its term candidates."""
+    sections' sentences, its keyword tags, its term candidates, the names it uses and
+    how well its Chinese abstract translates its English one."""
     from ..text import cjk_ratio, split_sentences
     pc.abstract_en, pc.abstract_zh = [], []
     for section in pc.paper.sections_by(ABSTRACT):
@@ -191,7 +194,8 @@ def read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list, 
     candidates.extend(_abstract_terms(pc, base))
     candidates.extend(_content_terms(pc, base))
     sections = section_sentences(pc.paper)
-    return pc.abstract_en, pc.abstract_zh, sections, list(dict.fromkeys(t for t in tags if t)), candidates
+    return (pc.abstract_en, pc.abstract_zh, sections, list(dict.fromkeys(t for t in tags if t)), candidates,
+            names_in(pc.paper.all_text()), own_agreement(pc))
 
 
 def _section_lines(section):

@@ -62,8 +62,11 @@ def dump_file(what: str, paper: PaperInfo | None, records: list[Record]) -> str:
 
 
 # YAML rejects these anywhere, comments included (control characters), or ends the
-# comment line with them: a title must not turn the header into an unreadable file
-_COMMENT_UNSAFE = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# comment line with them: a title must not turn the header into an unreadable file.
+# Everything but YAML's printable characters (\t, \x20-\x7e, \xa0-\u2027, \u202a-\ud7ff,
+# \ue000-\ufffd, \U00010000-\U0010ffff), listed, not as a negated class: re compiles
+# a class char by char, and the negated one took 8 ms at every start
+_COMMENT_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 def paper_to_dict(p: PaperInfo) -> dict:
