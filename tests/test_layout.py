@@ -149,3 +149,17 @@ def test_init_one_paper_per_file(tmp_path):
     notes = imported_notes(tmp_path, result)
     decks = set().union(*(d for _, d, _ in notes.values()))
     assert "Paper notes::01 example topic::planning::MUP" in decks
+
+
+def test_a_paper_whose_sections_are_plain_words_is_one_paper(tmp_path):
+    """"# Title" then a paragraph citing the paper, then "## Key idea", "## Setup",
+    "## Findings": one paper with its sections, never papers named "Setup"."""
+    text = ("# Outcome vs. process supervision\n\nPaper: *Solving math word problems with process- and "
+            "outcome-based feedback*, arXiv 2211.14275.\n\n## Key idea\n\n- **Outcome-based**: only check the "
+            "final answer\n\n## Setup\n\n- **Dataset**: GSM8K\n\n## Findings\n\n- final-answer error 16.8% → 12.7%\n")
+    root = tmp_path / "proj"
+    (root / "source").mkdir(parents=True)
+    (root / "source" / "orm.md").write_text(text, encoding="utf-8")
+    (root / "papercards.yaml").write_text("deck: T\n", encoding="utf-8")
+    result = run_build(root)
+    assert [p.title for p in result.extraction.papers.values()] == ["Outcome vs. process supervision"]

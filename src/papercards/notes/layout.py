@@ -59,15 +59,39 @@ def is_reference_heading(heading: str) -> bool:
 
 
 def metadata_levels(tokens: list[Token]) -> list[int]:
-    """Heading levels directly followed by a paper's metadata quote (authors, date, …)."""
+    """Heading levels directly followed by a paper's metadata: a quote (authors, date, …)
+    or a first paragraph that cites the paper (``Paper: *Title* — authors, arXiv 2211.14275``,
+    ``论文：…（arXiv 2309.00267）``)."""
     out = []
     for i, tok in enumerate(tokens):
-        if tok.type == "heading_open" and i + 3 < len(tokens) and tokens[i + 3].type == "blockquote_open":
+        if tok.type != "heading_open" or i + 3 >= len(tokens):
+            continue
+        if tokens[i + 3].type == "blockquote_open":
             quote = "\n".join(t.content for t in tokens[i + 3:i + 40] if t.type == "inline")
-            keys = {field_key(m.group(1)) for m in re.finditer(r"^\W*\**([^:：*\n]{1,20})\**\s*[:：]", quote, re.M)}
-            if keys & _PAPER_FIELDS or _ARXIV_ID.search(quote):
-                out.append(int(tok.tag[1]))
+        elif tokens[i + 3].type == "paragraph_open" and i + 4 < len(tokens):
+            quote = tokens[i + 4].content
+        else:
+            continue
+        keys = {field_key(m.group(1)) for m in re.finditer(r"^\W*\**([^:：*\n]{1,20})\**\s*[:：]", quote, re.M)}
+        if keys & _PAPER_FIELDS or _ARXIV_ID.search(quote):
+            out.append(int(tok.tag[1]))
     return out
+
+
+# the sections of one paper's notes, in the words other students use: a heading that is one
+# of these sits one level below its paper ("## Key idea" under "# Outcome vs. process…")
+_SECTION_WORDS = {
+    "background", "motivation", "problem", "keyidea", "keyideas", "idea", "method", "methods", "approach",
+    "setup", "experiments", "experiment", "results", "findings", "keyfindings", "analysis", "discussion",
+    "limitations", "conclusion", "conclusions", "openquestions", "questions", "mynotes", "notes", "thoughts",
+    "glossary", "takeaways", "contributions", "relatedwork", "overview",
+    "背景", "动机", "问题", "方法", "核心方法", "实验", "实验设置", "结果", "实验结果", "发现", "结论", "局限", "局限性",
+    "思考", "讨论", "总结", "术语", "术语表", "名词解释", "贡献", "相关工作", "我的理解", "个人思考"}
+
+
+def is_section_word(heading: str) -> bool:
+    """``Key idea``, ``Findings``, ``方法``: a section of a paper's notes, never a paper."""
+    return re.sub(r"[\W\d_]+", "", heading).casefold() in _SECTION_WORDS
 
 
 def is_index(tokens: list[Token]) -> bool:

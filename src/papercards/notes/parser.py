@@ -88,7 +88,8 @@ def _paper_level(tokens: list[Token], config: Config) -> int:
     for i, tok in enumerate(tokens):
         level = int(tok.tag[1]) if tok.type == "heading_open" else 0
         heading = strip_marks(tokens[i + 1].content) if level >= 2 else ""
-        if heading and (config.role_of(heading) or layout.is_section_numbering(heading)):
+        if heading and (config.role_of(heading) or layout.is_section_numbering(heading)
+                        or layout.is_section_word(heading)):
             votes[level] += 1          # a section heading sits one level below its paper
     if config.layout != MANY_PAPERS:
         for level in layout.metadata_levels(tokens):
