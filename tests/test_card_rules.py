@@ -485,3 +485,12 @@ def test_a_blank_never_asks_the_method_the_title_names(tmp_path):
                                               keywords="* DPOP (DPO-Positive)\n* edit distance 编辑距离"),
                                         *others()))
     assert not any("DPOP" in answers(t) for t in texts(items)), texts(items)
+
+
+def test_a_table_whose_methods_are_columns_is_read_turned(tmp_path):
+    text = ("# RLAIF vs. RLHF：用AI反馈扩展强化学习\n\n论文：RLAIF vs. RLHF（arXiv 2309.00267）\n\n## 三、实验\n\n"
+            "| 任务 | 指标 | SFT | RLHF | RLAIF |\n|---|---|---|---|---|\n| 摘要 | 胜率 | — | 73% | 71% |\n"
+            "| 无害性对话 | 无害率 | 64% | 76% | 88% |\n")
+    _, items = items_of(tmp_path, text)
+    mine = [t for t in texts(items) if "RLAIF 的结果" in t]
+    assert mine and "无害性对话（无害率）：{{c1::88%}}（RLHF 76%）" in mine[0], texts(items)

@@ -35,6 +35,8 @@ def extract(pc: PaperContext):
             continue
         own = [r for r in rows if _marked(r, names)]
         if not own:
+            header, rows, own = by_columns(header, rows, names, pc)
+        if not own:
             pc.ctx.note(pc.paper.file, block.line, "table with no row in bold or naming the paper's method: "
                         "not carded")
             continue
@@ -44,6 +46,36 @@ def extract(pc: PaperContext):
             item = _row_card(pc, name, names, header, row, others, block.line, caption)
             if item:
                 yield item
+
+
+def by_columns(header: list[str], rows: list[list[str]], names: list[str], pc: PaperContext):
+    """The table turned so that its methods are rows, when they are its columns (``| 任务 |
+    指标 | SFT | RLHF | RLAIF |``): (header, rows, own rows). A column is the paper's own
+    when its header is in bold, names the paper, or is a word of the paper's short name (before
+    its "vs.") that no other paper uses (RLAIF in "RLAIF vs. RLHF"). The leading columns without numbers label
+    the new columns ("摘要（相对 SFT 的胜率）"). Nothing turned when no column is the paper's."""
+    width = len(header)
+    labels = 0
+    while labels < width - 1 and all(value_of(r[labels]) is None for r in rows if labels < len(r)):
+        labels += 1
+    if labels == 0:
+        return header, rows, []
+    # "RLAIF vs. RLHF": what the paper puts first is its own, the rest what it compares with
+    short_words = set(re.findall(r"[\w-]+", re.split(r"\s+(?:vs\.?|versus|对比)\s+", pc.info.short or "")[0]))
+
+    def own(cell: str) -> bool:
+        plain = strip_marks(cell)
+        return "**" in cell or names_paper(plain, names) or (
+            plain in short_words and plain.casefold() not in pc.ctx.furniture and plain not in pc.ctx.common)
+
+    def label(row: list[str]) -> str:
+        cells = [strip_marks(c) for c in row[:labels] if strip_marks(c)]
+        return cells[0] + (f"（{'，'.join(cells[1:])}）" if cells[1:] else "") if cells else ""
+
+    turned_header = ["", *(label(r) for r in rows)]
+    turned = [[header[j], *(r[j] if j < len(r) else "" for r in rows)] for j in range(labels, width)]
+    mine = [t for t in turned if own(t[0])]
+    return (turned_header, turned, mine) if mine else (header, rows, [])
 
 
 def _marked(row: list[str], names: list[str]) -> bool:
