@@ -494,3 +494,18 @@ def test_a_table_whose_methods_are_columns_is_read_turned(tmp_path):
     _, items = items_of(tmp_path, text)
     mine = [t for t in texts(items) if "RLAIF 的结果" in t]
     assert mine and "无害性对话（无害率）：{{c1::88%}}（RLHF 76%）" in mine[0], texts(items)
+
+
+def test_a_prose_sentence_without_bold_or_numbers_asks_the_names_it_holds():
+    import types
+
+    from papercards.items.extractors.prose_facts import named_spans
+    from papercards.config import Config
+    pc = types.SimpleNamespace(ctx=types.SimpleNamespace(furniture={"bradley-terry"}, config=Config()))
+    names = ["RLAIF vs. RLHF"]
+    asked = lambda s: [a for _, _, a in named_spans(s, names, pc)]     # noqa: E731
+    assert asked("作者用 PaLM 2 作为 AI 标注器") == ["PaLM 2"]
+    assert asked("训练时使用 DAgger：学生执行动作") == ["DAgger"]
+    assert asked("分布稳健优化(Distributionally Robust Optimization, DRO)的思路是") == []     # an aside, spelled
+    assert asked("场景点云经过 PointNet++ 编码") == []                                    # half a name
+    assert asked("先 SFT，再用 Bradley-Terry 建模") == []                                  # known, furniture

@@ -132,7 +132,7 @@ GROUPS: dict[str, Group] = {
 _KNOWN_TERMS = ["LLM", "LLMs", "Large Language Models", "Large Language Model", "AI", "NLP", "ML",
                 "RL", "OOD", "SOTA", "GPU", "Fine-Tuning", "Fine-tuning",
                 "SFT", "Supervised Fine-Tuning", "Supervised Fine-tuning", "监督微调", "LM", "language model",
-                "CoT", "Chain-of-Thought", "NLL", "negative log-likelihood"]
+                "CoT", "Chain-of-Thought", "NLL", "negative log-likelihood", "API", "CPU", "URL"]
 
 OPTIONS: tuple[Option, ...] = (
     Option("deck", TEXT, "Paper notes", "Name of the Anki deck (papers are its sub-decks)."),

@@ -58,6 +58,12 @@ def is_reference_heading(heading: str) -> bool:
     return re.sub(r"[\W\d_]+", "", heading).casefold() in _REFERENCE_HEADINGS
 
 
+def is_metadata_line(text: str) -> bool:
+    """``Paper: *Title* — authors``, ``论文：…``, ``作者：…``: a line citing the paper, not a fact of it."""
+    m = re.match(r"^\W*\**([^:：*\n]{1,20})\**\s*[:：]", text)
+    return bool(m) and field_key(m.group(1)) in _PAPER_FIELDS
+
+
 def metadata_levels(tokens: list[Token]) -> list[int]:
     """Heading levels directly followed by a paper's metadata: a quote (authors, date, …)
     or a first paragraph that cites the paper (``Paper: *Title* — authors, arXiv 2211.14275``,

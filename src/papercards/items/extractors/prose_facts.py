@@ -14,7 +14,8 @@ from ...notes import strip_marks
 from ...text import CLOZE_BLANK, split_sentences
 from ...text.lang import CJK_CLASS
 from ..context import PaperContext
-from ..blanks import gloss_after, narrow_bold
+from ...notes.layout import is_metadata_line
+from ..blanks import NAME, bracket_depth, gloss_after, narrow_bold
 from ..fronts import is_setup_detail, names_paper
 from ..model import Item, short_hash
 from .claims import _join
@@ -26,7 +27,8 @@ MIN_SENTENCE = 8          # characters: shorter is a label, not a fact
 
 def extract(pc: PaperContext):
     for block, _, _ in content_blocks(pc.paper):
-        if block.kind != "paragraph" or block.line in pc.consumed or not is_prose(block.text):
+        if block.kind != "paragraph" or block.line in pc.consumed or not is_prose(block.text) \
+                or is_metadata_line(block.text):
             continue
         made, bare = 0, 0
         for sentence in split_sentences(CITATION.sub("", narrow_bold(_join(block.text)))):
@@ -55,6 +57,8 @@ def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bo
     names = [name, pc.info.short, *pc.info.methods]
     spans = [s for s in asked_spans(sentence, names)
              if not numbers_only or numbers_in(sentence[s[0]:s[1]].replace("**", "  "))]
+    if not spans and not numbers_only:
+        spans = named_spans(sentence, names, pc)
     clauses: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
     for start, end, answer in spans:
         clauses.setdefault(clause_around(sentence, start, end), []).append((start, end, answer))
@@ -71,6 +75,39 @@ def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bo
                 yield Item(id=f"{pc.info.key}/cloze/{short_hash(strip_marks(front))}", kind="cloze",
                            paper=pc.info.key, fields={"text": front, "hint": ""}, source=pc.where(line))
                 break
+
+
+def named_spans(sentence: str, names: list[str], pc: PaperContext) -> list[tuple[int, int, str]]:
+    """A sentence with no bold and no number asks the names it holds (``作者用 PaLM 2 作为 AI
+    标注器``, ``d-RLAIF``): another paper's, a model's or a method's name is a fact to recall;
+    the paper's own name, a name most papers use (furniture) and a bare acronym of two letters
+    are not."""
+    plain = outside_math(sentence)
+    own = {n.casefold() for n in names if n}
+    out = []
+    for m in NAME.finditer(plain):
+        word, end = m.group(0), m.end()
+        version = _VERSION.match(plain, end)          # "PaLM 2", "Llama 3": the number is part of the name
+        if version:
+            word, end = word + version.group(0), end + len(version.group(0))
+        if word.casefold() in own or any(m.group(0).casefold() in n for n in own) \
+                or m.group(0).casefold() in pc.ctx.furniture or pc.ctx.config.glossary.knows(m.group(0)) \
+                or "**" in sentence[max(0, m.start() - 2):end + 2] or plain[end:end + 1] in ("+", "-", "]") \
+                or bracket_depth(plain, m.start()) or _spelled_before(word, plain[:m.start()]):
+            continue        # half a name (PointNet++), an aside, or an acronym its expansion spells
+        out.append((m.start(), end, word))
+    return out
+
+
+def _spelled_before(word: str, before: str) -> bool:
+    """``Distributionally Robust Optimization, DRO``: the words before an acronym spell it."""
+    if not word.isupper():
+        return False
+    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", before[-120:])).upper()
+    return word in initials
+
+
+_VERSION = re.compile(r" \d+(?:\.\d+)?(?![\d.%])(?!\s*(?:%|个|B\b|M\b|K\b))")
 
 
 _COMPARED = re.compile(r"(?:\bversus|\bvs\.?|\bcompared (?:to|with)|\bagainst|\bthan|相比|对比|高于|低于)\s*$", re.I)

@@ -42,6 +42,8 @@ def extract(pc: PaperContext):
             continue
         others = [r for r in rows if r not in own]
         caption = caption_of(blocks, at)
+        if caption:
+            pc.consumed.add(blocks[at + 1].line)      # said on the table's cards: no card of its own
         for row in own:
             item = _row_card(pc, name, names, header, row, others, block.line, caption)
             if item:
