@@ -34,7 +34,8 @@ RETIRED_TAG = "papercards::retired"
 
 # ids of the shipped notes that the sequence edits (asserted to exist after v1)
 P1_UNSTABLE = "9Hxdixed7p/claim/3865749f"            # #### DPO不稳定的来源 (reworded, then deleted)
-P1_WORK = "ZSbsX1sFo3/cloze/431fd5f2"                # #### UNA效果, its first sentence (an item deleted after it)
+P1_WORK = "ZSbsX1sFo3/cloze/2fd9c9bc"                # #### UNA效果, its first sentence (an item deleted after it);
+#   a fresh build hashes it with its typing slips corrected (DPo, 隐形/显示奖励: items.typos)
 P2_DETAIL = "PabAln0jjB/cloze/2ecb9d87"              # #### 技术细节 (heading and text rewritten)
 P3_SOLUTION = "KJF3h0OpQ7/claim/c4a470d7"            # #### 作用效果 (paragraph rewritten)
 P7_POINTWISE = "CbfsKHiWEn/definition/逐点噪声-pointwise-noise"   # reworded by one word

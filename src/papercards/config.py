@@ -60,6 +60,7 @@ class Config:
     placeholders: list[str] = field(default_factory=default_of("placeholders"))
     cards: dict[str, bool] = field(default_factory=default_of("cards"))
     glossary: GlossaryConfig = field(default_factory=GlossaryConfig)
+    fix_typos: bool = field(default_factory=default_of("fix_typos"))
     max_cloze_blanks: int = field(default_factory=default_of("max_cloze_blanks"))
     remote_images: bool = field(default_factory=default_of("remote_images"))
     ankiconnect_url: str = field(default_factory=default_of("ankiconnect_url"))

@@ -167,6 +167,11 @@ OPTIONS: tuple[Option, ...] = (
            "word-for-word pairs with no gloss (pointwise noise -> 逐点噪声)"),
     Option("glossary.known_terms", words("expected a list of terms"), _KNOWN_TERMS,
            "terms a researcher in the field knows: no card unless the notes gloss them"),
+    Option("fix_typos", FLAG, True,
+           "Typing slips in the notes are corrected on the cards (not in the notes), each with a "
+           "warning: a word the paper's own Chinese abstract writes, in the same phrase, with other "
+           "characters of the same pinyin (收到 for 受到), an acronym in a stray case (DPo for DPO). "
+           "false: the cards say what the notes say."),
     Option("max_cloze_blanks", whole(1, 9), 2, "At most this many blanks on one cloze card (1 to 9)."),
     Option("remote_images", FLAG, False,
            "Images in the notes: local files (next to the notes, inside this folder) are packed into "

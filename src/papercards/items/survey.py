@@ -18,6 +18,7 @@ from .extractors.walk import content_texts
 from .glossary import Entry, clean_name, merge
 from .paperinfo import find_methods, make_info, short_title
 from .slips import own_agreement, register_owners, section_sentences, slip_warnings
+from .typos import corrected, find_slips
 from .terms import (_REMARK_MARKERS, TermCandidate, abbr_key, abbreviations_in, is_abbreviation, named_pairs_in,
                     pairs_in,
                     parse_keyword, split_runs, trim_chinese_name)
@@ -44,6 +45,7 @@ def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperC
                          f"{first.file}:{first.line} (a different id); kept both, their cards look alike")
             titles.setdefault(paper.title.casefold(), paper)
             keys[key] = paper
+            paper = _without_slips(paper, ctx, base)
             pcs.append(PaperContext(paper=paper, info=make_info(paper, key), ctx=ctx))
     candidates: list[tuple[str, TermCandidate]] = []
     def read(pc: PaperContext):
@@ -111,6 +113,18 @@ def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperC
         for m in pc.methods:
             ctx.glossary.words.add(m.name)
     return pcs, entries
+
+
+def _without_slips(paper: Paper, ctx: Context, base) -> Paper:
+    """The paper as every rule reads it: its typing slips corrected (`typos`) unless the
+    config says not to, each reported where the notes have it."""
+    from ..text import cjk_ratio
+    abstract = "\n".join(text for section in paper.sections_by(ABSTRACT)
+                         for _, text in _section_lines(section) if cjk_ratio(text) > 0.25)
+    slips = find_slips(paper, abstract, base.cut)
+    for slip in slips:
+        ctx.warn(paper.file, slip.line, slip.message(ctx.config.fix_typos))
+    return corrected(paper, slips) if ctx.config.fix_typos else paper
 
 
 def own_sentences(pc: PaperContext) -> list[tuple[str, int]]:
