@@ -158,13 +158,14 @@ class BuildCache:
     # -- per-paper steps of the extraction (`items.extract`'s ``each``) ----------------
     def each(self, step: str, fn: Callable, pcs: list, run: Callable = in_turn) -> list:
         """Run ``fn`` over the papers in order, reusing the result of a paper whose inputs
-        are unchanged: its parsed tree (``survey``), and for the extractor chain also what
+        are unchanged: its parsed tree (its typing slips, ``slips``; what the first pass reads,
+        ``survey``), and for the extractor chain also what
         the first pass found about it and what crosses papers (``rules``). The papers to
         compute go through ``run(fn, pcs)``, which returns ``[fn(pc) for pc in pcs]``
         (the build may spread them over processes)."""
-        if step == "survey":
+        if step in ("slips", "survey"):
             keys = [_described(pc.paper, pc.info) for pc in pcs]
-            return self.map("survey", fn, pcs, keys, run)
+            return self.map(step, fn, pcs, keys, run)
         if step == "rules":
             shared = shared_digest(pcs[0].ctx) if pcs else b""
             keys = [shared + _described(pc.paper, pc.info, pc.methods, pc.abstract_en, pc.abstract_zh)

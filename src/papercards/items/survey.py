@@ -45,8 +45,15 @@ def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperC
                          f"{first.file}:{first.line} (a different id); kept both, their cards look alike")
             titles.setdefault(paper.title.casefold(), paper)
             keys[key] = paper
-            paper = _without_slips(paper, ctx, base)
             pcs.append(PaperContext(paper=paper, info=make_info(paper, key), ctx=ctx))
+    slips = each("slips", lambda pc: _slips_of(pc.paper, base), pcs) if each else \
+        [_slips_of(pc.paper, base) for pc in pcs]
+    for pc, found in zip(pcs, slips):
+        for slip in found:
+            ctx.warn(pc.paper.file, slip.line, slip.message(ctx.config.fix_typos))
+        if found and ctx.config.fix_typos:
+            pc.paper = corrected(pc.paper, found)
+            pc.info = make_info(pc.paper, pc.info.key)
     candidates: list[tuple[str, TermCandidate]] = []
     def read(pc: PaperContext):
         return read_paper(pc, ctx, base)
@@ -115,16 +122,14 @@ def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperC
     return pcs, entries
 
 
-def _without_slips(paper: Paper, ctx: Context, base) -> Paper:
-    """The paper as every rule reads it: its typing slips corrected (`typos`) unless the
-    config says not to, each reported where the notes have it."""
+def _slips_of(paper: Paper, base) -> list:
+    """The paper's typing slips (`typos`): every rule reads the paper with them corrected,
+    unless the config says not to, and each is reported where the notes have it. Per
+    paper, so the build cache keeps them (`cache.each`'s ``slips``)."""
     from ..text import cjk_ratio
     abstract = "\n".join(text for section in paper.sections_by(ABSTRACT)
                          for _, text in _section_lines(section) if cjk_ratio(text) > 0.25)
-    slips = find_slips(paper, abstract, base.cut)
-    for slip in slips:
-        ctx.warn(paper.file, slip.line, slip.message(ctx.config.fix_typos))
-    return corrected(paper, slips) if ctx.config.fix_typos else paper
+    return find_slips(paper, abstract, base.cut)
 
 
 def own_sentences(pc: PaperContext) -> list[tuple[str, int]]:
