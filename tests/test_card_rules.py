@@ -509,3 +509,19 @@ def test_a_prose_sentence_without_bold_or_numbers_asks_the_names_it_holds():
     assert asked("分布稳健优化(Distributionally Robust Optimization, DRO)的思路是") == []     # an aside, spelled
     assert asked("场景点云经过 PointNet++ 编码") == []                                    # half a name
     assert asked("先 SFT，再用 Bradley-Terry 建模") == []                                  # known, furniture
+
+
+def test_a_headings_note_to_self_is_not_on_its_cards_and_a_name_keeps_its_superscript():
+    from papercards.items.dangling import without_notes_asides
+    from papercards.items.paperinfo import _METHOD_TOKEN
+    assert without_notes_asides("实验结论(摘要里的数，正文表格还没看)") == "实验结论"
+    assert without_notes_asides("long2short(这个我觉得最实用)") == "long2short"
+    assert without_notes_asides("两阶段训练(全部用模型自己生成的数据)") == "两阶段训练(全部用模型自己生成的数据)"
+    assert without_notes_asides("自我博弈(self-play)") == "自我博弈(self-play)"
+    assert _METHOD_TOKEN.findall("which we call ReST^EM, where we") == ["ReST^EM"]
+
+
+def test_a_result_over_unnamed_baselines_asks_nothing_vague():
+    from papercards.items.enumeration import blank_item
+    made = blank_item("多个标准benchmark上明显提升了现成的方法", 1)
+    assert made is None or "{{c1::现成的方法}}" not in made[0]

@@ -36,8 +36,8 @@ _LISTED = re.compile(r"(?m)^\s*(?:- |\d+\. )")
 
 # the author's aside about the notes themselves, in brackets: "(这是我自己的看法，看下面第3篇)",
 # "（…和第19篇说的一致）", "(具体数字没记)": no part of the paper's fact
-_NOTES_ASIDE = re.compile(r"\s*[(（][^()（）]*(?:第\s*\d+\s*篇|上一篇|那篇|上次|下面|上面|我自己|没记|记不清|补课|TODO|待补)"
-                          r"[^()（）]*[)）]")
+_NOTES_ASIDE = re.compile(r"\s*[(（][^()（）]*(?:第\s*\d+\s*篇|上一篇|那篇|上次|下面|上面|(?<!自)我|没记|记不清|补课|TODO|待补|待查"
+                          r"|只记|还没|没看|摘要里|正文|表格里|Table里|数字是|简单记)[^()（）]*[)）]")
 
 
 def without_notes_asides(text: str) -> str:

@@ -33,7 +33,7 @@ _RESULT_EN = re.compile(r"\b(?P<verb>achieves?|attains?|reach(?:es)?|improves?|o
                         r"(?P<object>[A-Za-z0-9][^,;:.()]{2,40}?)\s*\.?$", re.I)
 # a result stated by degree alone ("取得很大改进", "achieves significant gains") names no fact to recall
 _VAGUE_RESULT = re.compile(r"^(?:很|更|较|大幅|显著|明显|极大|巨大|重大|大大|一定|良好|有效|稳定|差不多|相当|类似|相近|接近|同等|"
-                           r"自己|自身|它|其他|别的|所有|任何|"
+                           r"自己|自身|它|其他|别的|所有|任何|现有|现成|已有|之前|以往|基线|baseline|"
                            r"significant|substantial|better|strong|good|great|notable|large|competitive|improved|"
                            r"comparable|similar)",
                            re.I)

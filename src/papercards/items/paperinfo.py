@@ -12,7 +12,8 @@ from .terms import abbreviations_in, is_abbreviation
 _PROPOSE = re.compile(r"\b(?:we|this paper|this work|our work)\s+(?:further\s+)?(?:propose|introduce|present|develop|call|term|name)s?d?\b"
                       r"|\bpropose[sd]?\b|\bintroduce[sd]?\b|\btermed\b|\bnamed\b|\bcalled\b", re.I)
 _CLAUSE_END = re.compile(r",|;|\.\s|\.$|\bwhich\b|\bthat\b|\bto\b|\bby\b|\bfor\b|\bwith\b")
-_METHOD_TOKEN = re.compile(r"\b[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+\b|\b[A-Z][a-z]*[A-Z][A-Za-z0-9]*\b")
+# "NS-DPO", "SimPO", "ReST^EM" (a name with its superscript is another method than "ReST")
+_METHOD_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+|[A-Z][a-z]*[A-Z][A-Za-z0-9]*)(?:\^[A-Za-z0-9]+)?(?![\w^])")
 _ZH_PROPOSE = re.compile(r"提出(?:了)?\s*([A-Za-z][A-Za-z0-9.\-]*(?:\s*(?:和|、|与|,|/)\s*[A-Za-z][A-Za-z0-9.\-]*)*)")
 
 

@@ -217,10 +217,30 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
     if numbers:
         # a result sentence asks its numbers; the benchmark they were measured on is their cue
         present = [t for t in present if t.casefold() in pc.ctx.named_terms]
-    text = make_cloze(sentence, pc.ctx.segmenter, prefer=numbers + proposed + present, avoid=avoid,
-                      max_blanks=pc.ctx.config.max_cloze_blanks)
     wanted = _Either(set(numbers), set(proposed), set(present) if numbers else terms)
-    return keep_good_blanks(text, wanted, names=avoid) if text else None
+    best, passed = None, list(avoid)
+    for _ in range(TRIES):
+        # a blank given away ("noise" beside "noise resistance") leaves its place to the next word
+        text = make_cloze(sentence, pc.ctx.segmenter, prefer=numbers + proposed + present, avoid=passed,
+                          max_blanks=pc.ctx.config.max_cloze_blanks)
+        if not text:
+            break
+        kept = keep_good_blanks(text, wanted, names=avoid)
+        asked = _answers(kept)
+        if kept and (best is None or len(asked) > len(_answers(best))):
+            best = kept
+        dropped = _answers(text) - asked
+        if not dropped:
+            break
+        passed += sorted(dropped)
+    return best
+
+
+TRIES = 3                 # makings of a sentence's blanks, each without the ones given away before
+
+
+def _answers(cloze_text: str | None) -> set[str]:
+    return {a for answers in cloze_answers(cloze_text).values() for a in answers} if cloze_text else set()
 
 
 _GENERIC_WORDS = {"preference", "optimization", "optimisation", "method", "model", "models", "learning", "alignment",

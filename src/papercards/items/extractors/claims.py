@@ -151,7 +151,9 @@ def extract(pc: PaperContext):
 
 
 def headed_blocks(pc: PaperContext) -> list[tuple[str, int, list[Block]]]:
-    """(heading, line, blocks) of each sub-heading, and of each other section with text."""
+    """(heading, line, blocks) of each sub-heading, and of each other section with text; a
+    heading without the author's note to self in brackets ("实验结论(摘要里的数，正文表格还没看)"),
+    which would stand on every card of it."""
     units: list[tuple[str, int, list[Block]]] = []
     for section in pc.paper.sections:
         if section.role in SKIP_ROLES:
@@ -160,7 +162,7 @@ def headed_blocks(pc: PaperContext) -> list[tuple[str, int, list[Block]]]:
             units.append((section.heading, section.line, section.blocks))
         for sub in section.subsections:
             units.append(_unit(sub))
-    return units
+    return [(without_notes_asides(heading), line, blocks) for heading, line, blocks in units]
 
 
 def report_unused_blocks(pc: PaperContext) -> None:
