@@ -525,3 +525,15 @@ def test_a_result_over_unnamed_baselines_asks_nothing_vague():
     from papercards.items.enumeration import blank_item
     made = blank_item("多个标准benchmark上明显提升了现成的方法", 1)
     assert made is None or "{{c1::现成的方法}}" not in made[0]
+
+
+def test_the_authors_own_view_is_reported_not_carded(tmp_path):
+    from papercards.items.fronts import is_commentary
+    assert all(is_commentary(h) for h in ("我的理解", "四、思考", "My notes", "Open questions"))
+    assert not any(is_commentary(h) for h in ("核心思路", "理解SFT的幻觉", "发现", "Method"))
+    body = ("#### 核心思路\n* 用**组内平均**当baseline\n#### 我的理解\n上次第19篇说DPO会利用长度，这里也是，"
+            "所以这个说法要打个问号")
+    result, items = items_of(tmp_path, notes(paper(1, "GroupPO", "Group Policy Optimization", "组策略优化", body),
+                                             *others()))
+    assert not any("打个问号" in " ".join(i.fields.values()) for i in items)
+    assert any("your own view" in d.message for d in result.extraction.diagnostics)

@@ -181,6 +181,7 @@ _NOUNISH = ("n", "eng", "vn", "b", "an", "x")          # jieba's tags of a noun 
 
 
 _EN_PREDICATE = re.compile(r"\s+(?:is|are|was|were|has|have|had|can|cannot|does|do|did|will|would|should|must)\s+\w", re.I)
+_NEGATION = re.compile(r"[不没无非未][\u4e00-\u9fff]?")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}[个次名位]?")
 
 
@@ -202,8 +203,8 @@ def narrow_bold(text: str) -> str:
             if said and said.start() >= 3:
                 return f"**{inner[:said.start()].rstrip()}** {inner[said.start():].lstrip()}"
             return m.group(0)
-        if _ORDINAL.fullmatch(inner.strip()):
-            return inner
+        if _ORDINAL.fullmatch(inner.strip()) or _NEGATION.fullmatch(inner.strip()):
+            return inner                  # "是**第一个**", "**不用**MCTS": stress, no word to ask
         from ..text.segment import pos_tags
         tags = pos_tags(inner)
         if tags and tags[0][1] == "r" and len(tags) <= 2:

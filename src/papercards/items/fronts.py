@@ -113,6 +113,18 @@ def is_setup(heading: str) -> bool:
     return bool(_SETUP.match(strip_section_number(strip_marks(heading)).rstrip("：:。.?？ ")))
 
 
+# the author's own view of the paper ("#### 我的理解", "## 四、思考", "## My notes"): opinions,
+# pointers to other notes, open questions; reviewers keep none of it as a fact of the paper
+_COMMENTARY = re.compile(r"^(?:我的|个人)?(?:理解|想法|思考|看法|评价|感想|笔记|疑问)$|^吐槽$|^(?:my|personal)\s+"
+                         r"(?:notes?|thoughts?|take|view|comments?|questions?)$|^(?:thoughts|comments|open questions)$",
+                         re.I)
+
+
+def is_commentary(heading: str) -> bool:
+    """Whether a heading holds the author's own view, not the paper's facts."""
+    return bool(_COMMENTARY.match(strip_section_number(strip_marks(heading)).rstrip("：:。.?？ ")))
+
+
 def strip_section_number(heading: str) -> str:
     return _SECTION_NUMBER.sub("", heading, count=1).strip()
 

@@ -22,12 +22,12 @@ from ..context import PaperContext
 from ..dangling import without_notes_asides
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
                            typed_blanks_as_bold)
-from ..fronts import (is_generic, is_setup, is_setup_detail, is_statement, lead_of, names_paper, question_of,
+from ..fronts import (is_generic, is_setup_detail, is_statement, lead_of, names_paper, question_of,
                       states_a_finding, statement_question, strip_section_number)
 from ..model import Item, short_hash
 from ..terms import split_top_level
 from .cloze import NUMBER_BLANK, _not_a_term
-from .walk import SKIP_ROLES, report_setup
+from .walk import SKIP_ROLES, not_carded, report_setup
 
 
 def unused_blocks(blocks: list[Block]) -> list[Block]:
@@ -133,7 +133,7 @@ def extract(pc: PaperContext):
     report_unused_blocks(pc)
     report_setup(pc)
     for heading, line, blocks in headed_blocks(pc):
-        if not heading or is_setup(heading):
+        if not heading or not_carded(heading):
             continue
         parts = answer_parts(pc, heading, line, blocks)
         facts = [u for u in parts if u.fact]

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from ...notes import ABSTRACT, KEYWORDS, LINKS, REFERENCES, Paper
-from ..fronts import is_setup
+from ..fronts import is_commentary, is_setup
+
+
+def not_carded(heading: str) -> bool:
+    """A part that holds setup details (`fronts.is_setup`) or the author's own view
+    (`fronts.is_commentary`): reported once, never carded."""
+    return is_setup(heading) or is_commentary(heading)
 
 SKIP_ROLES = (KEYWORDS, LINKS, ABSTRACT, REFERENCES)   # a reference list is never a term nor a card
 
@@ -13,9 +19,9 @@ def content_texts(paper: Paper):
     for section in paper.sections:
         if section.role in SKIP_ROLES:
             continue
-        units = [(section.heading, b) for b in section.blocks if not is_setup(section.heading or "")]
+        units = [(section.heading, b) for b in section.blocks if not not_carded(section.heading or "")]
         units += [(sub.heading, b) for sub in section.subsections for b in sub.blocks
-                  if not is_setup(sub.heading or section.heading or "")]
+                  if not not_carded(sub.heading or section.heading or "")]
         for heading, block in units:
             if block.kind == "paragraph":
                 yield block.text, block.line, heading, "paragraph"
@@ -32,29 +38,29 @@ def content_blocks(paper: Paper):
         if section.role in SKIP_ROLES:
             continue
         for block in section.blocks:
-            if not is_setup(section.heading or ""):
+            if not not_carded(section.heading or ""):
                 yield block, section.heading, False
         for sub in section.subsections:
-            if not is_setup(sub.heading or section.heading or ""):
+            if not not_carded(sub.heading or section.heading or ""):
                 for block in sub.blocks:
                     yield block, sub.heading or section.heading, bool(sub.heading)
 
 
 def setup_headings(paper: Paper):
-    """(heading, line) of the parts that hold setup details (`fronts.is_setup`): reported
-    once each, never carded."""
+    """(heading, line) of the parts never carded (`not_carded`): reported once each."""
     for section in paper.sections:
         if section.role in SKIP_ROLES:
             continue
-        if section.heading and is_setup(section.heading):
+        if section.heading and not_carded(section.heading):
             yield section.heading, section.line
         for sub in section.subsections:
-            if sub.heading and is_setup(sub.heading):
+            if sub.heading and not_carded(sub.heading):
                 yield sub.heading, sub.line
 
 
 def report_setup(pc) -> None:
-    """Each setup part (`setup_headings`) reported once where it stands."""
+    """Each part never carded (`setup_headings`) reported once where it stands."""
     for heading, line in setup_headings(pc.paper):
-        pc.ctx.note(pc.paper.file, line, f"'{heading}' holds setup details (epochs, learning rates, base models): "
-                    "what the paper was trained with, not what it found; not carded")
+        why = ("holds setup details (epochs, learning rates, base models): what the paper was trained with, "
+               "not what it found") if is_setup(heading) else "holds your own view of the paper, not its facts"
+        pc.ctx.note(pc.paper.file, line, f"'{heading}' {why}; not carded")
