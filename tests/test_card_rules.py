@@ -509,6 +509,9 @@ def test_a_prose_sentence_without_bold_or_numbers_asks_the_names_it_holds():
     assert asked("分布稳健优化(Distributionally Robust Optimization, DRO)的思路是") == []     # an aside, spelled
     assert asked("场景点云经过 PointNet++ 编码") == []                                    # half a name
     assert asked("先 SFT，再用 Bradley-Terry 建模") == []                                  # known, furniture
+    assert asked("o1 / DeepSeek-R1 showed that RL can unlock test-time scaling") == []   # one of a list
+    assert asked("AIME 2024 on Qwen2.5-32B base") == ["AIME 2024"]                      # not "5-32B"
+    assert asked("A naive GRPO run only gets ~30 on AIME 2024.") == []                  # the score is the fact
 
 
 def test_a_headings_note_to_self_is_not_on_its_cards_and_a_name_keeps_its_superscript():

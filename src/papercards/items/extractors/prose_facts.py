@@ -15,7 +15,7 @@ from ...text import CLOZE_BLANK, split_sentences
 from ...text.lang import CJK_CLASS
 from ..context import PaperContext
 from ...notes.layout import is_metadata_line
-from ..blanks import NAME, bracket_depth, gloss_after, narrow_bold
+from ..blanks import NAME, bracket_depth, gloss_after, narrow_bold, one_of_a_list
 from ..fronts import is_setup_detail, names_paper
 from ..model import Item, short_hash
 from .claims import _join
@@ -83,6 +83,8 @@ def named_spans(sentence: str, names: list[str], pc: PaperContext) -> list[tuple
     the paper's own name, a name most papers use (furniture) and a bare acronym of two letters
     are not."""
     plain = outside_math(sentence)
+    if _BARE_SCORE.search(plain):
+        return []                   # "only gets ~30 on AIME": the score is the fact, the name its setting
     own = {n.casefold() for n in names if n}
     out = []
     for m in NAME.finditer(plain):
@@ -92,9 +94,10 @@ def named_spans(sentence: str, names: list[str], pc: PaperContext) -> list[tuple
             word, end = word + version.group(0), end + len(version.group(0))
         if word.casefold() in own or any(m.group(0).casefold() in n for n in own) \
                 or m.group(0).casefold() in pc.ctx.furniture or pc.ctx.config.glossary.knows(m.group(0)) \
-                or "**" in sentence[max(0, m.start() - 2):end + 2] or plain[end:end + 1] in ("+", "-", "]") \
-                or bracket_depth(plain, m.start()) or _spelled_before(word, plain[:m.start()]):
-            continue        # half a name (PointNet++), an aside, or an acronym its expansion spells
+                or "**" in sentence[max(0, m.start() - 2):end + 2] or plain[end:end + 1] in ("+", "-", "]") or re.match(r"\.\d", plain[end:end + 2]) \
+                or plain[m.start() - 1:m.start()] in (".", "-") or bracket_depth(plain, m.start()) \
+                or _spelled_before(word, plain[:m.start()]) or one_of_a_list(plain[:m.start()], plain[end:]):
+            continue        # half a name (PointNet++, Qwen2.5-32B), an aside, one of a list, or spelled out
         out.append((m.start(), end, word))
     return out
 
@@ -107,7 +110,8 @@ def _spelled_before(word: str, before: str) -> bool:
     return word in initials
 
 
-_VERSION = re.compile(r" \d+(?:\.\d+)?(?![\d.%])(?!\s*(?:%|个|B\b|M\b|K\b))")
+_BARE_SCORE = re.compile(r"(?<![\w.^_])(?<![A-Za-z] )[~≈]?(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?(?![\w.]|\.\d)")
+_VERSION = re.compile(r" \d+(?:\.\d+)?(?![\d%])(?!\.\d)(?!\s*(?:%|个|B\b|M\b|K\b))")
 
 
 _COMPARED = re.compile(r"(?:\bversus|\bvs\.?|\bcompared (?:to|with)|\bagainst|\bthan|相比|对比|高于|低于)\s*$", re.I)
