@@ -540,3 +540,16 @@ def test_the_authors_own_view_is_reported_not_carded(tmp_path):
                                              *others()))
     assert not any("打个问号" in " ".join(i.fields.values()) for i in items)
     assert any("your own view" in d.message for d in result.extraction.diagnostics)
+
+
+def test_a_turn_stands_alone_and_a_lead_in_takes_its_formula(tmp_path):
+    from papercards.items.extractors.claims import _standing_alone
+    assert _standing_alone("但是人工逐步标注扩展不了") == "人工逐步标注扩展不了"
+    assert _standing_alone("However, the labels are noisy.") == "The labels are noisy."
+    assert _standing_alone("但这个方法更稳") == "这个方法更稳"
+    body = ("#### 核心思路\n* 用奖励模型给每个回答打分\n* **排序损失**让模型的顺序和奖励的顺序一致，再加上SFT的交叉熵：\n\n"
+            "$$L=\\sum\\max(0,p_i-p_j)$$\n")
+    _, items = items_of(tmp_path, notes(paper(1, "RankPO", "Rank Preference Optimization", "排序偏好优化", body),
+                                        *others()))
+    mine = [t for t in texts(items) if "排序损失" in t]
+    assert mine and "max(0" in mine[0], texts(items)

@@ -68,10 +68,13 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
             continue
         if block.kind == "paragraph" and not block.text.strip().startswith("!["):
             text = without_notes_asides(_join(block.text))
-            if has_list and is_lead_in(text):
+            if units and _DISPLAY_MATH.fullmatch(text.strip()) and units[-1].text.rstrip().endswith(("：", ":")):
+                units[-1].text = f"{units[-1].text.rstrip()} {text.strip()}"   # "…的交叉熵：" then its formula
+            elif has_list and is_lead_in(text):
                 units.append(Unit(text, context=True))
             else:
-                units.extend(Unit(s, context=is_remark(s), line=block.line) for s in split_sentences(text))
+                units.extend(Unit(_standing_alone(s) if n else s, context=is_remark(s), line=block.line)
+                             for n, s in enumerate(split_sentences(text)))
         elif block.kind == "list":
             number = 0
             for depth, item in block.walk_items():
@@ -86,6 +89,18 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
             units.extend(Unit(" | ".join(c.strip() for c in row), line=block.line, table=True)
                          for row in block.rows[1:])
     return [part for unit in units for sentence in sentence_units(unit) for part in _at_semicolons(sentence)]
+
+
+_DISPLAY_MATH = re.compile(r"\$\$.+\$\$", re.S)
+# "但是人工逐步标注扩展不了…" after the sentence it turns from: its own card, without the turn
+_TURN = re.compile(r"^(?:但是|但|然而|不过|可是)\s*[，,]?\s*(?=[^，,])|^(?:However|But),?\s+")
+
+
+def _standing_alone(sentence: str) -> str:
+    """A sentence of a paragraph as a card of its own: a turn from the sentence before
+    ("但是…", "However, …") says nothing without it, so it is left off."""
+    rest = _TURN.sub("", sentence, count=1)
+    return rest[:1].upper() + rest[1:] if rest is not sentence and rest[:1].isascii() else rest
 
 
 MIN_CLAUSE = 12           # characters: each side of a "；" this long states a fact of its own
@@ -124,7 +139,8 @@ def _at_semicolons(unit: Unit) -> list[Unit]:
     parts = split_top_level(unit.text, "；")
     if len(parts) < 2 or any(len(strip_marks(p)) < MIN_CLAUSE or not _something_to_ask(p) for p in parts):
         return [unit]                # a part with nothing to ask would be lost: the sentence stays whole
-    return [Unit(p, depth=unit.depth, mark=unit.mark, line=unit.line, listed=unit.listed) for p in parts]
+    return [Unit(_standing_alone(p) if n else p, depth=unit.depth, mark=unit.mark, line=unit.line,
+                 listed=unit.listed) for n, p in enumerate(parts)]
 
 
 def extract(pc: PaperContext):
