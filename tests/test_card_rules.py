@@ -553,3 +553,13 @@ def test_a_turn_stands_alone_and_a_lead_in_takes_its_formula(tmp_path):
                                         *others()))
     mine = [t for t in texts(items) if "排序损失" in t]
     assert mine and "max(0" in mine[0], texts(items)
+
+
+def test_a_keyword_bracket_that_describes_the_term_is_not_its_translation(tmp_path):
+    abstract = ("We compare with Proximal Policy Optimization (PPO) on several tasks.\n"
+                "我们在多个任务上与近端策略优化 （PPO） 进行比较。")
+    _, items = items_of(tmp_path, notes(paper(1, "RankHF", "Rank Responses for Human Feedback", "排序回答",
+                                              "#### 方法\n* 用**排序损失**代替PPO", keywords="* PPO (对比对象)",
+                                              abstract=abstract), *others()))
+    ppo = [i.fields for i in items if i.kind == "term" and i.fields["term"] == "PPO"]
+    assert ppo and ppo[0]["chinese"] == "近端策略优化" and "对比对象" not in ppo[0]["note"], ppo

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..notes import slugify
-from ..text.lang import CJK_CLASS
+from ..text.lang import CJK_CLASS, CJK_RE
 from .model import Item
 from .terms import TermCandidate, abbr_key, split_runs
 
@@ -151,8 +151,13 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
             continue
         if any(n and ctx.config.glossary.knows(n) for n in (abbr, english)):
             continue
+        remark = _described_not_named(entry, chinese)
         paper, line = entry.first_line
-        variants = entry.author_translations(chinese)
+        if remark:
+            chinese = next(c.chinese for _, c in entry.candidates if c.origin == "abstract" and c.chinese)
+            ctx.note(where[paper], line, f"'{remark}' beside '{abbr or english}' says what it is to the paper, "
+                     f"not its name: the card names it '{chinese}', as the paper's abstract does")
+        variants = [v for v in entry.author_translations(chinese) if v != remark]
         if variants:
             ctx.warn(where[paper], line, f"term '{abbr or english}' has several translations: "
                      f"{'、'.join([chinese, *variants])}; the first is on the card")
@@ -181,6 +186,16 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         items.append(Item(id=f"term/{anchor}", kind="term", fields=fields, papers=entry.papers,
                           source=f"{where[paper]}:{line}"))
     return items
+
+
+def _described_not_named(entry: Entry, chinese: str) -> str:
+    """The author's Chinese beside an acronym when it says what the term is to the paper
+    (``PPO (对比对象)``: "the baseline") rather than naming it: the paper's own abstract
+    names it (近端策略优化 （PPO）) with not one character in common. '' otherwise."""
+    named = [c.chinese for _, c in entry.candidates if c.origin == "abstract" and c.chinese]
+    if not chinese or not named or chinese in named:
+        return ""
+    return chinese if not any(set(CJK_RE.findall(chinese)) & set(CJK_RE.findall(n)) for n in named) else ""
 
 
 def reads_off(abbr: str, english: str) -> bool:
