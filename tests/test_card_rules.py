@@ -563,3 +563,15 @@ def test_a_keyword_bracket_that_describes_the_term_is_not_its_translation(tmp_pa
                                               abstract=abstract), *others()))
     ppo = [i.fields for i in items if i.kind == "term" and i.fields["term"] == "PPO"]
     assert ppo and ppo[0]["chinese"] == "近端策略优化" and "对比对象" not in ppo[0]["note"], ppo
+
+
+def test_a_number_the_card_computes_a_case_without_its_claim_and_a_numbered_label():
+    from papercards.items.blanks import derivable
+    from papercards.items.dangling import dangling
+    from papercards.items.fronts import strip_section_number
+    assert derivable("7%", "胜率 → 33%，绝对提升26%")
+    assert derivable("52.6%", "41.4%，Δ = −11.2%")
+    assert not derivable("81.6%", "GSM8K 55.6% → ，32个样本多数投票能到88.7%")
+    assert dangling("特别是chosen和rejected之间编辑距离小的数据对")
+    assert strip_section_number("发现2：grpo的优化偏差") == "grpo的优化偏差"
+    assert strip_section_number("发现") == "发现"

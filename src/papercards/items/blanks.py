@@ -220,3 +220,19 @@ def narrow_bold(text: str) -> str:
             head += word
         return m.group(0)
     return _BOLD_SPAN.sub(narrowed, text)
+
+
+_FIGURE = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:\.\d+)?(?![A-Za-z0-9_])")
+
+
+def derivable(answer: str, rest: str) -> bool:
+    """A number the rest of the card computes: ``7% → [33%]，绝对提升26%`` (7 + 26),
+    ``[41.4%] … Δ = −11.2% … 52.6%``: one sum or difference of two other figures on it."""
+    asked = _FIGURE.search(answer)
+    figures = [float(f) for f in _FIGURE.findall(rest)]
+    if not asked or not 2 <= len(figures) <= 6:
+        return False
+    value = float(asked.group(0))
+    near = max(0.051, value * 0.001)
+    return any(abs(abs(a - b) - value) < near or abs(a + b - value) < near
+               for i, a in enumerate(figures) for b in figures[i + 1:])

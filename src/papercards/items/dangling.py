@@ -30,8 +30,9 @@ DANGLING_ZH = re.compile(
     r"|(?:第[一二三四五]|[两三四五])个(?:近似|问题|假设|限制|挑战|缺点|方面)"
     # "把这两个归一化去掉", "把两边的好处结合起来", "上次第19篇说…": what they are is elsewhere
     r"|[这那][两三四五几]个|(?:两边|双方)的|第\s*\d+\s*篇|上一篇|上次那篇"
-    # a conclusion without its premise: "所以只需要在SFT的时候…"
-    r"|^\s*(?:所以|于是|因而)")
+    # a conclusion without its premise: "所以只需要在SFT的时候…"; a case of what came before
+    # ("特别是编辑距离小的数据对…")
+    r"|^\s*(?:所以|于是|因而|特别是|尤其是)")
 _LISTED = re.compile(r"(?m)^\s*(?:- |\d+\. )")
 
 # the author's aside about the notes themselves, in brackets: "(这是我自己的看法，看下面第3篇)",

@@ -54,6 +54,7 @@ class Unit:
     table: bool = False       # a row of a table
     braced: bool = False      # holds "{{"/"}}" typed in the notes: a blank around it would end there
     listed: bool = False      # an item of a Markdown list (not a sentence of a paragraph)
+    block: int = 0            # which block of the answer it stands in (a lead-in leads one list)
 
     @property
     def fact(self) -> bool:

@@ -20,6 +20,8 @@ _SECTION_NUMBER = re.compile(
     r"|[一二三四五六七八九十百]+[、.．]\s*"                     # 一、
     r"|[(（][一二三四五六七八九十\d]+[)）]\s*"                  # （三） (3)
     r"|(?:Part|Step|Section)\s+\d+[:：.]?\s*"
+    # the notes' own numbering of a label: "发现2：grpo的优化偏差", "Finding 1: …"
+    r"|(?:发现|结论|观察|问题|步骤|Finding|Observation|Insight|Takeaway)\s*\d+\s*[:：.]\s*(?=\S)"
     r")", re.I)
 
 # Headings that ask nothing by themselves, with the question they stand for.

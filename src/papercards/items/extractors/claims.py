@@ -17,7 +17,8 @@ from ...text import CLOZE_BLANK, cloze_answers, make_cloze, split_sentences
 from ...text.lang import CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
-from ..blanks import NAME, REACHED_FROM, acronym_after, around, hinted, in_brackets, narrow_bold, one_of_a_list
+from ..blanks import (NAME, REACHED_FROM, acronym_after, around, derivable, hinted, in_brackets, narrow_bold,
+                      one_of_a_list)
 from ..context import PaperContext
 from ..dangling import without_notes_asides
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
@@ -63,7 +64,7 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
     """
     units: list[Unit] = []
     has_list = any(b.kind == "list" for b in blocks)
-    for block in blocks:
+    for at, block in enumerate(blocks):
         if block.line in consumed and block.kind != "list":
             continue
         if block.kind == "paragraph" and not block.text.strip().startswith("!["):
@@ -84,7 +85,7 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
                 mark = f"{number}." if block.ordered and depth == 0 else "-"
                 # an item another rule carded (a definition) stays as a cue, not a second card
                 units.append(Unit(without_notes_asides(_join(item.text)), depth=depth, context=item.line in consumed,
-                                  mark=mark, line=item.line, listed=True))
+                                  mark=mark, line=item.line, listed=True, block=at))
         elif block.kind == "table" and block.rows:
             units.extend(Unit(" | ".join(c.strip() for c in row), line=block.line, table=True)
                          for row in block.rows[1:])
@@ -123,7 +124,7 @@ def sentence_units(unit: Unit) -> list[Unit]:
     label = _ITEM_LABEL.match(unit.text)
     lead = f"{label.group('label').strip()}：" if label else ""
     return [Unit(text if n == 0 else lead + text, depth=unit.depth, mark=unit.mark, line=unit.line,
-                 listed=unit.listed) for n, text in enumerate(sentences)]
+                 listed=unit.listed, block=unit.block) for n, text in enumerate(sentences)]
 
 
 def _something_to_ask(text: str) -> bool:
@@ -140,7 +141,7 @@ def _at_semicolons(unit: Unit) -> list[Unit]:
     if len(parts) < 2 or any(len(strip_marks(p)) < MIN_CLAUSE or not _something_to_ask(p) for p in parts):
         return [unit]                # a part with nothing to ask would be lost: the sentence stays whole
     return [Unit(_standing_alone(p) if n else p, depth=unit.depth, mark=unit.mark, line=unit.line,
-                 listed=unit.listed) for n, p in enumerate(parts)]
+                 listed=unit.listed, block=unit.block) for n, p in enumerate(parts)]
 
 
 def extract(pc: PaperContext):
@@ -346,7 +347,7 @@ def keyword_blank(pc: PaperContext):
         names = [pc.info.short or "", *(m.name for m in pc.methods)]
         # a result line asks its number (72.4%, 6.4 points), not the benchmark it was measured on
         for number in result_numbers(plain):
-            if text.count(number) == 1 and number not in shown:
+            if text.count(number) == 1 and number not in shown and not derivable(number, plain.replace(number, " ", 1)):
                 at = text.index(number)
                 return text[:at] + "{{c%d::%s}}" % (n, number) + text[at + len(number):]
         def fits(made: str) -> str | None:
@@ -596,11 +597,12 @@ def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
     lead: Unit | None = None
     run: list[Unit] | None = None         # the run of phrases (or rows) being read
     shape = None                          # …and what it is a run of
-    led_a_list = False                    # the lead-in has had its list: a paragraph after it is not led
+    led = None                            # the list the lead-in leads: what comes after it is not led
     for unit in units:
-        if unit.fact and lead and not unit.listed and led_a_list:
+        if unit.fact and lead and led is not None and not (unit.listed and unit.block == led):
             lead = None
-        led_a_list = led_a_list or (unit.fact and unit.listed and lead is not None)
+        if unit.fact and unit.listed and lead is not None and led is None:
+            led = unit.block
         if unit.fact and run is not None and list_shape(unit.text) == shape:
             run.append(unit)
         elif unit.fact:
@@ -615,7 +617,7 @@ def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
             # that counts the items ("会有两个意外后果：") is no lead for a card holding one
             last = split_sentences(unit.text)[-1:] or [unit.text]
             lead = None if _COUNTS.search(last[0]) else Unit(last[0], context=True, line=unit.line)
-            led_a_list = False
+            led = None
             run = None
     out: list[tuple[list[Unit], bool]] = []
     for group, _ in groups:

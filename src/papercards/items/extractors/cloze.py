@@ -14,7 +14,7 @@ from collections.abc import Container
 from ...notes import strip_marks
 from ...text import CLOZE_BLANK, make_cloze, split_sentences
 from ...text.markup import scan
-from ..blanks import acronym_after, around, bracket_depth, hinted, narrow_bold, one_of_a_list
+from ..blanks import acronym_after, around, bracket_depth, derivable, hinted, narrow_bold, one_of_a_list
 from ..context import PaperContext
 from ..model import Item, short_hash
 from .walk import content_texts
@@ -78,6 +78,7 @@ def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str
         giveaway = _opens_bracket(text, m.start()) or _BRACKET_AFTER.match(text, m.end()) \
             or _shown_elsewhere(value, text, m) or bracket_depth(text, m.start()) > 0 \
             or acronym_after(value, around(text, m)[1]) or hinted(value, " ".join(around(text, m)), names) \
+            or derivable(value, " ".join(around(text, m))) \
             or (one_of_a_list(*around(text, m)) and value.casefold() not in listed_ok and not _NUMBER.search(value))
         version = re.fullmatch(r"\d+(?:\.\d+)?", value) and re.search(r"[A-Za-z][\w-]*[\s-]?$", text[: m.start()])
         good = value in wanted or _NUMBER.search(value) or (re.fullmatch(r"\d+(?:\.\d+)?%?", value) and not version)
