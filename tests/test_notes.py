@@ -127,3 +127,32 @@ def test_decoding_bom_crlf_gbk_utf16_and_binary():
 def test_file_title_is_never_taken_for_the_paper(text):
     (paper,) = parse_notes(text, "x.md", Config()).papers
     assert paper.title == "A Paper" and paper.sections[0].role == "content"
+
+
+def test_a_heading_role_is_looked_up_once_per_parse(shipped_text, monkeypatch):
+    """The same headings (摘要, 关键词, Content) come back under every paper: the parser asks
+    the config for each heading text once, and finds the same roles."""
+    asked: list[str] = []
+    role_of = Config.role_of
+    monkeypatch.setattr(Config, "role_of", lambda self, heading: asked.append(heading) or role_of(self, heading))
+    notes = parse_notes(shipped_text * 3, "source/x.md", Config())
+    assert len(asked) == len(set(asked)) > 3
+    monkeypatch.undo()
+    again = parse_notes(shipped_text * 3, "source/x.md", Config())
+    assert [[s.role for s in p.sections] for p in notes.papers] == [[s.role for s in p.sections] for p in again.papers]
+
+
+def test_lines_the_link_scan_skips_hold_no_link():
+    """The parser skips lines `_MAY_LINK` does not match: every line of the test notes on
+    which one of the link patterns matches is matched by it (and lines made to be hard)."""
+    from pathlib import Path
+
+    from papercards.notes import parser
+    root = Path(__file__).parent
+    lines = [line for path in [*root.joinpath("data").rglob("*.md"), *root.parent.joinpath("source").rglob("*.md")]
+             for line in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+    lines += ["<A HREF='x'>y</A>", "<a\thref=x>", "[t](u)", "x https://a.b y", "http://a", "<a>no href</a>"]
+    patterns = (parser._A_OPEN, parser._A_TAG, parser._MD_LINK, parser._BARE_URL)
+    with_links = [line for line in lines if any(p.search(line) for p in patterns)]
+    assert len(with_links) > 50
+    assert all(parser._MAY_LINK.search(line) for line in with_links)

@@ -137,3 +137,25 @@ def test_pos_tags_loads_in_a_fresh_process_without_waiting_on_itself():
     code = "from papercards.text.segment import pos_tags; print(pos_tags('训练越久概率下降')[-1])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "下降" in out.stdout, out.stderr
+
+
+def test_pos_tags_reads_the_dictionarys_tags_once_per_process():
+    """Importing jieba.posseg reads the default dictionary's tags (0.17 s); the tagger over
+    papercards' tokenizer takes that table instead of reading it a second time, and tags
+    as a tagger loaded its own way does."""
+    import subprocess
+    import sys
+    code = (
+        "import jieba.posseg as ps\n"
+        "reads = []\n"
+        "load = ps.POSTokenizer.load_word_tag\n"
+        "ps.POSTokenizer.load_word_tag = lambda self, f: (reads.append(1), load(self, f))[1]\n"
+        "from papercards.text.segment import base_tokenizer, pos_tags\n"
+        "text = '**NLL项非常关键**，训练越久chosen的概率也会下降'\n"
+        "tags = pos_tags(text)\n"
+        "assert not reads, f'the tags were read again {len(reads)} time(s)'\n"
+        "own = ps.POSTokenizer(base_tokenizer())\n"
+        "assert tags == [(p.word, p.flag) for p in own.cut(text)], tags\n"
+        "print('ok')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "ok" in out.stdout, out.stderr

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Mapping
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -40,6 +41,8 @@ _A_OPEN = re.compile(r"<a\b([^<>]*)>", re.I)
 _HREF = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 _MD_LINK = re.compile(r"(?<!!)\[([^\[\]\n]*)\]\(\s*<?((?:[^()\s<>\[\]]|\([^()\s]*\))+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _BARE_URL = re.compile(r"(?<![\"'(=<])\bhttps?://[^\s<>\"')\]]+")
+# what every match of _A_OPEN, _A_TAG, _MD_LINK and _BARE_URL holds: a line without it has no link
+_MAY_LINK = re.compile(r"<a|\]\(|https?://", re.I)
 _TAG = re.compile(r"<[^<>]+>")          # not `<[^>]+>`: quadratic on a line of 50,000 `<`
 _SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?(?:</\1\s*>|$)", re.I | re.S)   # the element and its code
 # `key: value` in a metadata quote. The spaces are read possessively: tried in every split
@@ -63,8 +66,22 @@ def parse_notes(text: str, path: str, config: Config) -> NotesFile:
         out = NotesFile(path=path)
         out.diagnostics.append(Diagnostic(path, 1, "an index of links to other notes, not a paper; skipped"))
         return out
-    level = _paper_level(tokens, config)
-    return _Builder(lines, path, config, level, _one_paper(tokens, config, level)).run(tokens)
+    roles = _Roles(config)
+    level = _paper_level(tokens, config, roles)
+    return _Builder(lines, path, config, level, _one_paper(tokens, config, level), roles).run(tokens)
+
+
+class _Roles(dict):
+    """The section role of each heading text (`Config.role_of`), looked up once per parse:
+    the same few headings (摘要, 关键词, Method) come back under every paper."""
+
+    def __init__(self, config: Config):
+        super().__init__()
+        self.config = config
+
+    def __missing__(self, heading: str) -> str | None:
+        role = self[heading] = self.config.role_of(heading)
+        return role
 
 
 def _one_paper(tokens: list[Token], config: Config, level: int) -> bool:
@@ -79,17 +96,17 @@ def _one_paper(tokens: list[Token], config: Config, level: int) -> bool:
 _METADATA_VOTES = 3
 
 
-def _paper_level(tokens: list[Token], config: Config) -> int:
+def _paper_level(tokens: list[Token], config: Config, roles: Mapping[str, str | None] | None = None) -> int:
     if config.layout == ONE_PAPER:
         return 1
     if config.paper_heading_level != "auto":
         return int(config.paper_heading_level)
+    roles = _Roles(config) if roles is None else roles
     votes: Counter[int] = Counter()
     for i, tok in enumerate(tokens):
         level = int(tok.tag[1]) if tok.type == "heading_open" else 0
         heading = strip_marks(tokens[i + 1].content) if level >= 2 else ""
-        if heading and (config.role_of(heading) or layout.is_section_numbering(heading)
-                        or layout.is_section_word(heading)):
+        if heading and (roles[heading] or layout.is_section_numbering(heading) or layout.is_section_word(heading)):
             votes[level] += 1          # a section heading sits one level below its paper
     if config.layout != MANY_PAPERS:
         for level in layout.metadata_levels(tokens):
@@ -104,8 +121,10 @@ def _paper_level(tokens: list[Token], config: Config) -> int:
 
 
 class _Builder:
-    def __init__(self, lines: list[str], path: str, config: Config, level: int, one_paper: bool = False):
+    def __init__(self, lines: list[str], path: str, config: Config, level: int, one_paper: bool = False,
+                 roles: Mapping[str, str | None] | None = None):
         self.lines, self.path, self.config, self.level = lines, path, config, level
+        self.roles = _Roles(config) if roles is None else roles
         self.one_paper = one_paper
         self.out = NotesFile(path=path, one_paper=one_paper)
         self.meta_lines: list[tuple[int, int]] = []    # the current paper's metadata quotes
@@ -169,7 +188,7 @@ class _Builder:
             return
         if level == self.level + 1:
             self.close_section(line - 1)
-            role = self.config.role_of(text) or OTHER
+            role = self.roles[text] or OTHER
             self.section = Section(role=role, heading=text, line=line)
             self.paper.sections.append(self.section)
             self.sub = None
@@ -304,6 +323,8 @@ class _Builder:
         seen = set() if seen is None else seen
         for no in range(start, min(end, len(self.lines)) + 1):
             raw = self.lines[no - 1]
+            if not _MAY_LINK.search(raw):
+                continue                # most lines: none of the patterns below can match
             if "<a" in raw.lower():
                 for m in _A_OPEN.finditer(raw):
                     href = _HREF.search(m.group(1))

@@ -282,5 +282,17 @@ def pos_tags(text: str) -> list[tuple[str, str]]:
         import jieba.posseg
         base = base_tokenizer()          # takes `_base_lock` itself: not under it
         with _base_lock:
-            _pos = _pos or jieba.posseg.POSTokenizer(base)
+            _pos = _pos or _tagger(jieba.posseg, base)
     return [(pair.word, pair.flag) for pair in _pos.cut(text)]
+
+
+def _tagger(posseg: Any, base: Any) -> Any:
+    """jieba's tagger over ``base``. Importing ``jieba.posseg`` already read the words' tags
+    from the default dictionary (its own tagger, ``posseg.dt``): a tagger over ``base``, which
+    has that dictionary, takes the same table instead of reading the 350,000 lines again
+    (0.17 s of every process that tags). The table is only read: papercards adds no words."""
+    if base.dictionary != posseg.dt.tokenizer.dictionary:
+        return posseg.POSTokenizer(base)
+    tagger = object.__new__(posseg.POSTokenizer)
+    tagger.tokenizer, tagger.word_tag_tab = base, posseg.dt.word_tag_tab
+    return tagger
