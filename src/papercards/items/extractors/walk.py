@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ...notes import ABSTRACT, KEYWORDS, LINKS, REFERENCES, Paper
+from ...notes import ABSTRACT, GLOSSARY, KEYWORDS, LINKS, REFERENCES, Paper
 from ..fronts import is_setup
 
-SKIP_ROLES = (KEYWORDS, LINKS, ABSTRACT, REFERENCES)   # a reference list is never a term nor a card
+SKIP_ROLES = (KEYWORDS, GLOSSARY, LINKS, ABSTRACT, REFERENCES)   # a reference list is never a term nor a card
 
 
 def content_texts(paper: Paper):
