@@ -150,6 +150,8 @@ OPTIONS: tuple[Option, ...] = (
            "true, false, or auto (for files of one paper)."),
     Option("sections.keywords", headings(), ["关键字", "关键词", "Keywords", "Key words", "Tags"],
            "terms of the paper: glossary cards and Anki tags"),
+    Option("sections.glossary", headings(), ["Glossary", "Terms", "Key terms", "术语", "术语表", "名词解释"],
+           "'Term — meaning' lines: a term card each, its meaning on the back"),
     Option("sections.content", headings(), ["主要内容", "内容", "Main content", "Content", "Key points", "要点"],
            "the notes proper: claims, lists, clozes"),
     Option("sections.links", headings(), ["文章链接", "相关链接", "链接", "Links", "Link", "Resources"],

@@ -33,7 +33,7 @@ class Entry:
 
     def best(self, attr: str) -> tuple[str, list[str]]:
         """Most trusted spelling of one name, and the other spellings seen."""
-        rank = {"keyword": 0, "content": 1, "abstract": 2}
+        rank = {"keyword": 0, "glossary": 0, "content": 1, "abstract": 2}
         votes: Counter[str] = Counter()
         first: dict[str, tuple[int, int]] = {}
         for n, (key, c) in enumerate(self.candidates):
@@ -69,7 +69,7 @@ class Entry:
 
     @property
     def first_line(self) -> tuple[str, int]:
-        rank = {"keyword": 0, "content": 1, "abstract": 2}
+        rank = {"keyword": 0, "glossary": 0, "content": 1, "abstract": 2}
         paper, cand = min(self.candidates, key=lambda pc: rank.get(pc[1].origin, 3))
         return paper, cand.line
 
@@ -147,7 +147,10 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         english, _ = entry.best("english")
         chinese, _ = entry.best("chinese")
         abbr, english, chinese = (n if clean_name(n) else "" for n in (abbr, english, chinese))
-        if sum(bool(x) for x in (abbr, english, chinese)) < 2:
+        # two names for one thing, or one name the author's glossary says the meaning of
+        # ("Binary feedback — a single good/bad label per response")
+        defined = any(c.origin == "glossary" and _says_what_it_means(c.note) for _, c in entry.candidates)
+        if sum(bool(x) for x in (abbr, english, chinese)) < 2 and not defined:
             continue
         if any(n and ctx.config.glossary.knows(n) for n in (abbr, english)):
             continue
@@ -174,6 +177,8 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         meaning = [n for n in notes if _says_what_it_means(n)]
         if not chinese and not meaning and all(c.origin == "abstract" for _, c in entry.candidates):
             continue      # "SDXL (Stable Diffusion XL)" in an abstract: a name the author never noted
+        if sum(bool(x) for x in (abbr, english, chinese)) < 2 and not (defined and meaning):
+            continue
         vocabulary = ctx.config.glossary.vocabulary
         if not ((abbr and english and not reads_off(abbr, english)) or meaning or vocabulary) or \
                 (not abbr and is_dictionary_word(english, chinese) and not vocabulary):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..notes import ABSTRACT, KEYWORDS, NotesFile, Paper, strip_marks
+from ..notes import ABSTRACT, GLOSSARY, KEYWORDS, NotesFile, Paper, strip_marks
 from .blanks import furniture_names_of, names_in
 from .context import Context, PaperContext
 from .extractors.walk import content_texts
@@ -205,6 +205,13 @@ def read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list, 
                 for cand in parse_keyword(strip_marks(text), line):
                     candidates.append(cand)
                     tags.append(cand.label)
+    for section in pc.paper.sections_by(GLOSSARY):
+        for line_no, text in _section_lines(section):
+            for cand in parse_keyword(strip_marks(text), line_no):
+                # "Term — meaning": what follows the term says what it is. Terms the paper
+                # explains, not its keywords: never its short name nor its method
+                cand.origin = "glossary"
+                candidates.append(cand)
     for name, value in pc.paper.meta.items():
         if ctx.config.role_of(name) == KEYWORDS:       # "> 关键词: DPO, RLHF" in a metadata block
             for cand in parse_keyword(strip_marks(value), pc.paper.line):

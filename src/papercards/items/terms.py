@@ -31,7 +31,8 @@ class TermCandidate:
     chinese: str = ""
     note: str = ""
     line: int = 0
-    origin: str = "keyword"        # keyword | abstract | content
+    # keyword | glossary (the author's "Term — meaning" lines: its note is its meaning) | abstract | content
+    origin: str = "keyword"
 
     @property
     def is_card(self) -> bool:
@@ -172,7 +173,7 @@ def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
     if remark and not _REMARK_AFTER.match(remark.group("term")):
         out = parse_keyword(remark.group("term"), line)
         if len(out) == 1:
-            out[0].note = (out[0].note + " " + remark.group("remark").strip()).strip()
+            out[0].note = (out[0].note + " " + _expansion_of(out[0], remark.group("remark").strip())).strip()
             return out
     pairs = _SLASHED_PAIRS.match(text)
     if pairs:
@@ -210,10 +211,22 @@ def parse_keyword(text: str, line: int = 0) -> list[TermCandidate]:
     return [cand]
 
 
-# "critic model 价值模型: GRPO直接不要了，用组内平均当baseline": the term, then a remark on it
-_REMARK_AFTER = re.compile(r"^(?P<term>[^:：()（）]+(?:[(（][^()（）]*[)）])?)\s*[:：]\s*(?P<remark>\S.*)$", re.S)
+# "critic model 价值模型: GRPO直接不要了，用组内平均当baseline", "Binary feedback — a single good/bad
+# label" (a glossary's dash): the term, then a remark on it
+_REMARK_AFTER = re.compile(r"^(?P<term>[^:：()（）]+?(?:[(（][^()（）]*[)）])?)(?:\s*[:：]|\s*—+|\s+[–-]{1,2}(?=\s))"
+                           r"\s*(?P<remark>\S.*)$", re.S)
 # "off-policy / on-policy 离策略 / 在策略"
 _SLASHED_PAIRS = re.compile(rf"^(?P<en>[A-Za-z][^{_CJK}]*?/[^{_CJK}]*?)\s+(?P<zh>[{_CJK}][^A-Za-z]*/[^A-Za-z]*)$")
+
+
+def _expansion_of(cand: TermCandidate, remark: str) -> str:
+    """``UDM — underlying distribution matching; reweights…``: a remark that opens on the
+    acronym's long form names it (its English) before saying more; the rest is returned."""
+    head = re.match(r"^(?P<name>[^,;，；()（）]+?)\s*(?:[,;，；]\s*(?P<rest>.*))?$", remark, re.S)
+    if cand.abbr and not cand.english and head and long_form(cand.abbr, head.group("name")) == head.group("name"):
+        cand.english = head.group("name")
+        return head.group("rest") or ""
+    return remark
 
 
 def _glue_acronyms(runs: list[tuple[str, str]], text: str) -> list[tuple[str, str]]:

@@ -8,12 +8,12 @@ from ..config import Config
 from ..diagnostics import Diagnostic, InputError
 from ..fsutil import read_regular
 from .layout import deck_folder
-from .model import (ABSTRACT, CONTENT, KEYWORDS, LINKS, OTHER, REFERENCES, SUMMARY, Block, Link, ListItem,
+from .model import (ABSTRACT, CONTENT, GLOSSARY, KEYWORDS, LINKS, OTHER, REFERENCES, SUMMARY, Block, Link, ListItem,
                     NotesFile, Paper, Section, Subsection, slugify)
 from .parser import parse_notes, strip_marks
 from .reader import MAX_NOTES_BYTES, check_size, decode_notes
 
-__all__ = ["ABSTRACT", "CONTENT", "KEYWORDS", "LINKS", "OTHER", "REFERENCES", "SUMMARY", "Block", "Link",
+__all__ = ["ABSTRACT", "CONTENT", "GLOSSARY", "KEYWORDS", "LINKS", "OTHER", "REFERENCES", "SUMMARY", "Block", "Link",
            "ListItem", "NotesFile", "Paper", "Section", "Subsection", "slugify", "parse_notes",
            "strip_marks", "decode_notes", "read_notes", "find_notes", "source_warnings", "Diagnostic",
            "InputError", "MAX_NOTES_BYTES"]

@@ -15,6 +15,7 @@ from ..diagnostics import Diagnostic
 # Section roles; headings map to these through the aliases in the config.
 KEYWORDS, CONTENT, LINKS, ABSTRACT, SUMMARY, REFERENCES, OTHER = (
     "keywords", "content", "links", "abstract", "summary", "references", "other")
+GLOSSARY = "glossary"      # the author's own "Term — meaning" lines
 
 
 @dataclass

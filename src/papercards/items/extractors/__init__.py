@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable
 from ..context import PaperContext
 from ..model import Item
 from . import (abstract, bold_definitions, claims, cloze, definitions, facts, list_facts, methods, plain_idea,
-               prose_facts, result_tables, summary, summary_results, unreported)
+               prose_facts, qa_pairs, result_tables, summary, summary_results, unreported)
 
 Rule = Callable[[PaperContext], Iterable[Item]]
 
 RULES: list[tuple[str, Rule]] = [
     ("paper", facts.extract),          # title ↔ 中文标题
     ("method", methods.extract),       # NS-DPO → the paper that proposes it
+    ("author Q&A", qa_pairs.extract),  # **Q:** … **A:** … → the author's question and its answer
     ("summary", summary.extract),      # 一句话： one-line summary
     ("definition", definitions.extract),  # "COV是指 …", "X是一种 …"
     ("claim", claims.extract),         # #### sub-heading → its bullets
@@ -31,6 +32,7 @@ RULES: list[tuple[str, Rule]] = [
 DOCUMENT_RULES: list[tuple[str, Rule]] = [
     ("paper", facts.extract),
     ("method", methods.extract),
+    ("author Q&A", qa_pairs.extract),          # **Q:** … **A:** …
     ("summary", summary.extract),              # 一句话总结: the summary card
     ("summary result", summary_results.extract),   # …and its numbers as clozes
     ("definition", definitions.extract),

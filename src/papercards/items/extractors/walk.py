@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ...notes import ABSTRACT, KEYWORDS, LINKS, REFERENCES, Paper
+from ...notes import ABSTRACT, GLOSSARY, KEYWORDS, LINKS, REFERENCES, Paper
 from ..fronts import is_commentary, is_setup
 
 
@@ -11,7 +11,7 @@ def not_carded(heading: str) -> bool:
     (`fronts.is_commentary`): reported once, never carded."""
     return is_setup(heading) or is_commentary(heading)
 
-SKIP_ROLES = (KEYWORDS, LINKS, ABSTRACT, REFERENCES)   # a reference list is never a term nor a card
+SKIP_ROLES = (KEYWORDS, GLOSSARY, LINKS, ABSTRACT, REFERENCES)   # a reference list is never a term nor a card
 
 
 def content_texts(paper: Paper):
