@@ -181,6 +181,10 @@ _NOUNISH = ("n", "eng", "vn", "b", "an", "x")          # jieba's tags of a noun 
 
 
 _EN_PREDICATE = re.compile(r"\s+(?:is|are|was|were|has|have|had|can|cannot|does|do|did|will|would|should|must)\s+\w", re.I)
+# a pronoun or determiner with at most a short noun after it: 任何, 别的模型, 其他方法 (a closed class
+# of words, listed: not worth loading the part-of-speech tagger for)
+_DETERMINED = re.compile(r"(?:任何|别的|其他|其它|所有|这些|那些|这个|那个|这种|那种|每个|各种|某些|自己|它们?|他们)"
+                         r"[\u4e00-\u9fff]{0,2}")
 _NEGATION = re.compile(r"[不没无非未][\u4e00-\u9fff]?")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}[个次名位]?")
 
@@ -190,7 +194,8 @@ def narrow_bold(text: str) -> str:
     bold around a claim (a noun phrase, an adverb, what is said of it) marks its subject;
     a blank on the whole claim asks the learner to reproduce a sentence. Bold that only
     stresses (``比**任何**竞争策略``, ``**别的模型**生成的``, ``是**第一个**``: a pronoun or a
-    determiner with at most one word after it, an ordinal) is no word to ask: it is unbolded. Bold that
+    determiner with a short noun after it, an ordinal, a lone negation) is no word to ask: it
+    is unbolded. Bold that
     opens on a verb (``**缺少主动探索**``) is left as written. English alike: ``**KL penalty
     is removed**`` asks "KL penalty"."""
     def narrowed(m: re.Match) -> str:
@@ -203,14 +208,13 @@ def narrow_bold(text: str) -> str:
             if said and said.start() >= 3:
                 return f"**{inner[:said.start()].rstrip()}** {inner[said.start():].lstrip()}"
             return m.group(0)
-        if _ORDINAL.fullmatch(inner.strip()) or _NEGATION.fullmatch(inner.strip()):
-            return inner                  # "是**第一个**", "**不用**MCTS": stress, no word to ask
-        from ..text.segment import pos_tags
-        tags = pos_tags(inner)
-        if tags and tags[0][1] == "r" and len(tags) <= 2:
-            return inner                  # 任何, 别的模型 (but 自己生成的数据 names a thing)
+        if _ORDINAL.fullmatch(inner.strip()) or _NEGATION.fullmatch(inner.strip()) \
+                or _DETERMINED.fullmatch(inner.strip()):
+            return inner                  # "是**第一个**", "**不用**MCTS", "比**任何**": stress, no word to ask
         if not _MAY_HOLD_ADVERB.search(inner):
             return m.group(0)
+        from ..text.segment import pos_tags      # the tagger loads once, for the few bold claims
+        tags = pos_tags(inner)
         head = ""
         for word, tag in tags:
             if tag == "d" and len(head) >= 2:
