@@ -575,3 +575,31 @@ def test_a_number_the_card_computes_a_case_without_its_claim_and_a_numbered_labe
     assert dangling("特别是chosen和rejected之间编辑距离小的数据对")
     assert strip_section_number("发现2：grpo的优化偏差") == "grpo的优化偏差"
     assert strip_section_number("发现") == "发现"
+
+
+def test_a_method_named_in_a_summary_takes_the_long_form_written_after_it(tmp_path):
+    from papercards.items.paperinfo import _spells
+    assert _spells("DAPO", "Decoupled Clip and Dynamic sAmpling Policy Optimization")
+    assert not _spells("DPO", "a method")
+    _, items = items_of(tmp_path, DOC.replace("and call the result **StepRL**",
+                                              "and call the result **SRL** (Step-wise Reinforcement Learning)"))
+    method = [i.fields for i in items if i.kind == "method" and i.fields["method"] == "SRL"]
+    assert method and method[0]["description"].startswith("Step-wise Reinforcement Learning"), method
+
+
+def test_a_list_of_items_with_lines_under_them_is_a_card_per_item_and_setup_fields_are_no_terms(tmp_path):
+    text = ("# Outcome vs. process supervision\n\nPaper: *Solving math word problems*, arXiv 2211.14275.\n\n"
+            "## Setup\n\n- **Dataset**: GSM8K (grade-school math word problems)\n- **Decoding**: majority voting\n\n"
+            "## Findings\n\n- **Final-answer error is roughly the same** for outcome-based and process-based\n"
+            "  - Outcome supervision gets there with far less label supervision\n"
+            "- **Trace error is where they differ**\n  - Outcome-only training can reach the right answer through "
+            "wrong steps\n  - Low trace error needs process-based supervision or an RM that emulates it\n"
+            "- **The ORM learns something process-like**\n  - Even though it only sees final-answer labels, its "
+            "predictions agree better with the step-level labels than with the outcome labels\n"
+            "  - Plausible reason: a wrong step usually leads to a wrong answer, so the cheapest way to predict "
+            "the outcome is to check the steps\n")
+    _, items = items_of(tmp_path, text)
+    findings = [t for t in texts(items) if "Final-answer error" in t or "Trace error" in t or "process-like" in t]
+    assert findings and all(sum(k in t for k in ("Final-answer error", "Trace error", "process-like")) == 1
+                            for t in findings), findings
+    assert not [i for i in items if i.kind == "definition" and i.fields["term"] in ("Dataset", "Decoding")]

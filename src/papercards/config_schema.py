@@ -132,7 +132,11 @@ GROUPS: dict[str, Group] = {
 _KNOWN_TERMS = ["LLM", "LLMs", "Large Language Models", "Large Language Model", "AI", "NLP", "ML",
                 "RL", "OOD", "SOTA", "GPU", "Fine-Tuning", "Fine-tuning",
                 "SFT", "Supervised Fine-Tuning", "Supervised Fine-tuning", "监督微调", "LM", "language model",
-                "CoT", "Chain-of-Thought", "NLL", "negative log-likelihood", "API", "CPU", "URL"]
+                "CoT", "Chain-of-Thought", "NLL", "negative log-likelihood", "API", "CPU", "URL",
+                # the vocabulary of machine learning every student of these papers has
+                "logit", "logits", "softmax", "sigmoid", "upper bound", "lower bound", "cross-entropy",
+                "cross entropy", "binary cross-entropy", "BCE", "gradient descent", "learning rate",
+                "density ratio", "Likert scale", "Likert-5", "baseline", "ablation", "fine-tuning"]
 
 OPTIONS: tuple[Option, ...] = (
     Option("deck", TEXT, "Paper notes", "Name of the Anki deck (papers are its sub-decks)."),

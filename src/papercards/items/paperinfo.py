@@ -10,7 +10,8 @@ from .model import PaperInfo
 from .terms import abbreviations_in, is_abbreviation
 
 _PROPOSE = re.compile(r"\b(?:we|this paper|this work|our work)\s+(?:further\s+)?(?:propose|introduce|present|develop|call|term|name)s?d?\b"
-                      r"|\bpropose[sd]?\b|\bintroduce[sd]?\b|\btermed\b|\bnamed\b|\bcalled\b", re.I)
+                      r"|\bpropose[sd]?\b|\bintroduce[sd]?\b|\btermed\b|\bnamed\b|\bcalled\b"
+                      r"|\bcall(?:s|ed)?\s+(?:it|the result|the method|this)\b", re.I)
 _CLAUSE_END = re.compile(r",|;|\.\s|\.$|\bwhich\b|\bthat\b|\bto\b|\bby\b|\bfor\b|\bwith\b")
 # "NS-DPO", "SimPO", "ReST^EM" (a name with its superscript is another method than "ReST")
 _METHOD_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z]*(?:-[A-Z][A-Za-z0-9]*)+|[A-Z][a-z]*[A-Z][A-Za-z0-9]*)(?:\^[A-Za-z0-9]+)?(?![\w^])")
@@ -64,6 +65,9 @@ def find_methods(paper: Paper, en_sentences: list[tuple[str, int]], common: set[
     title_head = paper.title.split(":")[0].strip()
     if ":" in paper.title and " " not in title_head and _mostly_capitals(title_head) and title_head not in common:
         found.setdefault(title_head, Method(title_head, "", "", paper.line))
+    for method in found.values():
+        if not method.long_form:
+            method.long_form = _spelled_after(method.name, en_sentences)
     for section in paper.sections:
         for sub in section.subsections:
             for m in _ZH_PROPOSE.finditer(sub.heading):
@@ -72,6 +76,31 @@ def find_methods(paper: Paper, en_sentences: list[tuple[str, int]], common: set[
                     if tok and _mostly_capitals(tok) and tok not in common:
                         found.setdefault(tok, Method(tok, "", "", sub.line))
     return list(found.values())
+
+
+def _spelled_after(name: str, en_sentences: list[tuple[str, int]]) -> str:
+    """The long form written in brackets right after the name ("**DAPO** (Decoupled Clip and
+    Dynamic sAmpling Policy Optimization)"), when its initials spell the name; else ''."""
+    from ..notes import strip_marks
+    from ..text import plain_inline
+    after = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])\s*[(（]([^()（）]{{4,80}})[)）]")
+    for sentence, _ in en_sentences:
+        m = after.search(strip_marks(plain_inline(sentence)))
+        if m and _spells(name, m.group(1).strip()):
+            return m.group(1).strip()
+    return ""
+
+
+def _spells(name: str, phrase: str) -> bool:
+    """Whether ``phrase`` is a long form of ``name``: it starts with the name's first letter,
+    and the name's letters are, in order, among its capitals and word initials ("Decoupled
+    Clip and Dynamic sAmpling Policy Optimization" for DAPO)."""
+    letters = [c.upper() for c in name if c.isalpha()]
+    marks = [c for i, c in enumerate(phrase) if c.isupper() or (c.isalpha() and (i == 0 or not phrase[i - 1].isalpha()))]
+    if not letters or not phrase or phrase[0].upper() != letters[0] or len(phrase.split()) < 2:
+        return False
+    it = iter(c.upper() for c in marks)
+    return all(any(c == want for c in it) for want in letters)
 
 
 def _mostly_capitals(token: str) -> bool:

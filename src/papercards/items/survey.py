@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..notes import ABSTRACT, GLOSSARY, KEYWORDS, NotesFile, Paper, strip_marks
+from ..notes import ABSTRACT, GLOSSARY, KEYWORDS, SUMMARY, NotesFile, Paper, strip_marks
 from .blanks import furniture_names_of, names_in
 from .context import Context, PaperContext
 from .extractors.walk import content_texts
@@ -134,8 +134,15 @@ def _slips_of(paper: Paper, base) -> list:
 
 def own_sentences(pc: PaperContext) -> list[tuple[str, int]]:
     """The paper's English abstract without the sentences pasted from another paper's: what
-    another paper proposes is not proposed here ("Which paper proposes NS-DPO?" → this one)."""
-    return [(s, line) for s, line in pc.abstract_en if not pc.pasted_from(s)]
+    another paper proposes is not proposed here ("Which paper proposes NS-DPO?" → this one).
+    A paper noted without an abstract speaks through its summary ("…and call the result
+    **DAPO** (Decoupled Clip and Dynamic sAmpling Policy Optimization)")."""
+    own = [(s, line) for s, line in pc.abstract_en if not pc.pasted_from(s)]
+    if own:
+        return own
+    from ..text import split_sentences
+    return [(s, block.line) for section in pc.paper.sections_by(SUMMARY) for block in section.blocks
+            if block.kind == "paragraph" for s in split_sentences(block.text.replace("\n", " "))]
 
 
 def _owned_spellings(entries: list[Entry], pcs: list[PaperContext], ctx: Context) -> list[Entry]:

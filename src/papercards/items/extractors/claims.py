@@ -622,11 +622,30 @@ def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
     out: list[tuple[list[Unit], bool]] = []
     for group, _ in groups:
         phrases = [u for u in group if u.fact]
-        if len(phrases) >= 2:
+        if len(phrases) >= 2 and sum(item_weight(u.text) for u in group) <= LONG_LIST:
             out.extend((chunk, True) for chunk in _chunks(group))
+        elif len(phrases) >= 2:
+            # short items each with lines of their own under them: a section, each item a card
+            out.extend((part, False) for part in _by_item(group))
         else:
             out.append((group, False))
     return out
+
+
+LONG_LIST = 160           # weight (`item_weight`), nested lines included: a longer list is a section, not one note
+
+
+def _by_item(group: list[Unit]) -> list[list[Unit]]:
+    """A group cut before each of its items: the item with the lines nested under it (and
+    the lead-in, first)."""
+    parts: list[list[Unit]] = []
+    lead = [u for u in group[:1] if not u.fact and not u.depth]
+    for unit in group[len(lead):]:
+        if unit.fact or not parts:
+            parts.append([*lead, unit])
+        else:
+            parts[-1].append(unit)
+    return parts
 
 
 def _inline_first(text: str) -> str:

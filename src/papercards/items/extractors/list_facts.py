@@ -11,7 +11,7 @@ from ..context import PaperContext
 from ..enumeration import MAX_ITEMS, Unit, enumeration_text, is_lead_in
 from ..fronts import names_paper, strip_section_number
 from ..model import Item, short_hash
-from .claims import LONG_ITEM, _join, item_weight, keyword_blank, sentence_units, several_facts
+from .claims import LONG_ITEM, LONG_LIST, _join, item_weight, keyword_blank, sentence_units, several_facts
 from .clauses import numbers_in, paper_name
 from .walk import content_blocks
 
@@ -38,7 +38,8 @@ def extract(pc: PaperContext):
                       mark=f"{n}." if block.ordered and depth == 0 else "-", line=item.line, listed=True)
                  for n, (depth, item) in enumerate(block.walk_items(), 1) if item.text.strip()]
         pc.consumed.add(block.line)
-        if all(item_weight(u.text) <= LONG_ITEM for u in units if u.fact):
+        if all(item_weight(u.text) <= LONG_ITEM for u in units if u.fact) \
+                and sum(item_weight(u.text) for u in units) <= LONG_LIST:
             yield from _cards(pc, lead + "：", units, line, heading)
         else:
             # items that are sentences are facts of their own (a long one, sentence by
