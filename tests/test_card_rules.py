@@ -603,3 +603,13 @@ def test_a_list_of_items_with_lines_under_them_is_a_card_per_item_and_setup_fiel
     assert findings and all(sum(k in t for k in ("Final-answer error", "Trace error", "process-like")) == 1
                             for t in findings), findings
     assert not [i for i in items if i.kind == "definition" and i.fields["term"] in ("Dataset", "Decoding")]
+
+
+def test_a_paper_cited_by_its_arxiv_id_gets_a_button_and_its_title_is_printed_once(tmp_path):
+    from papercards.anki.papers import paper_html, paper_links
+    text = ("# RLAIF vs. RLHF：用AI反馈扩展强化学习\n\n论文：RLAIF vs. RLHF（Lee et al., arXiv 2309.00267）\n\n"
+            "## 二、方法\n\n作者用 PaLM 2 作为 AI 标注器，读取两个 token 的对数概率。\n")
+    result, _ = items_of(tmp_path, text)
+    info = next(iter(result.extraction.papers.values()))
+    assert ("arXiv", "https://arxiv.org/abs/2309.00267") in paper_links(info)
+    assert paper_html(info).count("用AI反馈扩展强化学习") == 1

@@ -100,7 +100,7 @@ def paper_html(info: PaperInfo | None, key: str | None = None) -> str:
     if info is None:
         return f'<div class="paper-en">{escaped(key)}</div>' if key else ""
     out = f'<div class="paper-en">{render_inline(info.title or info.key)}</div>'
-    if info.title_zh:
+    if info.title_zh and info.title_zh not in (info.title or ""):      # "RLAIF vs. RLHF：用AI反馈…" holds it
         out += f'<div class="paper-zh">{render_inline(info.title_zh)}</div>'
     return out
 

@@ -78,13 +78,31 @@ def find_methods(paper: Paper, en_sentences: list[tuple[str, int]], common: set[
     return list(found.values())
 
 
+_ARXIV = re.compile(r"\barxiv[\s:：]*(\d{4}\.\d{4,5})(?:v\d+)?\b", re.I)
+
+
+def _cited_arxiv(paper: Paper) -> list[dict[str, str]]:
+    """The paper's arXiv page when its notes cite it by id and link nothing ("Paper: *…*,
+    arXiv 2211.14275", "论文：…（arXiv 2309.00267）"): a card's button that opens the paper."""
+    texts = list(paper.meta.values())
+    texts += [b.text for s in paper.sections[:1] if not s.heading for b in s.blocks[:2] if b.kind == "paragraph"]
+    for text in texts:
+        m = _ARXIV.search(text)
+        if m:
+            return [{"text": "arXiv", "href": f"https://arxiv.org/abs/{m.group(1)}"}]
+    return []
+
+
 def _spelled_after(name: str, en_sentences: list[tuple[str, int]]) -> str:
     """The long form written in brackets right after the name ("**DAPO** (Decoupled Clip and
     Dynamic sAmpling Policy Optimization)"), when its initials spell the name; else ''."""
     from ..notes import strip_marks
     from ..text import plain_inline
-    after = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])\s*[(（]([^()（）]{{4,80}})[)）]")
+    after = None
     for sentence, _ in en_sentences:
+        if name not in sentence:
+            continue
+        after = after or re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])\s*[(（]([^()（）]{{4,80}})[)）]")
         m = after.search(strip_marks(plain_inline(sentence)))
         if m and _spells(name, m.group(1).strip()):
             return m.group(1).strip()
@@ -156,6 +174,8 @@ def short_title(paper: Paper, methods: list[Method], expansions: dict[str, str],
 def make_info(paper: Paper, key: str) -> PaperInfo:
     other = [{"text": ln.text, "href": ln.href} for ln in paper.links
              if ln.kind not in ("pdf", "openreview")]
+    if not paper.links:
+        other += _cited_arxiv(paper)
     return PaperInfo(key=key, title=paper.title, title_zh=paper.title_zh, number=paper.number,
                      pdf=paper.link_of("pdf"), openreview=paper.link_of("openreview"),
                      links=other, source=paper.where, file=paper.file, folders=list(paper.folders))
