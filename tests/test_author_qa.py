@@ -225,3 +225,15 @@ def test_the_deck_in_the_real_anki_engine(tmp_path):
     for _, front, back in shown:
         assert "**" not in front + back
         assert not re.search(r"(?m)^\s*(?:Q|A|问|答)\s*\d*\s*[:：.]", front)
+
+
+def test_a_question_leaning_on_the_one_before_or_asking_a_glossary_term_is_not_carded_again(tmp_path):
+    note = ("# BCO follow-up\n\nJung et al., arXiv 2404.04656.\n\n"
+            "**Q:** What problem does BCO solve?\n**A:** Aligning an LLM from **binary** feedback.\n\n"
+            "**Q:** How did KTO handle it?\n**A:** With a prospect-theory value function.\n\n"
+            "**Q:** What is the reward shift?\n**A:** A constant subtracted from the implicit reward.\n\n"
+            "## Glossary\n\n- Reward shift (δ) — constant subtracted from the implicit reward to tighten the bound\n")
+    result, items = build_notes(tmp_path, {"bco.md": note})
+    questions = [f["question"] for f in fields_of(items, "claim")]
+    assert not any("handle it" in q or "reward shift" in q for q in questions), questions
+    assert "leans on the question before it" in said(result) and "carded once, there" in said(result)

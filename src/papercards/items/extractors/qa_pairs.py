@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...notes import strip_marks
+from ...notes import GLOSSARY, strip_marks
 from ...text import split_sentences
 from ...text.lang import CJK_RE
 from ..blanks import narrow_bold
@@ -127,6 +127,25 @@ def _unbold(text: str) -> str:
     return text.strip()
 
 
+# "How did KTO handle it?", "How does it compare…?": a question that needs the one before it
+# ("they" is mostly the authors: "Which models did they fine-tune?")
+_LEANS_BACK = re.compile(r"\b(?:it|these|those)\b(?![-'’])|\bthis\b(?!\s+(?:paper|work|method|study))", re.I)
+_WHAT_IS = re.compile(r"^\s*(?:what\s+(?:is|are)\s+(?:the\s+|an?\s+)?|什么是\s*)(?P<term>[^?？]{2,40}?)\s*(?:是什么)?[?？]\s*$",
+                      re.I)
+
+
+def _glossary_terms(pc: PaperContext) -> set[str]:
+    """The terms the paper's glossary section defines (casefolded), each its own card."""
+    terms = set()
+    for section in pc.paper.sections_by(GLOSSARY):
+        for block in section.blocks:
+            if block.kind == "list":
+                for _, item in block.walk_items():
+                    head = re.split(r"\s+[—–-]\s+|[:：]", strip_marks(item.text), maxsplit=1)[0]
+                    terms.add(re.sub(r"\s*[(（].*?[)）]\s*", " ", head).strip().casefold())
+    return terms
+
+
 def front_of(pc: PaperContext, question: str) -> str:
     """The author's question, naming the paper when it does not (as `fronts.question_of`)."""
     names = [paper_name(pc), pc.info.short, *pc.info.methods]
@@ -147,6 +166,15 @@ def _cards(pc: PaperContext, pair: Pair):
     if _OWN_QUESTION.search(question) or strip_marks(answer).endswith(("?", "？")):
         pc.ctx.note(file, pair.line, f"'{question}' is the author's own question (asked of themselves, or "
                     "answered with a question): an opinion, not what the paper says; not carded")
+        return
+    if _LEANS_BACK.search(question):
+        pc.ctx.note(file, pair.line, f"'{question}' leans on the question before it (it, this, these): "
+                    "name what it asks about to card it")
+        return
+    asked = _WHAT_IS.match(question)
+    if asked and asked.group("term").casefold() in _glossary_terms(pc):
+        pc.ctx.note(file, pair.line, f"'{question}' asks what the glossary's card of "
+                    f"'{asked.group('term')}' asks: carded once, there")
         return
     front = front_of(pc, question)
     if len(strip_marks(answer)) <= MAX_ANSWER:
