@@ -613,3 +613,17 @@ def test_a_paper_cited_by_its_arxiv_id_gets_a_button_and_its_title_is_printed_on
     info = next(iter(result.extraction.papers.values()))
     assert ("arXiv", "https://arxiv.org/abs/2309.00267") in paper_links(info)
     assert paper_html(info).count("用AI反馈扩展强化学习") == 1
+
+
+def test_a_chain_of_results_asks_its_end_a_range_is_one_number_and_an_example_name_is_not_asked():
+    import types
+
+    from papercards.config import Config
+    from papercards.items.extractors.claims import result_numbers
+    from papercards.items.extractors.clauses import numbers_in
+    from papercards.items.extractors.prose_facts import named_spans
+    assert result_numbers("胜率：\\(M_1\\) 9.94% → \\(M_2\\) 15.38% → \\(M_3\\) 20.44%")[0] == "20.44%"
+    assert [m.group(0) for m in numbers_in("给回答打一个 1 到 10 分的分数")] == ["1 到 10 分"]
+    pc = types.SimpleNamespace(ctx=types.SimpleNamespace(furniture=set(), config=Config()))
+    asked = [a for _, _, a in named_spans("RLHF 的效果已经被 InstructGPT 等工作反复证明", ["RLAIF"], pc)]
+    assert "InstructGPT" not in asked, asked

@@ -17,7 +17,7 @@ from ...text import CLOZE_BLANK, cloze_answers, make_cloze, split_sentences
 from ...text.lang import CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
-from ..blanks import (NAME, REACHED_FROM, acronym_after, around, derivable, hinted, in_brackets, narrow_bold,
+from ..blanks import (LEADS_TO, NAME, REACHED_FROM, acronym_after, around, derivable, hinted, in_brackets, narrow_bold,
                       one_of_a_list)
 from ..context import PaperContext
 from ..dangling import without_notes_asides
@@ -449,11 +449,17 @@ def without_blank(text: str, n: int, shown: str) -> str | None:
     return None
 
 
+_LABEL_BEFORE = re.compile(r"(?:\\\([^\\]*\\\)|\$[^$]*\$|[A-Za-z][\w.-]*)\s*[：:]?\s*$")
+
+
 def result_numbers(plain: str) -> list[str]:
     """The numbers worth a blank, the result first: in ``55.6% → 81.6%`` or ``从22.9%提升到51.7%``
     what the method reached is the later number, the earlier one is the baseline."""
     found = list(NUMBER_BLANK.finditer(plain))
-    reached = [m for m in found if REACHED_FROM.search(plain[max(0, m.start() - 6): m.start()])]
+    # "→ 81.6%", "→ $M_2$ 15.38%": an arrow right before, or before a label of the number
+    reached = [m for m in found if REACHED_FROM.search(_LABEL_BEFORE.sub("", plain[max(0, m.start() - 24): m.start()]))]
+    # a chain ("9.94% → 15.38% → 20.44%") is asked at its end, not at a step it passes
+    reached = [m for m in reached if not LEADS_TO.match(plain, m.end())]
     return [m.group(0) for m in reached + [m for m in found if m not in reached]]
 
 

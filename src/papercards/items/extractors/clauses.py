@@ -15,9 +15,10 @@ from ..context import PaperContext
 
 # a number worth asking: with its unit, a percentage, a factor or a count of things
 # (25.4%, 1.9×, 2.1 个百分点, 30 ms, 12,000, 20K); never a year, a version, a section number
-# or a piece of a model's name (Qwen2.5-32B)
+# or a piece of a model's name (Qwen2.5-32B); a range is one number ("1 到 10 分", never half of it)
 NUMBER = re.compile(r"(?<![\w.$\\^_{])(?:约|超过|近)?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d.])"
-                    r"|(?<![\w.$\\^_{])(?<!\w-)(?:约|超过|近)?\d+(?:\.\d+)?\s*(?:%|个百分点|百分点|倍|×|x\b|[KMB]\b|ms\b|s\b|cm\b"
+                    r"|(?<![\w.$\\^_{])(?<!\w-)(?:约|超过|近)?(?:\d+(?:\.\d+)?\s*(?:到|至|~|–)\s*)?\d+(?:\.\d+)?\s*"
+                    r"(?:%|个百分点|百分点|倍|×|x\b|[KMB]\b|ms\b|s\b|cm\b"
                     r"|points?\b|pp\b|轮|步|条|个|次|层|秒|毫秒|分(?![钟之类布]))")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")

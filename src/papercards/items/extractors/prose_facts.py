@@ -96,8 +96,9 @@ def named_spans(sentence: str, names: list[str], pc: PaperContext) -> list[tuple
                 or m.group(0).casefold() in pc.ctx.furniture or pc.ctx.config.glossary.knows(m.group(0)) \
                 or "**" in sentence[max(0, m.start() - 2):end + 2] or plain[end:end + 1] in ("+", "-", "]") or re.match(r"\.\d", plain[end:end + 2]) \
                 or plain[m.start() - 1:m.start()] in (".", "-") or bracket_depth(plain, m.start()) \
-                or _spelled_before(word, plain[:m.start()]) or one_of_a_list(plain[:m.start()], plain[end:]):
-            continue        # half a name (PointNet++, Qwen2.5-32B), an aside, one of a list, or spelled out
+                or _spelled_before(word, plain[:m.start()]) or one_of_a_list(plain[:m.start()], plain[end:]) \
+                or _AN_EXAMPLE.search(plain[max(0, m.start() - 6):m.start()]) or re.match(r"\s*等", plain[end:]):
+            continue        # half a name (PointNet++, Qwen2.5-32B), an aside, one of a list, an example, spelled out
         out.append((m.start(), end, word))
     return out
 
@@ -110,6 +111,7 @@ def _spelled_before(word: str, before: str) -> bool:
     return word in initials
 
 
+_AN_EXAMPLE = re.compile(r"(?:比如|例如|如|譬如|such as|e\.g\.,?|like)\s*$", re.I)
 _BARE_SCORE = re.compile(r"(?<![\w.^_])(?<![A-Za-z] )[~≈]?(?!(?:19|20)\d\d\b)\d+(?:\.\d+)?(?![\w.]|\.\d)")
 _VERSION = re.compile(r" \d+(?:\.\d+)?(?![\d%])(?!\.\d)(?!\s*(?:%|个|B\b|M\b|K\b))")
 
