@@ -627,3 +627,10 @@ def test_a_chain_of_results_asks_its_end_a_range_is_one_number_and_an_example_na
     pc = types.SimpleNamespace(ctx=types.SimpleNamespace(furniture=set(), config=Config()))
     asked = [a for _, _, a in named_spans("RLHF 的效果已经被 InstructGPT 等工作反复证明", ["RLAIF"], pc)]
     assert "InstructGPT" not in asked, asked
+
+
+def test_the_papers_name_in_the_other_language_gives_the_blank_away():
+    from papercards.items.extractors.claims import named_in_other_words
+    names = {"奖励模型": {"reward model"}}
+    assert named_in_other_words("奖励模型", ["RewardBench"], names)
+    assert not named_in_other_words("奖励模型", ["GenRM"], names)

@@ -323,6 +323,13 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
     return word in pc.ctx.specific_terms and not _not_a_term(word)
 
 
+def named_in_other_words(answer: str, names: list[str], other_names: dict[str, set[str]]) -> bool:
+    """The paper's name says the answer in the other language: "RewardBench" on the front,
+    "[奖励模型]" (reward model) asked."""
+    words = " ".join(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", n) for n in names if n)
+    return any(hinted(other, words) for other in other_names.get(answer.casefold(), ()) if " " in other)
+
+
 def furniture(name: str, pc: PaperContext) -> bool:
     """A name a good share of the notes' papers use (`blanks.furniture_names`)."""
     return name.casefold() in pc.ctx.furniture
@@ -356,7 +363,8 @@ def keyword_blank(pc: PaperContext):
             # the answer printed again in its own sentence ("逆[...]：逆困惑度 = …") is given away
             rest = strip_marks(CLOZE_BLANK.sub(" ", made)).casefold()
             good = informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
-                and not hinted(answer, f"{rest} {shown}", names) and not translated_beside(made) and not in_brackets(made)
+                and not hinted(answer, f"{rest} {shown}", names) and not translated_beside(made) \
+                and not in_brackets(made) and not named_in_other_words(answer, names, pc.ctx.other_names)
             return answer if good else None
 
         def weak(made: str, answer: str) -> bool:
