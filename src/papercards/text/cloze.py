@@ -38,6 +38,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .inline import cloze_safe
 from .lang import CJK_RE, has_cjk, normalize
@@ -115,14 +116,13 @@ def make_cloze(text: str, segmenter: Segmenter, *, prefer: Iterable[str] = (),
     """
     if max_blanks < 1 or not text or not text.strip():
         return None
-    markup = scan(text)
+    markup, units = _read(text, segmenter)
     prefer = [p.strip() for p in prefer if p and len(p.strip()) >= 2]
     marked = [s for s in markup.spans if s.kind == "bold"]
     # Bold spans and preferred terms are *not* added to the segmentation: a
     # blank must fall on the boundaries jieba (with the caller's glossary)
     # finds on its own, so a bold piece of a word (**D**rastic, 偏好**优**化)
     # is never blanked; a bold phrase of several words (**在线采样器** = 在线|采样器) is.
-    units = _units(markup, segmenter)
     content_total = sum(u.weight for u in units)
     if content_total < MIN_CONTENT_WORDS:
         return None
@@ -227,6 +227,14 @@ def _atom_kind(markup: Markup, ch: str) -> str:
     return markup.atoms[ord(ch) - ATOM_FIRST].kind
 
 
+@lru_cache(maxsize=256)
+def _read(text: str, segmenter: Segmenter) -> tuple[Markup, tuple[_Unit, ...]]:
+    """The text's markup and words, read once: a caller trying one blank after another on
+    the same sentence (`items.extractors.claims.keyword_blank`) reads it once. Read-only."""
+    markup = scan(text)
+    return markup, tuple(_units(markup, segmenter))
+
+
 def _avoid_words(avoid: Iterable[str], segmenter: Segmenter) -> tuple[set[str], list[str]]:
     """(normalised content words of the avoid texts, normalised avoid texts)."""
     words: set[str] = set()
@@ -234,14 +242,18 @@ def _avoid_words(avoid: Iterable[str], segmenter: Segmenter) -> tuple[set[str], 
     for a in avoid:
         if not a or not a.strip():
             continue
-        texts.append(normalize(a))
-        for w in segmenter.words(a):
-            if not is_stopword(w):
-                words.add(normalize(w))
-        for w in re.findall(r"[A-Za-z0-9]+", a):       # parts of NS-DPO, RLHF/DPO
-            if not is_stopword(w):
-                words.add(w.casefold())
+        text, found = _avoided(a, segmenter)
+        texts.append(text)
+        words |= found
     return words, texts
+
+
+@lru_cache(maxsize=4096)
+def _avoided(a: str, segmenter: Segmenter) -> tuple[str, frozenset[str]]:
+    """One avoid text, normalised, and its content words (NS-DPO: ns, dpo…)."""
+    words = {normalize(w) for w in segmenter.words(a) if not is_stopword(w)}
+    words |= {w.casefold() for w in re.findall(r"[A-Za-z0-9]+", a) if not is_stopword(w)}   # parts of NS-DPO
+    return normalize(a), frozenset(words)
 
 
 class _Chooser:
