@@ -634,3 +634,12 @@ def test_the_papers_name_in_the_other_language_gives_the_blank_away():
     names = {"奖励模型": {"reward model"}}
     assert named_in_other_words("奖励模型", ["RewardBench"], names)
     assert not named_in_other_words("奖励模型", ["GenRM"], names)
+
+
+def test_a_name_takes_a_flaw_headings_place_only_when_the_sentence_names_a_flaw(tmp_path):
+    body = ("#### 问题\nRLHF先从成对比较里学一个奖励模型，再用RL最大化它。但是奖励模型表达不了人类偏好的全部丰富性。"
+            "LLM当自动评委很便宜，但是会带来很难去掉的偏差")
+    _, items = items_of(tmp_path, notes(paper(1, "NashHF", "Nash Learning from Human Feedback", "纳什学习", body),
+                                        *others()))
+    questions = [i.fields["question"] for i in items if i.kind == "claim"]
+    assert "NashHF：RLHF 的问题？" not in questions and "NashHF：LLM 的问题？" not in questions, questions

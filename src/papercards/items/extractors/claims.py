@@ -510,9 +510,13 @@ _SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][A-Za-z0-9_.+/-]{0,40}(?: [A-Z0-9][
 _A_PROPERTY = re.compile(r"问题|局限|缺点|不足|缺陷|效果|结果|优势|优点|特点|区别|limitation|drawback|problem|"
                          r"weakness|result|effect|advantage", re.I)
 _ASKS_A_FLAW = re.compile(r"局限|问题|缺点|不足|缺陷|limitation|drawback|problem|weakness", re.I)
+# what a flaw sounds like: a negation, a difficulty, a cost
+_SAYS_A_FLAW = re.compile(r"不|没|无法|难|问题|但|缺|差|低|慢|贵|费|偏|错|冲突|过拟合|局限|限制|依赖|受限|cannot|can't|fails?|"
+                          r"lacks?|poor|hard|costly|expensive|unstable|limited|only|bias", re.I)
 _BUT = re.compile(r"[，,]\s*(?:但是|但|然而|不过)\s*")
 # "off-policy DPO里rejected…": a word that binds to the name before it, which is no subject
-_POSTPOSITIONS = ("里", "中", "上", "下", "的", "时", "后", "前", "内", "外", "之", "和", "与", "及", "、", "或")
+_POSTPOSITIONS = ("里", "中", "上", "下", "的", "时", "后", "前", "内", "外", "之", "和", "与", "及", "、", "或",
+                  "当", "作为")       # "LLM当自动评委…": the subject is the role, not the name
 
 
 # "最优的数据应该是X", "关键在于X": a subject, its copula, what it is
@@ -543,6 +547,8 @@ def subject_question(question: str, text: str, pc: PaperContext, heading: str = 
             or split_bilingual(strip_marks(text)):
         return None                     # "Reward Overoptimization 奖励过度优化" is a translation, not a fact
     answer = m.group("rest").strip()
+    if _ASKS_A_FLAW.search(question) and not _SAYS_A_FLAW.search(answer):
+        return None                     # "RLHF先从成对比较里学…" under 问题 describes, it names no flaw
     if _ASKS_A_FLAW.search(question):
         # "提出…从而简化RLHF的训练过程，但是不能充分利用模型" under 局限性: the flaw is after 但是
         turn = _BUT.search(answer)
