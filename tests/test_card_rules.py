@@ -60,6 +60,13 @@ def answers(cloze_text):
     return [m.group(2) for m in CLOZE_BLANK.finditer(cloze_text)]
 
 
+def abstract_carded(root, short, title, zh, body, abstract, marker, keywords="* preference optimization 偏好优化"):
+    """Whether the abstract sentence holding ``marker`` is carded beside the notes ``body``."""
+    _, items = items_of(root, notes(paper(1, short, title, zh, body, keywords=keywords, abstract=abstract),
+                                    *others()))
+    return any(marker in t for t in texts(items))
+
+
 def test_a_heading_that_states_a_finding_is_a_card(tmp_path):
     body = ("#### 训练越久，被拒绝回答的长度反而越来越长\n"
             "#### 只用12%的标注数据就能追平全量训练\n"
@@ -270,12 +277,9 @@ def test_an_abstract_sentence_the_notes_already_card_is_not_carded_again(tmp_pat
     with_note = "#### 发现\n* 原始DPO本身就隐含了MinMax的思想，**温度**越低对标签噪声越鲁棒\n* 另外还做了消融"
     without = "#### 方法\n* 换了一个更稳的优化器"
     for body, carded in ((with_note, False), (without, True)):
-        root = tmp_path / ("a" if carded else "b")
-        _, items = items_of(root, notes(paper(1, "NoisyPO", "Noisy Preference Optimization", "噪声偏好优化", body,
-                                              keywords="* MinMax (minimax optimization 极小极大优化)",
-                                              abstract=abstract), *others()))
-        from_abstract = [t for t in texts(items) if "inherently embeds" in t]
-        assert bool(from_abstract) == carded, (body, texts(items))
+        assert abstract_carded(tmp_path / str(carded), "NoisyPO", "Noisy Preference Optimization", "噪声偏好优化",
+                               body, abstract, "inherently embeds",
+                               keywords="* MinMax (minimax optimization 极小极大优化)") == carded, body
 
 
 def test_furniture_counts_names_not_letters_inside_words():
@@ -327,12 +331,9 @@ def test_an_abstract_sentence_the_notes_say_in_other_words_is_not_carded_again(t
     said = "#### 如何解决问题\n* 用MRS分数筛掉最容易遗忘的样本"
     other = "#### 如何解决问题\n* 换了一个更稳的优化器，**温度**不用调"
     for body, carded in ((said, False), (other, True)):
-        root = tmp_path / ("a" if carded else "b")
-        _, items = items_of(root, notes(paper(1, "ForgetPO", "Forgetting in Preference Optimization", "偏好优化中的遗忘",
-                                              body, keywords="* MRS score 记忆保持分数",
-                                              abstract=abstract), *others()))
-        from_abstract = [t for t in texts(items) if "identifies the samples" in t]
-        assert bool(from_abstract) == carded, (body, texts(items))
+        assert abstract_carded(tmp_path / str(carded), "ForgetPO", "Forgetting in Preference Optimization",
+                               "偏好优化中的遗忘", body, abstract, "identifies the samples",
+                               keywords="* MRS score 记忆保持分数") == carded, body
 
 
 def test_a_counting_heading_over_one_of_its_facts_says_it_is_one_of_them(tmp_path):
@@ -351,11 +352,8 @@ def test_an_abstract_result_or_term_the_notes_already_ask_is_not_carded_again(tm
     said = "#### 作用效果\n* Llama-2-70B-Chat：GSM8K 55.6% → 81.6%，32个样本多数投票能到88.7%"
     other = "#### 作用效果\n* 训练更稳，**温度**不用调"
     for body, carded in ((said, False), (other, True)):
-        root = tmp_path / ("a" if carded else "b")
-        _, items = items_of(root, notes(paper(1, "ReasonPO", "Reasoning Preference Optimization", "推理偏好优化",
-                                              body, abstract=abstract), *others()))
-        from_abstract = [t for t in texts(items) if "majority voting" in t]
-        assert bool(from_abstract) == carded, (body, texts(items))
+        assert abstract_carded(tmp_path / str(carded), "ReasonPO", "Reasoning Preference Optimization", "推理偏好优化",
+                               body, abstract, "majority voting") == carded, body
 
 
 def test_bold_around_a_claim_asks_its_subject():
