@@ -641,3 +641,9 @@ def test_a_name_takes_a_flaw_headings_place_only_when_the_sentence_names_a_flaw(
                                         *others()))
     questions = [i.fields["question"] for i in items if i.kind == "claim"]
     assert "NashHF：RLHF 的问题？" not in questions and "NashHF：LLM 的问题？" not in questions, questions
+
+
+def test_a_chinese_bold_word_is_not_stretched_into_the_latin_after_it():
+    from papercards.items.enumeration import _blank_bold_word
+    assert _blank_bold_word("**D**rastic drop", 1) == "{{c1::Drastic}} drop"
+    assert _blank_bold_word("用off-policy的数据**模拟**on-policy学习", 1) == "用off-policy的数据{{c1::模拟}}on-policy学习"

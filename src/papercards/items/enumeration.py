@@ -159,9 +159,13 @@ def _blank_bold_word(text: str, n: int) -> str:
     """Blank the word the author's bold falls in: ``**D**rastic drop`` → ``{{c1::Drastic}} drop``."""
     m = _BOLD.search(text)
     start, end = m.start(), m.end()
-    while end < len(text) and (text[end].isalnum() and not CJK_RE.match(text[end])):
+    inner = m.group(1)
+    latin = lambda ch: ch.isalnum() and not CJK_RE.match(ch)      # noqa: E731
+    # a Latin word goes on past its bold (**D**rastic); a Chinese one stops at the bold
+    # ("**模拟**on-policy" asks 模拟, not "模拟on")
+    while inner and latin(inner[-1]) and end < len(text) and latin(text[end]):
         end += 1
-    while start > 0 and (text[start - 1].isalnum() and not CJK_RE.match(text[start - 1])):
+    while inner and latin(inner[0]) and start > 0 and latin(text[start - 1]):
         start -= 1
     word = _plain(text[start:end])
     gloss = gloss_after(word, text[end:])         # the gloss beside it would give it away
