@@ -647,3 +647,12 @@ def test_a_chinese_bold_word_is_not_stretched_into_the_latin_after_it():
     from papercards.items.enumeration import _blank_bold_word
     assert _blank_bold_word("**D**rastic drop", 1) == "{{c1::Drastic}} drop"
     assert _blank_bold_word("用off-policy的数据**模拟**on-policy学习", 1) == "用off-policy的数据{{c1::模拟}}on-policy学习"
+
+
+def test_a_bold_label_its_own_lines_spell_out_is_not_asked():
+    from papercards.items.enumeration import blank_item
+    others = ["ORM — outcome reward model: trained on whether the final answer is correct",
+              "PRM — process reward model: trained on step-level labels"]
+    made = blank_item("**Reward models** (used for reranking at decode time and as the reward in RL)", 1,
+                      avoid=others)
+    assert made is None or "{{c1::Reward models}}" not in made[0], made

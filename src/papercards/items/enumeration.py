@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_RE, has_cjk
-from .blanks import gloss_after, narrow_bold
+from .blanks import gloss_after, hinted, narrow_bold
 from .fronts import is_setup_detail
 
 SHORT_GLOSS = 16         # characters: a gloss after its label this short is the answer whole
@@ -131,6 +131,8 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
                 start, obj = start + number.start(), number.group(0)
             return plain[:start] + f"{{{{c{n}::{obj}}}}}" + plain[start + len(obj):], None
     bold = _BOLD.search(plain)
+    if bold and hinted(_plain(bold.group(1)), " ".join(avoid)):
+        bold = None                     # "**Reward models**" over "ORM — outcome reward model…": given away
     if bold and len(_plain(plain)) > 30:
         pair = split_bilingual(_plain(plain))
         front, removed = plain, None
