@@ -656,3 +656,13 @@ def test_a_bold_label_its_own_lines_spell_out_is_not_asked():
     made = blank_item("**Reward models** (used for reranking at decode time and as the reward in RL)", 1,
                       avoid=others)
     assert made is None or "{{c1::Reward models}}" not in made[0], made
+
+
+def test_no_blank_on_filler_on_the_rest_of_a_name_and_an_arrow_leads_to_the_result():
+    from papercards.items.extractors.abstract import _says_nothing
+    from papercards.items.extractors.claims import _ends_a_name, result_numbers
+    assert _says_nothing("alternative pipeline") and _says_nothing("many findings")
+    assert not _says_nothing("preference label")
+    assert _ends_a_name("和LMSYS {{c1::Chatbot Arena}}的相关性", 1)
+    assert not _ends_a_name("用 {{c1::DPO}} 训练", 1)
+    assert result_numbers("Spearman相关性 0.94 → 0.98") == ["0.98"]

@@ -208,7 +208,7 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
     present = sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
     proposed = [m.group("what") for m in _PROPOSED.finditer(plain)
                 if not any(a and a.casefold() in m.group("what").casefold() for a in avoid)
-                and not _spelled_by_its_name(m.group("what"), pc)]
+                and not _spelled_by_its_name(m.group("what"), pc) and not _says_nothing(m.group("what"))]
     if not numbers and not present and not proposed:
         return None
     if proposed and not numbers and proposed[0] in sentence:
@@ -245,6 +245,20 @@ def _answers(cloze_text: str | None) -> set[str]:
 
 _GENERIC_WORDS = {"preference", "optimization", "optimisation", "method", "model", "models", "learning", "alignment",
                   "policy", "direct", "language", "reward", "based", "approach", "algorithm", "framework"}
+
+
+# what an abstract proposes when it says nothing yet: "an alternative pipeline", "a novel
+# algorithmic solution", "many findings"
+_EMPTY_WORDS = {"alternative", "algorithmic", "solution", "solutions", "pipeline", "approach", "approaches", "method",
+                "methods", "framework", "technique", "paradigm", "way", "ways", "findings", "finding", "results",
+                "many", "several", "various", "novel", "new", "simple", "effective", "efficient", "general",
+                "unified", "principled", "straightforward", "recipe", "system", "strategy", "scheme", "family"}
+
+
+def _says_nothing(phrase: str) -> bool:
+    """A phrase of only such words: a blank on it asks for filler."""
+    words = [w for w in re.findall(r"[a-z]+", phrase.casefold()) if len(w) >= 3]
+    return bool(words) and all(w in _EMPTY_WORDS for w in words)
 
 
 def _spelled_by_its_name(phrase: str, pc: PaperContext) -> bool:

@@ -323,6 +323,13 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
     return word in pc.ctx.specific_terms and not _not_a_term(word)
 
 
+def _ends_a_name(made: str, n: int) -> bool:
+    """A Latin blank right after a capitalized word it continues: "LMSYS {{c1::Chatbot Arena}}"
+    asks the rest of a name its first word already says."""
+    m = re.search(r"\{\{c%d::([A-Z][^}:]*)" % n, made)
+    return bool(m) and bool(re.search(r"(?:^|[^A-Za-z0-9])[A-Z][A-Za-z0-9]+ $", made[:m.start()]))
+
+
 def named_in_other_words(answer: str, names: list[str], other_names: dict[str, set[str]]) -> bool:
     """The paper's name says the answer in the other language: "RewardBench" on the front,
     "[奖励模型]" (reward model) asked."""
@@ -364,7 +371,8 @@ def keyword_blank(pc: PaperContext):
             rest = strip_marks(CLOZE_BLANK.sub(" ", made)).casefold()
             good = informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
                 and not hinted(answer, f"{rest} {shown}", names) and not translated_beside(made) \
-                and not in_brackets(made) and not named_in_other_words(answer, names, pc.ctx.other_names)
+                and not in_brackets(made) and not named_in_other_words(answer, names, pc.ctx.other_names) \
+                and not _ends_a_name(made, n)
             return answer if good else None
 
         def weak(made: str, answer: str) -> bool:
@@ -460,10 +468,16 @@ def without_blank(text: str, n: int, shown: str) -> str | None:
 _LABEL_BEFORE = re.compile(r"(?:\\\([^\\]*\\\)|\$[^$]*\$|[A-Za-z][\w.-]*)\s*[：:]?\s*$")
 
 
+_ARROWED = re.compile(r"(?<=→ )\d+(?:\.\d+)?(?![\d.%])|(?<=→)\d+(?:\.\d+)?(?![\d.%])")
+
+
 def result_numbers(plain: str) -> list[str]:
     """The numbers worth a blank, the result first: in ``55.6% → 81.6%`` or ``从22.9%提升到51.7%``
     what the method reached is the later number, the earlier one is the baseline."""
-    found = list(NUMBER_BLANK.finditer(plain))
+    # a number with its unit, or any number an arrow leads to ("相关性 0.94 → 0.98")
+    found = sorted([*NUMBER_BLANK.finditer(plain), *(m for m in _ARROWED.finditer(plain)
+                                                     if not NUMBER_BLANK.match(plain, m.start()))],
+                   key=lambda m: m.start())
     # "→ 81.6%", "→ $M_2$ 15.38%": an arrow right before, or before a label of the number
     reached = [m for m in found if REACHED_FROM.search(_LABEL_BEFORE.sub("", plain[max(0, m.start() - 24): m.start()]))]
     # a chain ("9.94% → 15.38% → 20.44%") is asked at its end, not at a step it passes
