@@ -372,7 +372,7 @@ def keyword_blank(pc: PaperContext):
             good = informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
                 and not hinted(answer, f"{rest} {shown}", names) and not translated_beside(made) \
                 and not in_brackets(made) and not named_in_other_words(answer, names, pc.ctx.other_names) \
-                and not _ends_a_name(made, n)
+                and not _ends_a_name(made, n) and not derivable(answer, rest)
             return answer if good else None
 
         def weak(made: str, answer: str) -> bool:
