@@ -279,9 +279,16 @@ def translation_in(note: str, names: tuple[str, ...]) -> str:
     return ""
 
 
+# a gloss that rates the term instead of saying what it is: 离线RL里的"金标准", 很常用, 经典方法
+_RATES_ONLY = re.compile(r"^[^，,。；;]{0,12}(?:[“\"「][^”\"」]{1,8}[”\"」]|金标准|经典|常用|标配|很重要|最重要)[^，,。；;]{0,6}$")
+
+
 def _says_what_it_means(note: str) -> bool:
     """A gloss that explains (``A比B好，B比C好，但C比A好``), not another term pair
-    (``inverse perplexity 逆困惑度``) nor a pointer to other notes (``和第6篇…一个意思``)."""
+    (``inverse perplexity 逆困惑度``), a pointer to other notes (``和第6篇…一个意思``) nor a
+    rating (``离线RL里的"金标准"``: what the term is, it does not say)."""
+    if _RATES_ONLY.match(note.strip()):
+        return False
     runs = split_runs(note)
     pair = [lang for lang, _ in runs] == ["en", "zh"] and len(runs[1][1]) <= 8 and len(runs[0][1].split()) >= 2
     # "几率比" under odds ratio 优势比, "欠指定" under 欠规范: another translation, no meaning
