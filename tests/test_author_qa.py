@@ -84,13 +84,13 @@ def said(result) -> str:
 def test_a_marked_question_and_answer_is_a_qa_card_naming_the_paper(tmp_path):
     result, items = build_notes(tmp_path, {"orpo.md": NOTE})
     qa = {f["question"]: f["answer"] for f in fields_of(items, "claim")}
-    assert qa["ORPO follow-up: What does ORPO remove from the usual pipeline?"] == \
+    assert qa["What does ORPO remove from the usual pipeline?"] == \
         "The separate **reference model** and the SFT warm-up stage: one loss does both."
-    assert qa["ORPO follow-up: How is the preference signal added?"] == \
+    assert qa["ORPO: How is the preference signal added?"] == \
         "An odds-ratio term is added to the NLL loss of the chosen response."       # **Q**: / **A**:
-    assert qa["ORPO follow-up: Which models did they fine-tune?"] == \
+    assert qa["ORPO: Which models did they fine-tune?"] == \
         "Phi-2, Llama-2 and Mistral, up to 7B parameters."                          # Q1. with its answer unmarked
-    assert qa["ORPO follow-up: How does the loss weight the two parts?"].startswith("The odds-ratio term is scaled")
+    assert qa["ORPO: How does the loss weight the two parts?"].startswith("The odds-ratio term is scaled")
     every = " ".join(v for i in items for v in i.fields.values())
     assert "**A" not in every and "**Q" not in every and not re.search(r"(?m)^\*\* ", every)
     assert not any(re.search(r"\bQ1?[.:]|\bA1?[.:]", t) for t in every.split("\n") if "[...]" in t)
@@ -98,7 +98,7 @@ def test_a_marked_question_and_answer_is_a_qa_card_naming_the_paper(tmp_path):
 
 def test_a_long_answer_is_its_first_sentence_then_clozes_under_the_question(tmp_path):
     result, items = build_notes(tmp_path, {"orpo.md": NOTE})
-    front = "ORPO follow-up: Why odds and not probabilities?"
+    front = "ORPO: Why odds and not probabilities?"
     qa = {f["question"]: f["answer"] for f in fields_of(items, "claim")}
     assert qa[front] == "The odds ratio penalises the rejected response mildly, so the model does not collapse."
     clozes = [f["text"] for f in fields_of(items, "cloze") if f["text"].startswith(front)]
@@ -113,14 +113,14 @@ def test_list_pairs_wrapped_questions_and_a_label_that_asks_nothing(tmp_path):
             "- Q: What does BBO balance?\n  A: The weights of the thumbs-up and thumbs-down examples.\n"
             "- Q: Against what?\n  A: The share of each label in the data.\n\n"
             "Q: What is asked\nover two lines?\n\nA: The answer, in the next paragraph.\n\n"
-            "问题：标签不平衡时 **BBO** 仍然稳定\n")
+            "问题：标签不平衡时 **重加权** 仍然稳定\n")
     _, items = build_notes(tmp_path, {"bbo.md": note})
     qa = {f["question"]: f["answer"] for f in fields_of(items, "claim")}
-    assert qa == {"BBO follow-up: What does BBO balance?": "The weights of the thumbs-up and thumbs-down examples.",
-                  "BBO follow-up: Against what?": "The share of each label in the data.",
-                  "BBO follow-up: What is asked over two lines?": "The answer, in the next paragraph."}
+    assert qa == {"What does BBO balance?": "The weights of the thumbs-up and thumbs-down examples.",
+                  "BBO: Against what?": "The share of each label in the data.",
+                  "BBO: What is asked over two lines?": "The answer, in the next paragraph."}
     # "问题：" before a statement is a label, not a question: the prose rule cards it
-    assert any("{{c1::BBO}}" in f["text"] and "仍然稳定" in f["text"] for f in fields_of(items, "cloze"))
+    assert any("{{c1::重加权}}" in f["text"] and "仍然稳定" in f["text"] for f in fields_of(items, "cloze"))
 
 
 def test_the_authors_own_question_is_reported_not_carded(tmp_path):
@@ -218,7 +218,7 @@ def test_the_deck_in_the_real_anki_engine(tmp_path):
     finally:
         col.close()
     qa = {front: back for kind, front, back in shown if "Q&A" in kind}
-    assert any(f.endswith("ORPO follow-up: How is the preference signal added?") and
+    assert any(f.endswith("ORPO: How is the preference signal added?") and
                "odds-ratio term is added to the NLL loss" in b for f, b in qa.items())
     terms = [(f, b) for kind, f, b in shown if "Term" in kind]
     assert any(f.endswith("Odds") and "how much likelier an event is than not" in b for f, b in terms)

@@ -672,3 +672,10 @@ def test_a_gloss_that_rates_a_term_is_no_meaning():
     from papercards.items.glossary import _says_what_it_means
     assert not _says_what_it_means("离线RL里的“金标准”")
     assert _says_what_it_means("只有好/不好，不需要成对")
+
+
+def test_a_paper_named_in_brackets_at_the_end_of_its_title_goes_by_that_name(tmp_path):
+    text = ("# KTO follow-up: Binary Classifier Optimization (BCO)\n\nJung et al., arXiv 2404.04656.\n\n"
+            "**Q:** What problem does it solve?\n**A:** Aligning an LLM from **binary** feedback.\n")
+    result, _ = items_of(tmp_path, text)
+    assert [p.short for p in result.extraction.papers.values()] == ["BCO"]

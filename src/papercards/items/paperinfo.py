@@ -140,6 +140,11 @@ def short_title(paper: Paper, methods: list[Method], expansions: dict[str, str],
     * else the title's head, or the title cut.
     The author's own short name (``# SimPO：中文标题`` in one-paper-per-file notes) wins.
     ``own_terms`` maps the paper's keyword abbreviations to their English expansions."""
+    # "KTO follow-up: Binary Classifier Optimization (BCO)": the paper's name closes its title
+    closing = re.search(r"[(（]\s*([A-Za-z][\w-]{1,15})\s*[)）]\s*$", paper.title or "")
+    head = (paper.short or paper.title.split(":")[0]).strip()
+    if closing and _mostly_capitals(closing.group(1)) and " " in head:
+        return closing.group(1)
     if paper.short:
         return paper.short
     title = paper.title
