@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 from ..text import CLOZE_BLANK
-from ..text.lang import CJK_CLASS, CJK_RE
+from ..text.lang import CJK_CLASS, CJK_RE, CJK_RUN
+from ..text.segment import words
+from ..text.stopwords import is_stopword
 
 # "55.6% → 81.6%", "from 55.6% to 81.6%", "从22.9%提升到51.7%", "10至20"
 _ARROW = r"(?:→|->|\bto\b|(?:提升|提高)?到|至)"
@@ -116,12 +118,10 @@ def gloss_after(answer: str, after: str) -> str:
 
 
 _EN_WORD = re.compile(r"[A-Za-z]{3,}")
-_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
 
 
 def _en_words(text: str) -> set[str]:
     """Content words of English text, casefolded, a plural's ``s`` dropped."""
-    from ..text import is_stopword
     out = set()
     for w in _EN_WORD.findall(text):
         w = w.casefold()
@@ -132,9 +132,7 @@ def _en_words(text: str) -> set[str]:
 
 def _zh_words(text: str) -> list[str]:
     """The Chinese words of two characters or more (jieba's cut) in ``text``."""
-    from ..text import is_stopword
-    from ..text.segment import words
-    return [w for run in _CJK_RUN.findall(text) for w in words(run) if len(w) >= 2 and not is_stopword(w)]
+    return [w for run in CJK_RUN.findall(text) for w in words(run) if len(w) >= 2 and not is_stopword(w)]
 
 
 def hinted(answer: str, rest: str, names: list[str] = ()) -> bool:
@@ -153,11 +151,10 @@ def hinted(answer: str, rest: str, names: list[str] = ()) -> bool:
                                         for a in re.findall(r"\b[A-Z]{2,}\b", answer)):
         return True
     zh = _zh_words(answer)
-    shown = set(_zh_words(rest))
-    if len(zh) >= 2 and all(w in shown for w in zh):
+    if len(zh) >= 2 and set(zh) <= set(_zh_words(rest)):
         return True
     word = answer.strip()
-    if len(word) == 3 and _CJK_RUN.fullmatch(word):
+    if len(word) == 3 and CJK_RUN.fullmatch(word):
         # two of its characters side by side, in either order (图文 for 文生图)
         if any(a + b in rest or b + a in rest for i, a in enumerate(word) for b in word[i + 1:]):
             return True
@@ -184,8 +181,8 @@ _EN_PREDICATE = re.compile(r"\s+(?:is|are|was|were|has|have|had|can|cannot|does|
 # a pronoun or determiner with at most a short noun after it: 任何, 别的模型, 其他方法 (a closed class
 # of words, listed: not worth loading the part-of-speech tagger for)
 _DETERMINED = re.compile(r"(?:任何|别的|其他|其它|所有|这些|那些|这个|那个|这种|那种|每个|各种|某些|自己|它们?|他们)"
-                         r"[\u4e00-\u9fff]{0,2}")
-_NEGATION = re.compile(r"[不没无非未][\u4e00-\u9fff]?")
+                         rf"[{CJK_CLASS}]{{0,2}}")
+_NEGATION = re.compile(rf"[不没无非未][{CJK_CLASS}]?")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}[个次名位]?")
 
 
@@ -195,35 +192,34 @@ def narrow_bold(text: str) -> str:
     a blank on the whole claim asks the learner to reproduce a sentence. Bold that only
     stresses (``比**任何**竞争策略``, ``**别的模型**生成的``, ``是**第一个**``: a pronoun or a
     determiner with a short noun after it, an ordinal, a lone negation) is no word to ask: it
-    is unbolded. Bold that
-    opens on a verb (``**缺少主动探索**``) is left as written. English alike: ``**KL penalty
-    is removed**`` asks "KL penalty"."""
-    def narrowed(m: re.Match) -> str:
-        inner = m.group("inner")
-        stop = re.search(r"[.:：。]+$", inner)
-        if stop and stop.start() >= 2:             # "**Clip-Higher.**": the stop is no part of the name
-            return narrowed(re.match(r"\*\*(?P<inner>.*)\*\*", f"**{inner[:stop.start()]}**")) + stop.group(0)
-        if not CJK_RE.search(inner):
-            said = _EN_PREDICATE.search(inner)        # "**KL penalty is removed**" asks "KL penalty"
-            if said and said.start() >= 3:
-                return f"**{inner[:said.start()].rstrip()}** {inner[said.start():].lstrip()}"
-            return m.group(0)
-        if _ORDINAL.fullmatch(inner.strip()) or _NEGATION.fullmatch(inner.strip()) \
-                or _DETERMINED.fullmatch(inner.strip()):
-            return inner                  # "是**第一个**", "**不用**MCTS", "比**任何**": stress, no word to ask
-        if not _MAY_HOLD_ADVERB.search(inner):
-            return m.group(0)
-        from ..text.segment import pos_tags      # the tagger loads once, for the few bold claims
-        tags = pos_tags(inner)
-        head = ""
-        for word, tag in tags:
-            if tag == "d" and len(head) >= 2:
-                return f"**{head}**{inner[len(head):]}"
-            if not tag.startswith(_NOUNISH):
-                break
-            head += word
-        return m.group(0)
-    return _BOLD_SPAN.sub(narrowed, text)
+    is unbolded. Bold that opens on a verb (``**缺少主动探索**``) is left as written. English
+    alike: ``**KL penalty is removed**`` asks "KL penalty"."""
+    return _BOLD_SPAN.sub(lambda m: _narrowed(m.group("inner")), text)
+
+
+def _narrowed(inner: str) -> str:
+    """One bold span's text (``inner``) as `narrow_bold` writes it back."""
+    stop = re.search(r"[.:：。]+$", inner)
+    if stop and stop.start() >= 2:                 # "**Clip-Higher.**": the stop is no part of the name
+        return _narrowed(inner[:stop.start()]) + stop.group(0)
+    if not CJK_RE.search(inner):
+        said = _EN_PREDICATE.search(inner)         # "**KL penalty is removed**" asks "KL penalty"
+        if said and said.start() >= 3:
+            return f"**{inner[:said.start()].rstrip()}** {inner[said.start():].lstrip()}"
+        return f"**{inner}**"
+    if _ORDINAL.fullmatch(inner.strip()) or _NEGATION.fullmatch(inner.strip()) or _DETERMINED.fullmatch(inner.strip()):
+        return inner                               # "是**第一个**", "**不用**MCTS", "比**任何**": stress
+    if not _MAY_HOLD_ADVERB.search(inner):
+        return f"**{inner}**"
+    from ..text.segment import pos_tags            # the tagger loads once, for the few bold claims
+    head = ""
+    for word, tag in pos_tags(inner):
+        if tag == "d" and len(head) >= 2:
+            return f"**{head}**{inner[len(head):]}"
+        if not tag.startswith(_NOUNISH):
+            break
+        head += word
+    return f"**{inner}**"
 
 
 _FIGURE = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:\.\d+)?(?![A-Za-z0-9_])")

@@ -104,6 +104,11 @@ class PaperContext:
     claim_answers: set[str] = field(default_factory=set)  # Q&A answers and enumeration items carded
     earlier: list = field(default_factory=list)            # items the rules before this one made
 
+    def own_names(self) -> list[str]:
+        """The names the paper goes by on its cards: its short name and its methods' (a
+        blank on one asks nothing, the front says it)."""
+        return [self.info.short or "", *(m.name for m in self.methods)]
+
     def where(self, line: int) -> str:
         return f"{self.paper.file}:{line}"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from ..notes import Paper
 from .model import PaperInfo
-from .terms import abbreviations_in, is_abbreviation
+from .terms import abbreviations_in, is_abbreviation, long_form
 
 _PROPOSE = re.compile(r"\b(?:we|this paper|this work|our work)\s+(?:further\s+)?(?:propose|introduce|present|develop|call|term|name)s?d?\b"
                       r"|\bpropose[sd]?\b|\bintroduce[sd]?\b|\btermed\b|\bnamed\b|\bcalled\b"
@@ -110,15 +110,10 @@ def _spelled_after(name: str, en_sentences: list[tuple[str, int]]) -> str:
 
 
 def _spells(name: str, phrase: str) -> bool:
-    """Whether ``phrase`` is a long form of ``name``: it starts with the name's first letter,
-    and the name's letters are, in order, among its capitals and word initials ("Decoupled
-    Clip and Dynamic sAmpling Policy Optimization" for DAPO)."""
-    letters = [c.upper() for c in name if c.isalpha()]
-    marks = [c for i, c in enumerate(phrase) if c.isupper() or (c.isalpha() and (i == 0 or not phrase[i - 1].isalpha()))]
-    if not letters or not phrase or phrase[0].upper() != letters[0] or len(phrase.split()) < 2:
-        return False
-    it = iter(c.upper() for c in marks)
-    return all(any(c == want for c in it) for want in letters)
+    """Whether ``phrase`` is a long form of ``name`` (`terms.long_form` finds one in it) that
+    starts where the name does ("Decoupled Clip and Dynamic sAmpling Policy Optimization"
+    for DAPO)."""
+    return bool(phrase) and phrase[0].upper() == name[:1].upper() and long_form(name, phrase) is not None
 
 
 def _mostly_capitals(token: str) -> bool:

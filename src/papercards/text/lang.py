@@ -74,7 +74,7 @@ def normalize(s: str) -> str:
     return _SPACE_NEAR_CJK.sub("", s)
 
 
-_HAN_RUN = re.compile(f"[{CJK_CLASS}]+")
+CJK_RUN = re.compile(f"[{CJK_CLASS}]+")       # a run of CJK characters
 
 
 def overlap_features(text: str) -> set[str]:
@@ -82,5 +82,5 @@ def overlap_features(text: str) -> set[str]:
     Chinese character pairs and their English words (three characters or more,
     digits included), case folded."""
     text = text.casefold()
-    pairs = {run[i:i + 2] for run in _HAN_RUN.findall(text) for i in range(len(run) - 1)}
+    pairs = {run[i:i + 2] for run in CJK_RUN.findall(text) for i in range(len(run) - 1)}
     return pairs | set(re.findall(r"[a-z0-9][a-z0-9-]{2,}", text))

@@ -200,7 +200,7 @@ def _carded_elsewhere(sentence: str, pc: PaperContext) -> bool:
 def _blanked(sentence: str, pc: PaperContext) -> str | None:
     """The sentence with blanks on its numbers and specific terms only, or None."""
     terms = pc.ctx.specific_terms
-    avoid = [pc.info.short, *(m.name for m in pc.methods), *pc.title_acronyms]
+    avoid = [*pc.own_names(), *pc.title_acronyms]
     plain = scan(sentence).plain
     # what was reached is asked, not where it started ("from 55.6% to 81.6%")
     numbers = [m.group(0) for m in NUMBER_BLANK.finditer(plain)

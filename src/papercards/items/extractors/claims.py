@@ -14,7 +14,7 @@ import re
 
 from ...notes import OTHER, Block, Subsection, strip_marks
 from ...text import CLOZE_BLANK, cloze_answers, make_cloze, split_sentences
-from ...text.lang import CJK_RE
+from ...text.lang import CJK_CLASS, CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
 from ..blanks import (LEADS_TO, NAME, REACHED_FROM, acronym_after, around, derivable, hinted, in_brackets, narrow_bold,
@@ -49,7 +49,7 @@ def _join(text: str) -> str:
     for p in parts:
         # look at the last character only: a search anchored at `$` rescans all of `out`
         # each time, quadratic on a 10,000-line bullet
-        if out and not (re.match(r"[\u3400-\u9fff，。：；]", out[-1]) and re.match(r"[\u3400-\u9fff]", p)):
+        if out and not (re.match(rf"[{CJK_CLASS}，。：；]", out[-1]) and CJK_RE.match(p)):
             out += " "
         out += p
     return out
@@ -355,10 +355,9 @@ def keyword_blank(pc: PaperContext):
         prefer = marked + [m.group(0) for m in NUMBER_BLANK.finditer(plain)] + \
             sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
         # the paper's own names are on the front already (and its method's expansion spells them)
-        avoid = [pc.info.short, *(m.name for m in pc.methods), *(w for m in pc.methods for w in m.long_form.split()),
-                 *pc.title_acronyms]
+        names = pc.own_names()
+        avoid = [*names, *(w for m in pc.methods for w in m.long_form.split()), *pc.title_acronyms]
         shown = strip_marks(" ".join(visible))
-        names = [pc.info.short or "", *(m.name for m in pc.methods)]
         # a result line asks its number (72.4%, 6.4 points), not the benchmark it was measured on
         for number in result_numbers(plain):
             if text.count(number) == 1 and number not in shown and not derivable(number, plain.replace(number, " ", 1)):
@@ -433,7 +432,7 @@ def object_blank(text: str, n: int, pc: PaperContext, shown: str) -> str | None:
         if len(plain.split()) > 4 or len(plain) > 20:
             continue
         rest = (text[:start] + text[start + len(obj):]).casefold()
-        if plain.casefold() in rest or hinted(plain, f"{rest} {shown}", [pc.info.short or "", *(m.name for m in pc.methods)]):
+        if plain.casefold() in rest or hinted(plain, f"{rest} {shown}", pc.own_names()):
             continue
         made = text[:start] + "{{c%d::%s}}" % (n, obj) + text[start + len(obj):]
         if not in_brackets(made):
@@ -516,7 +515,7 @@ def translated_beside(cloze_text: str) -> bool:
 # linear: the word's characters and the space between words are disjoint, so no position
 # is tried two ways (a "-" in both made a long "A-A-A-…" line exponential)
 _SUBJECT = re.compile(r"^(?P<subject>[A-Za-z][A-Za-z0-9_.+/-]{0,40}(?: [A-Z0-9][A-Za-z0-9_.+/-]{0,40}){0,4})\s*"
-                      r"(?P<rest>[\u3400-\u9fff].{5,})$", re.S)
+                      rf"(?P<rest>[{CJK_CLASS}].{{5,}})$", re.S)
 
 
 # a heading that asks a property of whatever a sentence is about (RLHF 的问题, DPO-COV 的作用效果);

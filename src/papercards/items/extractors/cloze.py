@@ -13,6 +13,7 @@ from collections.abc import Container
 
 from ...notes import strip_marks
 from ...text import CLOZE_BLANK, make_cloze, split_sentences
+from ...text.lang import CJK_CLASS
 from ...text.markup import scan
 from ..blanks import acronym_after, around, bracket_depth, derivable, hinted, narrow_bold, one_of_a_list
 from ..context import PaperContext
@@ -68,9 +69,9 @@ def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str
     or a number, every blank whose translation stands right beside it
     ("隐形奖励({{c1::implicit reward}})", "{{c1::离线偏好数据集}}的(offline …)"), every
     blank the rest of the card half-spells (`blanks.hinted`, with the paper's ``names``)
-    and a version after a name ("AlpacaEval {{c1::2.0}}"); renumber what is left from c1. An unwrapped blank leaves its answer, not its
-    hint (``{{c2::hint::提示}}`` typed in the notes → ``hint``). None when no
-    blank is left."""
+    or computes (`blanks.derivable`), and a version after a name ("AlpacaEval {{c1::2.0}}");
+    renumber what is left from c1. An unwrapped blank leaves its answer, not its hint
+    (``{{c2::hint::提示}}`` typed in the notes → ``hint``). None when no blank is left."""
     kept: list[str] = []
 
     def visit(m: re.Match) -> str:
@@ -101,7 +102,7 @@ def _shown_elsewhere(value: str, text: str, m: re.Match) -> bool:
 def _not_a_term(value: str) -> bool:
     """Words a glossary holds by accident: one or two Chinese characters (差, 的数据 cut
     short), one plain lowercase English word (rejected, refusal): vocabulary; or a year."""
-    return bool(re.fullmatch(r"[\u3400-\u9fff]{1,2}", value) or re.fullmatch(r"[a-z]+", value)
+    return bool(re.fullmatch(rf"[{CJK_CLASS}]{{1,2}}", value) or re.fullmatch(r"[a-z]+", value)
                 or re.match(r"[的了和与在对把被从是]", value) or re.fullmatch(r"(?:19|20)\d\d", value))
 
 
@@ -119,7 +120,7 @@ def _unspaced(text: str) -> str:
 def extract(pc: PaperContext):
     # Terms all over the deck (DPO in a DPO deck) make blanks anyone can fill.
     terms = pc.ctx.specific_terms
-    avoid = [pc.info.short, *(m.name for m in pc.methods), *pc.title_acronyms]
+    avoid = [*pc.own_names(), *pc.title_acronyms]
     candidates: list[tuple[int, int, str, int]] = []
     # compared without spaces: a Q&A answer joins a paragraph's lines with a space, the
     # sentences here are read with the lines run together

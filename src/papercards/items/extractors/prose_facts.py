@@ -18,6 +18,7 @@ from ...notes.layout import is_metadata_line
 from ..blanks import NAME, bracket_depth, gloss_after, narrow_bold, one_of_a_list
 from ..fronts import is_setup_detail, names_paper
 from ..model import Item, short_hash
+from ..terms import long_form
 from .claims import _join
 from .clauses import CITATION, asked_spans, clause_around, numbers_in, outside_math, paper_name, tidy_clause
 from .walk import content_blocks
@@ -92,23 +93,32 @@ def named_spans(sentence: str, names: list[str], pc: PaperContext) -> list[tuple
         version = _VERSION.match(plain, end)          # "PaLM 2", "Llama 3": the number is part of the name
         if version:
             word, end = word + version.group(0), end + len(version.group(0))
-        if word.casefold() in own or any(m.group(0).casefold() in n for n in own) \
-                or m.group(0).casefold() in pc.ctx.furniture or pc.ctx.config.glossary.knows(m.group(0)) \
-                or "**" in sentence[max(0, m.start() - 2):end + 2] or plain[end:end + 1] in ("+", "-", "]") or re.match(r"\.\d", plain[end:end + 2]) \
-                or plain[m.start() - 1:m.start()] in (".", "-") or bracket_depth(plain, m.start()) \
-                or _spelled_before(word, plain[:m.start()]) or one_of_a_list(plain[:m.start()], plain[end:]) \
-                or _AN_EXAMPLE.search(plain[max(0, m.start() - 6):m.start()]) or re.match(r"\s*等", plain[end:]):
-            continue        # half a name (PointNet++, Qwen2.5-32B), an aside, one of a list, an example, spelled out
-        out.append((m.start(), end, word))
+        known = word.casefold() in own or any(m.group(0).casefold() in n for n in own) \
+            or m.group(0).casefold() in pc.ctx.furniture or pc.ctx.config.glossary.knows(m.group(0))
+        if not known and "**" not in sentence[max(0, m.start() - 2):end + 2] \
+                and not _in_a_longer_name(plain, m.start(), end) and not _beside(plain[:m.start()], word, plain[end:]):
+            out.append((m.start(), end, word))
     return out
 
 
+def _in_a_longer_name(plain: str, start: int, end: int) -> bool:
+    """Half a name: PointNet++, Qwen2.5-32B, [CLS]."""
+    return plain[end:end + 1] in ("+", "-", "]") or bool(re.match(r"\.\d", plain[end:end + 2])) \
+        or plain[start - 1:start] in (".", "-")
+
+
+def _beside(before: str, word: str, after: str) -> bool:
+    """What stands around the name says it is no fact of its own: an aside in brackets, one
+    name of a list, an example (比如 X, X 等), or an acronym the words before it spell."""
+    return bool(bracket_depth(before, len(before)) or one_of_a_list(before, after) or _AN_EXAMPLE.search(before[-6:])
+                or re.match(r"\s*等", after) or _spelled_before(word, before))
+
+
 def _spelled_before(word: str, before: str) -> bool:
-    """``Distributionally Robust Optimization, DRO``: the words before an acronym spell it."""
-    if not word.isupper():
-        return False
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", before[-120:])).upper()
-    return word in initials
+    """``Distributionally Robust Optimization, DRO``: the words before an acronym spell it
+    (`terms.long_form` of the English just before it)."""
+    latin = re.split(rf"[{CJK_CLASS}(（]", before[-120:])[-1].rstrip(" ,，;")
+    return word.isupper() and long_form(word, latin) is not None
 
 
 _AN_EXAMPLE = re.compile(r"(?:比如|例如|如|譬如|such as|e\.g\.,?|like)\s*$", re.I)
