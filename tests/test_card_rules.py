@@ -617,7 +617,7 @@ def test_a_chain_of_results_asks_its_end_a_range_is_one_number_and_an_example_na
     import types
 
     from papercards.config import Config
-    from papercards.items.extractors.claims import result_numbers
+    from papercards.items.blanks import result_numbers
     from papercards.items.extractors.clauses import numbers_in
     from papercards.items.extractors.prose_facts import named_spans
     assert result_numbers("胜率：\\(M_1\\) 9.94% → \\(M_2\\) 15.38% → \\(M_3\\) 20.44%")[0] == "20.44%"
@@ -660,7 +660,8 @@ def test_a_bold_label_its_own_lines_spell_out_is_not_asked():
 
 def test_no_blank_on_filler_on_the_rest_of_a_name_and_an_arrow_leads_to_the_result():
     from papercards.items.extractors.abstract import _says_nothing
-    from papercards.items.extractors.claims import _ends_a_name, result_numbers
+    from papercards.items.blanks import result_numbers
+    from papercards.items.extractors.claims import _ends_a_name
     assert _says_nothing("alternative pipeline") and _says_nothing("many findings")
     assert not _says_nothing("preference label")
     assert _ends_a_name("和LMSYS {{c1::Chatbot Arena}}的相关性", 1)
@@ -679,3 +680,29 @@ def test_a_paper_named_in_brackets_at_the_end_of_its_title_goes_by_that_name(tmp
             "**Q:** What problem does it solve?\n**A:** Aligning an LLM from **binary** feedback.\n")
     result, _ = items_of(tmp_path, text)
     assert [p.short for p in result.extraction.papers.values()] == ["BCO"]
+
+
+def test_a_result_asks_the_number_reached_after_a_math_label_or_a_row_label(tmp_path):
+    body = ("#### 实验结论\n* AlpacaEval 2.0上的胜率：$M_1$ 9.94% → $M_2$ 15.38% → $M_3$ 20.44%\n"
+            "* 三轮之后超过了排行榜上的Claude 2、Gemini Pro和GPT-4 0613\n\n"
+            "#### 结果\n* 算法类任务：5% → 45.3%\n* GSM8K：73% → 93.4%")
+    _, items = items_of(tmp_path, notes(paper(1, "SRLM", "Self-Rewarding Models", "自我奖励", body), *others()))
+    asked = [a for t in texts(items) for a in answers(t)]
+    assert "20.44%" in asked and "9.94%" not in asked and "15.38%" not in asked, asked
+    assert "45.3%" in asked and "93.4%" in asked and "5%" not in asked and "73%" not in asked, asked
+
+
+def test_an_item_that_only_leads_into_the_items_under_it_is_their_lead_in(tmp_path):
+    body = ("#### Findings\n- **Best combined result** vs. the previous best on GSM8K:\n"
+            "  - final-answer error **16.8% → 12.7%**\n  - trace error among correct solutions **14.0% → 3.4%**\n")
+    _, items = items_of(tmp_path, notes(paper(1, "ORMPO", "Outcome Supervision", "结果监督", body), *others()))
+    findings = [t for t in texts(items) if "Best combined result" in t]
+    assert findings and all("{{c" not in t.split("Best combined result")[1].split("\n")[0] for t in findings)
+    assert {a for t in findings for a in answers(t)} == {"12.7%", "3.4%"}, findings
+    # a line that says something before its colon stays a fact, its details under it
+    from papercards.items.extractors.claims import list_lines
+    from papercards.notes.model import Block, ListItem
+    block = Block("list", 1, items=[ListItem("训几个奖励模型组成集成，用保守的优化目标：", 1, [ListItem("两种方法都试了", 2)]),
+                                    ListItem("优点", 3, [ListItem("简单", 4), ListItem("便宜", 5)])])
+    assert [(depth, item.line, leads) for depth, item, leads in list_lines(block)] == \
+        [(0, 1, False), (1, 2, False), (0, 3, True), (0, 4, False), (0, 5, False)]

@@ -13,6 +13,7 @@ import re
 
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_CLASS, CJK_RE, CJK_RUN
+from ..text.markup import ATOM_CLASS
 from ..text.segment import words
 from ..text.stopwords import is_stopword
 
@@ -20,6 +21,30 @@ from ..text.stopwords import is_stopword
 _ARROW = r"(?:→|->|\bto\b|(?:提升|提高)?到|至)"
 LEADS_TO = re.compile(r"\s*" + _ARROW, re.I)          # right after a starting number
 REACHED_FROM = re.compile(_ARROW + r"\s*$", re.I)     # right before the number reached
+
+# a number with its unit (72.4%, 6.4 points, 3倍, 10至20个百分点): a result worth a blank
+NUMBER_BLANK = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:\.\d+)?(?:\s*[-–~至]\s*\d+(?:\.\d+)?)?\s*"
+                          r"(?:%|个百分点|倍|分(?![钟之类布])|[xX×](?![A-Za-z])|\s(?:points?|pp)\b)")
+# a number's label: math (as written, or the scanner's one-character atom for it), or a word
+_LABEL_BEFORE = re.compile(rf"(?:\\\([^\\]*\\\)|\$[^$]*\$|[{ATOM_CLASS}]|[A-Za-z][\w.-]*)\s*[：:]?\s*$")
+
+
+_ARROWED = re.compile(r"(?<=→ )\d+(?:\.\d+)?(?![\d.%])|(?<=→)\d+(?:\.\d+)?(?![\d.%])")
+
+
+def result_numbers(plain: str) -> list[str]:
+    """The numbers worth a blank, the result first: in ``55.6% → 81.6%`` or ``从22.9%提升到51.7%``
+    what the method reached is the later number, the earlier one is the baseline."""
+    # a number with its unit, or any number an arrow leads to ("相关性 0.94 → 0.98")
+    found = sorted([*NUMBER_BLANK.finditer(plain), *(m for m in _ARROWED.finditer(plain)
+                                                     if not NUMBER_BLANK.match(plain, m.start()))],
+                   key=lambda m: m.start())
+    # "→ 81.6%", "→ $M_2$ 15.38%": an arrow right before, or before a label of the number
+    reached = [m for m in found if REACHED_FROM.search(_LABEL_BEFORE.sub("", plain[max(0, m.start() - 24): m.start()]))]
+    # a chain ("9.94% → 15.38% → 20.44%") is asked at its end, not at a step it passes
+    reached = [m for m in reached if not LEADS_TO.match(plain, m.end())]
+    return [m.group(0) for m in reached + [m for m in found if m not in reached]]
+
 
 # a blank between list separators: Chinese joins, or English ones with a name on their far side
 _BEFORE_JOIN = re.compile(r"(?:、|和|及|与|以及)\s*$|[A-Z0-9][\w.+-]*\)?\s*(?:,|/|\band|\bor)\s*(?:and\s+)?$")
@@ -193,7 +218,8 @@ def narrow_bold(text: str) -> str:
     stresses (``比**任何**竞争策略``, ``**别的模型**生成的``, ``是**第一个**``: a pronoun or a
     determiner with a short noun after it, an ordinal, a lone negation) is no word to ask: it
     is unbolded. Bold that opens on a verb (``**缺少主动探索**``) is left as written. English
-    alike: ``**KL penalty is removed**`` asks "KL penalty"."""
+    alike: ``**KL penalty is removed**`` asks "KL penalty". Bold around a change of a number
+    (``**16.8% → 12.7%**``) asks the number reached."""
     return _BOLD_SPAN.sub(lambda m: _narrowed(m.group("inner")), text)
 
 
@@ -202,6 +228,10 @@ def _narrowed(inner: str) -> str:
     stop = re.search(r"[.:：。]+$", inner)
     if stop and stop.start() >= 2:                 # "**Clip-Higher.**": the stop is no part of the name
         return _narrowed(inner[:stop.start()]) + stop.group(0)
+    reached = result_numbers(inner)
+    if len(reached) >= 2 and inner.count(reached[0]) == 1:     # "**16.8% → 12.7%**" asks where it went
+        at = inner.index(reached[0])
+        return f"{inner[:at]}**{reached[0]}**{inner[at + len(reached[0]):]}"
     if not CJK_RE.search(inner):
         said = _EN_PREDICATE.search(inner)         # "**KL penalty is removed**" asks "KL penalty"
         if said and said.start() >= 3:

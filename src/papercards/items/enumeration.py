@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_RE, has_cjk
-from .blanks import gloss_after, hinted, narrow_bold
+from .blanks import gloss_after, hinted, narrow_bold, result_numbers
 from .fronts import is_setup_detail
 
 SHORT_GLOSS = 16         # characters: a gloss after its label this short is the answer whole
@@ -113,10 +113,12 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
     m = _LABEL.match(plain)
     if m and not re.search(r"\d$", m.group("label")):
         body = m.group("body").strip()
-        number = _NUMBER_IN.search(body)
-        if number and len(_plain(body)) <= SHORT_GLOSS and body.count(number.group(0)) == 1:
-            # "Llama-3-8B-Instruct：LC胜率38.77%": the number is the fact, its metric the cue
-            return f"{m.group('label')}：{body[:number.start()]}{{{{c{n}::{number.group(0)}}}}}{body[number.end():]}", None
+        # "Llama-3-8B-Instruct：LC胜率38.77%": the number is the fact, its metric the cue; in
+        # "算法类任务：5% → 45.3%" the number reached, not the baseline
+        number = next((x for x in result_numbers(body) if body.count(x) == 1), None)
+        if number and len(_plain(body)) <= SHORT_GLOSS:
+            at = body.index(number)
+            return f"{m.group('label')}：{body[:at]}{{{{c{n}::{number}}}}}{body[at + len(number):]}", None
         if len(_plain(body)) <= SHORT_GLOSS or keyword is None:
             return f"{m.group('label')}：{{{{c{n}::{body}}}}}", None
         inner = keyword(body, n, avoid + [m.group("label")])      # the label is on the card too

@@ -42,7 +42,7 @@ from functools import lru_cache
 
 from .inline import cloze_safe
 from .lang import CJK_RE, has_cjk, normalize
-from .markup import ATOM_FIRST, Markup, scan
+from .markup import ATOM_COUNT, ATOM_FIRST, Markup, scan
 from .segment import Segmenter, dictionary_total, is_word, term_regex, word_frequency
 from .stopwords import ZH_STOPWORDS, is_stopword
 from .termfind import loose_key
@@ -161,7 +161,7 @@ def cloze_answers(cloze_text: str) -> dict[int, list[str]]:
 # --- words -------------------------------------------------------------------
 
 def _is_atom_char(ch: str) -> bool:
-    return ATOM_FIRST <= ord(ch) < ATOM_FIRST + 0x800
+    return ATOM_FIRST <= ord(ch) < ATOM_FIRST + ATOM_COUNT
 
 
 def _units(markup: Markup, seg: Segmenter) -> list[_Unit]:

@@ -30,6 +30,8 @@ from .inline import _matching_brace, find_next
 from .markup_rules import DROPPED_TAGS, KNOWN_TAGS, TEXT_MACROS
 
 ATOM_FIRST = 0xF000          # placeholder characters for atoms: U+F000, U+F001, …
+ATOM_COUNT = 0x800           # at most this many atoms in one text (the rest is plain text)
+ATOM_CLASS = f"{chr(ATOM_FIRST)}-{chr(ATOM_FIRST + ATOM_COUNT - 1)}"     # for a regex character class
 MAX_NESTING = 20             # markdown-it's maxNesting (commonmark), which `inline` renders with
 
 

@@ -23,7 +23,8 @@ from ..context import PaperContext, sentence_key
 from ..blanks import LEADS_TO, hinted
 from ..dangling import DANGLING_EN, DANGLING_ZH
 from ..model import Item, short_hash
-from .cloze import NUMBER_BLANK, keep_good_blanks, _Either
+from ..blanks import NUMBER_BLANK
+from .cloze import keep_good_blanks, _Either
 
 MAX_PER_PAPER = 3
 MAX_SENTENCE_PAIRS = 2

@@ -17,8 +17,8 @@ from ...text import CLOZE_BLANK, cloze_answers, make_cloze, split_sentences
 from ...text.lang import CJK_CLASS, CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
-from ..blanks import (LEADS_TO, NAME, REACHED_FROM, acronym_after, around, derivable, hinted, in_brackets, narrow_bold,
-                      one_of_a_list)
+from ..blanks import (NAME, NUMBER_BLANK, acronym_after, around, derivable, hinted, in_brackets, narrow_bold,
+                      one_of_a_list, result_numbers)
 from ..context import PaperContext
 from ..dangling import without_notes_asides
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
@@ -27,7 +27,7 @@ from ..fronts import (is_generic, is_setup_detail, is_statement, lead_of, names_
                       states_a_finding, statement_question, strip_section_number)
 from ..model import Item, short_hash
 from ..terms import split_top_level
-from .cloze import NUMBER_BLANK, _not_a_term
+from .cloze import _not_a_term
 from .walk import SKIP_ROLES, not_carded, report_setup
 
 
@@ -78,18 +78,34 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
                              for n, s in enumerate(split_sentences(text)))
         elif block.kind == "list":
             number = 0
-            for depth, item in block.walk_items():
+            for depth, item, leads in list_lines(block):
                 if (depth > 0 and item.line in consumed) or not item.text.strip():
                     continue
-                number += depth == 0
+                number += depth == 0 and not leads
                 mark = f"{number}." if block.ordered and depth == 0 else "-"
                 # an item another rule carded (a definition) stays as a cue, not a second card
-                units.append(Unit(without_notes_asides(_join(item.text)), depth=depth, context=item.line in consumed,
-                                  mark=mark, line=item.line, listed=True, block=at))
+                units.append(Unit(without_notes_asides(_join(item.text)), depth=depth,
+                                  context=leads or item.line in consumed, mark=mark, line=item.line, listed=True,
+                                  block=at))
         elif block.kind == "table" and block.rows:
             units.extend(Unit(" | ".join(c.strip() for c in row), line=block.line, table=True)
                          for row in block.rows[1:])
     return [part for unit in units for sentence in sentence_units(unit) for part in _at_semicolons(sentence)]
+
+
+# a clause ends inside the line: it says something itself before it leads in
+_CLAUSE_BREAK = re.compile(r"[，,。；;！!？?]|\.\s")
+
+
+def list_lines(block: Block):
+    """(depth, item, leads) for every item of a list: an item that only leads into the items
+    under it ("- **Best combined result** vs. the previous best:", "- 优点") is their lead-in,
+    and they are the list's facts, one level up. An item that says something before its
+    colon ("用保守的优化目标，…：") stays a fact with its details under it."""
+    for top in block.items:
+        leads = bool(top.children) and is_lead_in(top.text) and not _CLAUSE_BREAK.search(top.text)
+        for depth, item in top.walk():
+            yield (0, item, True) if item is top and leads else (depth - leads, item, False)
 
 
 _DISPLAY_MATH = re.compile(r"\$\$.+\$\$", re.S)
@@ -462,26 +478,6 @@ def without_blank(text: str, n: int, shown: str) -> str | None:
         if not in_brackets(made):
             return made
     return None
-
-
-_LABEL_BEFORE = re.compile(r"(?:\\\([^\\]*\\\)|\$[^$]*\$|[A-Za-z][\w.-]*)\s*[：:]?\s*$")
-
-
-_ARROWED = re.compile(r"(?<=→ )\d+(?:\.\d+)?(?![\d.%])|(?<=→)\d+(?:\.\d+)?(?![\d.%])")
-
-
-def result_numbers(plain: str) -> list[str]:
-    """The numbers worth a blank, the result first: in ``55.6% → 81.6%`` or ``从22.9%提升到51.7%``
-    what the method reached is the later number, the earlier one is the baseline."""
-    # a number with its unit, or any number an arrow leads to ("相关性 0.94 → 0.98")
-    found = sorted([*NUMBER_BLANK.finditer(plain), *(m for m in _ARROWED.finditer(plain)
-                                                     if not NUMBER_BLANK.match(plain, m.start()))],
-                   key=lambda m: m.start())
-    # "→ 81.6%", "→ $M_2$ 15.38%": an arrow right before, or before a label of the number
-    reached = [m for m in found if REACHED_FROM.search(_LABEL_BEFORE.sub("", plain[max(0, m.start() - 24): m.start()]))]
-    # a chain ("9.94% → 15.38% → 20.44%") is asked at its end, not at a step it passes
-    reached = [m for m in reached if not LEADS_TO.match(plain, m.end())]
-    return [m.group(0) for m in reached + [m for m in found if m not in reached]]
 
 
 def first_one_of_a_list(cloze_text: str) -> bool:

@@ -24,8 +24,6 @@ MAX_PER_PAPER = 6
 _MARKED = re.compile(r"\*\*[^*]+\*\*|`[^`]+`")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d+(?:\.\d+)?[xX×]\b")
 # A number worth a blank: with its unit or range (4.5%, 2×, 6.4 points, 10–20%), never half of one.
-NUMBER_BLANK = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:\.\d+)?(?:\s*[-–~至]\s*\d+(?:\.\d+)?)?\s*"
-                          r"(?:%|个百分点|倍|分(?![钟之类布])|[xX×](?![A-Za-z])|\s(?:points?|pp)\b)")
 
 
 def _score(sentence: str, pc: PaperContext) -> int:

@@ -11,7 +11,8 @@ from ..context import PaperContext
 from ..enumeration import MAX_ITEMS, Unit, enumeration_text, is_lead_in
 from ..fronts import names_paper, strip_section_number
 from ..model import Item, short_hash
-from .claims import LONG_ITEM, LONG_LIST, _join, item_weight, keyword_blank, sentence_units, several_facts
+from .claims import (LONG_ITEM, LONG_LIST, _join, item_weight, keyword_blank, list_lines, sentence_units,
+                     several_facts)
 from .clauses import numbers_in, paper_name
 from .walk import content_blocks
 
@@ -34,9 +35,9 @@ def extract(pc: PaperContext):
                 pc.consumed.add(before.line)
         if not names_paper(strip_marks(lead), [name]):
             lead = f"{name}：{lead}"
-        units = [Unit(_join(item.text), depth=depth, context=item.line in pc.consumed,
+        units = [Unit(_join(item.text), depth=depth, context=leads or item.line in pc.consumed,
                       mark=f"{n}." if block.ordered and depth == 0 else "-", line=item.line, listed=True)
-                 for n, (depth, item) in enumerate(block.walk_items(), 1) if item.text.strip()]
+                 for n, (depth, item, leads) in enumerate(list_lines(block), 1) if item.text.strip()]
         pc.consumed.add(block.line)
         if all(item_weight(u.text) <= LONG_ITEM for u in units if u.fact) \
                 and sum(item_weight(u.text) for u in units) <= LONG_LIST:
