@@ -706,3 +706,17 @@ def test_an_item_that_only_leads_into_the_items_under_it_is_their_lead_in(tmp_pa
                                     ListItem("优点", 3, [ListItem("简单", 4), ListItem("便宜", 5)])])
     assert [(depth, item.line, leads) for depth, item, leads in list_lines(block)] == \
         [(0, 1, False), (1, 2, False), (0, 3, True), (0, 4, False), (0, 5, False)]
+
+
+def test_a_summary_too_long_for_one_card_answers_with_its_leading_sentences(tmp_path):
+    tldr = ("A fully open recipe (algorithm, training code and dataset) for large-scale RL on long chain-of-thought "
+            "reasoning. Starting from plain GRPO, the authors add four tricks and call the result **DAPO** "
+            "(Decoupled Clip and Dynamic sAmpling Policy Optimization). With Qwen2.5-32B it reaches 50 points on "
+            "AIME 2024, beating the previous best (47) with only **50%** of the training steps. "
+            "说白了就是把报告里没写的工程细节补齐了。")
+    text = f"# DAPO: An Open RL System at Scale\n\narXiv 2503.14476\n\n## TL;DR\n\n{tldr}\n\n## Method\n\n- Clip-Higher\n"
+    result, items = items_of(tmp_path, text)
+    summary = next(i.fields["summary"] for i in items if i.kind == "summary")
+    assert len(summary) <= 200 and summary.startswith("A fully open recipe"), summary
+    assert any("50%" in answers(t) for t in texts(items)), texts(items)
+    assert any("summary" in d.message and "not carded" in d.message for d in result.diagnostics)

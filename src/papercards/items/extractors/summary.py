@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 
-from ...notes import SUMMARY
+from ...notes import SUMMARY, strip_marks
+from ...text import split_sentences
 from ..context import PaperContext
+from ..judge import MAX_ANSWER
 from ..model import Item
+from .prose_facts import sentence_clozes
 
 _ONE_LINE = re.compile(r"^\s*(?:\*\*)?(?:一句话(?:总结|概括)?|TL;?DR|One[- ]line(?: summary)?)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*",
                        re.I)
@@ -31,5 +34,32 @@ def extract(pc: PaperContext):
                 pc.consumed.add(block.line)
     if found:
         text = " ".join(t for t, _ in found).replace("\n", " ")
+        text, rest = _leading_sentences(text)
         yield Item(id=f"{pc.info.key}/summary/one-line", kind="summary", paper=pc.info.key,
                    fields={"summary": text}, source=pc.where(found[0][1]))
+        yield from _left_over(pc, rest, found[0][1])
+
+
+def _leading_sentences(text: str) -> tuple[str, list[str]]:
+    """A summary too long for one card (a TL;DR paragraph of several facts) answers with
+    its leading sentences up to `MAX_ANSWER` (at least the first): (those, the rest)."""
+    if len(strip_marks(text)) <= MAX_ANSWER:
+        return text, []
+    sentences = split_sentences(text)
+    n = 1
+    while n < len(sentences) and len(strip_marks(" ".join(sentences[:n + 1]))) <= MAX_ANSWER:
+        n += 1
+    return " ".join(sentences[:n]), sentences[n:]
+
+
+def _left_over(pc: PaperContext, sentences: list[str], line: int):
+    """The sentences the summary card leaves off, asked on their own where they hold
+    something to ask (bold, a number, a name); the others are reported."""
+    bare = 0
+    for sentence in sentences:
+        clozes = list(sentence_clozes(pc, sentence, line))
+        bare += not clozes
+        yield from clozes
+    if bare:
+        pc.ctx.note(pc.paper.file, line, f"{bare} sentence(s) of the one-line summary are too much for its card "
+                    "and have no bold phrase, number or name to ask: not carded")
