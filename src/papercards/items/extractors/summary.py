@@ -34,10 +34,17 @@ def extract(pc: PaperContext):
                 pc.consumed.add(block.line)
     if found:
         text = " ".join(t for t, _ in found).replace("\n", " ")
-        text, rest = _leading_sentences(text)
-        yield Item(id=f"{pc.info.key}/summary/one-line", kind="summary", paper=pc.info.key,
-                   fields={"summary": text}, source=pc.where(found[0][1]))
-        yield from _left_over(pc, rest, found[0][1])
+        summary = Item(id=f"{pc.info.key}/summary/one-line", kind="summary", paper=pc.info.key,
+                       fields={"summary": text}, source=pc.where(found[0][1]))
+        yield summary
+        if pc.paper.level != 1:         # a document's summary is cut after its results left it (`summary_results`)
+            yield from fit(pc, summary, found[0][1])
+
+
+def fit(pc: PaperContext, summary: Item, line: int):
+    """Cut a summary too long for one card; yields the cards of what it leaves off."""
+    summary.fields["summary"], rest = _leading_sentences(summary.fields["summary"])
+    yield from _left_over(pc, rest, line)
 
 
 def _leading_sentences(text: str) -> tuple[str, list[str]]:

@@ -14,6 +14,7 @@ from ..context import PaperContext
 from .claims import _join
 from .clauses import numbers_in, paper_name
 from .prose_facts import sentence_clozes
+from .summary import fit
 
 
 def extract(pc: PaperContext):
@@ -29,6 +30,8 @@ def extract(pc: PaperContext):
     summary = next((i for i in pc.earlier if i.kind == "summary"), None)
     if summary and asked:
         summary.fields["summary"] = without_clauses_asking(summary.fields["summary"], asked)
+    if summary:
+        yield from fit(pc, summary, int(summary.source.rpartition(":")[2]))     # where the summary is
 
 
 def results_only(text: str, name: str) -> str:
