@@ -720,3 +720,12 @@ def test_a_summary_too_long_for_one_card_answers_with_its_leading_sentences(tmp_
     assert len(summary) <= 200 and summary.startswith("A fully open recipe"), summary
     assert any("50%" in answers(t) for t in texts(items)), texts(items)
     assert any("summary" in d.message and "not carded" in d.message for d in result.diagnostics)
+
+
+def test_the_reward_model_is_vocabulary_of_the_field_not_a_term_card(tmp_path):
+    keywords = "* 奖励模型(Reward Model, RM)\n* 排序损失(ranking loss)：让回答的概率顺序和奖励顺序一致"
+    _, items = items_of(tmp_path, notes(paper(1, "RRHF", "Rank Responses", "对回答排序", FILLER[0], keywords=keywords),
+                                        *others()))
+    terms = {i.fields.get(side, "") for i in items if i.kind == "term" for side in ("english", "abbr", "chinese")}
+    assert not terms & {"RM", "Reward Model", "奖励模型"}, terms
+    assert "排序损失" in terms, terms

@@ -136,7 +136,9 @@ _KNOWN_TERMS = ["LLM", "LLMs", "Large Language Models", "Large Language Model", 
                 # the vocabulary of machine learning every student of these papers has
                 "logit", "logits", "softmax", "sigmoid", "upper bound", "lower bound", "cross-entropy",
                 "cross entropy", "binary cross-entropy", "BCE", "gradient descent", "learning rate",
-                "density ratio", "Likert scale", "Likert-5", "baseline", "ablation", "fine-tuning"]
+                "density ratio", "Likert scale", "Likert-5", "baseline", "ablation", "fine-tuning",
+                # …and of aligning language models
+                "RM", "reward model", "reward models", "奖励模型"]
 
 OPTIONS: tuple[Option, ...] = (
     Option("deck", TEXT, "Paper notes", "Name of the Anki deck (papers are its sub-decks)."),
