@@ -44,7 +44,7 @@ Phi-2, Llama-2 and Mistral, up to 7B parameters.
 
 - Odds — p / (1 − p): how much likelier an event is than not
 - Odds ratio – the odds of the chosen response divided by those of the rejected one
-- Reward model (RM) – scores a response; ORPO trains without one
+- Process reward model (PRM) – scores each step of a response; ORPO trains without one
 - **Monolithic training**: SFT and preference alignment in one stage, one loss
 - Reference-free: needs no frozen copy of the starting model
 """
@@ -58,7 +58,7 @@ OTHER = """# 术语笔记：NLL 与监督微调
 
 ## 术语
 
-- 奖励模型 (RM) – 给回答打分的模型，用来代替人工逐条标注
+- 过程奖励模型 (PRM) – 给每一步打分的模型，用来代替人工逐条标注
 - Odds ratio：两个几率之比，大于1说明前者更可能
 """
 
@@ -137,7 +137,7 @@ def test_chinese_markers_and_a_glossary_of_chinese_terms(tmp_path):
     qa = {f["question"]: f["answer"] for f in fields_of(items, "claim")}
     assert any(q.endswith("：这篇笔记讲什么？") and a.startswith("负对数似然训练") for q, a in qa.items())
     terms = {f["term"]: f for f in fields_of(items, "term")}
-    assert terms["RM"]["chinese"] == "奖励模型" and "用来代替人工逐条标注" in terms["RM"]["note"]
+    assert terms["PRM"]["chinese"] == "过程奖励模型" and "用来代替人工逐条标注" in terms["PRM"]["note"]
 
 
 def test_glossary_lines_are_term_cards_with_their_meaning(tmp_path):
@@ -150,9 +150,9 @@ def test_glossary_lines_are_term_cards_with_their_meaning(tmp_path):
     odds_ratio = next(i for i in items if i.kind == "term" and i.fields["term"] == "Odds ratio")
     assert len(odds_ratio.papers) == 2
     assert "divided by" in odds_ratio.fields["note"] and "两个几率之比" in odds_ratio.fields["note"]
-    rm = next(i for i in items if i.kind == "term" and i.fields["term"] == "RM")
-    assert (rm.fields["english"], rm.fields["chinese"], len(rm.papers)) == ("Reward model", "奖励模型", 2)
-    assert "scores a response" in rm.fields["note"] and "给回答打分的模型" in rm.fields["note"]
+    prm = next(i for i in items if i.kind == "term" and i.fields["term"] == "PRM")
+    assert (prm.fields["english"], prm.fields["chinese"], len(prm.papers)) == ("Process reward model", "过程奖励模型", 2)
+    assert "scores each step" in prm.fields["note"] and "给每一步打分的模型" in prm.fields["note"]
     # the glossary is no cloze nor enumeration
     assert not any("Glossary" in f["text"] or "Odds —" in f["text"] for f in fields_of(items, "cloze"))
 

@@ -729,3 +729,16 @@ def test_the_reward_model_is_vocabulary_of_the_field_not_a_term_card(tmp_path):
     terms = {i.fields.get(side, "") for i in items if i.kind == "term" for side in ("english", "abbr", "chinese")}
     assert not terms & {"RM", "Reward Model", "奖励模型"}, terms
     assert "排序损失" in terms, terms
+
+
+def test_a_finding_heading_over_a_remark_on_it_is_the_card(tmp_path):
+    body = ("#### 价值网络在比较同一状态下的不同步骤时，几乎不比随机基线好\n"
+            "作者系统地评测了价值网络，这是最重要的一个发现，也是整篇文章的出发点\n")
+    result, items = items_of(tmp_path, notes(paper(1, "VinePPO", "Refined Credit Assignment", "信用分配", body,
+                                                   keywords="* 价值网络(value network)"), *others()))
+    mine = [i for i in items if i.paper == "forum0001x" and i.kind in ("claim", "cloze")]
+    assert not any("这是最重要的一个发现" in str(i.fields) for i in mine), mine
+    assert any(i.kind == "cloze" and "几乎不比随机基线好" in i.fields["text"] for i in mine), mine
+    assert any("the heading is carded" in d.message for d in result.diagnostics)
+    from papercards.items.extractors.claims import rates_the_heading
+    assert rates_the_heading("This is the key finding of the paper") and not rates_the_heading("这是一个分类器")

@@ -174,7 +174,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("glossary.vocabulary", FLAG, False,
            "word-for-word pairs with no gloss (pointwise noise -> 逐点噪声)"),
     Option("glossary.known_terms", words("expected a list of terms"), _KNOWN_TERMS,
-           "terms a researcher in the field knows: no card unless the notes gloss them"),
+           "terms a researcher in the field knows: no term card and no blank (check --all lists them)"),
     Option("fix_typos", FLAG, True,
            "Typing slips in the notes are corrected on the cards (not in the notes), each with a "
            "warning: a word the paper's own Chinese abstract writes, in the same phrase, with other "

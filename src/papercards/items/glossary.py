@@ -152,7 +152,10 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
         defined = any(c.origin == "glossary" and _says_what_it_means(c.note) for _, c in entry.candidates)
         if sum(bool(x) for x in (abbr, english, chinese)) < 2 and not defined:
             continue
-        if any(n and ctx.config.glossary.knows(n) for n in (abbr, english)):
+        known = next((n for n in (abbr, english) if n and ctx.config.glossary.knows(n)), "")
+        if known:
+            paper, line = entry.first_line
+            ctx.note(where[paper], line, f"'{known}' is a term the field knows (glossary.known_terms): no term card")
             continue
         remark = _described_not_named(entry, chinese)
         paper, line = entry.first_line

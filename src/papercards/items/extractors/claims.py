@@ -174,6 +174,12 @@ def extract(pc: PaperContext):
             if not blocks:
                 yield from heading_claim(pc, heading, line)
             continue
+        if len(facts) == 1 and rates_the_heading(facts[0].text) and states_a_finding(heading):
+            # "#### 价值网络…几乎不比随机基线好" over "这是最重要的一个发现": the heading is the fact
+            pc.ctx.note(pc.paper.file, facts[0].line or line, f"'{_short(facts[0].text)}' under '{heading}' says "
+                        "what the finding means to the author: the heading is carded, not this")
+            yield from heading_claim(pc, heading, line)
+            continue
         names = [m.name for m in pc.methods]
         question = lead_of(heading, pc.info.short, names) if is_statement(heading) and len(facts) > 1 \
             else question_of(heading, pc.info.short, names)
@@ -181,6 +187,19 @@ def extract(pc: PaperContext):
             yield one_fact(pc, heading, question, facts[0].text, line)
         else:
             yield from several_facts(pc, heading, question, parts, line)
+
+
+# what a line under a finding says of it: "这是最重要的一个发现", "this is the key result"
+_RATES_IT = re.compile(r"这(?:是|就是|也是)[^，,。；;]{0,12}(?:发现|结论|结果|出发点|动机|重点|关键)"
+                       r"|\b(?:this|which) is (?:the|a|our) (?:\w+ ){0,3}(?:finding|result|motivation|takeaway|point)\b",
+                       re.I)
+
+
+def rates_the_heading(text: str) -> bool:
+    """Whether a line says what the finding above it means (its weight, where the paper
+    starts from), not a fact of its own: the heading asked as a question would be
+    answered with that remark."""
+    return bool(_RATES_IT.search(strip_marks(text)))
 
 
 def headed_blocks(pc: PaperContext) -> list[tuple[str, int, list[Block]]]:
