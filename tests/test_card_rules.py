@@ -742,3 +742,12 @@ def test_a_finding_heading_over_a_remark_on_it_is_the_card(tmp_path):
     assert any("the heading is carded" in d.message for d in result.diagnostics)
     from papercards.items.extractors.claims import rates_the_heading
     assert rates_the_heading("This is the key finding of the paper") and not rates_the_heading("这是一个分类器")
+
+
+def test_the_label_of_the_list_after_its_colon_is_no_blank(tmp_path):
+    from papercards.items.blanks import labels_a_list
+    assert labels_a_list("对同一个query，从", "拿多个回答：模型自己采样的、别的LLM的、人写的都可以")
+    assert not labels_a_list("", "：很长的轨迹不用一次生成完，超过长度预算的部分存起来，下一轮接着写，复用之前的轨迹")
+    body = "#### 核心思路\n* 对同一个query，从**不同来源**拿多个回答：模型自己采样的、别的LLM的、人写的都可以\n"
+    _, items = items_of(tmp_path, notes(paper(1, "RRHF", "Rank Responses", "对回答排序", body), *others()))
+    assert not any("{{c1::不同来源}}" in t for t in texts(items)), texts(items)

@@ -116,6 +116,20 @@ def acronym_after(answer: str, after: str) -> bool:
     return bool(CJK_RE.match(answer[:1] or " ") and _ACRONYM_AFTER.match(after))
 
 
+# what a blank labels when a colon follows it closely: the items of a list after the colon
+_LABELS_A_LIST = re.compile(r"^[^，,。；;：:\n]{0,12}[：:]\s*(?P<items>[^。；;\n]*)")
+
+
+def labels_a_list(before: str, after: str) -> bool:
+    """A blank on the label of the list after its colon ("从[不同来源]拿多个回答：模型自己采样的、
+    别的LLM的、人写的"): the items spell out what the label says, so the label is guessed
+    from them. ``before``/``after``: the text around the blank (`around`)."""
+    m = _LABELS_A_LIST.match(after)
+    if not m:
+        return False
+    return m.group("items").count("、") >= 2       # a list, not a description ("很长的轨迹不用一次生成完，…")
+
+
 def around(text: str, m: re.Match) -> tuple[str, str]:
     """The text before and after the blank ``m``, the other blanks read as their answers."""
     plain = lambda part: CLOZE_BLANK.sub(lambda x: x.group(2), part)     # noqa: E731

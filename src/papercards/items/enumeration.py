@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_RE, has_cjk
-from .blanks import gloss_after, hinted, narrow_bold, result_numbers
+from .blanks import gloss_after, hinted, labels_a_list, narrow_bold, result_numbers
 from .fronts import is_setup_detail
 
 SHORT_GLOSS = 16         # characters: a gloss after its label this short is the answer whole
@@ -133,8 +133,10 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
                 start, obj = start + number.start(), number.group(0)
             return plain[:start] + f"{{{{c{n}::{obj}}}}}" + plain[start + len(obj):], None
     bold = _BOLD.search(plain)
-    if bold and hinted(_plain(bold.group(1)), " ".join(avoid)):
-        bold = None                     # "**Reward models**" over "ORM — outcome reward model…": given away
+    if bold and (hinted(_plain(bold.group(1)), " ".join(avoid)) or labels_a_list(plain[:bold.start()], plain[bold.end():])):
+        # "**Reward models**" over "ORM — outcome reward model…", "从**不同来源**拿多个回答：模型自己
+        # 采样的、别的LLM的、人写的": the rest of the card gives it away
+        bold = None
     if bold and len(_plain(plain)) > 30:
         pair = split_bilingual(_plain(plain))
         front, removed = plain, None

@@ -17,8 +17,8 @@ from ...text import CLOZE_BLANK, cloze_answers, make_cloze, split_sentences
 from ...text.lang import CJK_CLASS, CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
-from ..blanks import (NAME, NUMBER_BLANK, acronym_after, around, derivable, hinted, in_brackets, narrow_bold,
-                      one_of_a_list, result_numbers)
+from ..blanks import (NAME, NUMBER_BLANK, acronym_after, around, derivable, hinted, in_brackets, labels_a_list,
+                      narrow_bold, one_of_a_list, result_numbers)
 from ..context import PaperContext
 from ..dangling import without_notes_asides
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
@@ -358,6 +358,11 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
     return word in pc.ctx.specific_terms and not _not_a_term(word)
 
 
+def _labels_a_list(made: str, n: int) -> bool:
+    m = next((m for m in CLOZE_BLANK.finditer(made) if m.group(1) == str(n)), None)
+    return bool(m) and labels_a_list(*around(made, m))
+
+
 def _ends_a_name(made: str, n: int) -> bool:
     """A Latin blank right after a capitalized word it continues: "LMSYS {{c1::Chatbot Arena}}"
     asks the rest of a name its first word already says."""
@@ -406,7 +411,7 @@ def keyword_blank(pc: PaperContext):
             good = informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
                 and not hinted(answer, f"{rest} {shown}", names) and not translated_beside(made) \
                 and not in_brackets(made) and not named_in_other_words(answer, names, pc.ctx.other_names) \
-                and not _ends_a_name(made, n) and not derivable(answer, rest)
+                and not _ends_a_name(made, n) and not derivable(answer, rest) and not _labels_a_list(made, n)
             return answer if good else None
 
         def weak(made: str, answer: str) -> bool:

@@ -15,7 +15,8 @@ from ...notes import strip_marks
 from ...text import CLOZE_BLANK, make_cloze, split_sentences
 from ...text.lang import CJK_CLASS
 from ...text.markup import scan
-from ..blanks import acronym_after, around, bracket_depth, derivable, hinted, narrow_bold, one_of_a_list
+from ..blanks import (acronym_after, around, bracket_depth, derivable, hinted, labels_a_list, narrow_bold,
+                      one_of_a_list)
 from ..context import PaperContext
 from ..model import Item, short_hash
 from .walk import content_texts
@@ -66,8 +67,8 @@ def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str
     """Unwrap every blank that is not a word the author marked, a specific term
     or a number, every blank whose translation stands right beside it
     ("隐形奖励({{c1::implicit reward}})", "{{c1::离线偏好数据集}}的(offline …)"), every
-    blank the rest of the card half-spells (`blanks.hinted`, with the paper's ``names``)
-    or computes (`blanks.derivable`), and a version after a name ("AlpacaEval {{c1::2.0}}");
+    blank the rest of the card half-spells (`blanks.hinted`, with the paper's ``names``),
+    computes (`blanks.derivable`) or lists (`blanks.labels_a_list`), and a version after a name ("AlpacaEval {{c1::2.0}}");
     renumber what is left from c1. An unwrapped blank leaves its answer, not its hint
     (``{{c2::hint::提示}}`` typed in the notes → ``hint``). None when no blank is left."""
     kept: list[str] = []
@@ -77,7 +78,7 @@ def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str
         giveaway = _opens_bracket(text, m.start()) or _BRACKET_AFTER.match(text, m.end()) \
             or _shown_elsewhere(value, text, m) or bracket_depth(text, m.start()) > 0 \
             or acronym_after(value, around(text, m)[1]) or hinted(value, " ".join(around(text, m)), names) \
-            or derivable(value, " ".join(around(text, m))) \
+            or derivable(value, " ".join(around(text, m))) or labels_a_list(*around(text, m)) \
             or (one_of_a_list(*around(text, m)) and value.casefold() not in listed_ok and not _NUMBER.search(value))
         version = re.fullmatch(r"\d+(?:\.\d+)?", value) and re.search(r"[A-Za-z][\w-]*[\s-]?$", text[: m.start()])
         good = value in wanted or _NUMBER.search(value) or (re.fullmatch(r"\d+(?:\.\d+)?%?", value) and not version)
