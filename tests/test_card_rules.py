@@ -216,9 +216,14 @@ def test_a_method_card_does_not_repeat_what_its_title_says(tmp_path):
     zh_abstract = "我们提出了对比等级优化（CRO），一种排序损失。"
     text = paper(1, "CRO", "Contrastive Rank Optimization", "对比排序优化(CRO)", "#### 方法\n* 用排序损失代替成对损失",
                  keywords="* CRO (Contrastive Rank Optimization 对比等级优化)", abstract=abstract + "\n" + zh_abstract)
-    _, items = items_of(tmp_path, notes(text, *others()))
-    (method,) = [i for i in items if i.kind == "method" and i.fields["method"] == "CRO"]
+    # a title that opens on the name answers "which paper proposes CRO?" on its front
+    result, items = items_of(tmp_path / "opens", notes(text, *others()))
+    assert not [i for i in items if i.kind == "method" and i.fields["method"] == "CRO"]
+    assert any("'CRO' names the paper in its title" in d.message for d in result.diagnostics)
     # the title spells CRO out, and the Chinese title says it in the author's words
+    text = text.replace("CRO: Contrastive Rank Optimization", "Learning to Rank by Contrastive Rank Optimization")
+    _, items = items_of(tmp_path / "spells", notes(text, *others()))
+    (method,) = [i for i in items if i.kind == "method" and i.fields["method"] == "CRO"]
     assert method.fields["description"] == ""
 
 
@@ -751,3 +756,11 @@ def test_the_label_of_the_list_after_its_colon_is_no_blank(tmp_path):
     body = "#### 核心思路\n* 对同一个query，从**不同来源**拿多个回答：模型自己采样的、别的LLM的、人写的都可以\n"
     _, items = items_of(tmp_path, notes(paper(1, "RRHF", "Rank Responses", "对回答排序", body), *others()))
     assert not any("{{c1::不同来源}}" in t for t in texts(items)), texts(items)
+
+
+def test_what_a_method_adds_is_asked_with_its_gloss(tmp_path):
+    body = ("#### 核心思路\n* 在对比loss之外加一个校准项，保证学到的隐式奖励和真实奖励在尺度上可比\n"
+            "* 在线DPO的目标上加一个探索奖励(exploration bonus)，鼓励模型把概率挪到数据没覆盖到的区域\n")
+    _, items = items_of(tmp_path, notes(paper(1, "CalPO", "Calibrated Optimization", "校准优化", body), *others()))
+    asked = [a for t in texts(items) for a in answers(t)]
+    assert "校准项" in asked and "探索奖励(exploration bonus)" in asked, texts(items)

@@ -17,8 +17,8 @@ from ...text import CLOZE_BLANK, cloze_answers, make_cloze, split_sentences
 from ...text.lang import CJK_CLASS, CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
-from ..blanks import (NAME, NUMBER_BLANK, acronym_after, around, derivable, hinted, in_brackets, labels_a_list,
-                      narrow_bold, one_of_a_list, result_numbers)
+from ..blanks import (NAME, NUMBER_BLANK, acronym_after, around, derivable, gloss_after, hinted, in_brackets,
+                      labels_a_list, narrow_bold, one_of_a_list, result_numbers)
 from ..context import PaperContext
 from ..dangling import without_notes_asides
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
@@ -438,12 +438,12 @@ def keyword_blank(pc: PaperContext):
 
 
 # what a method brings in: the object of these verbs is the thing to recall
-# ("在损失函数中引入{{c1::discount参数}}", "用{{c1::ELBO}}代替对数似然")
-_BRINGS = re.compile(r"(?:引入了?|提出了?|采用了?|使用了?|利用了?|加入了?|设计了?|构建了?|定义了?|称为|称之为|叫做|"
+# ("在损失函数中引入{{c1::discount参数}}", "用{{c1::ELBO}}代替对数似然", "加一个{{c1::校准项}}")
+_BRINGS = re.compile(r"(?:引入了?|提出了?|采用了?|使用了?|利用了?|加入了?|加上?了?(?=一[个项种])|设计了?|构建了?|定义了?|称为|称之为|叫做|"
                      r"introduces?|proposes?|uses?|adopts?|adds?)\s*(?P<object>[^，,。；;：:（(\n]{2,24}?)\s*(?=[，,。；;：:（(]|$)")
 # a Chinese object is a method's part when it ends in one of these ("指数加权损失", "目标奖励间隔");
 # "实际设置" or "很大改进" is not
-_TECHNICAL_HEADS = ("参数", "函数", "模型", "损失", "目标", "算法", "机制", "策略", "分数", "正则", "正则项", "约束",
+_TECHNICAL_HEADS = ("参数", "函数", "模型", "损失", "目标", "算法", "机制", "策略", "分数", "正则", "项", "约束",
                     "框架", "奖励", "权重", "间隔", "数据集", "采样器", "估计器", "网络", "矩阵", "分布", "散度")
 _QUANTIFIER = re.compile(r"^(?:一个|一种|一套|一类|一项|一些|两个|新的|a |an |the )\s*", re.I)
 _OBJECT_OPENS = re.compile(r"^(?:[的了一这那个种些其该此]|a |an |the )", re.I)
@@ -474,7 +474,10 @@ def object_blank(text: str, n: int, pc: PaperContext, shown: str) -> str | None:
         rest = (text[:start] + text[start + len(obj):]).casefold()
         if plain.casefold() in rest or hinted(plain, f"{rest} {shown}", pc.own_names()):
             continue
-        made = text[:start] + "{{c%d::%s}}" % (n, obj) + text[start + len(obj):]
+        # its gloss in the other language goes into the blank ("加一个{{c1::探索奖励(exploration bonus)}}")
+        end = start + len(obj)
+        end += len(gloss_after(plain, text[end:]))
+        made = text[:start] + "{{c%d::%s}}" % (n, text[start:end].rstrip()) + text[end:]
         if not in_brackets(made):
             return made
     return None

@@ -26,6 +26,12 @@ def extract(pc: PaperContext):
         zh = pc.ctx.chinese_of.get(head.name, "")
         if head.long_form and head.long_form.casefold() not in pc.paper.title.casefold():
             description = head.long_form + (f"（{zh}）" if zh else "")
+        elif _titled_by(pc.paper.title, group):
+            # "Which paper proposes SimPO?" → "SimPO: Simple Preference Optimization…" asks
+            # nothing the front does not say; the paper's cards go by that name anyway
+            pc.ctx.note(pc.paper.file, head.line, f"'{name}' names the paper in its title: no "
+                        "'which paper proposes' card")
+            continue
         else:
             # the paper's title is the answer (and spells the name out, when it holds the long
             # form: printed again, with the abstract's own Chinese, it is clutter); a
@@ -34,3 +40,9 @@ def extract(pc: PaperContext):
         yield Item(id=f"{pc.info.key}/method/{slugify(head.name)}", kind="method", paper=pc.info.key,
                    fields={"method": name, "description": description},
                    source=pc.where(head.line))
+
+
+def _titled_by(title: str, group: list) -> bool:
+    """Whether the title opens on one of the methods' names ("SimPO: …", "TIS-DPO: …")."""
+    head = title.split(":")[0].split("：")[0].strip().casefold()
+    return any(m.name.casefold() == head for m in group)
