@@ -706,3 +706,18 @@ def test_an_item_that_only_leads_into_the_items_under_it_is_their_lead_in(tmp_pa
                                     ListItem("优点", 3, [ListItem("简单", 4), ListItem("便宜", 5)])])
     assert [(depth, item.line, leads) for depth, item, leads in list_lines(block)] == \
         [(0, 1, False), (1, 2, False), (0, 3, True), (0, 4, False), (0, 5, False)]
+
+
+def test_the_long_form_after_a_name_is_found_as_its_own_pattern_found_it():
+    """`_bracketed_after` finds, without compiling a pattern per name, what the per-name
+    pattern ``(?<![\\w-])NAME(?![\\w-])\\s*[(（]([^()（）]{4,80})[)）]`` finds."""
+    import random
+    from papercards.items.paperinfo import _bracketed_after
+    rnd = random.Random(7)
+    pieces = ["DPO", "NS-DPO", "DPOs", "xDPO", "-DPO", "_DPO", " ", "  ", "(", ")", "（", "）", "Direct",
+              "Preference Optimization", "ab", "数据", "\n", "é", "DPO (Direct Preference Optimization)"]
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        for name in ("DPO", "NS-DPO", "D"):
+            m = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])\s*[(（]([^()（）]{{4,80}})[)）]", text)
+            assert _bracketed_after(name, text) == (m.group(1) if m else None), (name, text)
