@@ -764,3 +764,18 @@ def test_what_a_method_adds_is_asked_with_its_gloss(tmp_path):
     _, items = items_of(tmp_path, notes(paper(1, "CalPO", "Calibrated Optimization", "校准优化", body), *others()))
     asked = [a for t in texts(items) for a in answers(t)]
     assert "校准项" in asked and "探索奖励(exploration bonus)" in asked, texts(items)
+
+
+def test_the_long_form_after_a_name_is_found_as_its_own_pattern_found_it():
+    """`_bracketed_after` finds, without compiling a pattern per name, what the per-name
+    pattern ``(?<![\\w-])NAME(?![\\w-])\\s*[(（]([^()（）]{4,80})[)）]`` finds."""
+    import random
+    from papercards.items.paperinfo import _bracketed_after
+    rnd = random.Random(7)
+    pieces = ["DPO", "NS-DPO", "DPOs", "xDPO", "-DPO", "_DPO", " ", "  ", "(", ")", "（", "）", "Direct",
+              "Preference Optimization", "ab", "数据", "\n", "é", "DPO (Direct Preference Optimization)"]
+    for _ in range(3000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        for name in ("DPO", "NS-DPO", "D"):
+            m = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])\s*[(（]([^()（）]{{4,80}})[)）]", text)
+            assert _bracketed_after(name, text) == (m.group(1) if m else None), (name, text)

@@ -119,8 +119,8 @@ def test_an_edited_bullet_aligns_the_abstracts_of_its_paper_only(tmp_path, monke
     import importlib
     slips, survey_module = (importlib.import_module(f"papercards.items.{name}") for name in ("slips", "survey"))
     aligned, names_read = [], []
-    real_agreement, real_names = slips._agreement, getattr(survey_module, "names_in", None)
-    monkeypatch.setattr(slips, "_agreement", lambda en, zh: aligned.append(en is zh) or real_agreement(en, zh))
+    real_aligned, real_names = slips._aligned, getattr(survey_module, "names_in", None)
+    monkeypatch.setattr(slips, "_aligned", lambda en, zh: aligned.append(en is zh) or real_aligned(en, zh))
     monkeypatch.setattr(survey_module, "names_in", lambda t: names_read.append(t) or real_names(t), raising=False)
     root = project(tmp_path)
     build(load_config(root), now=1_700_000_000)
@@ -370,3 +370,14 @@ def test_a_new_version_of_a_library_makes_a_new_cache(tmp_path, monkeypatch):
     first = cache_module._library_versions()
     init.write_text('__version__ = "4.3.1"\n', encoding="utf-8")
     assert cache_module._library_versions() != first
+
+
+def test_each_abstract_is_aligned_once(tmp_path, monkeypatch):
+    """The first pass aligns a paper's two abstracts (how well they translate each other);
+    the abstract extractor cards the same pairs instead of aligning them again."""
+    import papercards.text as text
+    seen = []
+    real = text.align_sentences
+    monkeypatch.setattr(text, "align_sentences", lambda en, zh: seen.append((tuple(en), tuple(zh))) or real(en, zh))
+    build(load_config(project(tmp_path)), now=1_700_000_000)
+    assert len(seen) > 20 and len(set(seen)) == len(seen)

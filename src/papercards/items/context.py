@@ -101,6 +101,10 @@ class PaperContext:
     # English one (`slips.own_agreement`): first-pass facts of the paper alone, kept with them
     names: set[str] = field(default_factory=set)
     own_agreement: float | None = None
+    # its English abstract's sentences paired with its Chinese one's (`text.align_sentences`,
+    # found in the first pass): the abstract extractor cards the same pairs, unless some
+    # sentences were pasted from another paper (aligning costs a tenth of a cold build)
+    abstract_pairs: list[tuple[str, str, float]] = field(default_factory=list)
     claim_answers: set[str] = field(default_factory=set)  # Q&A answers and enumeration items carded
     earlier: list = field(default_factory=list)            # items the rules before this one made
 

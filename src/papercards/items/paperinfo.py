@@ -98,15 +98,32 @@ def _spelled_after(name: str, en_sentences: list[tuple[str, int]]) -> str:
     Dynamic sAmpling Policy Optimization)"), when its initials spell the name; else ''."""
     from ..notes import strip_marks
     from ..text import plain_inline
-    after = None
     for sentence, _ in en_sentences:
         if name not in sentence:
             continue
-        after = after or re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])\s*[(（]([^()（）]{{4,80}})[)）]")
-        m = after.search(strip_marks(plain_inline(sentence)))
-        if m and _spells(name, m.group(1).strip()):
-            return m.group(1).strip()
+        bracketed = _bracketed_after(name, strip_marks(plain_inline(sentence)))
+        if bracketed and _spells(name, bracketed.strip()):
+            return bracketed.strip()
     return ""
+
+
+_WORDLIKE = re.compile(r"[\w-]")
+_BRACKETED = re.compile(r"\s*[(（]([^()（）]{4,80})[)）]")
+
+
+def _bracketed_after(name: str, text: str) -> str | None:
+    """What the brackets right after the first whole-word ``name`` in ``text`` hold (4 to 80
+    characters), if any. Found without a pattern per name: compiling one for each of a
+    collection's methods cost more than the search."""
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        if not (start and _WORDLIKE.match(text, start - 1)) and not _WORDLIKE.match(text, end):
+            m = _BRACKETED.match(text, end)
+            if m:
+                return m.group(1)
+        start = text.find(name, start + 1)
+    return None
 
 
 def _spells(name: str, phrase: str) -> bool:

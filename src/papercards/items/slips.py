@@ -119,16 +119,26 @@ def _crossed_abstracts(pcs: list[PaperContext], ctx: Context, told: set[tuple[st
                      "under the wrong paper?")
 
 
-def own_agreement(pc: PaperContext) -> float | None:
-    """`_agreement` of a paper's abstracts (None: it lacks one): read of the paper alone, so
-    the build keeps it with the paper's first pass (`PaperContext.own_agreement`)."""
-    return _agreement(pc, pc) if pc.abstract_en and pc.abstract_zh else None
+def own_agreement(pc: PaperContext) -> tuple[float | None, list[tuple[str, str, float]]]:
+    """`_agreement` of a paper's abstracts (None: it lacks one) and their aligned pairs:
+    read of the paper alone, so the build keeps them with the paper's first pass
+    (`PaperContext.own_agreement`, `PaperContext.abstract_pairs`)."""
+    if not pc.abstract_en or not pc.abstract_zh:
+        return None, []
+    pairs = _aligned(pc, pc)
+    return _score(pairs, pc, pc), pairs
 
 
 def _agreement(english: PaperContext, chinese: PaperContext) -> float:
-    """How well ``chinese``'s Chinese abstract translates ``english``'s English one: the
-    aligner's confidence summed over its pairs, per sentence of the longer side."""
+    """How well ``chinese``'s Chinese abstract translates ``english``'s English one."""
+    return _score(_aligned(english, chinese), english, chinese)
+
+
+def _aligned(english: PaperContext, chinese: PaperContext) -> list[tuple[str, str, float]]:
     from ..text import align_sentences
-    en, zh = [s for s, _ in english.abstract_en], [s for s, _ in chinese.abstract_zh]
-    pairs = align_sentences(en, zh)
-    return sum(c for _, _, c in pairs) / max(len(en), len(zh))
+    return align_sentences([s for s, _ in english.abstract_en], [s for s, _ in chinese.abstract_zh])
+
+
+def _score(pairs: list[tuple[str, str, float]], english: PaperContext, chinese: PaperContext) -> float:
+    """The aligner's confidence summed over its pairs, per sentence of the longer side."""
+    return sum(c for _, _, c in pairs) / max(len(english.abstract_en), len(chinese.abstract_zh))

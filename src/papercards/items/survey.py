@@ -58,9 +58,9 @@ def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperC
     def read(pc: PaperContext):
         return read_paper(pc, ctx, base)
     readings = each("survey", read, pcs) if each else [read(pc) for pc in pcs]
-    for pc, (abstract_en, abstract_zh, sections, tags, found, names, agreement) in zip(pcs, readings):
+    for pc, (abstract_en, abstract_zh, sections, tags, found, names, (agreement, pairs)) in zip(pcs, readings):
         pc.abstract_en, pc.abstract_zh, pc.section_sentences = abstract_en, abstract_zh, sections
-        pc.names, pc.own_agreement = names, agreement
+        pc.names, pc.own_agreement, pc.abstract_pairs = names, agreement, pairs
         pc.info.tags = list(dict.fromkeys(pc.paper.tags + tags))     # the metadata's 分类标签 first
         candidates.extend((pc.info.key, c) for c in found)
     ctx.furniture = furniture_names_of([pc.names for pc in pcs])
@@ -191,10 +191,10 @@ def _distinct(methods: list) -> list:
 
 
 def read_paper(pc: PaperContext, ctx: Context, base) -> tuple[list, list, list, list[str], list[TermCandidate],
-                                                              set[str], float | None]:
+                                                              set[str], tuple[float | None, list]]:
     """One paper's part of the first pass: its abstract sentences by language, its
     sections' sentences, its keyword tags, its term candidates, the names it uses and
-    how well its Chinese abstract translates its English one."""
+    how well its Chinese abstract translates its English one, with their aligned pairs."""
     from ..text import cjk_ratio, split_sentences
     pc.abstract_en, pc.abstract_zh = [], []
     for section in pc.paper.sections_by(ABSTRACT):

@@ -51,11 +51,14 @@ _SCRIPT = re.compile(r"<(script|style)\b[^<>]*>.*?(?:</\1\s*>|$)", re.I | re.S) 
 _META = re.compile(r"^\s*+[-*]?\s*+\**([^:：*\[\]()]{1,20})\**\s*+[:：]\s*(.+)$")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def strip_marks(text: str) -> str:
     """Inline Markdown → plain text for titles (bold, code and stray stars removed)."""
     text = _TAG.sub("", _SCRIPT.sub("", text))
     text = _MARKS.sub("", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def parse_notes(text: str, path: str, config: Config) -> NotesFile:

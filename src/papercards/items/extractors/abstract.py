@@ -88,7 +88,10 @@ def extract(pc: PaperContext):
     own_en = [(s, line) for s, line in pc.abstract_en if not pc.pasted_from(s)]
     own_zh = [(s, line) for s, line in pc.abstract_zh if not pc.pasted_from(s)]
     en_lines = {s: line for s, line in own_en}
-    pairs = align_sentences([s for s, _ in own_en], [s for s, _ in own_zh])
+    if len(own_en) == len(pc.abstract_en) and len(own_zh) == len(pc.abstract_zh):
+        pairs = pc.abstract_pairs                   # nothing pasted: the first pass aligned them
+    else:
+        pairs = align_sentences([s for s, _ in own_en], [s for s, _ in own_zh])
     config = pc.ctx.config
     if config.cards.get("sentence", False):
         yield from _sentence_pairs(pc, pairs, en_lines)
