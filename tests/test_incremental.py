@@ -381,3 +381,21 @@ def test_each_abstract_is_aligned_once(tmp_path, monkeypatch):
     monkeypatch.setattr(text, "align_sentences", lambda en, zh: seen.append((tuple(en), tuple(zh))) or real(en, zh))
     build(load_config(project(tmp_path)), now=1_700_000_000)
     assert len(seen) > 20 and len(set(seen)) == len(seen)
+
+
+def test_an_edit_elsewhere_aligns_no_other_papers_abstracts_again(tmp_path, monkeypatch):
+    """A paper whose two abstracts agree badly is checked against every other paper's
+    English abstract (pasted under the wrong paper?): kept by the abstracts, that check
+    does not run again when a bullet of another paper changes."""
+    import papercards.text as text
+    root = project(tmp_path)
+    build(load_config(root), now=1_700_000_000)
+    notes = root / "source" / "notes.md"
+    notes.write_text(notes.read_text(encoding="utf-8").replace("模型越大，过度优化越轻一点但是不会消失",
+                                                               "模型越大，过度优化就越轻一些，但是不会消失", 1),
+                     encoding="utf-8")
+    seen = []
+    real = text.align_sentences
+    monkeypatch.setattr(text, "align_sentences", lambda en, zh: seen.append(en) or real(en, zh))
+    build(load_config(root), now=1_700_000_100)
+    assert len(seen) <= 1, len(seen)        # the edited paper's own two abstracts, at most

@@ -187,7 +187,7 @@ def collect(config: Config, *, now: int | None = None, progress: Progress | None
         result.diagnostics.extend(nf.diagnostics)
     if progress:
         progress(f"Extracting items from {result.paper_count} papers…", result.paper_count >= MANY_PAPERS)
-    extraction = extract(result.notes, config, partial(cache.each, run=run), judge=judge)
+    extraction = extract(result.notes, config, partial(cache.each, run=run), judge=judge, memo=cache.memo)
     result.diagnostics.extend(extraction.diagnostics)
     store = Store.load(config.cards_path, shown_root=config.cards_dir, parse=cache.step("store", load_text))
     result.diagnostics.extend(store.diagnostics)

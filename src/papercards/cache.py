@@ -138,6 +138,11 @@ class BuildCache:
             return value
         return kept
 
+    def memo(self, step: str, fn: Callable[..., Any]):
+        """``fn`` with its results kept by the values of its arguments (`_described`: equal
+        arguments give one key, however they share their strings)."""
+        return self.step(step, fn, key=_described)
+
     def save(self) -> None:
         """Write each step's pack with the entries this build used or made (the others
         are dropped: the cache holds one build's worth). A write that fails only costs

@@ -51,15 +51,21 @@ class Extraction:
 Each = Callable[[str, Callable[[PaperContext], Any], list[PaperContext]], list]
 
 
+# memo(step, fn) → fn with its results kept by its arguments (`BuildCache.step`)
+Memo = Callable[[str, Callable], Callable]
+
+
 def in_turn(step: str, fn: Callable[[PaperContext], Any], pcs: list[PaperContext]) -> list:
     return [fn(pc) for pc in pcs]
 
 
-def extract(notes: list[NotesFile], config: Config, each: Each = in_turn, *, judge: bool = True) -> Extraction:
+def extract(notes: list[NotesFile], config: Config, each: Each = in_turn, *, judge: bool = True,
+            memo: Memo | None = None) -> Extraction:
     """The items of every paper: a first pass over all (`survey`), the extractor chain on
     each paper (`run_rules`), then the passes across papers. ``judge``: also find the cards
-    worth a second look (``doubts``, which `papercards check` shows and a build does not)."""
-    ctx = Context(config)
+    worth a second look (``doubts``, which `papercards check` shows and a build does not);
+    ``memo``: keeps what the passes across papers compute from their arguments alone."""
+    ctx = Context(config, memo=memo) if memo else Context(config)
     pcs, entries = survey(notes, ctx, each)
     out = Extraction(papers={pc.info.key: pc.info for pc in pcs})
     if config.cards.get("term", True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 import re
 from functools import cached_property, lru_cache
@@ -36,6 +37,9 @@ class Context:
     # a sentence (`sentence_key`) → the papers that hold it, its owner first (`slips`): the
     # abstracts' sentences, then the sections'; text pasted under another paper is carded once
     abstract_owners: dict[str, list[str]] = field(default_factory=dict)
+    # memo(step, fn): ``fn`` with its results kept by its arguments across builds (the build's
+    # cache, `BuildCache.step`), for work across papers that depends only on what it is given
+    memo: Callable[[str, Callable], Callable] = field(default=lambda step, fn: fn, repr=False)
 
     @cached_property
     def segmenter(self):

@@ -17,7 +17,7 @@ from .context import Context, PaperContext, sentence_key
 from .extractors.walk import content_texts
 
 MIN_KEY = 20                 # shorter texts ("DPO 的作用效果") are said twice on purpose
-# `_agreement` of a Chinese abstract with an English one: on the shipped notes each paper's
+# `_score` of a Chinese abstract with an English one: on the shipped notes each paper's
 # two halves score 0.91-0.96, halves of two different papers 0.24-0.53
 OWN_AGREEMENT, OTHER_AGREEMENT = 0.7, 0.8
 
@@ -104,11 +104,17 @@ def _line_in(pc: PaperContext, sentence: str) -> tuple[int, str]:
 
 def _crossed_abstracts(pcs: list[PaperContext], ctx: Context, told: set[tuple[str, str]]) -> None:
     """A paper whose Chinese abstract translates another paper's English one, not its own."""
-    for pc in pcs:
-        if pc.own_agreement is None or pc.own_agreement >= OWN_AGREEMENT:
-            continue
-        others = [(_agreement(other, pc), n, other) for n, other in enumerate(pcs)
-                  if other is not pc and other.abstract_en and (other.info.key, pc.info.key) not in told]
+    low = tuple(n for n, pc in enumerate(pcs) if pc.own_agreement is not None and pc.own_agreement < OWN_AGREEMENT)
+    if not low:
+        return
+    abstracts = tuple((tuple(s for s, _ in pc.abstract_en), tuple(s for s, _ in pc.abstract_zh)) for pc in pcs)
+    # every English abstract against each doubtful Chinese one: kept by the abstracts, so a
+    # build after an edit elsewhere aligns none of them again
+    scores = ctx.memo("crossed abstracts", _agreements)(abstracts, low)
+    for n, row in zip(low, scores):
+        pc = pcs[n]
+        others = [(score, m, pcs[m]) for m, score in enumerate(row)
+                  if m != n and pcs[m].abstract_en and (pcs[m].info.key, pc.info.key) not in told]
         score, _, other = max(others, key=lambda o: (o[0], -o[1]), default=(0.0, 0, None))
         if other is not None and score >= OTHER_AGREEMENT:
             place = f"line {other.abstract_en[0][1]}" if other.paper.file == pc.paper.file \
@@ -120,18 +126,28 @@ def _crossed_abstracts(pcs: list[PaperContext], ctx: Context, told: set[tuple[st
 
 
 def own_agreement(pc: PaperContext) -> tuple[float | None, list[tuple[str, str, float]]]:
-    """`_agreement` of a paper's abstracts (None: it lacks one) and their aligned pairs:
+    """`_score` of a paper's abstracts (None: it lacks one) and their aligned pairs:
     read of the paper alone, so the build keeps them with the paper's first pass
     (`PaperContext.own_agreement`, `PaperContext.abstract_pairs`)."""
     if not pc.abstract_en or not pc.abstract_zh:
         return None, []
     pairs = _aligned(pc, pc)
-    return _score(pairs, pc, pc), pairs
+    return _score(pairs, len(pc.abstract_en), len(pc.abstract_zh)), pairs
 
 
-def _agreement(english: PaperContext, chinese: PaperContext) -> float:
-    """How well ``chinese``'s Chinese abstract translates ``english``'s English one."""
-    return _score(_aligned(english, chinese), english, chinese)
+def _agreements(abstracts: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...],
+                low: tuple[int, ...]) -> list[list[float]]:
+    """For each paper ``low`` names (an index into ``abstracts``: (English, Chinese)
+    sentences per paper), how well its Chinese abstract translates each paper's English one
+    (0 for a paper without one, and for its own): a pure function of its arguments, for
+    `Context.memo`."""
+    from ..text import align_sentences
+    rows = []
+    for n in low:
+        zh = list(abstracts[n][1])
+        rows.append([_score(align_sentences(list(en), zh), len(en), len(zh)) if en and m != n else 0.0
+                     for m, (en, _) in enumerate(abstracts)])
+    return rows
 
 
 def _aligned(english: PaperContext, chinese: PaperContext) -> list[tuple[str, str, float]]:
@@ -139,6 +155,8 @@ def _aligned(english: PaperContext, chinese: PaperContext) -> list[tuple[str, st
     return align_sentences([s for s, _ in english.abstract_en], [s for s, _ in chinese.abstract_zh])
 
 
-def _score(pairs: list[tuple[str, str, float]], english: PaperContext, chinese: PaperContext) -> float:
-    """The aligner's confidence summed over its pairs, per sentence of the longer side."""
-    return sum(c for _, _, c in pairs) / max(len(english.abstract_en), len(chinese.abstract_zh))
+def _score(pairs: list[tuple[str, str, float]], english: int, chinese: int) -> float:
+    """How well a Chinese abstract translates an English one: the aligner's confidence
+    summed over its ``pairs``, per sentence of the longer side (``english``, ``chinese``:
+    how many sentences each has)."""
+    return sum(c for _, _, c in pairs) / max(english, chinese)
