@@ -18,15 +18,14 @@ the notes file is never changed.
 from __future__ import annotations
 
 import copy
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..notes import ABSTRACT, LINKS, REFERENCES, Paper
 from ..text.lang import CJK_CLASS, CJK_RE
+from ..text.pinyin import readings
 
 CONTEXT = 3          # characters that agree with the abstract on one side of the word
 EDGE = 2             # …or fewer, when they are all the line has on that side (显示奖励 alone)
@@ -244,22 +243,6 @@ def same_sound(a: str, b: str) -> bool:
     """Whether two words of as many characters can be read alike, tones aside (each
     character by any of its readings: 显示 / 显式, xian shi)."""
     return len(a) == len(b) and all(x == y or readings(x) & readings(y) for x, y in zip(a, b))
-
-
-@lru_cache(maxsize=4096)
-def readings(ch: str) -> frozenset[str]:
-    """The toneless pinyin of one character, every reading of it."""
-    return frozenset(_pinyin()(ch))
-
-
-@lru_cache(maxsize=1)
-def _pinyin() -> Callable[[str], list[str]]:
-    """Every toneless reading of a character (pypinyin, imported when first needed)."""
-    # Characters are compared one by one, so pypinyin's table of 40,000 phrases is not
-    # needed: without it the import takes a third of the time (~70 ms of a build).
-    os.environ.setdefault("PYPINYIN_NO_PHRASES", "1")
-    from pypinyin import Style, pinyin
-    return lambda ch: pinyin(ch, style=Style.NORMAL, heteronym=True)[0]
 
 
 def _quote(text: str, start: int, end: int) -> str:
