@@ -8,7 +8,8 @@ Each run is a new process, as a user would type it:
 - unchanged: the same project built again with nothing changed;
 - one edit: one bullet reworded, then rebuilt (and which store files were rewritten).
 ``--notes weeks-later`` builds tests/data/notes/weeks-later.md instead of the shipped notes;
-``--notes corpus10`` a file of 70 papers made by bench/make_corpus.py.
+``--notes corpus10`` a file of 70 papers made by bench/make_corpus.py; ``--notes same-author``
+the weeks-later notes and the same author's two files after them, as one file of 48 papers.
 ``--baseline`` also times another papercards (the ``src`` folder of another checkout), its
 runs taken in turn with this one's: before and after in the same run, under the same load.
 Targets: cold < 1.5 s, unchanged < 0.5 s on the 2-core machine (shipped notes);
@@ -35,6 +36,14 @@ def fresh_project(base: Path, notes: str) -> Path:
     if notes == "shipped":
         shutil.copytree(ROOT / "source", proj / "source")
         shutil.copy(ROOT / "papercards.yaml", proj / "papercards.yaml")
+    elif notes == "same-author":
+        # the same author's notes weeks later, in one file: the weeks-later file and the two
+        # files that followed it (about 50 papers, each with its own text)
+        (proj / "source").mkdir()
+        parts = [ROOT / "tests" / "data" / "notes" / "weeks-later.md",
+                 *(ROOT / "tests" / "data" / "notes" / "unseen" / f"same-author-{n}.md" for n in (3, 4))]
+        (proj / "source" / "notes.md").write_text("\n".join(p.read_text(encoding="utf-8") for p in parts),
+                                                  encoding="utf-8")
     elif notes == "corpus10":
         # 70 papers in one notes file (ten derived copies of the shipped seven: the size of
         # the 73-paper file, which is not in this repository)
@@ -53,6 +62,7 @@ def fresh_project(base: Path, notes: str) -> Path:
 EDITS = {
     "shipped": ("选择和拒绝响应的梯度之间的相互作用会导致不稳定", "选择响应和拒绝响应的梯度相互作用导致了不稳定"),
     "weeks-later": ("模型越大，过度优化越轻一点但是不会消失", "模型越大，过度优化就越轻一些，但是不会消失"),
+    "same-author": ("模型越大，过度优化越轻一点但是不会消失", "模型越大，过度优化就越轻一些，但是不会消失"),
     "corpus10": ("巴特逐点噪声(Bate pointwise noise)：包括低质量数据点", "巴特逐点噪声(Bate pointwise noise)：包括质量较低的数据点"),
 }
 
