@@ -24,7 +24,7 @@ from .items import Extraction, extract
 from .items.model import PaperInfo
 from .notes import NotesFile, find_notes, read_notes, slugify, source_warnings
 from .store import MergeReport, Record, Store, stamp
-from .store.yamlio import dump_file, load_dumped, load_text
+from .store.yamlio import load_dumped, load_text
 from .txn import Transaction, recover
 
 
@@ -133,12 +133,13 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         if replayed is not None:
             return replayed
         cache = BuildCache.of(config, force=force)
+        run = workers.mapper(big=notes_bytes(paths) >= WORKERS_FROM_BYTES)
         result, store = collect(config, now=now, progress=progress, cache=cache, paths=paths,   # read, extract, merge
-                                judge=False)
+                                judge=False, run=run)
         if not force:
             retire.check_retirements(config, result.report, result.records, result.changed_settings)
         written: dict[str, tuple] = {}
-        planned = plan_files(config, result, store, cache, written)          # the store's YAML
+        planned = plan_files(config, result, store, cache, written, run)     # the store's YAML
         if dry_run:
             return result
         if progress:
@@ -174,13 +175,13 @@ def prepare(config: Config, *, now: int | None = None,
 
 def collect(config: Config, *, now: int | None = None, progress: Progress | None = None,
             cache: BuildCache = NO_CACHE, paths: list[Path] | None = None,
-            judge: bool = True) -> tuple[BuildResult, Store]:
+            judge: bool = True, run: workers.Map | None = None) -> tuple[BuildResult, Store]:
     """Read the notes (``paths``, found when not given), extract their items and merge them
     into the store's records; the results of unchanged files and papers come from ``cache``.
     ``judge``: find the doubts about the cards too (`items.extract`)."""
     result = BuildResult(deck_path=deck_file(config))
     paths = find_notes(config) if paths is None else paths
-    run = workers.mapper(big=notes_bytes(paths) >= WORKERS_FROM_BYTES)
+    run = run or workers.mapper(big=notes_bytes(paths) >= WORKERS_FROM_BYTES)
     result.notes = read_all(config, progress, cache, paths, run)
     result.diagnostics.extend(source_warnings(config, paths))
     for nf in result.notes:
@@ -191,7 +192,8 @@ def collect(config: Config, *, now: int | None = None, progress: Progress | None
     result.diagnostics.extend(extraction.diagnostics)
     store = Store.load(config.cards_path, shown_root=config.cards_dir, parse=cache.step("store", load_text))
     result.diagnostics.extend(store.diagnostics)
-    merge_into_store(config, result, store, extraction, now if now is not None else now_seconds(), progress, cache)
+    merge_into_store(config, result, store, extraction, now if now is not None else now_seconds(), progress, cache,
+                     run)
     return result, store
 
 
@@ -219,10 +221,11 @@ def notes_bytes(paths: list[Path]) -> int:
 
 
 def merge_into_store(config: Config, result: BuildResult, store: Store, extraction: Extraction,
-                     now: int, progress: Progress | None = None, cache: BuildCache = NO_CACHE) -> None:
+                     now: int, progress: Progress | None = None, cache: BuildCache = NO_CACHE,
+                     run: workers.Map = workers.in_turn) -> None:
     """The extraction under the store's paper keys, merged into its records; a record's
     modification time moves when what its Anki note shows changed (`stamp`). Notes of
-    unchanged records come from ``cache``."""
+    unchanged records come from ``cache``, the others are rendered through ``run``."""
     from .anki import ImagePolicy, note_faces, refused_math
     from .anki.memo import lasting
     last = uptodate.load(config)
@@ -237,7 +240,8 @@ def merge_into_store(config: Config, result: BuildResult, store: Store, extracti
     key = note_key(result.papers, config.deck, images)
 
     def map_kept(render, records):          # a note whose record is unchanged comes from the cache
-        return map(cache.step("render", render, key, keep=lambda portable: lasting(portable[1])), records)
+        return cache.map("render", render, records, [key(r) for r in records], run,
+                         keep=lambda portable: lasting(portable[1]))
     faces = note_faces(result.records, result.papers, config.deck, images, map_records=map_kept)
     stamp(result.records, now, faces)
     result.records = retire.drop_short_lived(result.records, result.report, born)
@@ -269,17 +273,16 @@ def check_ids_kept(result: BuildResult, config: Config) -> None:
 
 
 def plan_files(config: Config, result: BuildResult, store: Store, cache: BuildCache = NO_CACHE,
-               written: dict[str, tuple] | None = None) -> dict[str, str]:
+               written: dict[str, tuple] | None = None, run: workers.Map = workers.in_turn) -> dict[str, str]:
     """The text of every store file after this build; gives every record its file (home).
-    ``written`` gets each text's paper and records."""
-    dump_kept = cache.step("yaml", dump_file, key=yaml_key)
-
-    def dump(what, paper, records):
-        text = dump_kept(what, paper, records)
+    ``written`` gets each text's paper and records. Unchanged files come from ``cache``,
+    the others are written through ``run``."""
+    def map_kept(dump, files):
+        texts = cache.map("yaml", dump, files, [yaml_key(*file) for file in files], run)
         if written is not None:
-            written[text] = (paper, records)
-        return text
-    planned = store.plan(result.records, result.papers, dump=dump)
+            written.update((text, (paper, records)) for text, (_, paper, records) in zip(texts, files))
+        return texts
+    planned = store.plan(result.records, result.papers, map_files=map_kept)
     result.diagnostics.extend(conflict_diagnostics(result, config))
     result.cards_pending = sorted([*store.changed_files(planned), *store.stale_files(planned)])
     return planned

@@ -180,16 +180,18 @@ class BuildCache:
         return run(fn, pcs)                             # pragma: no cover - a step the cache does not know
 
     def map(self, step: str, fn: Callable, tasks: list, keys: list[bytes | None], run: Callable = in_turn,
-            valid: Callable[[Any, Any], bool] = lambda kept, task: True) -> list:
+            valid: Callable[[Any, Any], bool] = lambda kept, task: True,
+            keep: Callable[[Any], bool] = lambda value: True) -> list:
         """``[fn(t) for t in tasks]``, each from the cache under its key (None: not kept)
         when ``valid`` for that task; the others computed by ``run(fn, tasks)``, which
-        keeps their order (the build may spread them over processes), and kept."""
+        keeps their order (the build may spread them over processes), and kept when
+        ``keep`` accepts them."""
         values = [_MISS if key is None else self.get(step, key) for key in keys]
         todo = [i for i, (value, task) in enumerate(zip(values, tasks)) if value is _MISS or not valid(value, task)]
         self.hits[step] += len(tasks) - len(todo)
         self.misses[step] += sum(keys[i] is not None for i in todo)
         for i, value in zip(todo, run(fn, [tasks[i] for i in todo])):
-            if keys[i] is not None:
+            if keys[i] is not None and keep(value):
                 self.put(step, keys[i], value)
             values[i] = value
         return values

@@ -115,26 +115,28 @@ class Store:
         """Merge an extraction into the stored records (`merge.merge`)."""
         return merge(self.records, items, now)
 
-    def plan(self, records: list[Record], papers: dict[str, PaperInfo], dump=dump_file) -> dict[str, str]:
+    def plan(self, records: list[Record], papers: dict[str, PaperInfo], dump=dump_file,
+             map_files=None) -> dict[str, str]:
         """The text of every store file after this build (only files that have records);
-        ``dump(what, paper, records)`` writes one (`yamlio.dump_file`)."""
+        ``dump(what, paper, records)`` writes one (`yamlio.dump_file`), and
+        ``map_files(dump, files)`` maps it over the files' ``(what, paper, records)`` in
+        order (the builtin ``map`` by default; a build may spread it over processes)."""
         groups: dict[str, list[Record]] = {}
         for rec in records:
             home = rec.home or self.home_of(rec, papers)
             rec.home = home
             groups.setdefault(home, []).append(rec)
-        return {home: self._dump(home, groups[home], papers, dump) for home in sorted(groups)}
+        homes = sorted(groups)
+        files = [self._header(home, groups[home], papers) + (groups[home],) for home in homes]
+        return dict(zip(homes, (map_files or map)(lambda file: dump(*file), files)))
 
-    def _dump(self, home: str, recs: list[Record], papers: dict[str, PaperInfo], dump=dump_file) -> str:
+    def _header(self, home: str, recs: list[Record], papers: dict[str, PaperInfo]) -> tuple[str, PaperInfo | None]:
+        """What a store file says it holds, and its paper (None: the glossary's file)."""
         key = next((r.item.paper for r in recs if r.item.paper), None)
         info = papers.get(key) or self.papers.get(key) if key else None
         if home == GLOSSARY_FILE:
-            what, info = "glossary (terms shared by all papers)", None
-        elif info is not None:
-            what = f"{info.title}"
-        else:
-            what = home
-        return dump(what, info, recs)
+            return "glossary (terms shared by all papers)", None
+        return (f"{info.title}" if info is not None else home), info
 
     def home_of(self, rec: Record, papers: dict[str, PaperInfo]) -> str:
         key = rec.item.paper

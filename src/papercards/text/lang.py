@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Han ideographs (with extensions and compatibility forms), plus kana and
 # hangul so that Japanese/Korean fragments are not mistaken for Latin text.
@@ -59,6 +60,7 @@ def _is_punct(ch: str) -> bool:
     return unicodedata.category(ch).startswith("P")
 
 
+@lru_cache(maxsize=65536)
 def normalize(s: str) -> str:
     """Comparison key: NFKC, casefolded, punctuation of both widths removed, spaces collapsed.
 
@@ -66,7 +68,8 @@ def normalize(s: str) -> str:
     edited claim back to its id). Punctuation becomes a space so words do not
     glue together (``end.Start`` → ``end start``), and spaces touching a CJK
     character are dropped, because machine translation sprinkles them at
-    random (``DPO 是`` and ``DPO是`` compare equal).
+    random (``DPO 是`` and ``DPO是`` compare equal). Kept per text: the cloze chooser asks
+    it of the same words over and over, character by character.
     """
     s = unicodedata.normalize("NFKC", s).casefold()
     s = "".join(" " if _is_punct(ch) else ch for ch in s)
