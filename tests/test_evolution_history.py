@@ -172,7 +172,7 @@ def test_import_log(history, capsys):
             print(f"{run.name:<8} {run.notes:>5} {len(run.log['new']):>4} {len(run.log['updated']):>8} "
                   f"{len(run.log['duplicate']):>10} {len(run.duplicates):>22}")
     assert len(history[0].log["new"]) == history[0].notes
-    assert history[1].notes > history[0].notes + 100          # the 50 papers arrived
+    assert history[1].notes >= history[0].notes + 100         # the 50 papers arrived, two notes each at least
 
 
 def test_papers_that_trade_links_keep_their_notes(history):
