@@ -37,7 +37,7 @@ P1_UNSTABLE = "9Hxdixed7p/claim/3865749f"            # #### DPO不稳定的来�
 P1_WORK = "ZSbsX1sFo3/cloze/2fd9c9bc"                # #### UNA效果, its first sentence (an item deleted after it);
 #   a fresh build hashes it with its typing slips corrected (DPo, 隐形/显示奖励: items.typos)
 P2_DETAIL = "PabAln0jjB/cloze/2ecb9d87"              # #### 技术细节 (heading and text rewritten)
-P3_SOLUTION = "KJF3h0OpQ7/claim/c4a470d7"            # #### 作用效果 (paragraph rewritten)
+P3_SOLUTION = "KJF3h0OpQ7/cloze/c4a470d7"            # #### 作用效果 (paragraph rewritten)
 P7_POINTWISE = "CbfsKHiWEn/definition/逐点噪声-pointwise-noise"   # reworded by one word
 P6_LOGIT = "F6z3utfcYw/definition/logit混合"           # nested bullet, deleted
 P6_CLOZE = "F6z3utfcYw/cloze/5ca505a5"               # the sampler results: bolded, then turned around
@@ -295,14 +295,14 @@ def test_reworded_items_show_the_new_text(evolution):
 
     # now, after the last version
     assert "DPO训练不稳定的来源" in by_guid(P1_UNSTABLE)["Front"]        # reworded, then retired
-    assert "在线生成的偏好数据集" in by_guid(P3_SOLUTION)["Back"]
+    assert "在线生成的偏好数据集" in by_guid(P3_SOLUTION)["Text"]
     assert "指低质量的数据点" in by_guid(P7_POINTWISE)["Back"]
     assert "Reference-Free" in by_guid(SIMPO_TITLE)["Front"]
     # and right after the version that changed them
     v3, v4, v5 = runs[2], runs[3], runs[4]
     assert "引起不稳定" in v3.fields[P1_UNSTABLE]["Back"]
     assert "DPO训练不稳定的来源" in v4.fields[P1_UNSTABLE]["Front"]      # heading reworded, same note
-    assert "在线生成的偏好数据集" in v4.fields[P3_SOLUTION]["Back"]          # paragraph rewritten
+    assert "在线生成的偏好数据集" in v4.fields[P3_SOLUTION]["Text"]          # paragraph rewritten
     assert "指低质量的数据点" in v4.fields[P7_POINTWISE]["Back"]
     assert "Reference-Free" in v5.fields[SIMPO_TITLE]["Front"]
     assert "Referance" not in v5.fields[SIMPO_TITLE]["Front"]

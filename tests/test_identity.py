@@ -73,8 +73,10 @@ LIGHT = [
     ("heading: English word → Chinese", "ZSbsX1sFo3/claim/~— RLHF", {"question": ("alignment", "对齐")}),
     ("heading: the paper's question reworded", "K2OWrXUVby/cloze/~DPO-COV无需", {"text": ("作用效果", "效果")}),
     ("heading rewritten, its text kept", "PabAln0jjB/claim/~RLHF存在的问题", {"question": "NS-DPO：现有偏好算法的不足？"}),
-    ("answer paragraph: a clause rewritten", "KJF3h0OpQ7/claim/~作用效果",
-     {"question": ("作用效果", "效果"), "answer": ("无需额外人工标记", "不需要额外的人工标注")}),
+    ("answer: a clause rewritten", "ZSbsX1sFo3/claim/~— RLHF",
+     {"question": ("局限性", "不足"), "answer": ("训练过程复杂、耗时", "训练起来复杂又耗时")}),
+    ("cloze: a clause rewritten", "KJF3h0OpQ7/cloze/~作用效果",
+     {"text": ("无需额外{{c1::人工标记}}或者冒着", "不需要额外的{{c1::人工标记}}，也不用冒着")}),
     ("enumeration: a word added", "F6z3utfcYw/cloze/~探索并对比", {"text": ("实现{{c2", "可以实现{{c2")}),
     ("enumeration: items reordered", "F6z3utfcYw/cloze/~探索并对比",
      {"text": ("- 均匀采样实现{{c1::线性收敛}}\n- 文章提出的**在线采样器**实现{{c2::二次收敛}}",
@@ -110,7 +112,7 @@ DIFFERENT = [
                                    "chinese": "基于AI反馈的强化学习"}),
     ("definition of another noise", "CbfsKHiWEn/definition/逐点噪声-pointwise-noise",
      "CbfsKHiWEn/definition/成对噪声-pairwise-noise"),
-    ("another heading of the paper", "KJF3h0OpQ7/claim/~DPO问题", "KJF3h0OpQ7/claim/~作用效果"),
+    ("another heading of the paper", "KJF3h0OpQ7/cloze/~作用效果", "KJF3h0OpQ7/cloze/~We propose to learn"),
 ]
 
 
@@ -230,7 +232,7 @@ def test_two_old_items_for_one_new(items):
 
 
 def test_no_match_across_papers_or_kinds(items):
-    old = items["KJF3h0OpQ7/claim/~作用效果"]          # 作用效果？ of paper 3
+    old = items["KJF3h0OpQ7/claim/~DPO问题"]           # DPO问题？ of paper 3
     twin = edited(old)                                # the same heading and text in paper 4
     twin.paper, twin.id = "K2OWrXUVby", "K2OWrXUVby/claim/twin"
     assert match_items([edited(old)], [twin]) == {}

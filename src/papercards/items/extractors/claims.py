@@ -485,7 +485,7 @@ def object_blank(text: str, n: int, pc: PaperContext, shown: str) -> str | None:
 
 # what a method does without: "DPO-COV无需{{c1::奖励估计}}即可实现", "不需要{{c1::参考模型}}"
 _WITHOUT = re.compile(r"(?:无需|无须|不需要|不依赖|不必|免去了?)\s*(?:额外的?|单独的?|显式的?)?"
-                      r"(?P<object>[^，,。；;：:（()）、\n]{2,12}?)(?=即可|就能|就可以|也能|便|来|[，,。；;、]|$)")
+                      r"(?P<object>[^，,。；;：:（()）、\n]{2,12}?)(?=即可|就能|就可以|也能|便|来|或者|或|[，,。；;、]|$)")
 
 
 def without_blank(text: str, n: int, shown: str) -> str | None:
