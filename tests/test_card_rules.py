@@ -779,3 +779,9 @@ def test_the_long_form_after_a_name_is_found_as_its_own_pattern_found_it():
         for name in ("DPO", "NS-DPO", "D"):
             m = re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])\s*[(（]([^()（）]{{4,80}})[)）]", text)
             assert _bracketed_after(name, text) == (m.group(1) if m else None), (name, text)
+
+
+def test_what_a_method_does_without_may_end_on_or():
+    from papercards.items.extractors.claims import without_blank
+    made = without_blank("在离线训练之外实现在线改进，无需额外人工标记或者冒着过度拟合奖励模型的风险", 1, "")
+    assert made and "{{c1::人工标记}}或者" in made, made
