@@ -785,3 +785,11 @@ def test_what_a_method_does_without_may_end_on_or():
     from papercards.items.extractors.claims import without_blank
     made = without_blank("在离线训练之外实现在线改进，无需额外人工标记或者冒着过度拟合奖励模型的风险", 1, "")
     assert made and "{{c1::人工标记}}或者" in made, made
+
+
+def test_filler_is_no_abstract_blank_and_a_named_bias_of_elsewhere_dangles():
+    from papercards.items.dangling import dangling
+    from papercards.items.extractors.abstract import _Telling
+    assert "unified framework" not in _Telling({"unified framework", "reward shaping"})
+    assert "reward shaping" in _Telling({"unified framework", "reward shaping"})
+    assert dangling("其实都隐含了这种人类偏差，属于一类损失函数") and not dangling("该方法的问题是收敛慢")

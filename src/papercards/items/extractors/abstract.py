@@ -14,16 +14,16 @@ notes already card.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 
 from ...notes import strip_marks
 from ...text import cloze_answers, make_cloze
 from ...text.lang import CJK_CLASS, overlap_features
 from ...text.markup import scan
 from ..context import PaperContext, sentence_key
-from ..blanks import LEADS_TO, hinted
+from ..blanks import LEADS_TO, NUMBER_BLANK, hinted
 from ..dangling import DANGLING_EN, DANGLING_ZH
 from ..model import Item, short_hash
-from ..blanks import NUMBER_BLANK
 from .cloze import keep_good_blanks, _Either
 
 MAX_PER_PAPER = 3
@@ -209,7 +209,8 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
     # what was reached is asked, not where it started ("from 55.6% to 81.6%")
     numbers = [m.group(0) for m in NUMBER_BLANK.finditer(plain)
                if not LEADS_TO.match(plain, m.end())]
-    present = sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
+    # a term that says nothing alone ("a unified framework that demystifies…") is no answer
+    present = sorted((t for t in pc.ctx.loose_term_finder.found_in(plain) if not _says_nothing(t)), key=len, reverse=True)
     proposed = [m.group("what") for m in _PROPOSED.finditer(plain)
                 if not any(a and a.casefold() in m.group("what").casefold() for a in avoid)
                 and not _spelled_by_its_name(m.group("what"), pc) and not _says_nothing(m.group("what"))]
@@ -221,7 +222,7 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
     if numbers:
         # a result sentence asks its numbers; the benchmark they were measured on is their cue
         present = [t for t in present if t.casefold() in pc.ctx.named_terms]
-    wanted = _Either(set(numbers), set(proposed), set(present) if numbers else terms)
+    wanted = _Either(set(numbers), set(proposed), set(present) if numbers else _Telling(terms))
     best, passed = None, list(avoid)
     for _ in range(TRIES):
         # a blank given away ("noise" beside "noise resistance") leaves its place to the next word
@@ -263,6 +264,17 @@ def _says_nothing(phrase: str) -> bool:
     """A phrase of only such words: a blank on it asks for filler."""
     words = [w for w in re.findall(r"[a-z]+", phrase.casefold()) if len(w) >= 3]
     return bool(words) and all(w in _EMPTY_WORDS for w in words)
+
+
+class _Telling:
+    """The glossary's terms that say something alone: a keyword "unified framework" asked
+    in "we propose RainbowPO, a [...] that…" is filler."""
+
+    def __init__(self, terms: Container[str]):
+        self.terms = terms
+
+    def __contains__(self, term: object) -> bool:
+        return term in self.terms and not _says_nothing(str(term))
 
 
 def _spelled_by_its_name(phrase: str, pc: PaperContext) -> bool:
