@@ -793,3 +793,15 @@ def test_filler_is_no_abstract_blank_and_a_named_bias_of_elsewhere_dangles():
     assert "unified framework" not in _Telling({"unified framework", "reward shaping"})
     assert "reward shaping" in _Telling({"unified framework", "reward shaping"})
     assert dangling("其实都隐含了这种人类偏差，属于一类损失函数") and not dangling("该方法的问题是收敛慢")
+
+
+def test_an_english_lines_chinese_aside_goes_to_the_back():
+    from papercards.items.enumeration import enumeration_text
+    from papercards.items.enumeration import Unit
+    units = [Unit("**entropy collapse** — the policy becomes deterministic early（熵一下子就掉没了）", listed=True),
+             Unit("**reward noise** from truncated over-long samples", listed=True)]
+    text, hint, _ = enumeration_text("DAPO：failure modes：", units)
+    assert "熵" not in text and hint == "熵一下子就掉没了", (text, hint)
+    units = [Unit("用**校准项**（calibration）约束奖励的尺度（很简单）", listed=True)]
+    text, _, _ = enumeration_text("Cal-DPO：", units)
+    assert "（很简单）" in text                # a Chinese line keeps its asides

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
-from ..text.lang import CJK_RE, has_cjk
+from ..text.lang import CJK_RE, cjk_ratio, has_cjk
 from .blanks import gloss_after, hinted, labels_a_list, narrow_bold, result_numbers
 from .fronts import is_setup_detail
 
@@ -106,6 +106,26 @@ def blank_item(text: str, n: int, keyword: KeywordBlank | None = None,
     """The item with its blank ``{{cN::…}}``, and the text left off the front (a
     translation that would give the answer away), if any; None when nothing in it
     is worth asking (it stays on the card as a cue)."""
+    made = _blanked_item(text, n, keyword, avoid)
+    return _aside_off(*made) if made else None
+
+
+# an English line's last words: the author's aside in Chinese, in brackets
+_CHINESE_ASIDE = re.compile(r"\s*[（(](?P<aside>[^（）()]+)[）)]\s*$")
+
+
+def _aside_off(front: str, removed: str | None) -> tuple[str, str | None]:
+    """An English line that ends on the author's aside in Chinese ("entropy collapse — …
+    exploration dies（熵一下子就掉没了）") says its blank again in the other language: the
+    aside goes to the back with what else was taken off the front."""
+    m = _CHINESE_ASIDE.search(front)
+    if not m or has_cjk(front[:m.start()]) or cjk_ratio(m.group("aside")) < 0.5 or CLOZE_BLANK.search(m.group(0)):
+        return front, removed
+    return front[:m.start()], "；".join(filter(None, [removed, m.group("aside").strip()]))
+
+
+def _blanked_item(text: str, n: int, keyword: KeywordBlank | None = None,
+                  avoid: list[str] | None = None) -> tuple[str, str | None] | None:
     plain = narrow_bold(text.strip())
     avoid = avoid or []
     if is_setup_detail(plain):
