@@ -163,3 +163,11 @@ def test_a_paper_whose_sections_are_plain_words_is_one_paper(tmp_path):
     (root / "papercards.yaml").write_text("deck: T\n", encoding="utf-8")
     result = run_build(root)
     assert [p.title for p in result.extraction.papers.values()] == ["Outcome vs. process supervision"]
+
+
+def test_a_one_name_head_of_an_english_h1_is_the_papers_short_name():
+    from papercards.notes.layout import split_h1
+    assert split_h1("RewardEnsemble: Conservative Reward Ensembles Against Overoptimization") == ("RewardEnsemble", None)
+    assert split_h1("SimPO：无参考模型奖励的简单偏好优化") == ("SimPO", "无参考模型奖励的简单偏好优化")
+    assert split_h1("KTO follow-up: Binary Classifier Optimization (BCO)") == (None, None)
+    assert split_h1("Attention: a study of heads") == (None, None)

@@ -178,11 +178,11 @@ def short_title(paper: Paper, methods: list[Method], expansions: dict[str, str],
     # the name a title starts with, before what it is applied to or how
     # ("Iterative DPO with An Improvement Model for …" → "Iterative DPO")
     head = re.split(r"\s+(?:with|for|via|by|under|using|through|in|on|from)\s+", title, maxsplit=1)[0]
-    if len(head.split()) >= 2 and len(head) <= 32:
+    if len(head.split()) >= 2 and len(head) <= 40:
         return head
     for long, abbr in sorted(expansions.items(), key=lambda kv: -len(kv[0])):
         title = re.sub(re.escape(long), abbr, title, flags=re.I)
-    if len(title) <= 48:
+    if len(title) <= 56:
         return title
     cut = title[:40].rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:-") + "…"

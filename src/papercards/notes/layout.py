@@ -121,11 +121,19 @@ def split_h1(heading: str) -> tuple[str | None, str | None]:
     """``简称：中文标题`` → (short name, 中文 title); (None, None) when the heading is not that.
 
     The short name is what comes before the first colon, when it is short and
-    the rest is Chinese (``SimPO：无参考模型奖励的简单偏好优化``)."""
+    the rest is Chinese (``SimPO：无参考模型奖励的简单偏好优化``), or when it is one
+    name the author gave the paper (``RewardEnsemble: Conservative Reward Ensembles…``,
+    the paper's own title in its metadata): (that name, None)."""
     m = re.match(r"^\s*([^:：]{1,40}?)\s*[:：]\s*(.+)$", heading)
-    if not m or not has_cjk(m.group(2)):
+    if not m:
         return None, None
+    if not has_cjk(m.group(2)):
+        return (m.group(1), None) if _ONE_NAME.fullmatch(m.group(1)) else (None, None)
     return m.group(1).strip(), m.group(2).strip()
+
+
+# one name, written as a name: RewardEnsemble, GraspDiff, ProcessRM (two capitals at least, no space)
+_ONE_NAME = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z][A-Za-z0-9-]{2,23}")
 
 
 def arxiv_id(text: str) -> str | None:
