@@ -129,7 +129,7 @@ def test_no_correction_without_the_same_phrase_in_the_abstract(tmp_path):
 def test_a_homophone_elsewhere_in_the_abstract_is_not_taken(tmp_path):
     # 显示 / 显式 sound alike and the abstract says 显式奖励, but in another phrase
     result = build(load_config(project(tmp_path, paper(
-        "* 实验结果显示奖励模型会被过度优化\n* DPO可能收到离线偏好数据集的约束"))), now=1_800_000_000)
+        "* 实验结果显示奖励**黑客行为**会随训练加剧\n* DPO可能收到离线偏好数据集的约束"))), now=1_800_000_000)
     text = cards_text(result)
     assert "结果显示奖励" in text and "可能受到离线偏好数据集" in text
     assert [w.split(": ", 1)[1].split(" (")[0] for w in warnings(result) if "reads like a typo" in w] \
@@ -177,3 +177,24 @@ def test_what_is_corrected_in_notes_the_rules_were_not_written_for(tmp_path, not
     result = build(load_config(root), now=1_800_000_000)
     found = [w for w in warnings(result) if "reads like a typo" in w]
     assert [(int(w.split(":")[1]), w.split("'")[1], w.split("'")[3]) for w in found] == expected
+
+
+def test_a_stray_word_that_reads_like_one_the_paper_writes_often_is_a_slip():
+    from papercards.items.typos import stray_word_slips
+    cut = Segmenter().cut
+    lines = [(1, "用将励模型给回答打分"), (2, "奖励模型要准，奖励也不能稀疏"), (3, "这是在先RL的做法"),
+             (4, "在线RL更贵，在线采样"), (5, "又一波新方法出来了"), (6, "一般来说一般的模型都行")]
+    everything = "\n".join(text for _, text in lines)
+    found = {(s.line, s.wrong, s.right) for s in stray_word_slips(lines, everything, cut)}
+    assert found == {(1, "将励", "奖励"), (3, "在先", "在线")}, found     # 一波 is no 一般 (般 is read ban)
+
+
+def test_the_same_authors_later_notes_have_their_stray_words_corrected(tmp_path):
+    root = tmp_path / "proj"
+    (root / "source").mkdir(parents=True)
+    shutil.copy(NOTES / "unseen" / "same-author-4.md", root / "source")
+    result = build(load_config(root), now=1_700_000_000)
+    text = cards_text(result)
+    assert "将励" not in text and "在先" not in text
+    said = [d.message for d in result.diagnostics]
+    assert any("'将励' reads like a typo for '奖励'" in m for m in said)

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..notes import ABSTRACT, LINKS, REFERENCES, Paper
 from ..text.lang import CJK_CLASS, CJK_RE
-from ..text.pinyin import readings
+from ..text.pinyin import first_reading, readings
 
 CONTEXT = 3          # characters that agree with the abstract on one side of the word
 EDGE = 2             # …or fewer, when they are all the line has on that side (显示奖励 alone)
@@ -55,7 +55,10 @@ def find_slips(paper: Paper, abstract_zh: str, cut: Callable[[str], list[str]]) 
     """The slips of the paper's notes lines (sections and keywords, not its abstract),
     in line order; ``abstract_zh`` is its Chinese abstract, ``cut`` jieba's cut."""
     lines = list(_note_lines(paper))
-    slips = homophone_slips(lines, abstract_zh, cut) + case_slips(lines, paper.all_text())
+    everything = paper.all_text()
+    slips = homophone_slips(lines, abstract_zh, cut) + case_slips(lines, everything)
+    found = {(s.line, s.column) for s in slips}
+    slips += [s for s in stray_word_slips(lines, everything, cut) if (s.line, s.column) not in found]
     return sorted(slips, key=lambda s: (s.line, s.column))
 
 
@@ -257,6 +260,63 @@ def _quote(text: str, start: int, end: int) -> str:
     opened = "…" if left > 0 and text[left - 1] not in _CLAUSE_END else ""
     closed = "…" if right < len(text) and text[right] not in _CLAUSE_END else ""
     return f"this paper's Chinese abstract: '{opened}{quote}{closed}'"
+
+
+# --------------------------------------------------------------------------- stray words
+
+def stray_word_slips(lines: list[tuple[int, str]], everything: str, cut: Callable[[str], list[str]]) -> list[Slip]:
+    """Two-character words jieba's dictionary does not know, written once in the paper,
+    that read like a word it knows well and the paper writes `MIN_WRITTEN` times or more
+    (将励 / 奖励, 均恒 / 均衡, 模形 / 模型): each character by its usual reading, so that a
+    rare reading does not make a slip (一波 is no 一般, though 般 may be read bo)."""
+    from ..text.segment import word_frequency
+    han = _HAN_WORD.findall(everything)
+    written = Counter(run[i:i + 2] for run in han for i in range(len(run) - 1))
+    known: dict[tuple[str, ...], list[str]] = {}
+    for word, n in written.items():
+        if n >= MIN_WRITTEN and word_frequency(word) >= KNOWN_WORD:
+            known.setdefault(_sound(word), []).append(word)
+    slips = []
+    for line, text in lines:
+        for start, word in _two_characters(text, cut):
+            if written[word] != 1 or word_frequency(word):
+                continue
+            right = [w for w in known.get(_sound(word), ()) if w != word]
+            if len(right) == 1:
+                slips.append(Slip(line, start, word, right[0], f"the paper writes '{right[0]}' "
+                                  f"{written[right[0]]} times, '{word}' only here"))
+    return slips
+
+
+def _two_characters(text: str, cut: Callable[[str], list[str]]) -> Iterator[tuple[int, str]]:
+    """(where, word) for each word of two CJK characters jieba cuts ``text`` into (将励,
+    模形), and each pair of characters it leaves alone side by side (在/先, 均/恒: a slip
+    may leave jieba nothing to join)."""
+    at, single = 0, None
+    for word in cut(text):
+        start = text.find(word, at)
+        if start < 0:
+            continue
+        at = start + len(word)
+        if not _HAN_WORD.fullmatch(word):
+            single = None
+        elif len(word) == 2:
+            yield start, word
+            single = None
+        elif len(word) == 1:
+            if single is not None and single + 1 == start:
+                yield single, text[single:start + 1]
+            single = start
+        else:
+            single = None
+
+
+MIN_WRITTEN = 2          # times the paper writes the word a stray one reads like
+KNOWN_WORD = 100         # its frequency in jieba's dictionary at least
+
+
+def _sound(word: str) -> tuple[str, ...]:
+    return tuple(first_reading(ch) for ch in word)
 
 
 # --------------------------------------------------------------------------- acronym case

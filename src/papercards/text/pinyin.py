@@ -30,20 +30,33 @@ from pathlib import Path
 from ..fsutil import remove_stale_temps
 from .jiebadict import cache_dir
 
-_MAGIC = "papercards pinyin 1"
+_MAGIC = "papercards pinyin 2"
 
 
 @lru_cache(maxsize=8192)
 def readings(ch: str) -> frozenset[str]:
     """Every toneless reading of one character (``显`` → {"xian"}), as pypinyin gives it."""
+    return frozenset(_listed(ch))
+
+
+def first_reading(ch: str) -> str:
+    """The reading pypinyin lists first for a character (its usual one: ``般`` → "ban",
+    not "bo"), '' for a character it cannot read."""
+    listed = _listed(ch)
+    return listed[0] if listed else ""
+
+
+@lru_cache(maxsize=8192)
+def _listed(ch: str) -> tuple[str, ...]:
+    """The toneless readings of a character in pypinyin's order (the usual one first)."""
     known = _known()
     found = known.get(ch)
     if found is None:
-        found = " ".join(sorted(set(_pinyin()(ch))))
+        found = " ".join(dict.fromkeys(_pinyin()(ch)))
         known[ch] = found
         if ch.isprintable() and found:            # one line of the file per character
             _new.add(ch)
-    return frozenset(found.split())
+    return tuple(found.split())
 
 
 _new: set[str] = set()        # characters asked of pypinyin in this process: saved at exit
