@@ -559,13 +559,13 @@ def test_a_turn_stands_alone_and_a_lead_in_takes_its_formula(tmp_path):
 
 
 def test_a_keyword_bracket_that_describes_the_term_is_not_its_translation(tmp_path):
-    abstract = ("We compare with Proximal Policy Optimization (PPO) on several tasks.\n"
-                "我们在多个任务上与近端策略优化 （PPO） 进行比较。")
+    abstract = ("We compare with Trust Region Policy Optimization (TRPO) on several tasks.\n"
+                "我们在多个任务上与信赖域策略优化 （TRPO） 进行比较。")
     _, items = items_of(tmp_path, notes(paper(1, "RankHF", "Rank Responses for Human Feedback", "排序回答",
-                                              "#### 方法\n* 用**排序损失**代替PPO", keywords="* PPO (对比对象)",
+                                              "#### 方法\n* 用**排序损失**代替TRPO", keywords="* TRPO (对比对象)",
                                               abstract=abstract), *others()))
-    ppo = [i.fields for i in items if i.kind == "term" and i.fields["term"] == "PPO"]
-    assert ppo and ppo[0]["chinese"] == "近端策略优化" and "对比对象" not in ppo[0]["note"], ppo
+    trpo = [i.fields for i in items if i.kind == "term" and i.fields["term"] == "TRPO"]
+    assert trpo and trpo[0]["chinese"] == "信赖域策略优化" and "对比对象" not in trpo[0]["note"], trpo
 
 
 def test_a_number_the_card_computes_a_case_without_its_claim_and_a_numbered_label():
@@ -805,3 +805,27 @@ def test_an_english_lines_chinese_aside_goes_to_the_back():
     units = [Unit("用**校准项**（calibration）约束奖励的尺度（很简单）", listed=True)]
     text, _, _ = enumeration_text("Cal-DPO：", units)
     assert "（很简单）" in text                # a Chinese line keeps its asides
+
+
+def test_a_known_term_opens_no_definition_and_a_name_opening_a_noun_is_no_subject():
+    from types import SimpleNamespace
+
+    from papercards.config import Config
+    from papercards.items.extractors.claims import copula_question, subject_question
+    knows = Config().glossary.knows
+    assert copula_question("奖励模型是RLHF成功的关键，但专门评测它的工作很少", "RewardBench", knows) is None
+    assert copula_question("最优的数据应该是让模型在每个token上等价地学习的数据", "TIS-DPO", knows)
+    pc = SimpleNamespace(info=SimpleNamespace(short="RewardBench"), ctx=SimpleNamespace(config=Config()))
+    assert subject_question("评测了哪些模型？", "DPO训出来的模型，用对数概率比当隐式奖励打分", pc) is None
+    assert subject_question("效果？", "IMDb情感生成和Anthropic HH单轮对话上，TDPO的平衡比DPO好", pc) is None
+    assert subject_question("核心思路？", "KL惩罚不加在reward里，直接加在loss里", pc)
+
+
+def test_a_name_of_capitalized_words_in_chinese_text_is_asked_and_a_describing_bracket_is_no_translation():
+    from papercards.items.blanks import PHRASE_NAME
+    from papercards.items.extractors.claims import translated_beside
+    found = [m.group(0) for m in PHRASE_NAME.finditer("Chat Hard(很多是难对)是最弱的一项，偏好测试集(Prior Sets，比如Anthropic HH)")]
+    assert found == ["Chat Hard", "Prior Sets", "Anthropic HH"], found
+    assert not PHRASE_NAME.search("The ORM learns something process-like")
+    assert not translated_beside("{{c1::Chat Hard}}(很多是LLMBar那种故意构造的难对)是大部分奖励模型最弱的一项")
+    assert translated_beside("{{c1::欠约束}}的(under-constrained)问题")

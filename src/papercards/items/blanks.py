@@ -59,6 +59,11 @@ NAME = re.compile(_NAME_PATTERN)
 _NAME_IN_TEXT = re.compile(_NAME_PATTERN, re.ASCII)      # in running text a CJK neighbour is no part of it
 
 
+# a name of several capitalized words in Chinese text: "Chat Hard", "Prior Sets", "Anthropic HH"
+PHRASE_NAME = re.compile(rf"(?:^|(?<=[{CJK_CLASS}(（、，,]))(?!(?:The|A|An|In|On|For|With|And|Of) )"
+                         r"[A-Z][A-Za-z]+(?: [A-Z][A-Za-z0-9]+){1,3}(?=[" + CJK_CLASS + r"(（)）、，,。；;：:]|$)")
+
+
 def names_in(text: str) -> set[str]:
     """The names a text holds, casefolded (``Bradley-Terry`` in "用Bradley-Terry模型")."""
     return {m.group(0).casefold() for m in _NAME_IN_TEXT.finditer(text)}

@@ -17,7 +17,7 @@ from ...text import CLOZE_BLANK, cloze_answers, make_cloze, split_sentences
 from ...text.lang import CJK_CLASS, CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
-from ..blanks import (NAME, NUMBER_BLANK, acronym_after, around, derivable, gloss_after, hinted, in_brackets,
+from ..blanks import (NAME, NUMBER_BLANK, PHRASE_NAME, acronym_after, around, derivable, gloss_after, hinted, in_brackets,
                       labels_a_list, narrow_bold, one_of_a_list, result_numbers)
 from ..context import PaperContext
 from ..dangling import without_notes_asides
@@ -257,7 +257,7 @@ def one_fact(pc: PaperContext, heading: str, question: str, answer: str, line: i
     if blanked:
         return Item(id=f"{pc.info.key}/cloze/{short_hash(question)}", kind="cloze", paper=pc.info.key,
                     fields={"text": f"{question.rstrip('？?')}：{blanked}", "hint": ""}, source=pc.where(line))
-    asked = copula_question(answer, pc.info.short) if generic else None
+    asked = copula_question(answer, pc.info.short, pc.ctx.config.glossary.knows) if generic else None
     return _qa(pc, *(asked or (question, answer)), line)
 
 
@@ -351,7 +351,7 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
         return False
     if word in marked or NUMBER_BLANK.fullmatch(word):
         return True
-    if NAME.fullmatch(word):
+    if NAME.fullmatch(word) or PHRASE_NAME.fullmatch(word):
         return True
     # a two-character Chinese word, a plain lowercase English word: in the glossary by
     # accident (属性, rejected), guessable from the sentence
@@ -393,7 +393,8 @@ def keyword_blank(pc: PaperContext):
         plain = scan(text).plain
         marked = [m.group(0).strip("*`") for m in re.finditer(r"\*\*[^*]+\*\*|`[^`]+`", text)]
         prefer = marked + [m.group(0) for m in NUMBER_BLANK.finditer(plain)] + \
-            sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True)
+            sorted(pc.ctx.loose_term_finder.found_in(plain), key=len, reverse=True) + \
+            [m.group(0) for m in PHRASE_NAME.finditer(plain)]
         # the paper's own names are on the front already (and its method's expansion spells them)
         names = pc.own_names()
         avoid = [*names, *(w for m in pc.methods for w in m.long_form.split()), *pc.title_acronyms]
@@ -512,6 +513,10 @@ def first_one_of_a_list(cloze_text: str) -> bool:
     return bool(m) and one_of_a_list(*around(cloze_text, m))
 
 
+# a bracket that describes what is before it: a clause, an example
+_SAYS_WHAT_IT_IS = re.compile(r"是|比如|例如|那种|这种|包括|\be\.g\.|\bi\.e\.|\bsuch as\b|\bfor example\b", re.I)
+
+
 def translated_beside(cloze_text: str) -> bool:
     """A blank with its translation in brackets right beside it: ``对比LLM({{c1::contrastive LLMs}})``,
     ``{{c1::长度正则的奖励塑形}}(length-regularized reward shaping)``. Narrower than the
@@ -527,8 +532,10 @@ def translated_beside(cloze_text: str) -> bool:
         if before.endswith(("(", "（")) and len(before) >= 2 and \
                 bool(CJK_RE.match(before[-2])) != bool(CJK_RE.match(m.group(2)[:1] or " ")):
             return True
-        # "{{c1::欠约束}}的(under-constrained)": a particle may stand between the blank and its gloss
-        if re.match(r"[的地]?\s*[(（](?!\s*\d)", after):
+        # "{{c1::欠约束}}的(under-constrained)": a particle may stand between the blank and its gloss;
+        # "{{c1::Chat Hard}}(很多是LLMBar那种故意构造的难对)" says what it holds, not its name
+        bracket = re.match(r"[的地]?\s*[(（](?!\s*\d)(?P<inner>[^()（）]*)", after)
+        if bracket and not _SAYS_WHAT_IT_IS.search(bracket.group("inner")):
             return True
         if acronym_after(m.group(2), after):
             return True
@@ -553,6 +560,9 @@ _BUT = re.compile(r"[，,]\s*(?:但是|但|然而|不过)\s*")
 # "off-policy DPO里rejected…": a word that binds to the name before it, which is no subject
 _POSTPOSITIONS = ("里", "中", "上", "下", "的", "时", "后", "前", "内", "外", "之", "和", "与", "及", "、", "或",
                   "当", "作为")       # "LLM当自动评委…": the subject is the role, not the name
+# the name opens a longer noun: "DPO训出来的模型…" (what DPO trained), "IMDb情感生成和Anthropic HH
+# 单轮对话上，…" (where it was measured; "KL惩罚不加在reward里，…" is a clause of KL's)
+_NAME_IN_A_NOUN = re.compile(r"^[^，,。；;]{1,6}的|^(?![^，,。；;]*在)[^，,。；;]{0,24}[上中里]\s*[，,]")
 
 
 # "最优的数据应该是X", "关键在于X": a subject, its copula, what it is
@@ -560,13 +570,15 @@ _COPULA = re.compile(r"^(?P<subject>[^，,。；;：:（()）]{2,14}?)(?P<copula
 _NO_SUBJECT = re.compile(r"^(?:这|那|它|其|此|该|因为|所以|但|而|如果|虽然|不|没有|也|都|还)")
 
 
-def copula_question(answer: str, short: str) -> tuple[str, str] | None:
+def copula_question(answer: str, short: str, knows=lambda name: False) -> tuple[str, str] | None:
     """A sentence "X 是 Y" under a heading that asks nothing, as "{short}：X是什么？" → Y:
     ``TIS-DPO 的观点？`` becomes ``TIS-DPO：最优的数据应该是什么？``. None when the sentence
-    has no such subject (a pronoun, a clause opening on a conjunction)."""
+    has no such subject (a pronoun, a clause opening on a conjunction), or its subject is
+    a term the field knows (``knows``: "奖励模型是RLHF成功的关键" says what it is to the
+    paper, not what it is)."""
     m = _COPULA.match(strip_marks(answer).strip())
     if not m or not short or _NO_SUBJECT.match(m.group("subject")) or "$" in m.group("subject") \
-            or sum(len(run) for run in CJK_RE.findall(m.group("subject"))) < 2:
+            or sum(len(run) for run in CJK_RE.findall(m.group("subject"))) < 2 or knows(m.group("subject").strip()):
         return None                   # "DPO是把整个回答当成…" describes DPO, it does not define it
     return f"{short}：{m.group('subject')}{m.group('copula')}什么？", m.group("rest").strip()
 
@@ -580,7 +592,7 @@ def subject_question(question: str, text: str, pc: PaperContext, heading: str = 
     m = _SUBJECT.match(strip_marks(text))
     if not m or not re.search(r"[A-Z]", m.group("subject")) or m.group("rest").startswith(_POSTPOSITIONS) \
             or m.group("subject").casefold() in (pc.info.short or "").casefold() \
-            or split_bilingual(strip_marks(text)):
+            or _NAME_IN_A_NOUN.match(m.group("rest")) or split_bilingual(strip_marks(text)):
         return None                     # "Reward Overoptimization 奖励过度优化" is a translation, not a fact
     answer = m.group("rest").strip()
     if _ASKS_A_FLAW.search(question) and not _SAYS_A_FLAW.search(answer):
