@@ -829,3 +829,9 @@ def test_a_name_of_capitalized_words_in_chinese_text_is_asked_and_a_describing_b
     assert not PHRASE_NAME.search("The ORM learns something process-like")
     assert not translated_beside("{{c1::Chat Hard}}(很多是LLMBar那种故意构造的难对)是大部分奖励模型最弱的一项")
     assert translated_beside("{{c1::欠约束}}的(under-constrained)问题")
+
+
+def test_result_and_idea_headings_ask_nothing_by_themselves():
+    from papercards.items.fronts import is_generic, question_of
+    assert all(is_generic(h) for h in ("实验结论", "核心思路", "怎么做", "Findings"))
+    assert question_of("实验结论", "WPO", []) == "WPO 的实验结论？"
