@@ -835,3 +835,13 @@ def test_result_and_idea_headings_ask_nothing_by_themselves():
     from papercards.items.fronts import is_generic, question_of
     assert all(is_generic(h) for h in ("实验结论", "核心思路", "怎么做", "Findings"))
     assert question_of("实验结论", "WPO", []) == "WPO 的实验结论？"
+
+
+def test_a_long_titles_short_tail_names_the_paper():
+    from papercards.items.paperinfo import short_title
+    from papercards.notes.model import Paper
+    paper = Paper(title="A Common Pitfall of Margin-based Language Model Alignment: Gradient Entanglement", line=1,
+                  file="n.md")
+    assert short_title(paper, [], {}) == "Gradient Entanglement"
+    paper = Paper(title="Reward Model Ensembles Help Mitigate Overoptimization", line=1, file="n.md")
+    assert short_title(paper, [], {}) == "Reward Model Ensembles Help Mitigate Overoptimization"

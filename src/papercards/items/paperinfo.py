@@ -174,6 +174,11 @@ def short_title(paper: Paper, methods: list[Method], expansions: dict[str, str],
         return bracket.group(1)
     if ":" in title and len(head) <= 40:
         return head
+    # "A Common Pitfall of Margin-based Language Model Alignment: Gradient Entanglement": a long
+    # head, and after it the short name of what the paper is about
+    tail = title.split(":", 1)[1].strip() if ":" in title else ""
+    if tail and len(tail) <= 30 and len(tail.split()) <= 4 and all(w[:1].isupper() for w in tail.split()):
+        return tail
     title = re.sub(r"^(?:The|A|An|Towards?|On)\s+", "", title)
     # the name a title starts with, before what it is applied to or how
     # ("Iterative DPO with An Improvement Model for …" → "Iterative DPO")

@@ -9,7 +9,6 @@ from ...text import split_sentences
 from ..context import PaperContext
 from ..judge import MAX_ANSWER
 from ..model import Item
-from .prose_facts import sentence_clozes
 
 _ONE_LINE = re.compile(r"^\s*(?:\*\*)?(?:一句话(?:总结|概括)?|TL;?DR|One[- ]line(?: summary)?)(?:\*\*)?\s*[:：]\s*(?:\*\*)?\s*",
                        re.I)
@@ -36,15 +35,19 @@ def extract(pc: PaperContext):
         text = " ".join(t for t, _ in found).replace("\n", " ")
         summary = Item(id=f"{pc.info.key}/summary/one-line", kind="summary", paper=pc.info.key,
                        fields={"summary": text}, source=pc.where(found[0][1]))
-        yield summary
         if pc.paper.level != 1:         # a document's summary is cut after its results left it (`summary_results`)
-            yield from fit(pc, summary, found[0][1])
+            fit(pc, summary, found[0][1])
+        yield summary
 
 
-def fit(pc: PaperContext, summary: Item, line: int):
-    """Cut a summary too long for one card; yields the cards of what it leaves off."""
+def fit(pc: PaperContext, summary: Item, line: int) -> None:
+    """Cut a summary too long for one card; what it leaves off is reported (a TL;DR says
+    again what the paper's sections say: asked from there, its clauses were the same fact
+    twice, cut from the sentence that said whose fact it was)."""
     summary.fields["summary"], rest = _leading_sentences(summary.fields["summary"])
-    yield from _left_over(pc, rest, line)
+    if rest:
+        pc.ctx.note(pc.paper.file, line, f"{len(rest)} sentence(s) of the one-line summary are too much for its "
+                    "card: not carded (its first sentences are)")
 
 
 def _leading_sentences(text: str) -> tuple[str, list[str]]:
@@ -59,14 +62,3 @@ def _leading_sentences(text: str) -> tuple[str, list[str]]:
     return " ".join(sentences[:n]), sentences[n:]
 
 
-def _left_over(pc: PaperContext, sentences: list[str], line: int):
-    """The sentences the summary card leaves off, asked on their own where they hold
-    something to ask (bold, a number, a name); the others are reported."""
-    bare = 0
-    for sentence in sentences:
-        clozes = list(sentence_clozes(pc, sentence, line))
-        bare += not clozes
-        yield from clozes
-    if bare:
-        pc.ctx.note(pc.paper.file, line, f"{bare} sentence(s) of the one-line summary are too much for its card "
-                    "and have no bold phrase, number or name to ask: not carded")

@@ -31,7 +31,7 @@ def extract(pc: PaperContext):
     if summary and asked:
         summary.fields["summary"] = without_clauses_asking(summary.fields["summary"], asked)
     if summary:
-        yield from fit(pc, summary, int(summary.source.rpartition(":")[2]))     # where the summary is
+        fit(pc, summary, int(summary.source.rpartition(":")[2]))     # where the summary is
 
 
 def results_only(text: str, name: str) -> str:
