@@ -17,7 +17,7 @@ the notes file is never changed.
 
 from __future__ import annotations
 
-import copy
+import pickle
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -63,10 +63,11 @@ def find_slips(paper: Paper, abstract_zh: str, cut: Callable[[str], list[str]]) 
 
 
 def corrected(paper: Paper, slips: list[Slip]) -> Paper:
-    """A copy of ``paper`` with every slip replaced by its correction."""
+    """A copy of ``paper`` with every slip replaced by its correction (copied through
+    pickle: the same tree as ``copy.deepcopy``, several times faster on a paper's)."""
     if not slips:
         return paper
-    paper = copy.deepcopy(paper)
+    paper = pickle.loads(pickle.dumps(paper, protocol=pickle.HIGHEST_PROTOCOL))
     by_line: dict[int, list[Slip]] = {}
     for slip in slips:
         by_line.setdefault(slip.line, []).append(slip)
