@@ -633,7 +633,7 @@ def test_a_chain_of_results_asks_its_end_a_range_is_one_number_and_an_example_na
 
 
 def test_the_papers_name_in_the_other_language_gives_the_blank_away():
-    from papercards.items.extractors.claims import named_in_other_words
+    from papercards.items.blanks import named_in_other_words
     names = {"奖励模型": {"reward model"}}
     assert named_in_other_words("奖励模型", ["RewardBench"], names)
     assert not named_in_other_words("奖励模型", ["GenRM"], names)
@@ -845,3 +845,10 @@ def test_a_long_titles_short_tail_names_the_paper():
     assert short_title(paper, [], {}) == "Gradient Entanglement"
     paper = Paper(title="Reward Model Ensembles Help Mitigate Overoptimization", line=1, file="n.md")
     assert short_title(paper, [], {}) == "Reward Model Ensembles Help Mitigate Overoptimization"
+
+
+def test_a_one_word_name_in_the_other_language_on_the_front_gives_the_blank_away():
+    from papercards.items.blanks import named_in_other_words
+    names = {"过度优化": {"overoptimization"}}
+    assert named_in_other_words("过度优化", ["Reward Model Ensembles Help Mitigate Overoptimization"], names)
+    assert not named_in_other_words("过度优化", ["Reward Model Ensembles"], names)

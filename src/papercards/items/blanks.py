@@ -10,6 +10,7 @@ result (the result is what was reached).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_CLASS, CJK_RE, CJK_RUN
@@ -203,6 +204,15 @@ def hinted(answer: str, rest: str, names: list[str] = ()) -> bool:
         if any(a + b in rest or b + a in rest for i, a in enumerate(word) for b in word[i + 1:]):
             return True
     return _spelled_by_initials(answer, names)
+
+
+def named_in_other_words(answer: str, names: list[str], other_names: Mapping[str, set[str]]) -> bool:
+    """The paper's name says the answer in the other language: "RewardBench" on the front,
+    "[奖励模型]" (reward model) asked; "…Help Mitigate Overoptimization", "[过度优化]"."""
+    words = " ".join(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", n) for n in names if n)
+    return any(hinted(other, words) if " " in other else
+               len(other) >= 6 and re.search(rf"(?<![A-Za-z]){re.escape(other)}(?![A-Za-z])", words, re.I)
+               for other in other_names.get(answer.casefold(), ()))
 
 
 def _spelled_by_initials(answer: str, names: list[str]) -> bool:

@@ -18,7 +18,7 @@ from ...text.lang import CJK_CLASS, CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
 from ..blanks import (NAME, NUMBER_BLANK, PHRASE_NAME, acronym_after, around, derivable, gloss_after, hinted, in_brackets,
-                      labels_a_list, narrow_bold, one_of_a_list, result_numbers)
+                      labels_a_list, named_in_other_words, narrow_bold, one_of_a_list, result_numbers)
 from ..context import PaperContext
 from ..dangling import without_notes_asides
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
@@ -368,13 +368,6 @@ def _ends_a_name(made: str, n: int) -> bool:
     asks the rest of a name its first word already says."""
     m = re.search(r"\{\{c%d::([A-Z][^}:]*)" % n, made)
     return bool(m) and bool(re.search(r"(?:^|[^A-Za-z0-9])[A-Z][A-Za-z0-9]+ $", made[:m.start()]))
-
-
-def named_in_other_words(answer: str, names: list[str], other_names: dict[str, set[str]]) -> bool:
-    """The paper's name says the answer in the other language: "RewardBench" on the front,
-    "[奖励模型]" (reward model) asked."""
-    words = " ".join(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", n) for n in names if n)
-    return any(hinted(other, words) for other in other_names.get(answer.casefold(), ()) if " " in other)
 
 
 def furniture(name: str, pc: PaperContext) -> bool:
