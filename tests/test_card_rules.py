@@ -852,3 +852,13 @@ def test_a_one_word_name_in_the_other_language_on_the_front_gives_the_blank_away
     names = {"过度优化": {"overoptimization"}}
     assert named_in_other_words("过度优化", ["Reward Model Ensembles Help Mitigate Overoptimization"], names)
     assert not named_in_other_words("过度优化", ["Reward Model Ensembles"], names)
+
+
+def test_an_item_another_rule_carded_leads_no_other_item(tmp_path):
+    body = ("#### 怎么做\n* 用一个强的oracle(GPT-4)给偏好反馈，让模型迭代地超过自己\n"
+            "* DNO是一个**批量在策略**的算法，用基于回归的目标，实现起来直接、高效\n"
+            "* 理论上每轮迭代**单调提升**，所以即使老师很强也能超过它\n")
+    _, items = items_of(tmp_path, notes(paper(1, "DNO", "Direct Nash Optimization", "直接纳什优化", body,
+                                              keywords="* DNO (Direct Nash Optimization 直接纳什优化)"), *others()))
+    monotonic = [t for t in texts(items) if "单调提升" in t]
+    assert monotonic and not any("高效" in t for t in monotonic), monotonic

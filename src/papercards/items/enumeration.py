@@ -55,6 +55,7 @@ class Unit:
     braced: bool = False      # holds "{{"/"}}" typed in the notes: a blank around it would end there
     listed: bool = False      # an item of a Markdown list (not a sentence of a paragraph)
     block: int = 0            # which block of the answer it stands in (a lead-in leads one list)
+    carded: bool = False      # another rule carded it (a definition): a cue, never a lead-in
 
     @property
     def fact(self) -> bool:

@@ -86,7 +86,7 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
                 # an item another rule carded (a definition) stays as a cue, not a second card
                 units.append(Unit(without_notes_asides(_join(item.text)), depth=depth,
                                   context=leads or item.line in consumed, mark=mark, line=item.line, listed=True,
-                                  block=at))
+                                  block=at, carded=item.line in consumed and not leads))
         elif block.kind == "table" and block.rows:
             units.extend(Unit(" | ".join(c.strip() for c in row), line=block.line, table=True)
                          for row in block.rows[1:])
@@ -673,6 +673,8 @@ def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
             groups.append((group, False))
         elif unit.depth and groups:
             groups[-1][0].append(unit)
+        elif unit.carded:
+            lead = None             # "DNO是一个批量在策略的算法…" is its own card: no lead of the next item
         elif unit.context and not is_remark(unit.text):
             # a long paragraph leading into the list: its last sentence is what leads in; one
             # that counts the items ("会有两个意外后果：") is no lead for a card holding one
