@@ -54,16 +54,23 @@ def cache_dir() -> Path | None:
 
 def cache_file(jieba: Any) -> Path | None:
     """This jieba's dictionary cache: named after jieba's version and its dictionary file."""
+    return cache_file_for(Path(jieba.__file__).with_name("dict.txt"), "jieba", ".dict",
+                          repr(_MAGIC), jieba.__version__, sys.byteorder)
+
+
+def cache_file_for(source: Path, name: str, suffix: str, *salt: str) -> Path | None:
+    """A file of the user's cache folder made from ``source``, named after ``salt`` and the
+    source's path, size and time (a new library version is a new file); None when caching
+    is off or the source cannot be read."""
     folder = cache_dir()
     if folder is None:
         return None
-    dictionary = Path(jieba.__file__).with_name("dict.txt")
     try:
-        stat = dictionary.stat()
+        stat = source.stat()
     except OSError:
         return None
-    key = f"{_MAGIC!r}|{jieba.__version__}|{dictionary}|{stat.st_size}|{stat.st_mtime_ns}|{sys.byteorder}"
-    return folder / f"jieba-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}.dict"
+    key = "|".join([*salt, str(source), str(stat.st_size), str(stat.st_mtime_ns)])
+    return folder / f"{name}-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}{suffix}"
 
 
 def load_dictionary(tokenizer: Any, jieba: Any) -> None:

@@ -19,7 +19,6 @@ and a file that does not check out is ignored (and rewritten).
 from __future__ import annotations
 
 import atexit
-import hashlib
 import importlib.util
 import os
 import tempfile
@@ -28,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..fsutil import remove_stale_temps
-from .jiebadict import cache_dir
+from .jiebadict import cache_file_for
 
 _MAGIC = "papercards pinyin 2"
 
@@ -83,17 +82,10 @@ def _pinyin():
 
 def table_file() -> Path | None:
     """This pypinyin's file of readings (None: no cache folder, or no pypinyin)."""
-    folder = cache_dir()
     spec = importlib.util.find_spec("pypinyin")
-    if folder is None or spec is None or not spec.origin:
+    if spec is None or not spec.origin:
         return None
-    table = Path(spec.origin).with_name("pinyin_dict.py")
-    try:
-        stat = table.stat()
-    except OSError:
-        return None
-    key = f"{_MAGIC}|{table}|{stat.st_size}|{stat.st_mtime_ns}"
-    return folder / f"pinyin-{hashlib.sha1(key.encode('utf-8')).hexdigest()[:16]}.txt"
+    return cache_file_for(Path(spec.origin).with_name("pinyin_dict.py"), "pinyin", ".txt", _MAGIC)
 
 
 def _read(path: Path) -> dict[str, str]:
