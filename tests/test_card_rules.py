@@ -858,3 +858,9 @@ def test_an_item_another_rule_carded_leads_no_other_item(tmp_path):
                                               keywords="* DNO (Direct Nash Optimization 直接纳什优化)"), *others()))
     monotonic = [t for t in texts(items) if "单调提升" in t]
     assert monotonic and not any("高效" in t for t in monotonic), monotonic
+
+
+def test_another_name_is_no_meaning_of_a_term():
+    from papercards.items.glossary import _says_what_it_means
+    assert not _says_what_it_means("critic") and not _says_what_it_means("value function")
+    assert _says_what_it_means("chosen的概率在训练中反而下降")

@@ -289,14 +289,15 @@ _RATES_ONLY = re.compile(r"^[^，,。；;]{0,12}(?:[“\"「][^”\"」]{1,8}[�
 
 def _says_what_it_means(note: str) -> bool:
     """A gloss that explains (``A比B好，B比C好，但C比A好``), not another term pair
-    (``inverse perplexity 逆困惑度``), a pointer to other notes (``和第6篇…一个意思``) nor a
-    rating (``离线RL里的"金标准"``: what the term is, it does not say)."""
+    (``inverse perplexity 逆困惑度``), another name (``critic``), a pointer to other notes
+    (``和第6篇…一个意思``) nor a rating (``离线RL里的"金标准"``: what the term is, it does not say)."""
     if _RATES_ONLY.match(note.strip()):
         return False
     runs = split_runs(note)
     pair = [lang for lang, _ in runs] == ["en", "zh"] and len(runs[1][1]) <= 8 and len(runs[0][1].split()) >= 2
-    # "几率比" under odds ratio 优势比, "欠指定" under 欠规范: another translation, no meaning
-    other_translation = bool(re.fullmatch(rf"[{CJK_CLASS}]{{1,6}}", note.strip()))
+    # "几率比" under odds ratio 优势比, "欠指定" under 欠规范: another translation, no meaning;
+    # "critic" under value network 价值网络: another name
+    other_translation = bool(re.fullmatch(rf"[{CJK_CLASS}]{{1,6}}|[A-Za-z][A-Za-z0-9-]*(?: [A-Za-z][A-Za-z0-9-]*)?", note.strip()))
     return not pair and not other_translation
 
 
