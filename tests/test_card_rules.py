@@ -864,3 +864,14 @@ def test_another_name_is_no_meaning_of_a_term():
     from papercards.items.glossary import _says_what_it_means
     assert not _says_what_it_means("critic") and not _says_what_it_means("value function")
     assert _says_what_it_means("chosen的概率在训练中反而下降")
+
+
+def test_plain_words_that_are_all_their_part_says_are_the_back_of_an_idea_card(tmp_path):
+    text = ("# SimpleKD: Distilling by Similarities\n\narXiv 2601.00002\n\n## 一、方法\n\n### 1.1 思路\n\n"
+            "**用大白话说**：学生不用记住老师的坐标，只要学会老师觉得哪两个东西更像。\n\n"
+            "### 1.2 损失\n\n损失是两个相似度矩阵按行 softmax 后的 **KL 散度**。\n\n"
+            "**用大白话说**：就是让两张表长得一样。\n")
+    result, items = items_of(tmp_path, text)
+    claims = {i.fields["question"]: i.fields["answer"] for i in items if i.kind == "claim"}
+    assert any(q.endswith("「1.1 思路」的想法是什么？（用大白话说）".replace("1.1 ", "")) for q in claims), claims
+    assert not any("两张表长得一样" in a for a in claims.values())
