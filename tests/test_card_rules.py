@@ -875,3 +875,11 @@ def test_plain_words_that_are_all_their_part_says_are_the_back_of_an_idea_card(t
     claims = {i.fields["question"]: i.fields["answer"] for i in items if i.kind == "claim"}
     assert any(q.endswith("「1.1 思路」的想法是什么？（用大白话说）".replace("1.1 ", "")) for q in claims), claims
     assert not any("两张表长得一样" in a for a in claims.values())
+
+
+def test_rows_of_results_are_a_card_each(tmp_path):
+    body = ("#### 实验结论\n* long-CoT：AIME 77.5，MATH 500 96.2，Codeforces **94th** percentile → 和o1相当\n"
+            "* short-CoT：AIME 60.8，MATH500 94.6，LiveCodeBench 47.3 → 最多**+550%**\n")
+    _, items = items_of(tmp_path, notes(paper(1, "Kimi", "Kimi k1.5", "扩展强化学习", body), *others()))
+    rows = [t for t in texts(items) if "CoT" in t]
+    assert len(rows) == 2 and not any("long-CoT" in t and "short-CoT" in t for t in rows), rows

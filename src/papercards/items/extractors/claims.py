@@ -685,7 +685,11 @@ def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
     out: list[tuple[list[Unit], bool]] = []
     for group, _ in groups:
         phrases = [u for u in group if u.fact]
-        if len(phrases) >= 2 and sum(item_weight(u.text) for u in group) <= LONG_LIST:
+        if len(phrases) >= 2 and all(len(_FIGURES.findall(strip_marks(u.text))) >= DENSE_ROW for u in phrases):
+            # rows of results, each a table's worth ("long-CoT：AIME 77.5，MATH 500 96.2，…"): one
+            # card per row, not every row on every card
+            out.extend((part, False) for part in _by_item(group))
+        elif len(phrases) >= 2 and sum(item_weight(u.text) for u in group) <= LONG_LIST:
             out.extend((chunk, True) for chunk in _chunks(group))
         elif len(phrases) >= 2:
             # short items each with lines of their own under them: a section, each item a card
@@ -696,6 +700,8 @@ def fact_groups(units: list[Unit]) -> list[tuple[list[Unit], bool]]:
 
 
 LONG_LIST = 160           # weight (`item_weight`), nested lines included: a longer list is a section, not one note
+DENSE_ROW = 3             # figures in a list item that make it a row of results
+_FIGURES = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
 
 
 def _by_item(group: list[Unit]) -> list[list[Unit]]:
