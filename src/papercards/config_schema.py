@@ -178,7 +178,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("fix_typos", FLAG, True,
            "Typing slips in the notes are corrected on the cards (not in the notes), each with a "
            "warning: a word the paper's own Chinese abstract writes, in the same phrase, with other "
-           "characters of the same pinyin (收到 for 受到), an acronym in a stray case (DPo for DPO). "
+           "characters of the same pinyin (收到 for 受到), a word no dictionary has that sounds like one "
+           "the paper writes often (将励 for 奖励), an acronym in a stray case (DPo for DPO). "
            "false: the cards say what the notes say."),
     Option("max_cloze_blanks", whole(1, 9), 2, "At most this many blanks on one cloze card (1 to 9)."),
     Option("remote_images", FLAG, False,
