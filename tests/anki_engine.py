@@ -141,9 +141,10 @@ def sample_records():
         return Record(item=item, modified=T0 + n, **kw)
 
     return [
-        rec(1, "term/DPO", "term",
-            {"term": "DPO", "english": "Direct Preference Optimization", "chinese": "直接偏好优化", "note": ""},
-            papers=[P1, P2], tags=["DPO", "偏好 优化"]),
+        rec(1, "term/DRO", "term",
+            {"term": "DRO", "english": "Distributionally Robust Optimization", "chinese": "分布稳健优化",
+             "note": ""},
+            papers=[P1, P2], tags=["DRO", "稳健 优化"]),
         rec(2, "term/LLM", "term",
             {"term": "LLM", "english": "Large Language Model", "chinese": "",
              "note": "DPO 主要用于**大模型**微调"},

@@ -90,17 +90,17 @@ def test_guids_are_item_ids(imported):
 
 def test_tags_and_decks(imported):
     col = imported[0]
-    assert {"偏好_优化", "3D属性", "偏好漂移", "papercards::paper::NS-DPO", "papercards::kind::term",
+    assert {"稳健_优化", "3D属性", "偏好漂移", "papercards::paper::NS-DPO", "papercards::kind::term",
             "papercards::retired", "papercards::suspended"} <= set(col.tags.all())
     notes = notes_by_item(col)
-    assert "偏好_优化" in notes["term/DPO"].tags
+    assert "稳健_优化" in notes["term/DRO"].tags
     assert "papercards::retired" in notes["9Hxdixed7p/claim/9f00aa01"].tags
     assert "papercards::retired" not in notes["9Hxdixed7p/claim/5b1c0e2a"].tags
 
     def decks_of(item_id):
         return {col.decks.name(c.did) for c in notes[item_id].cards()}
 
-    assert decks_of("term/DPO") == {f"{DECK}::Glossary 术语"}
+    assert decks_of("term/DRO") == {f"{DECK}::Glossary 术语"}
     assert decks_of("PabAln0jjB/method/NS-DPO") == {f"{DECK}::NS-DPO"}
     assert decks_of("9Hxdixed7p/cloze/0d9e4f11") == {f"{DECK}::3D-Properties"}
     names = {d.name for d in col.decks.all_names_and_ids()}
@@ -110,7 +110,7 @@ def test_tags_and_decks(imported):
 def test_cards_per_note(imported):
     col = imported[0]
     counts = {item_id: len(note.cards()) for item_id, note in notes_by_item(col).items()}
-    assert counts["term/DPO"] == 2                       # both ways
+    assert counts["term/DRO"] == 2                       # both ways
     assert counts["term/LLM"] == 1                       # no Chinese → no 中文 → term card
     assert counts["9Hxdixed7p/paper/title"] == 2         # Reverse
     assert counts["9Hxdixed7p/sentence/3c6e8d90"] == 1     # one direction only
@@ -120,11 +120,11 @@ def test_cards_per_note(imported):
 
 def test_rendered_examples(imported):
     col = imported[0]
-    q, a = card_text(col, "term/DPO", 0)
-    assert "DPO" in q and "Direct Preference Optimization · 直接偏好优化" in a
+    q, a = card_text(col, "term/DRO", 0)
+    assert "DRO" in q and "Distributionally Robust Optimization · 分布稳健优化" in a
     assert "2 papers 篇论文: 3D-Properties、NS-DPO" in a            # both papers, briefly
-    q, a = card_text(col, "term/DPO", 1)
-    assert "直接偏好优化" in q and "DPO, Direct Preference Optimization" in a and "DPO" not in q
+    q, a = card_text(col, "term/DRO", 1)
+    assert "分布稳健优化" in q and "DRO, Distributionally Robust Optimization" in a and "DRO" not in q
     q, a = card_text(col, "9Hxdixed7p/cloze/0d9e4f11", 0)
     assert "[...]" in q and "参考策略" in q and "\\pi_{\\text{ref} }" in a
     q, a = card_text(col, "9Hxdixed7p/cloze/0d9e4f11", 1)
@@ -194,8 +194,8 @@ def test_new_record_does_not_disturb_existing_notes(tmp_path, imported):
     col = imported[0]
     from papercards.items.model import Item
     from papercards.store.model import Record
-    new = Record(Item("term/RLHF", "term", {"term": "RLHF", "english": "Reinforcement Learning from Human "
-                                            "Feedback", "chinese": "基于人类反馈的强化学习", "note": ""},
+    new = Record(Item("term/MAB", "term", {"term": "MAB", "english": "multi-armed bandit",
+                                           "chinese": "多臂老虎机", "note": ""},
                       papers=["9Hxdixed7p"]), modified=T0 + 500)
     path = tmp_path / "v2.apkg"
     build(path, [new, *sample_records()])          # shifts every note/card id in the package
@@ -217,14 +217,14 @@ def test_review_history_kept_after_reimport(tmp_path, imported):
 
     records = sample_records()
     for r in records:
-        if r.item.id == "term/DPO":
+        if r.item.id == "term/DRO":
             r.item.fields["note"] = "新增备注 **bold**"
             r.modified += 1000
     path = tmp_path / "v2.apkg"
     build(path, records)
     log = import_apkg(col, path)
     assert len(log.updated) == 1 and len(log.new) == 0
-    assert notes_by_item(col)["term/DPO"]["Note"] == render_inline("新增备注 **bold**")
+    assert notes_by_item(col)["term/DRO"]["Note"] == render_inline("新增备注 **bold**")
     assert col.db.scalar("select count() from revlog") == revlog_before
     sched_after = {cid: (c.ivl, c.due, c.queue, c.type, c.reps)
                    for cid in col.find_cards("") for c in [col.get_card(cid)]}
@@ -286,7 +286,7 @@ def test_text_change_without_newer_modified_is_not_imported(tmp_path, imported):
     build(path, records)
     log = import_apkg(col, path)
     assert len(log.updated) == 0
-    assert notes_by_item(col)["term/DPO"]["English"] == "Direct Preference Optimization"
+    assert notes_by_item(col)["term/DRO"]["English"] == "Distributionally Robust Optimization"
 
 
 @pytest.mark.parametrize("question, answer, is_cloze", [

@@ -86,14 +86,14 @@ def test_cloze_bold_around_a_blank():
 
 
 def test_term_fields():
-    n = note("term/DPO")
+    n = note("term/DRO")
     assert n.model is notetypes.term_model()
     f = n.fields
-    assert (f["Term"], f["English"], f["Chinese"]) == ("DPO", "Direct Preference Optimization", "直接偏好优化")
+    assert (f["Term"], f["English"], f["Chinese"]) == ("DRO", "Distributionally Robust Optimization", "分布稳健优化")
     # a shared term names its papers briefly (count and short names), titles and links stay off
     assert f["Papers"] == '<div class="papers">2 papers 篇论文: 3D-Properties、NS-DPO</div>'
     assert f["Links"] == ""
-    assert f["ItemId"] == "term/DPO"
+    assert f["ItemId"] == "term/DRO"
     assert n.deck == f"{DECK}::Glossary 术语"
 
 
@@ -182,8 +182,8 @@ def test_guid_from_item_id_only():
 
 def test_tags():
     records = by_id()
-    tags = note_tags(records["term/DPO"], PAPERS)
-    assert tags == ["DPO", "偏好_优化", "papercards::kind::term", "papercards::paper::3D-Properties",
+    tags = note_tags(records["term/DRO"], PAPERS)
+    assert tags == ["DRO", "稳健_优化", "papercards::kind::term", "papercards::paper::3D-Properties",
                     "papercards::paper::NS-DPO"]
     assert "papercards::retired" in note_tags(records["9Hxdixed7p/claim/9f00aa01"], PAPERS)
     assert "papercards::suspended" in note_tags(records["PabAln0jjB/cloze/77aa0b3c"], PAPERS)

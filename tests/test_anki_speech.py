@@ -59,8 +59,8 @@ def test_silent_by_default(tmp_path, col):
 def test_english_is_spoken_on_the_back_of_term_cards(tmp_path, col):
     imported(tmp_path, col, "english")
     backs = answers(col, TERM_NAME)
-    assert "[anki:tts lang=en_US]Direct Preference Optimization[/anki:tts]" in backs[("term/DPO", 0)]
-    assert "[anki:tts lang=en_US]Direct Preference Optimization[/anki:tts]" in backs[("term/DPO", 1)]
+    assert "[anki:tts lang=en_US]Distributionally Robust Optimization[/anki:tts]" in backs[("term/DRO", 0)]
+    assert "[anki:tts lang=en_US]Distributionally Robust Optimization[/anki:tts]" in backs[("term/DRO", 1)]
     assert "[anki:tts lang=en_US]Large Language Model[/anki:tts]" in backs[("term/LLM", 0)]
     assert "zh_CN" not in "".join(backs.values())
     renders = {cid: col.get_card(cid).render_output() for cid in col.find_cards("")}
@@ -72,9 +72,9 @@ def test_english_is_spoken_on_the_back_of_term_cards(tmp_path, col):
 def test_both_adds_the_chinese(tmp_path, col):
     imported(tmp_path, col, "both")
     backs = answers(col, TERM_NAME)
-    dpo = backs[("term/DPO", 0)]
-    assert "[anki:tts lang=en_US]Direct Preference Optimization[/anki:tts]" in dpo
-    assert "[anki:tts lang=zh_CN]直接偏好优化[/anki:tts]" in dpo
+    dro = backs[("term/DRO", 0)]
+    assert "[anki:tts lang=en_US]Distributionally Robust Optimization[/anki:tts]" in dro
+    assert "[anki:tts lang=zh_CN]分布稳健优化[/anki:tts]" in dro
     assert "zh_CN" not in backs[("term/LLM", 0)]                       # no Chinese, nothing to say
 
 

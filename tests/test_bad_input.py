@@ -134,7 +134,7 @@ CASES: dict[str, Case] = {
                                      "cards/duplicate-ids.yaml:8: item id 'manual/dup' is used twice "
                                      "(also at cards/duplicate-ids.yaml:2)"),
     "cards/duplicate-id-across-files.yaml": Case("an id that glossary.yaml already has", 1,
-                                                 "cards/glossary.yaml:7: item id 'term/DPO' is used twice (also "
+                                                 "cards/glossary.yaml:35: item id 'term/DRO' is used twice (also "
                                                  "at cards/duplicate-id-across-files.yaml:2)"),
     "cards/duplicate-key.yaml": Case("a key twice in one mapping", 1,
                                      "cards/duplicate-key.yaml:6: key 'question' appears twice"),

@@ -353,8 +353,9 @@ def test_control_sequences_in_the_store_are_shown_not_obeyed_by_review(root):
     path = root / "cards" / "glossary.yaml"
     text = path.read_text(encoding="utf-8")
     hostile = '"\\e]52;c;cm0gLXJmIH4=\\a\\e[2J\\e[10A\\u202egnp.exe\\x9b31m"'
-    assert text.count("english: Direct Preference Optimization") == 1
-    path.write_text(text.replace("english: Direct Preference Optimization", f"english: {hostile}"), encoding="utf-8")
+    assert text.count("english: Knowledge Transfer Optimization") == 1
+    path.write_text(text.replace("english: Knowledge Transfer Optimization", f"english: {hostile}"),
+                    encoding="utf-8")
     result = review(root, "q\n")
     assert result.exit_code == 0, result.output
     assert not any(c in result.output for c in CONTROLS), result.output

@@ -24,6 +24,16 @@ def by_id(extraction):
     return {i.id: i for i in extraction.items}
 
 
+@pytest.fixture(scope="module")
+def unknowing(shipped_text):
+    """The shipped notes' items with no known terms, as for a student new to the field: the
+    basics (LLM, DPO in all seven papers, RLHF and PPO named in the abstracts) get cards too."""
+    config = Config()
+    config.glossary.known_terms = []
+    extraction = extract([parse_notes(shipped_text, "source/iclr2025-dpo.md", config)], config)
+    return extraction, {i.id: i for i in extraction.items}
+
+
 def items_of(extraction, kind, paper=None):
     return [i for i in extraction.items if i.kind == kind and (paper is None or i.paper == paper)]
 
@@ -76,7 +86,8 @@ def test_long_form_by_initials_and_schwartz_hearst():
     assert long_form("DPO", "直接偏好优化") is None
 
 
-def test_one_glossary_entry_per_term_listing_its_papers(extraction, by_id):
+def test_one_glossary_entry_per_term_listing_its_papers(unknowing):
+    extraction, by_id = unknowing           # only DPO, a known term, is in all seven papers
     dpo = by_id["term/DPO"]
     assert dpo.fields == {"term": "DPO", "english": "Direct Preference Optimization", "chinese": "直接偏好优化",
                           "note": ""}
@@ -84,20 +95,19 @@ def test_one_glossary_entry_per_term_listing_its_papers(extraction, by_id):
     assert sum(1 for i in extraction.items if i.kind == "term" and i.fields["term"] == "DPO") == 1
 
 
-def test_remark_is_a_note_never_a_translation(shipped_text, by_id):
+def test_remark_is_a_note_never_a_translation(by_id, unknowing):
     assert "term/LLM" not in by_id                      # a term everybody in the field knows: no card
-    config = Config()
-    config.glossary.known_terms = []
-    items = {i.id: i for i in extract([parse_notes(shipped_text, "s.md", config)], config).items}
-    llm = items["term/LLM"]
+    llm = unknowing[1]["term/LLM"]
     assert llm.fields["chinese"] == "" and llm.fields["note"] == "DPO主要用于大模型微调"
     assert "DPO主要用于大模型微调" not in (llm.fields["english"], llm.fields["chinese"])
 
 
-def test_terms_from_abstracts_get_their_chinese_name(by_id):
-    assert by_id["term/RLHF"].fields["chinese"] == "来自人类反馈的强化学习"
-    assert by_id["term/PPO"].fields["english"] == "Proximal Policy Optimization"
-    assert by_id["term/PPO"].fields["chinese"] == "近端策略优化"
+def test_terms_from_abstracts_get_their_chinese_name(by_id, unknowing):
+    known = unknowing[1]                    # RLHF and PPO, bare keywords named in the abstracts, are known terms
+    assert known["term/RLHF"].fields["chinese"] == "来自人类反馈的强化学习"
+    assert known["term/PPO"].fields["english"] == "Proximal Policy Optimization"
+    assert known["term/PPO"].fields["chinese"] == "近端策略优化"
+    assert not {"term/DPO", "term/RLHF", "term/PPO"} & set(by_id)     # known by default: no card
     assert "term/NS-DPO" not in by_id       # the paper's own method: its card answers with the expansion
     assert by_id["PabAln0jjB/method/ns-dpo"].fields["description"].endswith("（非平稳直接偏好优化）")
     assert by_id["term/DRO"].fields["chinese"] == "分布稳健优化"

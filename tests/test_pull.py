@@ -33,12 +33,12 @@ from papercards.store.history import AGAIN, load_history
 DECK_FILE = "decks/iclr-2025-dpo.apkg"
 BUILT = "1790000000"            # the first build: before any learner's edit (real time)
 CLAIM = "9Hxdixed7p/claim/3865749f"
-TERM = "term/DPO"
+TERM = "term/MAB"
 CLOZE = "9Hxdixed7p/cloze/fd2dd427"
-SUSPEND = "term/PPO"
-TAGGED = "term/RLHF"
+SUSPEND = "term/KTO"
+TAGGED = "term/DRO"
 CLAIM_EDIT = "选择和拒绝响应的梯度之间的<b>相互作用</b>会导致训练不稳定"
-TERM_EDIT = "直接偏好优化（直接用偏好数据）"
+TERM_EDIT = "多臂老虎机（探索与利用）"
 
 
 def run(root: Path, *args: str, epoch: str | None = None):

@@ -73,7 +73,7 @@ def test_an_edited_bullet_updates_exactly_that_note(root):
     with FakeAnkiConnect() as fake:
         assert push(root, url=fake.url).exit_code == 0
         by_item = {n["fields"]["ItemId"]: n for n in fake.backend.notes.values()}
-        by_item["term/DPO"]["tags"].append("marked")                 # the learner marks a note
+        by_item["term/DRO"]["tags"].append("marked")                 # the learner marks a note
         notes_path = root / "source" / "iclr2025-dpo.md"
         notes_path.write_text(replace(shipped(), BULLET_V1, BULLET_V3), encoding="utf-8")
         fake.calls.clear()
@@ -82,7 +82,7 @@ def test_an_edited_bullet_updates_exactly_that_note(root):
         assert f"0 added, 1 updated, {len(by_item) - 1} unchanged" in result.output
         assert fake.calls.count("updateNote") == 1
         assert "引起不稳定" in by_item[UNSTABLE]["fields"]["Back"]
-        assert "marked" in by_item["term/DPO"]["tags"]
+        assert "marked" in by_item["term/DRO"]["tags"]
         assert len(fake.backend.notes) == len(by_item)
 
 

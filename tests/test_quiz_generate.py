@@ -156,7 +156,7 @@ def test_suspended_items_never_appear(tmp_path):
     root = built_project(tmp_path / "proj")
     glossary = root / "cards" / "glossary.yaml"
     text = glossary.read_text(encoding="utf-8")
-    suspended = ["term/DPO", "term/preference-drift", "term/pairwise-noise"]
+    suspended = ["term/DRO", "term/preference-drift", "term/pairwise-noise"]
     for item_id in suspended:
         text = text.replace(f"- id: {item_id}\n", f"- id: {item_id}\n  suspended: true\n", 1)
     glossary.write_text(text, encoding="utf-8")
@@ -171,7 +171,7 @@ def test_suspended_items_never_appear(tmp_path):
     for seed in (1, 2, 3, 4):
         for q in quizzes(root, seed=seed, questions=QUIZ_N)[0].questions:
             assert not set(q.sources) & set(suspended), (q.prompt, q.sources)
-            assert "直接偏好优化" not in [normalize.plain(r) for _, r in q.pairs]
+            assert "分布稳健优化" not in [normalize.plain(r) for _, r in q.pairs]
 
 
 def test_papers_by_key_title_and_method(built):

@@ -23,7 +23,8 @@ from papercards.cli import main
 from papercards.store import Store
 
 # the first items of the shipped store, in store order (what the first build made)
-DPO, RLHF, PPO, KTO, MAB = "term/DPO", "term/RLHF", "term/PPO", "term/KTO", "term/MAB"
+KTO, MAB, DRO = "term/KTO", "term/MAB", "term/DRO"
+CLOZE, CLAIM = "9Hxdixed7p/cloze/433a8662", "9Hxdixed7p/claim/3865749f"
 
 EDITOR = """\
 import pathlib, sys
@@ -33,9 +34,9 @@ n = int(count.read_text()) + 1 if count.exists() else 1
 count.write_text(str(n))
 text = path.read_text(encoding="utf-8")
 if n == 2:      # the second run fixes the first: a real edit
-    text = text.replace("  bogus: 1\\n", "").replace("chinese: 近端策略优化", "chinese: 近端策略优化算法")
+    text = text.replace("  bogus: 1\\n", "").replace("chinese: 分布稳健优化", "chinese: 分布稳健优化算法")
 else:           # the first and third runs break it: a key the store does not know
-    text = text.replace("  kind: term\\n", "  kind: term\\n  bogus: 1\\n")
+    text = text.replace("  kind: ", "  bogus: 1\\n  kind: ", 1)
 path.write_text(text, encoding="utf-8")
 """
 
@@ -112,8 +113,8 @@ def built(tmp_path):
     # a note whose text would drive the terminal (clear the screen, retitle the window)
     glossary = root / "cards" / "glossary.yaml"
     text = glossary.read_text(encoding="utf-8")
-    glossary.write_text(text.replace("english: Direct Preference Optimization",
-                                     'english: "Direct Preference Optimization\\e[2J\\e]0;pwned\\a"', 1),
+    glossary.write_text(text.replace("english: Knowledge Transfer Optimization",
+                                     'english: "Knowledge Transfer Optimization\\e[2J\\e]0;pwned\\a"', 1),
                         encoding="utf-8")
     return root
 
@@ -121,27 +122,27 @@ def built(tmp_path):
 def test_keep_suspend_edit_quit_then_resume_in_a_terminal(built, tmp_path):
     root, env = built, env_for(tmp_path)
     before_records, before_files = records(root), store_files(root)
-    assert list(before_records)[:5] == [DPO, RLHF, PPO, KTO, MAB]
+    assert list(before_records)[:5] == [KTO, MAB, DRO, CLOZE, CLAIM]
 
     term = review(root, env)
-    term.expect("── 1/33 · glossary · term")
+    term.expect("── 1/30 · glossary · term")
     term.expect("k keep · s suspend · e edit · n skip · q quit > ")
     term.press("k")
     term.expect("→ kept")
-    term.expect("── 2/33")
-    term.expect("Reinforcement Learning from Human Feedback · 来自人类反馈的强化学习")
+    term.expect("── 2/30")
+    term.expect("multi-armed bandit · 多臂老虎机")
     term.press("s")
     term.expect("→ suspended")
-    term.expect("── 3/33")
+    term.expect("── 3/30")
     term.press("e")                             # the editor breaks the item first
     term.expect(".papercards-cache/review-item.yaml:")
     term.expect("unknown key 'bogus'")
     term.expect("r edit again · d discard the edit > ")
     term.press("r")                             # … and fixes it the second time
     term.expect("→ edited")
-    term.expect("── 4/33")
+    term.expect("── 4/30")
     term.press("q")
-    term.expect("Stopped with 30 items left; papercards review resumes here.")
+    term.expect("Stopped with 27 items left; papercards review resumes here.")
     code, shown = term.close()
     assert code == 0, shown
 
@@ -153,10 +154,10 @@ def test_keep_suspend_edit_quit_then_resume_in_a_terminal(built, tmp_path):
 
     # cards/ holds exactly the decisions, and loads back as written
     after = records(root)
-    assert after[RLHF].suspended and not before_records[RLHF].suspended
-    assert after[PPO].item.fields["chinese"] == "近端策略优化算法"
-    before_records[RLHF].suspended = True
-    before_records[PPO].item.fields["chinese"] = "近端策略优化算法"
+    assert after[MAB].suspended and not before_records[MAB].suspended
+    assert after[DRO].item.fields["chinese"] == "分布稳健优化算法"
+    before_records[MAB].suspended = True
+    before_records[DRO].item.fields["chinese"] = "分布稳健优化算法"
     assert after == before_records
     changed = {k for k, v in store_files(root).items() if before_files[k] != v}
     assert changed == {"cards/glossary.yaml"}
@@ -164,16 +165,16 @@ def test_keep_suspend_edit_quit_then_resume_in_a_terminal(built, tmp_path):
 
     # the second run resumes at card 4; a broken edit discarded shows the same card again
     term = review(root, env)
-    term.expect("Resuming: 3 of 33 done (1 kept, 1 suspended, 1 edited).")
-    term.expect("── 4/33 · glossary · term")
-    term.expect("KTO")
+    term.expect("Resuming: 3 of 30 done (1 kept, 1 suspended, 1 edited).")
+    term.expect("── 4/30 · 3D-Properties · cloze")
+    term.expect("DPO三个关键属性(3D)")
     term.press("e")
     term.expect("unknown key 'bogus'")
     term.press("d")
-    term.expect("── 4/33 · glossary · term")
+    term.expect("── 4/30 · 3D-Properties · cloze")
     term.press("n")
     term.expect("→ skipped")
-    term.expect("── 5/33")
+    term.expect("── 5/30")
     term.press("q")
     code, shown = term.close()
     assert code == 0, shown
@@ -183,17 +184,17 @@ def test_keep_suspend_edit_quit_then_resume_in_a_terminal(built, tmp_path):
     piped = subprocess.run([sys.executable, "-m", "papercards", "review", "-C", str(root)], input="s\n",
                            capture_output=True, text=True, env=env, timeout=120)
     assert piped.returncode == 0, piped.stderr
-    assert "Resuming: 4 of 33 done" in piped.stdout and "── 5/33" in piped.stdout
-    assert "Stopped with 28 items left" in piped.stdout
+    assert "Resuming: 4 of 30 done" in piped.stdout and "── 5/30" in piped.stdout
+    assert "Stopped with 25 items left" in piped.stdout
     final = records(root)
-    assert final[MAB].suspended and final[KTO] == after[KTO]
+    assert final[CLAIM].suspended and final[CLOZE] == after[CLOZE]
 
     # the next build keeps every decision (hand edits of cards/)
     result = CliRunner().invoke(main, ["build", "-C", str(root)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     rebuilt = records(root)
-    assert rebuilt[RLHF].suspended and rebuilt[MAB].suspended
-    assert rebuilt[PPO].item.fields["chinese"] == "近端策略优化算法"
+    assert rebuilt[MAB].suspended and rebuilt[CLAIM].suspended
+    assert rebuilt[DRO].item.fields["chinese"] == "分布稳健优化算法"
 
 
 def test_nothing_changed_by_the_last_build_means_nothing_to_review(built):

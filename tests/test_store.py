@@ -29,11 +29,12 @@ def records_of(*items, now=100):
 # --------------------------------------------------------------------------- YAML
 
 def test_round_trip_is_exact_and_readable():
-    recs = records_of(claim(answer="- 一\n- **二**"), Item(id="term/DPO", kind="term", papers=["a", "b"],
-                      fields={"term": "DPO", "english": "Direct Preference Optimization", "chinese": "直接偏好优化"}))
+    recs = records_of(claim(answer="- 一\n- **二**"), Item(
+        id="term/DRO", kind="term", papers=["a", "b"],
+        fields={"term": "DRO", "english": "Distributionally Robust Optimization", "chinese": "分布稳健优化"}))
     recs[0].suspended = True
     text = dump_file("t", PAPER, recs)
-    assert "直接偏好优化" in text and "\\u" not in text
+    assert "分布稳健优化" in text and "\\u" not in text
     assert "answer: |-\n      - 一\n      - **二**" in text           # multi-line answers as a block
     header, _, loaded = load_text(text, "cards/x.yaml")
     assert header == PAPER

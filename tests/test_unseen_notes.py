@@ -14,6 +14,7 @@ from anki_engine import import_apkg, open_collection, strip_html
 
 from papercards.build import build
 from papercards.config import load_config
+from papercards.text import cloze_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 UNSEEN = Path(__file__).parent / "data" / "notes" / "unseen"
@@ -51,6 +52,18 @@ def test_every_paper_is_carded(deck):
     assert all(n >= 3 for n in per_paper.values()), per_paper
     titles = {p.title for p in result.extraction.papers.values()}
     assert not titles & {"Setup", "Findings", "Key idea", "Glossary", "Method", "Results"}
+
+
+def test_the_fields_basic_acronyms_are_neither_a_term_card_nor_a_blank(deck):
+    """DPO, RLHF and PPO are known terms by default, like LLM: no glossary card, and no
+    blank on them ("做[DPO]", "奖励模型是[RLHF]成功的关键")."""
+    _, result, _, _ = deck
+    basics = {"DPO", "RLHF", "PPO"}
+    items = result.extraction.items
+    assert not {f"term/{b}" for b in basics} & {i.id for i in items}
+    blanks = {a.strip("*") for i in items if i.kind == "cloze"
+              for answers in cloze_answers(i.fields["text"]).values() for a in answers}
+    assert not blanks & basics, blanks & basics
 
 
 def test_no_two_notes_share_a_first_field(deck):

@@ -18,9 +18,9 @@ from papercards.store import Store
 from papercards.store.history import load_history
 
 DECK_FILE = "decks/iclr-2025-dpo.apkg"
-LAPSED = ("term/DPO", "9Hxdixed7p/claim/3865749f")     # forgotten twice and once
+LAPSED = ("term/DRO", "9Hxdixed7p/claim/3865749f")     # forgotten twice and once
 HARD = "PabAln0jjB/method/ns-dpo"                       # rated hard
-GOOD = ("term/RLHF", "term/PPO")                        # studied, never a problem
+GOOD = ("term/KTO", "term/MAB")                         # studied, never a problem
 
 
 def cli(project, *args, ok=True):
@@ -124,7 +124,7 @@ def test_status_weak_lists_the_weakest_first_aligned_in_80_columns(studied):
     assert len(rows) == len(places) == 3
     # the most lapsed first, then the other lapse, then the hard answer
     assert [r.split()[1] for r in rows] == ["glossary", "3D-Properti…", "NS-DPO"]
-    assert "DPO" in rows[0] and "DPO不稳定的" in rows[1]
+    assert "DRO" in rows[0] and "DPO不稳定的" in rows[1]
     history = load_history(studied / "cards")
     for row, item_id in zip(rows, (*LAPSED, HARD)):
         h = history[item_id]

@@ -138,7 +138,9 @@ _KNOWN_TERMS = ["LLM", "LLMs", "Large Language Models", "Large Language Model", 
                 "cross entropy", "binary cross-entropy", "BCE", "gradient descent", "learning rate",
                 "density ratio", "Likert scale", "Likert-5", "baseline", "ablation", "fine-tuning",
                 # …and of aligning language models
-                "RM", "reward model", "reward models", "奖励模型"]
+                "RM", "reward model", "reward models", "奖励模型",
+                "RLHF", "Reinforcement Learning from Human Feedback", "PPO", "Proximal Policy Optimization",
+                "DPO", "Direct Preference Optimization"]
 
 OPTIONS: tuple[Option, ...] = (
     Option("deck", TEXT, "Paper notes", "Name of the Anki deck (papers are its sub-decks)."),
