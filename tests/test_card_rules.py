@@ -385,7 +385,10 @@ def test_bold_that_only_stresses_is_no_blank():
     assert narrow_bold("比**任何**竞争策略都更受偏好") == "比任何竞争策略都更受偏好"
     assert narrow_bold("偏好数据是**别的模型**生成的") == "偏好数据是别的模型生成的"
     assert narrow_bold("是**第一个**超过80%的开源模型") == "是第一个超过80%的开源模型"
-    for kept in ("发现**自己生成的数据**更有效", "chosen和rejected之间的**相对**概率", "只要MORLHF的**三分之一**"):
+    # one or two characters: a word stressed, which reviewers found the sentence gives away
+    assert narrow_bold("用off-policy的数据**模拟**on-policy学习") == "用off-policy的数据模拟on-policy学习"
+    assert narrow_bold("chosen和rejected之间的**相对**概率") == "chosen和rejected之间的相对概率"
+    for kept in ("发现**自己生成的数据**更有效", "只看隐式奖励的**相对值**", "只要MORLHF的**三分之一**"):
         assert narrow_bold(kept) == kept
 
 

@@ -238,6 +238,9 @@ _DETERMINED = re.compile(r"(?:任何|别的|其他|其它|所有|这些|那些|�
                          rf"[{CJK_CLASS}]{{0,2}}")
 _NEGATION = re.compile(rf"[不没无非未][{CJK_CLASS}]?")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十\d]{1,3}[个次名位]?")
+# one or two Chinese characters in bold: a word stressed (**模拟**, **相对**, **差**), which the
+# sentence around it gives away or any other word fits; a term is longer
+_ONE_WORD = re.compile(rf"[{CJK_CLASS}]{{1,2}}")
 
 
 def narrow_bold(text: str) -> str:
@@ -266,8 +269,9 @@ def _narrowed(inner: str) -> str:
         if said and said.start() >= 3:
             return f"**{inner[:said.start()].rstrip()}** {inner[said.start():].lstrip()}"
         return f"**{inner}**"
-    if _ORDINAL.fullmatch(inner.strip()) or _NEGATION.fullmatch(inner.strip()) or _DETERMINED.fullmatch(inner.strip()):
-        return inner                               # "是**第一个**", "**不用**MCTS", "比**任何**": stress
+    if _ORDINAL.fullmatch(inner.strip()) or _NEGATION.fullmatch(inner.strip()) or _DETERMINED.fullmatch(inner.strip()) \
+            or _ONE_WORD.fullmatch(inner.strip()):
+        return inner                               # "是**第一个**", "**不用**MCTS", "比**任何**", "**模拟**": stress
     if not _MAY_HOLD_ADVERB.search(inner):
         return f"**{inner}**"
     from ..text.segment import pos_tags            # the tagger loads once, for the few bold claims
