@@ -389,4 +389,3 @@ def _described(*parts) -> bytes:
     """A digest of values (dataclasses, lists, dicts, strings) by their `repr`: unlike a
     pickle, it does not depend on which equal strings happen to be one object."""
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).digest()
-

@@ -60,5 +60,3 @@ def _leading_sentences(text: str) -> tuple[str, list[str]]:
     while n < len(sentences) and len(strip_marks(" ".join(sentences[:n + 1]))) <= MAX_ANSWER:
         n += 1
     return " ".join(sentences[:n]), sentences[n:]
-
-
