@@ -672,7 +672,7 @@ def test_a_bold_label_its_own_lines_spell_out_is_not_asked():
 def test_no_blank_on_filler_on_the_rest_of_a_name_and_an_arrow_leads_to_the_result():
     from papercards.items.extractors.abstract import _says_nothing
     from papercards.items.blanks import result_numbers
-    from papercards.items.extractors.claims import _ends_a_name
+    from papercards.items.extractors.keyword import _ends_a_name
     assert _says_nothing("alternative pipeline") and _says_nothing("many findings")
     assert not _says_nothing("preference label")
     assert _ends_a_name("和LMSYS {{c1::Chatbot Arena}}的相关性", 1)
@@ -788,7 +788,7 @@ def test_the_long_form_after_a_name_is_found_as_its_own_pattern_found_it():
 
 
 def test_what_a_method_does_without_may_end_on_or():
-    from papercards.items.extractors.claims import without_blank
+    from papercards.items.extractors.keyword import without_blank
     made = without_blank("在离线训练之外实现在线改进，无需额外人工标记或者冒着过度拟合奖励模型的风险", 1, "")
     assert made and "{{c1::人工标记}}或者" in made, made
 
@@ -829,7 +829,7 @@ def test_a_known_term_opens_no_definition_and_a_name_opening_a_noun_is_no_subjec
 
 def test_a_name_of_capitalized_words_in_chinese_text_is_asked_and_a_describing_bracket_is_no_translation():
     from papercards.items.blanks import PHRASE_NAME
-    from papercards.items.extractors.claims import translated_beside
+    from papercards.items.extractors.keyword import translated_beside
     found = [m.group(0) for m in PHRASE_NAME.finditer("Chat Hard(很多是难对)是最弱的一项，偏好测试集(Prior Sets，比如Anthropic HH)")]
     assert found == ["Chat Hard", "Prior Sets", "Anthropic HH"], found
     assert not PHRASE_NAME.search("The ORM learns something process-like")

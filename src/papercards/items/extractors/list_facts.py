@@ -11,8 +11,8 @@ from ..context import PaperContext
 from ..enumeration import MAX_ITEMS, Unit, enumeration_text, is_lead_in
 from ..fronts import names_paper, strip_section_number
 from ..model import Item, short_hash
-from .claims import (LONG_ITEM, LONG_LIST, _join, item_weight, keyword_blank, list_lines, sentence_units,
-                     several_facts)
+from .claims import LONG_ITEM, LONG_LIST, _join, item_weight, list_lines, sentence_units, several_facts
+from .keyword import keyword_blank
 from .clauses import numbers_in, paper_name
 from .walk import content_blocks
 
