@@ -277,10 +277,16 @@ def stray_word_slips(lines: list[tuple[int, str]], everything: str, cut: Callabl
     for word, n in written.items():
         if n >= MIN_WRITTEN and word_frequency(word) >= KNOWN_WORD:
             known.setdefault(_sound(word), []).append(word)
+    def stray(word: str) -> bool:
+        return written[word] == 1 and not word_frequency(word) and _sound(word) in known
+
     slips = []
     for line, text in lines:
+        # jieba cuts only a line that holds a stray pair of characters at all: most hold none
+        if not any(stray(run[i:i + 2]) for run in _HAN_WORD.findall(text) for i in range(len(run) - 1)):
+            continue
         for start, word in _two_characters(text, cut):
-            if written[word] != 1 or word_frequency(word):
+            if not stray(word):
                 continue
             right = [w for w in known.get(_sound(word), ()) if w != word]
             if len(right) == 1:
