@@ -133,7 +133,7 @@ def build(config: Config, *, dry_run: bool = False, now: int | None = None, forc
         if replayed is not None:
             return replayed
         cache = BuildCache.of(config, force=force)
-        run = workers.mapper(big=notes_bytes(paths) >= WORKERS_FROM_BYTES)
+        run = mapper_for(paths)
         result, store = collect(config, now=now, progress=progress, cache=cache, paths=paths,   # read, extract, merge
                                 judge=False, run=run)
         if not force:
@@ -181,7 +181,7 @@ def collect(config: Config, *, now: int | None = None, progress: Progress | None
     ``judge``: find the doubts about the cards too (`items.extract`)."""
     result = BuildResult(deck_path=deck_file(config))
     paths = find_notes(config) if paths is None else paths
-    run = run or workers.mapper(big=notes_bytes(paths) >= WORKERS_FROM_BYTES)
+    run = run or mapper_for(paths)
     result.notes = read_all(config, progress, cache, paths, run)
     result.diagnostics.extend(source_warnings(config, paths))
     for nf in result.notes:
@@ -209,6 +209,11 @@ def read_all(config: Config, progress: Progress | None = None, cache: BuildCache
         progress(f"Reading {len(paths)} notes files…", len(paths) >= MANY_FILES)
     return cache.map("notes", lambda path: read_notes(path, config), paths, [file_key(p) for p in paths],
                      run=run)
+
+
+def mapper_for(paths: list[Path]) -> workers.Map:
+    """How this build maps its per-file and per-paper steps: over workers for big notes."""
+    return workers.mapper(big=notes_bytes(paths) >= WORKERS_FROM_BYTES)
 
 
 def notes_bytes(paths: list[Path]) -> int:
