@@ -118,6 +118,26 @@ def test_cards_per_note(imported):
     assert counts["9Hxdixed7p/cloze/0d9e4f11"] == 2      # c1, c2
 
 
+def test_a_plain_term_is_asked_one_way(tmp_path, col):
+    """中文 → term asks a name back only when there is one to recall (an abbreviation):
+    recalling "preference model" from 偏好模型 is a translation drill, and reviewers
+    deleted it as a duplicate of the card the other way."""
+    from papercards.items.model import Item
+    from papercards.store.model import Record
+    plain = Record(item=Item(id="term/preference-model", kind="term", papers=["9Hxdixed7p"],
+                             fields={"term": "preference model", "english": "", "chinese": "偏好模型",
+                                     "note": "输入prompt和两个回答，输出一个比另一个好的概率"},
+                             source="source/iclr2025-dpo.md:30"), modified=T0 + 30)
+    path = tmp_path / "plain.apkg"
+    build(path, sample_records() + [plain])
+    import_apkg(col, path)
+    counts = {item_id: len(note.cards()) for item_id, note in notes_by_item(col).items()}
+    assert counts["term/preference-model"] == 1
+    assert counts["term/DRO"] == 2
+    q, a = card_text(col, "term/preference-model", 0)
+    assert "preference model" in q and "偏好模型" in a and "输出一个比另一个好的概率" in a
+
+
 def test_rendered_examples(imported):
     col = imported[0]
     q, a = card_text(col, "term/DRO", 0)

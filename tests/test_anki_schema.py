@@ -46,7 +46,7 @@ CLOZE = {
 
 # (hash of templates/*, NOTETYPE_MOD). When you change a template or style.css:
 # set NOTETYPE_MOD in notetypes.py to the current epoch seconds, then update both here.
-TEMPLATES_PIN = ("2a57612a4aeab0fcbe29aaab87968c5b7ba529e1", 1796428800)
+TEMPLATES_PIN = ("0546b67570236d45740a196c42e11b0662034b65", 1796500800)
 
 
 def _schema(model: genanki.Model) -> dict:
@@ -80,7 +80,9 @@ def test_names_are_not_stock_names():
 
 def test_optional_cards_only_exist_when_their_field_does():
     term, qa, _ = notetypes.all_models()
-    assert term._req[1] == [1, "all", [TERM["fields"].index("Chinese")]]
+    # 中文 → term: a name to recall from the Chinese (an abbreviation's expansion beside it)
+    assert term._req[1][:2] == [1, "all"]
+    assert sorted(term._req[1][2]) == sorted([TERM["fields"].index("English"), TERM["fields"].index("Chinese")])
     assert sorted(qa._req[1][2]) == sorted([QA["fields"].index("Back"), QA["fields"].index("Reverse")])
     assert qa._req[0] == [0, "all", [QA["fields"].index("Front")]]
 

@@ -30,7 +30,7 @@ CLOZE_MODEL_ID = 1525080601
 # Modification time (epoch seconds) of the templates/CSS. Anki updates an existing
 # note type's templates/CSS on import only if this is newer than what it has.
 # Bump it (to the current time) whenever anything in templates/ changes.
-NOTETYPE_MOD = 1796428800  # 2026-12-05T00:00:00Z: the cloze Extra moved under the answer
+NOTETYPE_MOD = 1796500800  # 2026-12-05T20:00:00Z: 中文 → term only for a term with an abbreviation
 
 TERM_NAME = "papercards Term"
 QA_NAME = "papercards Q&A"
