@@ -557,8 +557,9 @@ def test_a_turn_stands_alone_and_a_lead_in_takes_its_formula(tmp_path):
             "$$L=\\sum\\max(0,p_i-p_j)$$\n")
     _, items = items_of(tmp_path, notes(paper(1, "RankPO", "Rank Preference Optimization", "排序偏好优化", body),
                                         *others()))
-    mine = [t for t in texts(items) if "排序损失" in t]
-    assert mine and "max(0" in mine[0], texts(items)
+    mine = [i for i in items if i.kind == "cloze" and "排序损失" in i.fields["text"]]
+    # the lead-in takes its formula: on the card's back, under the answer (`formulas`)
+    assert mine and "max(0" in mine[0].fields["hint"], texts(items)
 
 
 def test_a_keyword_bracket_that_describes_the_term_is_not_its_translation(tmp_path):
@@ -886,3 +887,44 @@ def test_rows_of_results_are_a_card_each(tmp_path):
     _, items = items_of(tmp_path, notes(paper(1, "Kimi", "Kimi k1.5", "扩展强化学习", body), *others()))
     rows = [t for t in texts(items) if "CoT" in t]
     assert len(rows) == 2 and not any("long-CoT" in t and "short-CoT" in t for t in rows), rows
+
+
+def test_a_sentence_opening_on_the_step_before_it_names_its_section(tmp_path):
+    """"这一步使穿透率从 23% 降到 4%" with the notes closed: which step? Its section heading
+    says (物理引导采样); under a heading that names nothing (细节) it asks nothing, reported."""
+    root = tmp_path / "proj"
+    (root / "source" / "agents").mkdir(parents=True)
+    text = ONE_PAPER + (
+        "\n## 二、方法\n\n### 2.1 预算化反思\n\n每个失败步骤最多反思 **3** 次，超过就换一个计划。"
+        "这一步使重复计划的比例从 40% 降到 9%。\n"
+        "\n### 2.2 Critic pruning\n\nThe worst of four critics is dropped after each episode. "
+        "This cuts the token cost by 35% on WebShop.\n"
+        "\n### 2.3 细节\n\n候选计划用同一个模型生成。这样调用次数从 12 次降到 5 次。\n")
+    (root / "source" / "agents" / "LoopFix_2026.md").write_text(text, encoding="utf-8")
+    (root / "papercards.yaml").write_text("deck: Test\n", encoding="utf-8")
+    result = build(load_config(root), now=1_800_000_000)
+    all_texts = texts(result.extraction.items)
+    step = [t for t in all_texts if "这一步" in t]
+    assert step and all(t.startswith("LoopFix 的预算化反思：这一步") for t in step), all_texts
+    assert [a for t in step for a in answers(t)] == ["9%"]
+    english = [t for t in all_texts if "token cost" in t]
+    assert english and all(t.startswith("LoopFix, Critic pruning：This cuts") for t in english), all_texts
+    assert not [t for t in all_texts if "调用次数" in t]           # 细节 names no step
+    assert any("open on the step before them" in d.message for d in result.diagnostics), result.diagnostics
+
+
+def test_a_display_formula_is_under_the_answer_not_on_the_front(tmp_path):
+    """Four phone lines of LaTeX on a cloze front, spelling out the answer (max(0,·) is the
+    hinge): the sentence asks its word, the formula is on the back. A formula that holds
+    the blank is what is asked and stays."""
+    from papercards.items.formulas import formula_off_front
+    text, taken = formula_off_front("加一个{{c1::hinge惩罚}}，就罚： $$L=\\max(0,x)$$ chosen没掉时退化成DPO")
+    assert (text, taken) == ("加一个{{c1::hinge惩罚}}，就罚，chosen没掉时退化成DPO", ["$$L=\\max(0,x)$$"])
+    assert formula_off_front("损失是 $$L={{c1::\\max(0,x)}}$$") == ("损失是 $$L={{c1::\\max(0,x)}}$$", [])
+    body = ("#### 核心思路\n* 在DPO里加一个**铰链惩罚**，只要chosen的概率低于参考模型就罚：\n"
+            "$$\\mathcal{L}=-\\log\\sigma(\\beta(h_w-\\lambda\\max(0,-h_w)-h_l))$$\n")
+    _, items = items_of(tmp_path, notes(paper(1, "HingePO", "Keeping the Chosen Up", "保持被选回答的概率", body),
+                                        *others()))
+    mine = [i for i in items if i.kind == "cloze" and "铰链惩罚" in i.fields["text"]]
+    assert mine, texts(items)
+    assert all("$$" not in i.fields["text"] and "\\max(0,-h_w)" in i.fields["hint"] for i in mine), mine

@@ -12,11 +12,11 @@ import re
 
 from ...notes import strip_marks
 from ...text import CLOZE_BLANK, split_sentences
-from ...text.lang import CJK_CLASS
+from ...text.lang import CJK_CLASS, has_cjk
 from ..context import PaperContext
 from ...notes.layout import is_metadata_line
 from ..blanks import NAME, bracket_depth, gloss_after, narrow_bold, one_of_a_list
-from ..fronts import is_setup_detail, names_paper
+from ..fronts import is_generic, is_setup_detail, names_paper, strip_section_number
 from ..model import Item, short_hash
 from ..terms import long_form
 from .claims import _join
@@ -27,20 +27,27 @@ MIN_SENTENCE = 8          # characters: shorter is a label, not a fact
 
 
 def extract(pc: PaperContext):
-    for block, _, _ in content_blocks(pc.paper):
+    for block, heading, _ in content_blocks(pc.paper):
         if block.kind != "paragraph" or block.line in pc.consumed or not is_prose(block.text) \
                 or is_metadata_line(block.text):
             continue
-        made, bare = 0, 0
+        made, bare, leaning = 0, 0, 0
         for sentence in split_sentences(CITATION.sub("", narrow_bold(_join(block.text)))):
-            items = list(sentence_clozes(pc, sentence, block.line))
+            items = list(sentence_clozes(pc, sentence, block.line, topic=heading or ""))
             made += len(items)
-            bare += not items and len(strip_marks(sentence)) >= MIN_SENTENCE
+            if not items and len(strip_marks(sentence)) >= MIN_SENTENCE:
+                if _BACK_REFERENCE.match(strip_marks(sentence)):
+                    leaning += 1
+                else:
+                    bare += 1
             yield from items
         pc.consumed.add(block.line)
         if bare:
             pc.ctx.note(pc.paper.file, block.line, f"{bare} sentence(s) of this paragraph have no bold phrase or "
                         "number to ask: not carded")
+        if leaning:
+            pc.ctx.note(pc.paper.file, block.line, f"{leaning} sentence(s) of this paragraph open on the step "
+                        "before them (这一步, 这样, This) under a heading that does not name it: not carded")
 
 
 def is_prose(text: str) -> bool:
@@ -49,12 +56,26 @@ def is_prose(text: str) -> bool:
     return bool(plain) and not plain.startswith("![") and bool(re.search(rf"[A-Za-z{CJK_CLASS}]{{2}}", plain))
 
 
-def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bool = False):
+# a sentence that opens on what the one before it did: "这一步使穿透率从 23% 降到 4%"
+_BACK_REFERENCE = re.compile(r"^\s*(?:这样(?![的子])|这么(?:做|一来)|这一步|这步|这一招|这个操作|这时候?|此时|"
+                             r"(?:This|That|Doing so)\b(?!\s+(?:paper|work|study)\b))", re.I)
+
+
+def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bool = False, topic: str = ""):
     """One cloze per clause of ``sentence`` that holds something to ask (its first bold
-    phrase, else its last number), the clause trimmed around it."""
+    phrase, else its last number), the clause trimmed around it. A sentence that opens on
+    what the one before it did (这一步, 这样, This step) says which step under the
+    ``topic`` of its section (GraspDiff 的物理引导采样：这一步…); under no topic, or a
+    generic one, it points at nothing on the card and asks nothing."""
     if is_setup_detail(sentence):
         return                      # how it was trained (a weight ratio, a temperature), not what was found
     name = paper_name(pc)
+    stem = name
+    if topic and _BACK_REFERENCE.match(strip_marks(sentence)):
+        topic = strip_section_number(topic).rstrip("：:。.?？ ")
+        if not topic or is_generic(topic):
+            return
+        stem = f"{name} 的{topic}" if has_cjk(topic) else f"{name}, {topic}"
     names = [name, pc.info.short, *pc.info.methods]
     spans = [s for s in asked_spans(sentence, names)
              if not numbers_only or numbers_in(sentence[s[0]:s[1]].replace("**", "  "))]
@@ -72,7 +93,7 @@ def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bo
             if text:
                 # the name inside the blank ("[DAPO-Math-17K]") is not on the front
                 shown = strip_marks(CLOZE_BLANK.sub(" ", text))
-                front = text if names_paper(shown, [n for n in names if n]) else f"{name}：{text}"
+                front = text if names_paper(shown, [n for n in names if n]) and stem == name else f"{stem}：{text}"
                 yield Item(id=f"{pc.info.key}/cloze/{short_hash(strip_marks(front))}", kind="cloze",
                            paper=pc.info.key, fields={"text": front, "hint": ""}, source=pc.where(line))
                 break

@@ -1,0 +1,55 @@
+"""A display formula goes to the back of a cloze.
+
+``Smaug：在DPO里加一个{{c1::hinge形式的惩罚}}，只要…就罚： $$\\mathcal{L}_{DPOP}=…\\max(0,…)…$$``:
+the front is four phone lines of LaTeX, and the formula spells the answer out (its
+``max(0, ·)`` is the hinge). Reviewers marked every such card "too long" or "answer
+visible". The sentence asks its word; the formula is shown under the answer, where
+the learner checks it. A formula that holds the blank is what is asked and stays.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ..kinds import kind_of
+from ..text import CLOZE_BLANK
+from .model import Item
+
+# $$…$$ or \[…\], as the notes write display math
+DISPLAY_MATH = re.compile(r"\$\$.+?\$\$|\\\[.+?\\\]", re.S)
+
+
+def formula_off_front(text: str) -> tuple[str, list[str]]:
+    """(``text`` without its display formulas that hold no blank, the formulas taken off)."""
+    taken: list[str] = []
+    while True:
+        m = next((m for m in DISPLAY_MATH.finditer(text) if not CLOZE_BLANK.search(m.group(0))), None)
+        if not m:
+            return text, taken
+        taken.append(m.group(0))
+        before, after = text[:m.start()].rstrip(), text[m.end():].strip()
+        lead_in = before.endswith(("：", ":"))
+        if lead_in:
+            before = before[:-1].rstrip()     # "就罚：" led into the formula, not into what follows it
+        if after and before and not before.endswith(("，", "。", "；", ",", ";", "\n")):
+            before += "，" if lead_in or re.search(r"[\u4e00-\u9fff]", after[:1]) else ", "
+        text = before + after
+
+
+def formulas_to_back(items: list[Item]) -> list[Item]:
+    """Each cloze with its display formulas (outside its blanks) moved to its back."""
+    out = []
+    for item in items:
+        kind = kind_of(item)
+        if not kind.blanks or "hint" not in kind.fields:
+            out.append(item)
+            continue
+        text, taken = formula_off_front(item.fields.get(kind.blanks, ""))
+        if not taken or not CLOZE_BLANK.search(text):
+            out.append(item)
+            continue
+        hint = item.fields.get("hint", "")
+        back = "\n\n".join(filter(None, [hint, *taken]))
+        out.append(replace(item, fields={**item.fields, kind.blanks: text, "hint": back}))
+    return out
