@@ -928,3 +928,42 @@ def test_a_display_formula_is_under_the_answer_not_on_the_front(tmp_path):
     mine = [i for i in items if i.kind == "cloze" and "铰链惩罚" in i.fields["text"]]
     assert mine, texts(items)
     assert all("$$" not in i.fields["text"] and "\\max(0,-h_w)" in i.fields["hint"] for i in mine), mine
+
+
+def test_a_result_is_asked_once_and_shown_on_no_other_card(tmp_path):
+    """"GSM8K 82.9% → [88.2%]，MATH 46.8% → 51.7%" then "MATH [51.7%]是不用外部工具的结果": the
+    learner read the second card's answer on the first. A later card that shows a result an
+    earlier one asks loses the clause that shows it, or is not carded when its blank's own
+    clause shows it."""
+    from papercards.items.asked_once import _without_results_asked
+    body = ("#### 实验结论\n* GSM8K 82.9% → 88.2%，MATH 46.8% → 51.7%\n"
+            "* MATH 51.7%是不用外部工具、不投票的结果，接近通用大模型\n")
+    result, items = items_of(tmp_path, notes(paper(1, "GroupPO", "Group Preference Optimization",
+                                                   "组偏好优化", body), *others()))
+    mine = [t for t in texts(items) if t.startswith("GroupPO")]
+    asked = [a for t in mine for a in answers(t)]
+    assert asked == ["88.2%"], mine
+    assert any("which another card of this paper" in d.message for d in result.diagnostics), result.diagnostics
+    # a clause showing an asked result is cut; the blank's own clause showing one is no card
+    cut = _without_results_asked("M：胜率从 25.4% 提升到 31.2%，同时训练开销只增加约 {{c1::3%}}。", {"31.2"})
+    assert cut == ("M：训练开销只增加约 {{c1::3%}}。", "")
+    assert _without_results_asked("M：reaches 31.2% with half the steps of {{c1::R1}}", {"31.2"})[1] == "31.2"
+    assert _without_results_asked("M：胜率 {{c1::31.2%}}", {"31.2"}) == ("M：胜率 {{c1::31.2%}}", "")
+
+
+def test_a_result_said_twice_or_computed_beside_it_is_hidden_wherever_it_stands(tmp_path):
+    """"7% → 33%，绝对提升26%，控制长度之后也是33%": with 7% and 26% shown the learner computes
+    33%, and the line says it twice; the blank was the model's name instead. One blank
+    hides the result everywhere, with the gain that computes it (never the baseline)."""
+    from papercards.items.blanks import deriving_figure
+    assert deriving_figure("33%", "胜率 7% →  ，绝对提升26%，之后也是 ") == "26%"
+    assert deriving_figure("33%", "GPT-4上 7 →  ，提升26") is None            # bare figures: anything
+    assert deriving_figure("41.4%", "第一次 52.6% → 第二次  (Δ = −11.2%)") == "11.2%"
+    body = ("#### 实验结论\n* 7B的Orca-2.5对齐后，胜率 7% → 33%，绝对提升26%，控制了回答长度之后也是33%\n"
+            "* base模型：第一次 52.6% → 第二次 41.4%，改完反而更差(Δ = −11.2%)\n")
+    _, items = items_of(tmp_path, notes(paper(1, "NashPO", "Nash Preference Optimization", "纳什偏好优化", body),
+                                        *others()))
+    mine = [t for t in texts(items) if t.startswith("NashPO")]
+    assert sorted(answers(t) for t in mine) == [["33%", "26%", "33%"], ["41.4%", "11.2%"]], mine
+    orca, base = sorted(mine, key=lambda t: "Orca" not in t)
+    assert "Orca-2.5" in orca and "7% →" in orca and "52.6% →" in base, mine     # baselines stay shown

@@ -11,6 +11,8 @@ Anki), and is dropped (with a note) when no blank is left.
 
 from __future__ import annotations
 
+import re
+
 from ..kinds import kind_of
 from ..text import CLOZE_BLANK, cloze_answers
 from ..notes import strip_marks
@@ -24,8 +26,25 @@ def answer_key(answer: str) -> str:
     return "".join(strip_marks(answer).casefold().split()).rstrip("%")
 
 
+# a result as a value: 51.7% (a share) or 0.98 (a score); a count (64个样本) is no result
+_RESULT_VALUE = re.compile(r"(?<![\w.])\d+\.\d+%?(?![\d.])|(?<![\w.])\d+%")
+
+
+def _results_shown(text: str) -> set[str]:
+    """The result values a card shows outside its blanks."""
+    return {v.rstrip("%") for v in _RESULT_VALUE.findall(strip_marks(CLOZE_BLANK.sub(" ", text)))}
+
+
+def _result_of(answer: str) -> str:
+    """The value a blank asks when it is a result (``51.7%``, ``0.98``), else ''."""
+    m = _RESULT_VALUE.fullmatch(strip_marks(answer).strip())
+    return m.group(0).rstrip("%") if m else ""
+
+
 def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
     asked: set[str] = set()
+    results_asked: set[str] = set()    # result values blanked by an earlier card of the paper
+    results_shown: set[str] = set()    # …and shown on an earlier card's front
     answered: list[tuple[str, Item]] = []     # the paper's Q&As, their answers compared as pasted text
     out: list[Item] = []
     for item in items:
@@ -47,7 +66,16 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
                 pc.ctx.note(file or claim.source, int(line) if line.isdigit() else 0,
                             f"'{question}' is asked by a cloze of the same sentence: one card")
         answers = {n: {answer_key(a) for a in found} for n, found in cloze_answers(text).items()}
-        again = {n for n, keys in answers.items() if keys & asked}
+        # "MATH [51.7%]是不用外部工具…" after "GSM8K 82.9% → [88.2%]，MATH 46.8% → 51.7%": the
+        # learner has read the answer on the other card
+        again = {n for n, keys in answers.items() if keys & asked or
+                 any(_result_of(a) in results_shown for a in cloze_answers(text)[n] if _result_of(a))}
+        text, gives = _without_results_asked(text, results_asked)
+        if gives:
+            file, _, line = item.source.rpartition(":")
+            pc.ctx.note(file or item.source, int(line) if line.isdigit() else 0,
+                        f"a sentence that shows '{gives}', which another card of this paper asks: not carded twice")
+            continue
         if again and (len(again) == len(answers) or _only_baselines_left(text, again)):
             shown = "、".join(sorted({strip_marks(a) for n in again for a in cloze_answers(text)[n]}))
             file, _, line = item.source.rpartition(":")
@@ -58,9 +86,43 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
             # a baseline ("from {{c1::55.6%}} to 81.6%") goes with the result it leads to
             again |= baselines(text)
             item.fields[kind.blanks] = _unwrap(text, again)
+        if text != item.fields[kind.blanks] and not again:
+            item.fields[kind.blanks] = text
         asked.update(k for n, keys in answers.items() if n not in again for k in keys)
+        results_asked.update(_result_of(a) for n, found in cloze_answers(item.fields[kind.blanks]).items()
+                             for a in found)
+        results_asked.discard("")
+        results_shown.update(_results_shown(item.fields[kind.blanks]))
         out.append(item)
     return out
+
+
+_CLAUSE = re.compile(r"[^，,；;。]+[，,；;。]?")
+_AND_ALSO = re.compile(r"^\s*(?:同时|而且|并且|此外|另外|and\s+|while\s+)")
+
+
+def _without_results_asked(text: str, results_asked: set[str]) -> tuple[str, str]:
+    """(``text``, '') when it shows no result an earlier card asks. A clause that shows one
+    and holds no blank is cut ("…从 25.4% 提升到 31.2%，同时训练开销只增加约 {{c1::3%}}" keeps
+    its second clause, after its stem); when the blank's own clause shows it, the card
+    says the other card's answer: (text, the result)."""
+    shown = _results_shown(text) & results_asked
+    if not shown:
+        return text, ""
+    stem, sep, body = text.partition("：")
+    if not sep or CLOZE_BLANK.search(stem):
+        stem, sep, body = "", "", text
+    kept = []
+    for clause in _CLAUSE.findall(body):
+        holds = _results_shown(clause) & shown
+        if holds and CLOZE_BLANK.search(clause):
+            return text, "、".join(sorted(holds))
+        if not holds:
+            kept.append(clause)
+    if _results_shown(stem) & shown or not kept:
+        return text, "、".join(sorted(shown))
+    first = _AND_ALSO.sub("", kept[0])
+    return stem + sep + first[:1].upper() + first[1:] + "".join(kept[1:]), ""
 
 
 def _only_baselines_left(text: str, again: set[int]) -> bool:

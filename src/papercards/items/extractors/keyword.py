@@ -18,7 +18,8 @@ from ...text import CLOZE_BLANK, cloze_answers, make_cloze
 from ...text.lang import CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
-from ..blanks import (NAME, NUMBER_BLANK, PHRASE_NAME, acronym_after, around, derivable, gloss_after, hinted, in_brackets,
+from ..blanks import (NAME, NUMBER_BLANK, PHRASE_NAME, acronym_after, around, derivable, deriving_figure,
+                      gloss_after, hinted, in_brackets,
                       labels_a_list, named_in_other_words, narrow_bold, one_of_a_list, result_numbers)
 from ..context import PaperContext
 from ..fronts import is_setup_detail
@@ -44,6 +45,26 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
     # a two-character Chinese word, a plain lowercase English word: in the glossary by
     # accident (属性, rejected), guessable from the sentence
     return word in pc.ctx.specific_terms and not _not_a_term(word)
+
+
+def _result_everywhere(text: str, number: str, n: int) -> str | None:
+    """A result the line says twice (``7% → 33%…控制了回答长度之后也是33%``) or lets the learner
+    compute (``7% → 33%，绝对提升26%``): one blank hides it wherever it stands, and the
+    figure that computes it with the baseline (26%). None when that is not one figure."""
+    at = re.compile(r"(?<![\d.])" + re.escape(number) + r"(?![\d.])")
+    rest = at.sub(" ", strip_marks(text))
+    hide = [number]
+    if derivable(number, rest):
+        partner = deriving_figure(number, rest)
+        if not partner:
+            return None
+        hide.append(partner)
+    if len(at.findall(text)) < 2 and len(hide) < 2:
+        return None
+    pattern = re.compile(r"(?<![\d.])(?:" + "|".join(re.escape(h) for h in hide) + r")(?![\d.])")
+    made = pattern.sub(lambda m: "{{c%d::%s}}" % (n, m.group(0)), text)
+    left = strip_marks(CLOZE_BLANK.sub(" ", made))
+    return None if derivable(number, left) else made
 
 
 def _labels_a_list(made: str, n: int) -> bool:
@@ -82,9 +103,14 @@ def keyword_blank(pc: PaperContext):
         shown = strip_marks(" ".join(visible))
         # a result line asks its number (72.4%, 6.4 points), not the benchmark it was measured on
         for number in result_numbers(plain):
-            if text.count(number) == 1 and number not in shown and not derivable(number, plain.replace(number, " ", 1)):
+            if number in shown:
+                continue
+            if text.count(number) == 1 and not derivable(number, plain.replace(number, " ", 1)):
                 at = text.index(number)
                 return text[:at] + "{{c%d::%s}}" % (n, number) + text[at + len(number):]
+            made = _result_everywhere(text, number, n)
+            if made:
+                return made
         def fits(made: str) -> str | None:
             """The blank's answer when it asks something the card does not show, else None."""
             answer = strip_marks(cloze_answers(made)[n][0])
