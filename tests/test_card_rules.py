@@ -967,3 +967,24 @@ def test_a_result_said_twice_or_computed_beside_it_is_hidden_wherever_it_stands(
     assert sorted(answers(t) for t in mine) == [["33%", "26%", "33%"], ["41.4%", "11.2%"]], mine
     orca, base = sorted(mine, key=lambda t: "Orca" not in t)
     assert "Orca-2.5" in orca and "7% →" in orca and "52.6% →" in base, mine     # baselines stay shown
+
+
+def test_a_one_line_summary_that_strings_phrases_together_is_no_card(tmp_path):
+    """"contrastive-learning simplicity + Nash theory, batched on-policy, monotonic
+    improvement": a whole list on one card, each phrase asked by another card; reported.
+    A sentence, English or Chinese, is still the summary."""
+    from papercards.items.extractors.summary import lists_phrases
+    assert lists_phrases("contrastive-learning simplicity + general-preference (Nash) theory, batched on-policy, "
+                         "monotonic improvement.")
+    assert not lists_phrases("throw away the critic, estimate each step's value by rolling out from it.")
+    assert not lists_phrases("用组内平均代替critic，省显存，效果更好")
+    listed = "#### 方法\n* 用**批量在策略**的数据做对比训练\n\n一句话：\nsimple contrastive loss, batched on-policy, " \
+             "monotonic improvement.\n"
+    said = "#### 方法\n* 用**批量在策略**的数据做对比训练\n\n一句话：\nweight each pair by how likely the policy is to " \
+           "generate it.\n"
+    result, items = items_of(tmp_path, notes(paper(1, "ListPO", "Listed Preference Optimization", "列举偏好优化", listed),
+                                             paper(2, "SaidPO", "Said Preference Optimization", "说出偏好优化", said),
+                                             *others()))
+    summaries = {i.paper: i.fields["summary"] for i in items if i.kind == "summary"}
+    assert list(summaries.values()) == ["weight each pair by how likely the policy is to generate it."], summaries
+    assert any("list of phrases" in d.message for d in result.diagnostics), result.diagnostics

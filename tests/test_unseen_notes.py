@@ -64,6 +64,8 @@ def test_the_fields_basic_acronyms_are_neither_a_term_card_nor_a_blank(deck):
     blanks = {a.strip("*") for i in items if i.kind == "cloze"
               for answers in cloze_answers(i.fields["text"]).values() for a in answers}
     assert not blanks & basics, blanks & basics
+    # textbook machine learning too: EM (Expectation-Maximization 期望最大化) in same-author-4
+    assert "term/EM" not in {i.id for i in items}
 
 
 def test_no_two_notes_share_a_first_field(deck):

@@ -137,6 +137,8 @@ _KNOWN_TERMS = ["LLM", "LLMs", "Large Language Models", "Large Language Model", 
                 "logit", "logits", "softmax", "sigmoid", "upper bound", "lower bound", "cross-entropy",
                 "cross entropy", "binary cross-entropy", "BCE", "gradient descent", "learning rate",
                 "density ratio", "Likert scale", "Likert-5", "baseline", "ablation", "fine-tuning",
+                "EM", "Expectation-Maximization", "expectation maximization", "MLE",
+                "maximum likelihood estimation", "MSE", "mean squared error", "KL divergence",
                 # …and of aligning language models
                 "RM", "reward model", "reward models", "奖励模型",
                 "RLHF", "Reinforcement Learning from Human Feedback", "PPO", "Proximal Policy Optimization",

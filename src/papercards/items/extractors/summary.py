@@ -33,11 +33,31 @@ def extract(pc: PaperContext):
                 pc.consumed.add(block.line)
     if found:
         text = " ".join(t for t, _ in found).replace("\n", " ")
+        if lists_phrases(text):
+            pc.ctx.note(pc.paper.file, found[0][1], "the one-line summary is a list of phrases, not a sentence "
+                        "(a whole list on one card): not carded")
+            return
         summary = Item(id=f"{pc.info.key}/summary/one-line", kind="summary", paper=pc.info.key,
                        fields={"summary": text}, source=pc.where(found[0][1]))
         if pc.paper.level != 1:         # a document's summary is cut after its results left it (`summary_results`)
             fit(pc, summary, found[0][1])
         yield summary
+
+
+_PHRASE_BREAK = re.compile(r"\s*(?:[,，;；、+]|\band\b)\s*")
+
+
+def lists_phrases(text: str) -> bool:
+    """A "summary" that only strings short phrases together (``contrastive-learning simplicity
+    + general-preference (Nash) theory, batched on-policy, monotonic improvement``): three
+    or more, none of more than four words. Its card asks a whole list at once, and each
+    phrase is a fact the paper's other cards ask. English only: Chinese clauses this
+    short are sentences (``用组内平均代替critic，省显存``)."""
+    plain = re.sub(r"[(（][^()（）]*[)）]", "", strip_marks(text)).strip().rstrip(".。")
+    parts = [p for p in _PHRASE_BREAK.split(plain) if p.strip()]
+    if re.search(r"[\u4e00-\u9fff]", plain):
+        return False        # "用组内平均代替critic，省显存，效果更好": Chinese clauses are short sentences
+    return len(parts) >= 3 and all(len(p.split()) <= 4 and len(p) <= 40 for p in parts)
 
 
 def fit(pc: PaperContext, summary: Item, line: int) -> None:
