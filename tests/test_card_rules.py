@@ -988,3 +988,17 @@ def test_a_one_line_summary_that_strings_phrases_together_is_no_card(tmp_path):
     summaries = {i.paper: i.fields["summary"] for i in items if i.kind == "summary"}
     assert list(summaries.values()) == ["weight each pair by how likely the policy is to generate it."], summaries
     assert any("list of phrases" in d.message for d in result.diagnostics), result.diagnostics
+
+
+def test_an_item_labelled_with_the_papers_method_is_its_idea_even_with_no_word_to_blank(tmp_path):
+    """"GRPO：对同一个问题采样一组输出，用组内奖励的均值和标准差归一化得到优势" under 核心思路 had
+    no word worth a blank and was reported as a cue: the paper's method had no card. It is
+    the method's idea, asked by the heading; another name's label is not."""
+    body = ("#### 核心思路\n* 以前的方法要一个和策略模型差不多大的价值网络，很占显存\n"
+            "* GroupPO：对同一个问题采样一组输出，用组内奖励的均值和标准差归一化得到优势\n"
+            "* PPO：靠价值网络估计每一步的价值，方差很大\n")
+    _, items = items_of(tmp_path, notes(paper(1, "GroupPO", "Group Preference Optimization", "组偏好优化", body),
+                                        *others()))
+    asked = {i.fields["question"]: i.fields["answer"] for i in items if i.kind == "claim"}
+    assert asked.get("GroupPO 的核心思路？", "").startswith("对同一个问题采样一组输出"), asked
+    assert not any(a.startswith("靠价值网络") and "核心思路？" == q[-5:] for q, a in asked.items()), asked

@@ -291,7 +291,7 @@ def several_facts(pc: PaperContext, heading: str, question: str, parts: list[Uni
             yield Item(id=f"{pc.info.key}/cloze/{anchor}", kind="cloze", paper=pc.info.key,
                        fields={"text": text, "hint": hint}, source=pc.where(at))
         for unit in unasked:
-            asked = subject_question(question, unit.text, pc, heading)
+            asked = own_method_question(question, unit.text, pc) or subject_question(question, unit.text, pc, heading)
             if asked:
                 pc.claim_answers.add(unit.text)
                 yield _qa(pc, *asked, line)
@@ -371,6 +371,30 @@ def copula_question(answer: str, short: str, knows=lambda name: False) -> tuple[
             or sum(len(run) for run in CJK_RE.findall(m.group("subject"))) < 2 or knows(m.group("subject").strip()):
         return None                   # "DPO是把整个回答当成…" describes DPO, it does not define it
     return f"{short}：{m.group('subject')}{m.group('copula')}什么？", m.group("rest").strip()
+
+
+_LABELLED = re.compile(r"^(?P<label>[^：:，,。]{2,30}?)\s*[：:]\s*(?P<rest>.{8,})$", re.S)
+
+
+def own_method_question(question: str, text: str, pc: PaperContext) -> tuple[str, str] | None:
+    """An item labelled with the paper's own method (``GRPO：对同一个问题采样一组输出，用组内奖励
+    的均值和标准差归一化得到优势``) under a heading asking how it works: the method's idea,
+    asked by the heading (``GRPO核心思路？``, ``GRPO 的核心思路？``) even with no word to blank.
+    Left a cue, the paper's method had no card."""
+    m = _LABELLED.match(strip_marks(text).strip())
+    if not m or not _ASKS_THE_IDEA.search(question):
+        return None
+    label = m.group("label").strip()
+    if label.casefold() not in {n.casefold() for n in pc.own_names() if n}:
+        return None
+    stem = question.rstrip("？?：: ")
+    if label.casefold() not in stem.casefold():
+        stem = f"{label} 的{strip_section_number(stem.split('：')[-1].split(':')[-1]).strip()}"
+    return f"{stem}？", m.group("rest").strip()
+
+
+# a heading that asks how the paper's method works
+_ASKS_THE_IDEA = re.compile(r"思路|方法|怎么做|如何做|做法|核心|idea|method|approach|how", re.I)
 
 
 def subject_question(question: str, text: str, pc: PaperContext, heading: str = "") -> tuple[str, str] | None:
