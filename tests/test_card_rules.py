@@ -1002,3 +1002,58 @@ def test_an_item_labelled_with_the_papers_method_is_its_idea_even_with_no_word_t
     asked = {i.fields["question"]: i.fields["answer"] for i in items if i.kind == "claim"}
     assert asked.get("GroupPO 的核心思路？", "").startswith("对同一个问题采样一组输出"), asked
     assert not any(a.startswith("靠价值网络") and "核心思路？" == q[-5:] for q, a in asked.items()), asked
+
+
+def test_a_score_asked_once_is_shown_on_no_later_card_and_a_clause_cut_on_its_participle_dangles():
+    """DAPO's headline carded three times: "it reaches [50 points] on AIME 2024", its second
+    clause alone ("beating R1-Zero (47) with only [50%] of the steps": whose?), and the
+    results' "Full DAPO reaches 50 with half the steps of the [R1-Zero] reference"."""
+    from papercards.items.asked_once import _result_of, _results_shown, _without_results_asked
+    from papercards.items.dangling import dangling
+    assert _result_of("50 points") == "50" and _result_of("64个") == ""
+    assert "50" in _results_shown("Full DAPO reaches 50 with half the steps of the {{c1::R1}} reference")
+    assert "2024" not in _results_shown("AIME 2024 上 {{c1::50 points}}")
+    assert _without_results_asked("D：Full DAPO reaches 50 with half the steps of the {{c1::R1}} reference.",
+                                  {"50"})[1] == "50"
+    assert dangling("beating DeepSeek-R1-Zero-Qwen-32B (47) with only {{c1::50%}} of the training steps.")
+    assert dangling("raising success from 58% to {{c1::91%}}.")
+    assert not dangling("DAPO raises success from 58% to {{c1::91%}}.")
+
+
+def test_a_generic_heading_keeps_what_its_figures_are_of_without_the_note_to_self(tmp_path):
+    """"实验结论(MATH，Gemini 1.5 Flash，Table里的数)": the note to self goes, the benchmark and
+    the model stay on the front (results without them were edited as missing context); a
+    bracket that is all note to self goes whole, and one on its own line is no fact."""
+    from papercards.items.dangling import without_notes_asides
+    assert without_notes_asides("实验结论(MATH，Gemini 1.5 Flash，Table里的数)", heading=True) == \
+        "实验结论(MATH，Gemini 1.5 Flash)"
+    assert without_notes_asides("发现(只记了我关心的)", heading=True) == "发现"
+    assert without_notes_asides("(ICML 2024，上次第17篇说的就是这篇)") == ""
+    body = ("#### 实验结论(MATH，Gemini 1.5 Flash，Table里的数)\n* base模型：第一次 52.6% → 第二次 41.4%\n"
+            "* 我们的方法：第一次 60.0% → 第二次 64.4%\n")
+    _, items = items_of(tmp_path, notes(paper(1, "FixPO", "Self-Correcting Preference Optimization", "自我纠错偏好优化",
+                                              body), *others()))
+    mine = [t for t in texts(items) if t.startswith("FixPO")]
+    assert mine and all(t.startswith("FixPO 的实验结论(MATH，Gemini 1.5 Flash)") for t in mine), mine
+
+
+def test_a_clause_that_goes_on_from_the_one_before_is_one_note_with_it(tmp_path):
+    """"…reaches 50 points on AIME 2024, beating the previous best (47) with only 50% of the
+    steps": cut at the comma, the second card read "beating … with only [50%]" (whose?) and
+    the first showed nothing of it. One note, a blank each; and a sentence is not cut
+    before the clause that says what happens ("…, it collapses quickly")."""
+    text = ONE_PAPER.replace(
+        "Agents that reflect without limit repeat the same failed plan many times.",
+        "With a 7B model LoopFix reaches **71 points** on WebArena-Lite, beating the previous best (64) with only "
+        "**40%** of the reflection tokens. With pointwise noise (each label flipped independently) the critic degrades "
+        "gracefully, but with **correlated noise** tied to plan length, it collapses quickly.")
+    root = tmp_path / "proj"
+    (root / "source" / "agents").mkdir(parents=True)
+    (root / "source" / "agents" / "LoopFix_2026.md").write_text(text, encoding="utf-8")
+    (root / "papercards.yaml").write_text("deck: Test\n", encoding="utf-8")
+    items = build(load_config(root), now=1_800_000_000).extraction.items
+    mine = [t for t in texts(items) if "WebArena-Lite" in t or "beating" in t]
+    assert len(mine) == 1 and answers(mine[0]) == ["71 points", "40%"], mine
+    assert "{{c1::71 points}}" in mine[0] and "{{c2::40%}}" in mine[0] and "beating the previous best" in mine[0]
+    noise = [t for t in texts(items) if "correlated noise" in t]
+    assert noise and all(t.rstrip(".").endswith("it collapses quickly") for t in noise), noise

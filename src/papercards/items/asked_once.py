@@ -26,19 +26,28 @@ def answer_key(answer: str) -> str:
     return "".join(strip_marks(answer).casefold().split()).rstrip("%")
 
 
-# a result as a value: 51.7% (a share) or 0.98 (a score); a count (64个样本) is no result
+# a result as a value: 51.7% (a share), 0.98 (a score), 50 points; a count (64个样本) is no result
 _RESULT_VALUE = re.compile(r"(?<![\w.])\d+\.\d+%?(?![\d.])|(?<![\w.])\d+%")
+_SCORE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:points?|pts|分)")
+# a whole number a sentence may state a score by ("reaches 50 with half the steps"); not a year
+_WHOLE = re.compile(r"(?<![\w.$\\-])(?!(?:19|20)\d\d(?!\d))[1-9]\d{1,3}(?![\w.%])")
 
 
 def _results_shown(text: str) -> set[str]:
-    """The result values a card shows outside its blanks."""
-    return {v.rstrip("%") for v in _RESULT_VALUE.findall(strip_marks(CLOZE_BLANK.sub(" ", text)))}
+    """The values a card shows outside its blanks: results, and whole numbers (compared
+    only with the scores other cards ask)."""
+    plain = strip_marks(CLOZE_BLANK.sub(" ", text))
+    return {v.rstrip("%") for v in _RESULT_VALUE.findall(plain)} | set(_WHOLE.findall(plain))
 
 
 def _result_of(answer: str) -> str:
-    """The value a blank asks when it is a result (``51.7%``, ``0.98``), else ''."""
-    m = _RESULT_VALUE.fullmatch(strip_marks(answer).strip())
-    return m.group(0).rstrip("%") if m else ""
+    """The value a blank asks when it is a result (``51.7%``, ``0.98``, ``50 points``), else ''."""
+    plain = strip_marks(answer).strip()
+    m = _RESULT_VALUE.fullmatch(plain)
+    if m:
+        return m.group(0).rstrip("%")
+    m = _SCORE.fullmatch(plain)
+    return m.group(1) if m else ""
 
 
 def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:

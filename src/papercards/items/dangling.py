@@ -22,7 +22,8 @@ DANGLING_EN = re.compile(
     # a sentence opening on a pronoun: "It is trained on…", "They reach…"
     r"|(?:^|\.\s+)(?:It|They|This|These)\s+(?:is|are|was|were|has|have|can|does|do|reaches|reach|uses?)\b"
     # a clause cut from its sentence: "giving 1.9× throughput…", "when it stays below 0.2…"
-    r"|^\s*(?:giving|reaching|achieving|yielding|resulting in|leading to)\b|\b(?:when|if|while|until|once)\s+it\b",
+    r"|^\s*(?:giving|reaching|achieving|yielding|resulting in|leading to|beating|outperforming|surpassing|"
+    r"exceeding|matching|improving|reducing|raising|cutting)\b|\b(?:when|if|while|until|once)\s+it\b",
     re.I)
 DANGLING_ZH = re.compile(
     r"(?:这些|这一|这种|这三个|这两个|(?<![因如彼从由就借据对为于])此|上述|该)[\u4e00-\u9fff]{0,2}?"
@@ -39,13 +40,25 @@ _LISTED = re.compile(r"(?m)^\s*(?:- |\d+\. )")
 # the author's aside about the notes themselves, in brackets: "(这是我自己的看法，看下面第3篇)",
 # "（…和第19篇说的一致）", "(具体数字没记)": no part of the paper's fact
 _NOTES_ASIDE = re.compile(r"\s*[(（][^()（）]*(?:第\s*\d+\s*篇|上一篇|那篇|上次|下面|上面|(?<!自)我|没记|记不清|补课|TODO|待补|待查"
-                          r"|只记|还没|没看|摘要里|正文|表格里|Table里|数字是|简单记)[^()（）]*[)）]")
+                          r"|只记|还没|没看|论文里还有|文章里还有|原文还有|摘要里|正文|表格里|Table里|数字是|简单记)[^()（）]*[)）]")
 
 
-def without_notes_asides(text: str) -> str:
+def without_notes_asides(text: str, heading: bool = False) -> str:
     """``text`` without the author's bracketed asides about the notes (which paper said it
-    before, what they did not note down): they point at nothing the card holds."""
-    return _NOTES_ASIDE.sub("", text)
+    before, what they did not note down): they point at nothing the card holds. In a
+    ``heading``, a bracket that also says what the figures under it are of keeps that
+    part: ``实验结论(MATH，Gemini 1.5 Flash，Table里的数)`` → ``实验结论(MATH，Gemini 1.5 Flash)``."""
+    return _NOTES_ASIDE.sub(_what_the_bracket_keeps if heading else "", text)
+
+
+def _what_the_bracket_keeps(m: re.Match) -> str:
+    inner = m.group(0).strip()
+    opening, body, closing = inner[0], inner[1:-1], inner[-1]
+    parts = re.split(r"([，,；;])", body)
+    kept = [p.strip() for p in parts[::2] if p.strip() and not _NOTES_ASIDE.search(f"({p})")]
+    if not kept or len(kept) == len(parts[::2]):
+        return ""
+    return opening + "，".join(kept) + closing
 
 
 def dangling(text: str) -> bool:

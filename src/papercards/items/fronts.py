@@ -163,9 +163,12 @@ def question_of(heading: str, short: str, names: list[str] | None = None) -> str
         # "结论：KL正则不够" states the finding; what follows it says why
         q = f"为什么{verdict.group('claim')}？"
         return q if not short or names_paper(q, names) else f"{short}：{q}"
-    template = GENERIC_QUESTIONS.get(_key(q.rstrip("?？")))
+    base, context = _with_context(q.rstrip("?？"))
+    template = GENERIC_QUESTIONS.get(_key(base))
     if template and short:
-        return template.format(p=short)
+        asked = template.format(p=short)
+        # "实验结论(MATH，Gemini 1.5 Flash)": what the figures are of stays on the front
+        return asked[:-1] + context + asked[-1] if context and asked.endswith(("？", "?")) else asked
     if not q.endswith(("?", "？")):
         q += "？"
     if short and not names_paper(q, names):
@@ -174,8 +177,20 @@ def question_of(heading: str, short: str, names: list[str] | None = None) -> str
 
 
 def is_generic(heading: str) -> bool:
-    """A heading that asks nothing by itself (作用效果, 技术细节, 发现)."""
-    return _key(strip_section_number(heading).rstrip("：:。.?？ ")) in GENERIC_QUESTIONS
+    """A heading that asks nothing by itself (作用效果, 技术细节, 发现), also with what it is
+    of in brackets after it (``实验结论(Best-of-N)``)."""
+    return _key(_with_context(strip_section_number(heading).rstrip("：:。.?？ "))[0]) in GENERIC_QUESTIONS
+
+
+_CONTEXT = re.compile(r"\s*[(（][^()（）]{1,40}[)）]$")
+
+
+def _with_context(heading: str) -> tuple[str, str]:
+    """(the heading, its bracket at the end): ``实验结论(Best-of-N)`` → (实验结论, (Best-of-N))."""
+    m = _CONTEXT.search(heading)
+    if not m or not m.start():
+        return heading, ""
+    return heading[:m.start()], m.group(0).strip()
 
 
 def is_statement(heading: str) -> bool:

@@ -46,5 +46,5 @@ def place_of(pc: PaperContext, line: int) -> str:
             if sub.line > line:
                 break
             heading = sub.heading or section.heading
-    parts.append(without_notes_asides(heading or ""))      # its note to self is no place
+    parts.append(without_notes_asides(heading or "", heading=True))      # its note to self is no place
     return SEPARATOR.join(p.strip() for p in parts if p and p.strip())

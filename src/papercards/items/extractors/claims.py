@@ -208,7 +208,7 @@ def headed_blocks(pc: PaperContext) -> list[tuple[str, int, list[Block]]]:
             units.append((section.heading, section.line, section.blocks))
         for sub in section.subsections:
             units.append(_unit(sub))
-    return [(without_notes_asides(heading), line, blocks) for heading, line, blocks in units]
+    return [(without_notes_asides(heading, heading=True), line, blocks) for heading, line, blocks in units]
 
 
 def report_unused_blocks(pc: PaperContext) -> None:

@@ -25,8 +25,12 @@ BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
 _CLAUSE_END = re.compile(r"(?<=[，；;：:])|(?<=,)\s|(?<=;)\s")
 # a clause that points back ("这就是…", "This is why…") needs the clause before it
-_POINTS_BACK = re.compile(r"^\s*(?:这|那|该|其|它|此|而|但|并|且|也|同时|从而|因此|结果|which\b|this\b|it\b|these\b|and\b|but\b|so\b)",
-                          re.I)
+_POINTS_BACK = re.compile(r"^\s*(?:这|那|该|其|它|此|而|但|并|且|也|同时|从而|因此|结果|which\b|this\b|it\b|these\b|and\b|but\b|so\b|"
+                          # a participle goes on from the clause before: "…, beating the previous best (47)"
+                          r"(?:beating|outperforming|surpassing|exceeding|matching|reaching|achieving|yielding|"
+                          r"giving|improving|reducing|raising|cutting|resulting|leading)\b)", re.I)
+# a clause whose subject is the one before: "…, it collapses quickly", "…，它就会崩掉"
+_GOES_ON = re.compile(r"(?:it|they|which)\s+\w|[它其]", re.I)
 SHORT_CLAUSE = 14        # characters: a clause shorter than this takes its neighbour
 MAX_CLAUSE = 110         # characters: a longer sentence is cut to the clause that carries the fact
 
@@ -85,6 +89,12 @@ def clause_around(sentence: str, start: int, end: int) -> tuple[int, int]:
         i -= 1
         lo = bounds[i][0]
     while bare(lo, hi) and j + 1 < len(bounds):
+        j += 1
+        hi = bounds[j][1]
+    # "…but with pairwise noise correlated with length, it collapses quickly": the clause
+    # after says what happens to it, and the card without it stops mid-sentence
+    while j + 1 < len(bounds) and _GOES_ON.match(sentence[bounds[j + 1][0]:bounds[j + 1][1]].lstrip("，,；; ")) \
+            and len(strip_marks(sentence[bounds[j + 1][0]:bounds[j + 1][1]])) < SHORT_CLAUSE * 2:
         j += 1
         hi = bounds[j][1]
     return lo, hi

@@ -84,19 +84,57 @@ def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bo
     clauses: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
     for start, end, answer in spans:
         clauses.setdefault(clause_around(sentence, start, end), []).append((start, end, answer))
+    picked: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
     for (lo, hi), inside in clauses.items():
         # the author's bold phrase, else the clause's last number (the result, after its baseline)
         # unless it is what the result is compared with ("68.3% versus 54.1% for ReAct")
         words = [s for s in inside if sentence[s[0]:s[0] + 2] == "**" and not numbers_in(s[2])]
-        for start, end, answer in (words or _results_first(sentence, inside[::-1])):
-            text = _blanked(sentence[lo:start], answer, sentence[end:hi])
-            if text:
-                # the name inside the blank ("[DAPO-Math-17K]") is not on the front
-                shown = strip_marks(CLOZE_BLANK.sub(" ", text))
-                front = text if names_paper(shown, [n for n in names if n]) and stem == name else f"{stem}：{text}"
-                yield Item(id=f"{pc.info.key}/cloze/{short_hash(strip_marks(front))}", kind="cloze",
-                           paper=pc.info.key, fields={"text": front, "hint": ""}, source=pc.where(line))
-                break
+        pick = next((s for s in (words or _results_first(sentence, inside[::-1]))
+                     if _blanked(sentence[lo:s[0]], s[2], sentence[s[1]:hi])), None)
+        if pick:
+            picked[(lo, hi)] = [pick]
+    for (lo, hi), picks in _one_note_per_sentence_part(picked).items():
+        text = _blanked_all(sentence, lo, hi, picks)
+        if text:
+            # the name inside the blank ("[DAPO-Math-17K]") is not on the front
+            shown = strip_marks(CLOZE_BLANK.sub(" ", text))
+            front = text if names_paper(shown, [n for n in names if n]) and stem == name else f"{stem}：{text}"
+            yield Item(id=f"{pc.info.key}/cloze/{short_hash(strip_marks(front))}", kind="cloze",
+                       paper=pc.info.key, fields={"text": front, "hint": ""}, source=pc.where(line))
+
+
+def _one_note_per_sentence_part(picked: dict[tuple[int, int], list]) -> dict[tuple[int, int], list]:
+    """A clause that takes the one before it ("…reaches 50 points on AIME 2024, beating the
+    previous best (47) with only 50% of the steps": whose steps?) shows that clause's own
+    fact: the two are one note, a blank each (each card shows the other's answer, as an
+    enumeration does), not two notes that give each other away."""
+    out: dict[tuple[int, int], list] = {}
+    for span in sorted(picked, key=lambda s: s[0] - s[1]):            # widest first
+        inside = next((w for w in out if w[0] <= span[0] and span[1] <= w[1] and len(out[w]) < 2), None)
+        if inside:
+            out[inside] = sorted(out[inside] + picked[span])
+        else:
+            out[span] = list(picked[span])
+    return dict(sorted(out.items()))
+
+
+def _blanked_all(sentence: str, lo: int, hi: int, picks: list[tuple[int, int, str]]) -> str | None:
+    """The clause [lo, hi) with a blank on each pick, numbered in reading order."""
+    if len(picks) == 1:
+        start, end, answer = picks[0]
+        return _blanked(sentence[lo:start], answer, sentence[end:hi])
+    pieces, at = [], lo
+    for n, (start, end, answer) in enumerate(picks, 1):
+        if start < at:
+            return _blanked(sentence[lo:picks[0][0]], picks[0][2], sentence[picks[0][1]:hi])
+        pieces += [sentence[at:start], "{{c%d::%s}}" % (n, answer)]
+        at = end
+    pieces.append(sentence[at:hi])
+    text = "".join(pieces)
+    rest = strip_marks(CLOZE_BLANK.sub(" ", text)).casefold()
+    if any(strip_marks(answer).casefold() in rest for _, _, answer in picks):
+        return None
+    return tidy_clause(text)
 
 
 def named_spans(sentence: str, names: list[str], pc: PaperContext) -> list[tuple[int, int, str]]:
