@@ -1057,3 +1057,20 @@ def test_a_clause_that_goes_on_from_the_one_before_is_one_note_with_it(tmp_path)
     assert "{{c1::71 points}}" in mine[0] and "{{c2::40%}}" in mine[0] and "beating the previous best" in mine[0]
     noise = [t for t in texts(items) if "correlated noise" in t]
     assert noise and all(t.rstrip(".").endswith("it collapses quickly") for t in noise), noise
+
+
+def test_a_term_asked_in_one_language_is_not_asked_again_in_the_other(tmp_path):
+    """The notes' "用[排序损失]做hinge约束" and the abstract's "…learns to rank them
+    through [ranking loss]": the keyword says they are one term, so it is asked once."""
+    keywords = "* ranking loss 排序损失\n* preference optimization 偏好优化"
+    body = "#### 核心思路\n* 多个回答按奖励排好序之后，用**排序损失**做hinge约束\n"
+    abstract = ("Aligning language models with human preferences usually needs a reward model and PPO. In contrast, we "
+                "propose a novel learning paradigm called RankPO, which scores sampled responses by their log "
+                "probabilities and learns to align them with human preferences through ranking loss. RankPO needs "
+                "only 1 to 2 models during tuning.\n"
+                "将语言模型与人类偏好对齐通常需要奖励模型和PPO。相比之下，我们提出了一种称为 RankPO 的新学习范式，它通过对数概率给"
+                "采样的回答打分，并通过排序损失学习使这些概率与人类偏好保持一致。RankPO 在调优期间只需要 1 到 2 个模型。")
+    result, items = items_of(tmp_path, notes(paper(1, "RankPO", "Rank Preference Optimization", "排序偏好优化", body,
+                                                   keywords=keywords, abstract=abstract), *others()))
+    asked = [a for t in texts(items) if t.startswith("RankPO") for a in answers(t)]
+    assert asked.count("排序损失") == 1 and "ranking loss" not in asked, texts(items)

@@ -39,6 +39,9 @@ P1_WORK = "ZSbsX1sFo3/cloze/2fd9c9bc"                # #### UNA效果, its first
 P2_DETAIL = "PabAln0jjB/cloze/2ecb9d87"              # #### 技术细节 (heading and text rewritten)
 P3_SOLUTION = "KJF3h0OpQ7/cloze/c4a470d7"            # #### 作用效果 (paragraph rewritten)
 P7_POINTWISE = "CbfsKHiWEn/definition/逐点噪声-pointwise-noise"   # reworded by one word
+# the abstract's "DPO inherently embeds [DRO] principles": retired in v2, when the filled ####
+# asks the same term in Chinese ("加入成对的[分布稳健优化]"): one term, asked once (`asked_once`)
+P7_DRO_ABSTRACT = "CbfsKHiWEn/cloze/a9109d10"
 P6_LOGIT = "F6z3utfcYw/definition/logit混合"           # nested bullet, deleted
 P6_CLOZE = "F6z3utfcYw/cloze/5ca505a5"               # the sampler results: bolded, then turned around
 P6_TITLE = "F6z3utfcYw/paper/title"
@@ -204,13 +207,13 @@ def test_per_version_import_logs(evolution):
     _, _, runs = evolution
     v1, v2, v3, v4, v5, v6, v7 = runs
     assert v1.log["updated"] == set() and len(v1.log["new"]) == v1.result.summary().notes > 40
-    assert {P1_UNSTABLE, P1_WORK, P2_DETAIL, P3_SOLUTION, P7_POINTWISE, P6_LOGIT, P6_CLOZE} <= set(v1.records)
+    assert {P1_UNSTABLE, P1_WORK, P2_DETAIL, P3_SOLUTION, P7_POINTWISE, P6_LOGIT, P6_CLOZE, P7_DRO_ABSTRACT} <= set(v1.records)
 
     # v2: two new papers and the filled ####; the typo in paper 6's title reaches all its
     # notes (every back names the paper); glossary terms gain a paper
     assert {f"{DICE_KEY}/paper/title", SIMPO_TITLE} <= v2.log["new"]
     assert any(i.startswith(("CbfsKHiWEn/claim/", "CbfsKHiWEn/cloze/")) for i in v2.log["new"])
-    assert {i for i in v2.log["updated"] if not i.startswith(("F6z3utfcYw/", "term/"))} == set()
+    assert {i for i in v2.log["updated"] if not i.startswith(("F6z3utfcYw/", "term/"))} == {P7_DRO_ABSTRACT}
     assert P6_TITLE in v2.log["updated"]
 
     # v3: one word of one bullet → exactly that note, and only that paper's YAML file
@@ -318,7 +321,7 @@ def test_reworded_items_show_the_new_text(evolution):
 def test_retired_items_are_tagged_and_kept(evolution):
     root, col, runs = evolution
     retired = {i for i, rec in runs[-1].records.items() if rec[0] == "retired"}
-    assert retired == {P1_UNSTABLE, P2_DETAIL, P6_LOGIT}
+    assert retired == {P1_UNSTABLE, P2_DETAIL, P6_LOGIT, P7_DRO_ABSTRACT}
     tagged = {n["ItemId"] for n in _notes(col) if RETIRED_TAG in n.tags}
     assert tagged == retired
     # still in cards/, marked retired

@@ -50,6 +50,10 @@ def _result_of(answer: str) -> str:
     return m.group(1) if m else ""
 
 
+def _other_names(answer: str, pc: PaperContext) -> set[str]:
+    return pc.ctx.other_names.get(strip_marks(answer).strip().casefold(), set())
+
+
 def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
     asked: set[str] = set()
     results_asked: set[str] = set()    # result values blanked by an earlier card of the paper
@@ -74,7 +78,10 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
                 question = claim.fields.get(kind_of(claim).question, "")
                 pc.ctx.note(file or claim.source, int(line) if line.isdigit() else 0,
                             f"'{question}' is asked by a cloze of the same sentence: one card")
-        answers = {n: {answer_key(a) for a in found} for n, found in cloze_answers(text).items()}
+        # "[排序损失]让 p_i 的顺序…" then the abstract's "…through [ranking loss]": one term, asked
+        # in either of its languages (the glossary's names for it)
+        answers = {n: {answer_key(name) for a in found for name in (a, *_other_names(a, pc))}
+                   for n, found in cloze_answers(text).items()}
         # "MATH [51.7%]是不用外部工具…" after "GSM8K 82.9% → [88.2%]，MATH 46.8% → 51.7%": the
         # learner has read the answer on the other card
         again = {n for n, keys in answers.items() if keys & asked or
