@@ -955,10 +955,13 @@ def test_a_result_said_twice_or_computed_beside_it_is_hidden_wherever_it_stands(
     """"7% → 33%，绝对提升26%，控制长度之后也是33%": with 7% and 26% shown the learner computes
     33%, and the line says it twice; the blank was the model's name instead. One blank
     hides the result everywhere, with the gain that computes it (never the baseline)."""
-    from papercards.items.blanks import deriving_figure
+    from papercards.items.blanks import deriving_figure, result_numbers
     assert deriving_figure("33%", "胜率 7% →  ，绝对提升26%，之后也是 ") == "26%"
     assert deriving_figure("33%", "GPT-4上 7 →  ，提升26") is None            # bare figures: anything
     assert deriving_figure("41.4%", "第一次 52.6% → 第二次  (Δ = −11.2%)") == "11.2%"
+    # a Chinese label right after the arrow is the reached number's, not a verb of change
+    assert result_numbers("第一次 52.6% → 第二次 41.4%(Δ = −11.2%)")[0] == "41.4%"
+    assert result_numbers("LC胜率从22.92%提升到51.66%")[0] == "51.66%"
     body = ("#### 实验结论\n* 7B的Orca-2.5对齐后，胜率 7% → 33%，绝对提升26%，控制了回答长度之后也是33%\n"
             "* base模型：第一次 52.6% → 第二次 41.4%，改完反而更差(Δ = −11.2%)\n")
     _, items = items_of(tmp_path, notes(paper(1, "NashPO", "Nash Preference Optimization", "纳什偏好优化", body),
@@ -1029,12 +1032,14 @@ def test_a_generic_heading_keeps_what_its_figures_are_of_without_the_note_to_sel
         "实验结论(MATH，Gemini 1.5 Flash)"
     assert without_notes_asides("发现(只记了我关心的)", heading=True) == "发现"
     assert without_notes_asides("(ICML 2024，上次第17篇说的就是这篇)") == ""
-    body = ("#### 实验结论(MATH，Gemini 1.5 Flash，Table里的数)\n* base模型：第一次 52.6% → 第二次 41.4%\n"
-            "* 我们的方法：第一次 60.0% → 第二次 64.4%\n")
+    body = ("#### 实验结论(MATH，Gemini 1.5 Flash，Table里的数)\n* base模型：第一次 52.6% → 第二次 41.4%(Δ = −11.2%)\n"
+            "* FixPO：第一次 60.0% → 第二次 64.4%(Δ = +4.4%)\n")
     _, items = items_of(tmp_path, notes(paper(1, "FixPO", "Self-Correcting Preference Optimization", "自我纠错偏好优化",
                                               body), *others()))
     mine = [t for t in texts(items) if t.startswith("FixPO")]
     assert mine and all(t.startswith("FixPO 的实验结论(MATH，Gemini 1.5 Flash)") for t in mine), mine
+    # the row of the paper's own method does not name it again after the stem that does
+    assert any("：第一次 60.0% →" in t for t in mine) and not any("：FixPO：" in t for t in mine), mine
 
 
 def test_a_clause_that_goes_on_from_the_one_before_is_one_note_with_it(tmp_path):

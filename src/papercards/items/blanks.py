@@ -27,7 +27,8 @@ REACHED_FROM = re.compile(_ARROW + r"\s*$", re.I)     # right before the number 
 NUMBER_BLANK = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:\.\d+)?(?:\s*[-–~至]\s*\d+(?:\.\d+)?)?\s*"
                           r"(?:%|个百分点|倍|分(?![钟之类布])|[xX×](?![A-Za-z])|\s(?:points?|pp)\b)")
 # a number's label: math (as written, or the scanner's one-character atom for it), or a word
-_LABEL_BEFORE = re.compile(rf"(?:\\\([^\\]*\\\)|\$[^$]*\$|[{ATOM_CLASS}]|[A-Za-z][\w.-]*)\s*[：:]?\s*$")
+# ("→ 第二次 41.4%": four Chinese characters at most, right after an arrow)
+_LABEL_BEFORE = re.compile(rf"(?:\\\([^\\]*\\\)|\$[^$]*\$|[{ATOM_CLASS}]|[A-Za-z][\w.-]*|(?:(?<=→)|(?<=→ ))[{CJK_CLASS}]{{1,4}})\s*[：:]?\s*$")
 
 
 _ARROWED = re.compile(r"(?<=→ )\d+(?:\.\d+)?(?![\d.%])|(?<=→)\d+(?:\.\d+)?(?![\d.%])")

@@ -241,6 +241,19 @@ def answer_parts(pc: PaperContext, heading: str, line: int, blocks: list[Block])
     return parts
 
 
+def _without_own_label(text: str, stem: str, pc: PaperContext) -> str:
+    """"SCoRe 的实验结论：SCoRe：第一次 60.0% → …": the item's label says again the paper the
+    stem already names; the card drops it (a row labelled otherwise, base模型：…, keeps its own)."""
+    if not text.startswith(stem):
+        return text
+    rest = text[len(stem):]
+    for name in filter(None, pc.own_names()):
+        m = re.match(rf"(\s*(?:[-*+]\s+|\d+[.)]\s+)?)(?:\*\*)?{re.escape(name)}(?:\*\*)?\s*[：:]\s*", rest)
+        if m and names_paper(stem, [name]) and CLOZE_BLANK.search(rest[m.end():]):
+            return stem + m.group(1) + rest[m.end():]
+    return text
+
+
 def one_fact(pc: PaperContext, heading: str, question: str, answer: str, line: int) -> Item:
     """A heading with one fact under it: its question and answer, or under a heading that
     asks nothing (技术细节), a cloze on the fact's key word, or the sentence's own subject
@@ -269,7 +282,7 @@ def several_facts(pc: PaperContext, heading: str, question: str, parts: list[Uni
         stem = stem + "：" if separate else question
         text, hint, unasked = enumeration_text(stem, chunk, keyword_blank(pc))
         if separate:
-            text = _inline_first(text)
+            text = _inline_first(_without_own_label(text, stem, pc))
         else:
             n, lists = lists, lists + 1
         answer = _as_answer(chunk)
