@@ -898,7 +898,7 @@ def test_a_sentence_opening_on_the_step_before_it_names_its_section(tmp_path):
         "\n## 二、方法\n\n### 2.1 预算化反思\n\n每个失败步骤最多反思 **3** 次，超过就换一个计划。"
         "这一步使重复计划的比例从 40% 降到 9%。\n"
         "\n### 2.2 Critic pruning\n\nThe worst of four critics is dropped after each episode. "
-        "This cuts the token cost by 35% on WebShop.\n"
+        "This cuts the token cost by 35% on WebShop. Its overhead is **one extra forward pass**.\n"
         "\n### 2.3 细节\n\n候选计划用同一个模型生成。这样调用次数从 12 次降到 5 次。\n")
     (root / "source" / "agents" / "LoopFix_2026.md").write_text(text, encoding="utf-8")
     (root / "papercards.yaml").write_text("deck: Test\n", encoding="utf-8")
@@ -909,6 +909,8 @@ def test_a_sentence_opening_on_the_step_before_it_names_its_section(tmp_path):
     assert [a for t in step for a in answers(t)] == ["9%"]
     english = [t for t in all_texts if "token cost" in t]
     assert english and all(t.startswith("LoopFix, Critic pruning：This cuts") for t in english), all_texts
+    its = [t for t in all_texts if "overhead" in t]
+    assert its and all(t.startswith("LoopFix, Critic pruning：Its overhead") for t in its), all_texts
     assert not [t for t in all_texts if "调用次数" in t]           # 细节 names no step
     assert any("open on the step before them" in d.message for d in result.diagnostics), result.diagnostics
 

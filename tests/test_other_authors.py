@@ -55,10 +55,11 @@ def test_bold_finding_is_a_cloze_naming_the_paper(built):
     texts = [i.fields["text"] for i in _items(result, "01-alignment/preference/MarginPO_2025.md", "cloze")]
     # the clause that carries the bold phrase, under the paper's name
     assert "MarginPO：关键在于，当隐式奖励差超过 $m(x)$ 以后，损失的梯度会迅速衰减，这就是论文所说的{{c1::饱和截断}}。" in texts
-    # a long English sentence is trimmed to the clause around its bold phrase
+    # a long English sentence is trimmed to the clause around its bold phrase; opening on
+    # "Its", it says whose by its section heading (reviewers: "Its dual form" — of what?)
     noisy = [i.fields["text"] for i in _items(result, "01-alignment/preference/NoisyPref_2025.md", "cloze")]
-    assert "NoisyPref：Its dual form reduces to a {{c1::log-sum-exp reweighting}} of per-sample losses with " \
-           "temperature $\\tau$" in noisy
+    assert "NoisyPref 的KL 球上的 DRO 目标：Its dual form reduces to a {{c1::log-sum-exp reweighting}} of " \
+           "per-sample losses with temperature $\\tau$" in noisy
 
 
 def test_summary_card_and_its_result_cloze(built):

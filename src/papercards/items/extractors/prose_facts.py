@@ -58,7 +58,7 @@ def is_prose(text: str) -> bool:
 
 # a sentence that opens on what the one before it did: "这一步使穿透率从 23% 降到 4%"
 _BACK_REFERENCE = re.compile(r"^\s*(?:这样(?![的子])|这么(?:做|一来)|这一步|这步|这一招|这个操作|这时候?|此时|"
-                             r"(?:This|That|Doing so)\b(?!\s+(?:paper|work|study)\b))", re.I)
+                             r"(?:This|That|Doing so|Its|Their)\b(?!\s+(?:paper|work|study)\b))", re.I)
 
 
 def sentence_clozes(pc: PaperContext, sentence: str, line: int, numbers_only: bool = False, topic: str = ""):
