@@ -150,7 +150,7 @@ def test_rendered_examples(imported):
     q, a = card_text(col, "9Hxdixed7p/cloze/0d9e4f11", 1)
     assert "[...]" in q and "参考策略" not in q and "参考策略" in a
     q, a = card_text(col, "9Hxdixed7p/definition/3D-properties")
-    assert "3D-Properties：what is 3D-properties?" in q and "Drastic drop" in a
+    assert "3D-properties 是什么？" in q and "Drastic drop" in a
     q, a = card_text(col, "9Hxdixed7p/paper/title", 1)
     assert q.startswith("3D 属性") and "Charting a Path Forward" in a
 

@@ -104,7 +104,8 @@ def test_term_without_chinese_has_empty_chinese():
 
 def test_definition_front_is_short_and_names_its_paper():
     n = note("9Hxdixed7p/definition/3D-properties")
-    assert n.fields["Front"] == "3D-Properties：what is <b>3D-properties</b>?"     # names its paper
+    # the term is the paper's name: said once, and asked in its answer's language (Chinese)
+    assert n.fields["Front"] == "<b>3D-properties</b> 是什么？"
     assert n.fields["Back"].count("<li>") == 3 and bold("D") + "rastic" in n.fields["Back"]
     assert n.fields["Context"] == ""             # the front names the paper already
     assert n.fields["Reverse"] == ""

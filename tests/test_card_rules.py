@@ -1081,3 +1081,22 @@ def test_a_term_asked_in_one_language_is_not_asked_again_in_the_other(tmp_path):
                                                    keywords=keywords, abstract=abstract), *others()))
     asked = [a for t in texts(items) if t.startswith("RankPO") for a in answers(t)]
     assert asked.count("排序损失") == 1 and "ranking loss" not in asked, texts(items)
+
+
+def test_a_definition_is_asked_in_its_answers_language_and_names_its_term_only():
+    """"DNO：what is DNO?" → 一个批量在策略的算法… said the name twice and asked in English
+    for a Chinese answer; "作者引入**元评判**（meta-judge）：…" defined "作者引入元评判"."""
+    from papercards.anki.fields import _definition_face
+    from papercards.items.extractors.definitions import parse_definition
+    from papercards.items.model import Item
+
+    def front(term, definition, short):
+        item = Item(id="p/definition/x", kind="definition", paper="p", fields={"term": term, "definition": definition})
+        return _definition_face(item, None, short)[0].replace("<b>", "").replace("</b>", "")
+
+    assert front("DNO", "一个批量在策略的算法，用基于回归的目标", "DNO") == "DNO 是什么？"
+    assert front("COV", "Corruption, Overoptimization & Verbosity", "RLHF-COV") == "RLHF-COV：what is COV?"
+    assert front("CHES", "Centered Hidden Embedding Similarity, 用最后一层hidden state算的相似度", "UU") == "UU：CHES 是什么？"
+    assert parse_definition("作者引入**元评判**（meta-judge）：模型对自己的两条评判进行比较") == \
+        ("元评判 (meta-judge)", "模型对自己的两条评判进行比较")
+    assert parse_definition("作者引入元评判（meta-judge）：模型比较两条评判")[0] == "元评判 (meta-judge)"

@@ -110,9 +110,13 @@ NOTE_TYPE_FIELDS = {"term": _term_fields, "cloze": _cloze_fields, "qa": _qa_fiel
 # back and whether a reverse card is made.
 
 def _definition_face(item: Item, info: PaperInfo | None, short: str) -> tuple[str, str, str]:
+    # asked in the language of its answer ("DNO 是什么？" → 一个批量在策略的算法…), and the
+    # paper's own name is not said twice ("DNO：what is DNO?")
     term = render_inline(_f(item, "term"))
-    asked = f"<b>{term}</b> 是什么？" if has_cjk(term) else f"what is <b>{term}</b>?"
-    front = f"{escaped(short)}：{asked}" if short and html_text(term) else (asked if html_text(term) else "")
+    said = html_text(term)
+    asked = f"<b>{term}</b> 是什么？" if has_cjk(said) or has_cjk(_f(item, "definition")) else f"what is <b>{term}</b>?"
+    named = short and said.strip().casefold() != short.strip().casefold()
+    front = f"{escaped(short)}：{asked}" if named and said else (asked if said else "")
     return front, render_block(_f(item, "definition")), ""
 
 

@@ -28,9 +28,22 @@ def parse_definition(text: str) -> tuple[str, str] | None:
             return term, body
     m = _GLOSS.match(plain)
     if m and not re.search(r"[是的了]", m.group("term").split("(")[0].split("（")[0]):   # a statement, not a name
-        term = re.sub(r"\s*[(（]\s*", " (", m.group("term")).replace("）", ")").strip()
+        term = re.sub(r"\s*[(（]\s*", " (", _named(m.group("term"))).replace("）", ")").strip()
         return term, m.group("body").strip()
     return None
+
+
+# "作者引入**元评判**（meta-judge）：…": the verb that brings the term in is no part of its name
+_BRINGS_IN = re.compile(r"^(?:作者|我们|文章|论文|本文)?(?:引入|提出|定义|设计|使用|采用)了?\s*")
+
+
+def _named(term: str) -> str:
+    """The name a glossed label defines: the author's bold in it, else the label without
+    the verb that introduces it."""
+    name, bracket, gloss = re.split(r"([(（])", term, maxsplit=1) if re.search(r"[(（]", term) else (term, "", "")
+    bold = re.search(r"\*\*([^*]+)\*\*", name)
+    name = bold.group(1) if bold else _BRINGS_IN.sub("", name)
+    return f"{name.strip()}{bracket}{gloss}"
 
 
 def _looks_like_term(term: str) -> bool:
