@@ -1100,3 +1100,21 @@ def test_a_definition_is_asked_in_its_answers_language_and_names_its_term_only()
     assert parse_definition("作者引入**元评判**（meta-judge）：模型对自己的两条评判进行比较") == \
         ("元评判 (meta-judge)", "模型对自己的两条评判进行比较")
     assert parse_definition("作者引入元评判（meta-judge）：模型比较两条评判")[0] == "元评判 (meta-judge)"
+
+
+def test_an_answer_that_opens_by_pointing_at_its_question_gives_way_to_the_cloze_under_it(tmp_path):
+    """"What if the prompts differ? — That breaks the link to DPO. BCO adds **UDM**…": the Q&A
+    and the cloze shared one front with two answers, and the Q&A's was not what was asked."""
+    from papercards.items.extractors.qa_pairs import _ANSWERS_BY_POINTING
+    assert _ANSWERS_BY_POINTING.match("That breaks the link to DPO.")
+    assert not _ANSWERS_BY_POINTING.match("It is the ratio of the two densities.")
+    text = ("# BCO: Binary Classifier Optimization\n\narXiv 2404.04656\n\n## Q&A\n\n"
+            "**Q:** What if the thumbs-up and thumbs-down prompts come from different distributions?\n"
+            "**A:** That breaks the link to DPO, which assumes both responses answer the same prompt. BCO adds "
+            "**underlying distribution matching (UDM)**: a small classifier over prompt embeddings estimates a "
+            "density ratio between the two prompt sets, and the loss is reweighted by it.\n")
+    result, items = items_of(tmp_path, text)
+    fronts = [i.fields.get("question", "") for i in items if i.kind == "claim"]
+    assert not [f for f in fronts if "What if" in f], fronts
+    assert any("What if" in t and "UDM" in "".join(answers(t)) for t in texts(items)), texts(items)
+    assert any("points back at the question" in d.message for d in result.diagnostics)

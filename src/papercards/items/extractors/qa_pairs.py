@@ -183,17 +183,30 @@ def _cards(pc: PaperContext, pair: Pair):
     sentences = split_sentences(CITATION.sub("", narrow_bold(answer)))
     head, rest = first_fact(sentences[0])
     if head:
-        yield _claim(pc, front, head, pair.line)
         sentences = [rest, *sentences[1:]] if rest else sentences[1:]
-    bare = 0
+    bare, made = 0, []
     for sentence in sentences:
         clozes = [] if has_braces(sentence) else \
             [_under(pc, front, c) for c in sentence_clozes(pc, sentence, pair.line)]
         bare += not clozes and len(strip_marks(sentence)) >= MIN_SENTENCE
-        yield from clozes
+        made += clozes
+    if head and made and _ANSWERS_BY_POINTING.match(strip_marks(head)):
+        # "What if the prompts differ? — That breaks the link to DPO." beside the cloze that
+        # asks the remedy under the same question: one front, two answers; the remedy is
+        # what the question asks
+        pc.ctx.note(file, pair.line, f"the first sentence of the answer to '{question}' points back at the "
+                    "question (That…, 这…): its other sentences are asked under it instead")
+    elif head:
+        yield _claim(pc, front, head, pair.line)
+    yield from made
     if bare:
         pc.ctx.note(file, pair.line, f"{bare} sentence(s) of the answer to '{question}' have no bold phrase or "
                     "number to ask: not carded")
+
+
+# an answer that opens by pointing at what the question described: "That breaks the link…"
+# ("It is…" answering "What is X?" is a definition, and stays)
+_ANSWERS_BY_POINTING = re.compile(r"^\s*(?:(?:That|Then)\b|这样|那样|那就|这就|那会|这会)", re.I)
 
 
 def first_fact(sentence: str) -> tuple[str, str]:
