@@ -270,6 +270,41 @@ def test_template_update_needs_newer_notetype_mod(tmp_path, imported, monkeypatc
     assert all("/* v2 */" in col.models.by_name(m.name)["css"] for m in models)
 
 
+def test_a_plain_terms_reverse_card_from_before_is_an_empty_card(tmp_path, col, monkeypatch):
+    """A collection imported before 中文 → term asked only abbreviations keeps the old reverse
+    card of a plain term (Anki never deletes a card on import): its front is blank now, and
+    Tools › Empty Cards lists it, as README says. The term's own card and history stay."""
+    from papercards.items.model import Item
+    from papercards.store.model import Record
+
+    def records():              # fresh each build: a record keeps its rendered note (anki.memo)
+        plain = Record(item=Item(id="term/preference-model", kind="term", papers=["9Hxdixed7p"],
+                                 fields={"term": "preference model", "english": "", "chinese": "偏好模型",
+                                         "note": "输入prompt和两个回答，输出一个比另一个好的概率"},
+                                 source="source/iclr2025-dpo.md:30"), modified=T0 + 30)
+        return sample_records() + [plain]
+
+    models = [copy.deepcopy(m) for m in notetypes.all_models()]
+    models[0].templates[1]["qfmt"] = "{{#Chinese}}\n<div class=\"pc-kind\">中文 → term</div>{{Chinese}}\n{{/Chinese}}\n"
+    models[0].__dict__.pop("_req", None)          # genanki caches which fields a card needs
+    monkeypatch.setattr(package_mod, "render_notes", _render_with_models(models))
+    monkeypatch.setattr(notetypes, "NOTETYPE_MOD", notetypes.NOTETYPE_MOD - 60)
+    before = tmp_path / "before.apkg"
+    build(before, records())
+    import_apkg(col, before)
+    assert len(notes_by_item(col)["term/preference-model"].cards()) == 2
+    monkeypatch.undo()
+    after = tmp_path / "after.apkg"
+    build(after, records())
+    import_apkg(col, after)
+    cards = notes_by_item(col)["term/preference-model"].cards()
+    assert len(cards) == 2                                   # nothing deleted, history kept
+    reverse = next(c for c in cards if c.ord == 1)
+    assert "front of this card is blank" in strip_html(reverse.question())
+    assert "中文 → term" in col.get_empty_cards().report
+    assert "Term · 术语" in strip_html(next(c for c in cards if c.ord == 0).question())
+
+
 def test_schema_change_would_orphan_notes(tmp_path, imported, monkeypatch):
     """Why the field lists are frozen (see test_anki_schema.py)."""
     col = imported[0]

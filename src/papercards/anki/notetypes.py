@@ -98,7 +98,8 @@ def term_model(speak: bool | str = False) -> genanki.Model:
         TERM_MODEL_ID, TERM_NAME, fields=_fields(TERM_FIELDS),
         templates=[
             _tmpl(TERM_TEMPLATES[0], "term_front.html", "term_back.html", speak),
-            # front is wrapped in {{#Chinese}}: no card when Chinese is empty
+            # front is wrapped in {{#English}}{{#Chinese}}: a card only for a term with an
+            # abbreviation (English beside it) and a Chinese name to recall it from
             _tmpl(TERM_TEMPLATES[1], "term_reverse_front.html", "term_reverse_back.html", speak),
         ],
         css=template_text("style.css"), model_type=genanki.Model.FRONT_BACK, sort_field_index=0,
