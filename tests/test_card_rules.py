@@ -1118,3 +1118,15 @@ def test_an_answer_that_opens_by_pointing_at_its_question_gives_way_to_the_cloze
     assert not [f for f in fronts if "What if" in f], fronts
     assert any("What if" in t and "UDM" in "".join(answers(t)) for t in texts(items)), texts(items)
     assert any("points back at the question" in d.message for d in result.diagnostics)
+
+
+def test_a_data_heading_is_generic_and_asks_its_source(tmp_path):
+    """"GRPO：数据部分？" → four facts of pretraining data behind a bare label (reviewers:
+    generic front). 数据部分 is a generic heading: its one fact is a cloze on its key word."""
+    from papercards.items.fronts import is_generic, question_of
+    assert is_generic("数据部分") and is_generic("数据集") and question_of("数据部分", "GRPO") == "GRPO 的数据？"
+    body = "#### 数据部分\n在Base-v1.5 7B上继续预训练，用从Common Crawl里精心筛出来的120B数学相关token\n"
+    _, items = items_of(tmp_path, notes(paper(1, "MathPO", "Math Preference Optimization", "数学偏好优化", body),
+                                        *others()))
+    mine = [t for t in texts(items) if t.startswith("MathPO 的数据：")]
+    assert mine and answers(mine[0]) == ["Common Crawl"], texts(items)
