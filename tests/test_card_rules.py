@@ -1130,3 +1130,16 @@ def test_a_data_heading_is_generic_and_asks_its_source(tmp_path):
                                         *others()))
     mine = [t for t in texts(items) if t.startswith("MathPO 的数据：")]
     assert mine and answers(mine[0]) == ["Common Crawl"], texts(items)
+
+
+def test_a_keyword_remark_about_what_the_paper_does_is_no_gloss(tmp_path):
+    """"critic model 价值模型(GRPO直接不要了，用组内平均当baseline)": the remark is GroupPO's fact,
+    not what a critic model is (reviewers: a remark read as a gloss, four rounds); the term
+    is then a word-for-word pair, vocabulary, and gets no card. The fact stays the paper's."""
+    keywords = "* critic model 价值模型(GroupPO直接不要了，用组内平均当baseline)\n* preference model 偏好模型(输入两个回答，输出一个比另一个好的概率)"
+    result, items = items_of(tmp_path, notes(paper(1, "GroupPO", "Group Preference Optimization", "组偏好优化",
+                                                   FILLER[0], keywords=keywords), *others()))
+    terms = {i.fields["term"]: i.fields["note"] for i in items if i.kind == "term"}
+    assert "critic model" not in terms, terms
+    assert terms.get("preference model", "").startswith("输入两个回答"), terms
+    assert any("says what the paper does with the term" in d.message for d in result.diagnostics)

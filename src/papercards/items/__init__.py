@@ -70,7 +70,8 @@ def extract(notes: list[NotesFile], config: Config, each: Each = in_turn, *, jud
     pcs, entries = survey(notes, ctx, each)
     out = Extraction(papers={pc.info.key: pc.info for pc in pcs})
     if config.cards.get("term", True):
-        out.items.extend(glossary_items(entries, {pc.info.key: pc.paper.file for pc in pcs}, ctx))
+        out.items.extend(glossary_items(entries, {pc.info.key: pc.paper.file for pc in pcs}, ctx,
+                                        {pc.info.key: pc.own_names() for pc in pcs}))
     for items, diagnostics in each("rules", lambda pc: run_rules(pc, config), pcs):
         out.items.extend(items)
         ctx.diagnostics.extend(diagnostics)

@@ -134,7 +134,8 @@ def _keys(c: TermCandidate) -> list[str]:
     return keys
 
 
-def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Item]:
+def glossary_items(entries: list[Entry], where: dict[str, str], ctx,
+                   own_names: dict[str, list[str]] | None = None) -> list[Item]:
     """One term item per entry worth a card (see `worth_a_card`).
 
     ``where`` maps paper keys to their notes file, for messages and sources.
@@ -178,6 +179,21 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx) -> list[Ite
             chinese = translation_in(spelled[0], (abbr, english))
         notes = [n for n in notes if n not in spelled]
         notes = [n for n in notes if not about_the_notes(n)]
+        # "critic model 价值模型(GRPO直接不要了，用组内平均当baseline)": what the paper does with
+        # the term, not what it means (the paper's own cards say it)
+        kept_notes = []
+        for n in notes:
+            parts = [p for p in re.split(r"\s*[；;]\s*", n) if p]
+            told = [p for p in parts if _names_its_paper(p, entry.papers, own_names or {})]
+            for part in told:
+                paper, line = entry.first_line
+                ctx.note(where[paper], line, f"'{part}' beside '{abbr or english or chinese}' says what the paper "
+                         "does with the term, not what it means: not on the term's card")
+            if not told:
+                kept_notes.append(n)
+            elif len(told) < len(parts):
+                kept_notes.append("；".join(p for p in parts if p not in told))
+        notes = kept_notes
         meaning = [n for n in notes if _says_what_it_means(n)]
         if not chinese and not meaning and all(c.origin == "abstract" for _, c in entry.candidates):
             continue      # "SDXL (Stable Diffusion XL)" in an abstract: a name the author never noted
@@ -299,6 +315,13 @@ def _says_what_it_means(note: str) -> bool:
     # "critic" under value network 价值网络: another name
     other_translation = bool(re.fullmatch(rf"[{CJK_CLASS}]{{1,6}}|[A-Za-z][A-Za-z0-9-]*(?: [A-Za-z][A-Za-z0-9-]*)?", note.strip()))
     return not pair and not other_translation
+
+
+def _names_its_paper(note: str, papers: list[str], own_names: dict[str, list[str]]) -> bool:
+    """Whether a remark names its paper's own method (``GRPO直接不要了…`` under critic model)."""
+    names = {n.casefold() for p in papers for n in own_names.get(p, []) if n and len(n) >= 3}
+    folded = note.casefold()
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", folded) for n in names)
 
 
 def about_the_notes(note: str) -> bool:
