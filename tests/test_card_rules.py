@@ -1143,3 +1143,17 @@ def test_a_keyword_remark_about_what_the_paper_does_is_no_gloss(tmp_path):
     assert "critic model" not in terms, terms
     assert terms.get("preference model", "").startswith("输入两个回答"), terms
     assert any("says what the paper does with the term" in d.message for d in result.diagnostics)
+
+
+def test_another_methods_cost_under_a_methods_idea_is_asked_as_its_problem():
+    """"PPO要一个和策略模型差不多大的价值网络，很占显存" under GroupRL核心思路 was asked as
+    "GroupRL核心思路 — PPO？" (reviewers: not a question, four rounds): it is the idea's
+    starting point, PPO's problem. A line that names no cost keeps the plain shape."""
+    from types import SimpleNamespace
+
+    from papercards.config import Config
+    from papercards.items.extractors.claims import subject_question
+    pc = SimpleNamespace(info=SimpleNamespace(short="GroupRL"), ctx=SimpleNamespace(config=Config()))
+    assert subject_question("GroupRL核心思路？", "PPO要一个和策略模型差不多大的价值网络来估计baseline，很占显存和计算", pc) == \
+        ("GroupRL核心思路：PPO 的问题？", "要一个和策略模型差不多大的价值网络来估计baseline，很占显存和计算")
+    assert subject_question("GroupRL核心思路？", "KL惩罚不加在reward里，直接加在loss里", pc)[0] == "GroupRL核心思路 — KL？"

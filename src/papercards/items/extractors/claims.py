@@ -359,6 +359,9 @@ _ASKS_A_FLAW = re.compile(r"局限|问题|缺点|不足|缺陷|limitation|drawba
 # what a flaw sounds like: a negation, a difficulty, a cost
 _SAYS_A_FLAW = re.compile(r"不|没|无法|难|问题|但|缺|差|低|慢|贵|费|偏|错|冲突|过拟合|局限|限制|依赖|受限|cannot|can't|fails?|"
                           r"lacks?|poor|hard|costly|expensive|unstable|limited|only|bias", re.I)
+# what a method's cost sounds like (narrower than a flaw: "不加在reward里" is no cost)
+_COSTS = re.compile(r"很占|占用|开销|费(?:时|力|钱|资源)|很慢|太慢|很贵|不稳定|难以|方差大|\b(?:unstable|costly|expensive|slow)\b",
+                    re.I)
 _BUT = re.compile(r"[，,]\s*(?:但是|但|然而|不过)\s*")
 # "off-policy DPO里rejected…": a word that binds to the name before it, which is no subject
 _POSTPOSITIONS = ("里", "中", "上", "下", "的", "时", "后", "前", "内", "外", "之", "和", "与", "及", "、", "或",
@@ -438,6 +441,10 @@ def subject_question(question: str, text: str, pc: PaperContext, heading: str = 
             return f"{pc.info.short}: {topic} of {subject}?", answer
         return f"{pc.info.short}：{subject} 的{topic}？", subject + answer if answer == m.group("rest").strip() \
             else answer
+    if not _A_PROPERTY.search(question) and _COSTS.search(answer):
+        # "PPO要一个和策略模型差不多大的value model，很占显存" under GRPO核心思路: the idea's
+        # starting point, another method's flaw
+        return f"{question.rstrip('？?：: ')}：{m.group('subject')} 的问题？", answer
     return f"{question.rstrip('？?：: ')} — {m.group('subject')}？", answer
 
 
