@@ -289,30 +289,6 @@ def _narrowed(inner: str) -> str:
 _FIGURE = re.compile(r"(?<![A-Za-z0-9_.])\d+(?:\.\d+)?(?![A-Za-z0-9_])")
 
 
-def deriving_figure(answer: str, text: str) -> str | None:
-    """The one figure of ``text`` to hide with ``answer`` so that the rest no longer computes
-    it: in ``7% → 33%，绝对提升26%`` the gain (26%), never the baseline an arrow leaves from
-    (7%). None when no pair computes it, or more than one figure could be hidden."""
-    asked = _FIGURE.search(answer)
-    if not asked:
-        return None
-    value = float(asked.group(0))
-    near = max(0.051, value * 0.001)
-    found = [m for m in _FIGURE.finditer(text) if abs(float(m.group(0)) - value) >= near]
-    pairs = [(a, b) for i, a in enumerate(found) for b in found[i + 1:]
-             if abs(abs(float(a.group(0)) - float(b.group(0))) - value) < near
-             or abs(float(a.group(0)) + float(b.group(0)) - value) < near]
-    if len(pairs) != 1:
-        return None
-    def with_unit(m: re.Match) -> re.Match:
-        return NUMBER_BLANK.match(text, m.start()) or m
-
-    hidden = [m for m in pairs[0] if not LEADS_TO.match(text, with_unit(m).end())]
-    if len(hidden) != 1 or with_unit(hidden[0]) is hidden[0]:
-        return None                     # a bare figure may be anything (GPT-4, a step count)
-    return with_unit(hidden[0]).group(0).strip()
-
-
 def derivable(answer: str, rest: str) -> bool:
     """A number the rest of the card computes: ``7% → [33%]，绝对提升26%`` (7 + 26),
     ``[41.4%] … Δ = −11.2% … 52.6%``: one sum or difference of two other figures on it."""
