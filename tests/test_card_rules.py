@@ -1156,3 +1156,14 @@ def test_another_methods_cost_under_a_methods_idea_is_asked_as_its_problem():
     assert subject_question("GroupRL核心思路？", "PPO要一个和策略模型差不多大的价值网络来估计baseline，很占显存和计算", pc) == \
         ("GroupRL核心思路：PPO 的问题？", "要一个和策略模型差不多大的价值网络来估计baseline，很占显存和计算")
     assert subject_question("GroupRL核心思路？", "KL惩罚不加在reward里，直接加在loss里", pc)[0] == "GroupRL核心思路 — KL？"
+
+
+def test_a_part_after_a_semicolon_keeps_the_benchmark_the_first_part_opens_on(tmp_path):
+    """"MATH 51.7%是不用外部工具的结果；64个样本做self-consistency能到60.9%": cut at the semicolon,
+    the second card said 60.9% of nothing (reviewers: missing context, four rounds)."""
+    body = ("#### 实验结论\n* GSM8K 82.9% → 88.2%，MATH 46.8% → 51.7%\n"
+            "* MATH 51.7%是不用外部工具、不投票的结果，接近**Gemini-Ultra**；64个样本做self-consistency能到60.9%\n")
+    _, items = items_of(tmp_path, notes(paper(1, "MathRL", "Math Reinforcement Learning", "数学强化学习", body),
+                                        *others()))
+    sc = [t for t in texts(items) if "self-consistency" in t]
+    assert sc and all("MATH：64个样本" in t for t in sc), texts(items)
