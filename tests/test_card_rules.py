@@ -1167,3 +1167,16 @@ def test_a_part_after_a_semicolon_keeps_the_benchmark_the_first_part_opens_on(tm
                                         *others()))
     sc = [t for t in texts(items) if "self-consistency" in t]
     assert sc and all("MATH：64个样本" in t for t in sc), texts(items)
+
+
+def test_a_term_note_that_only_names_the_term_again_is_left_off(tmp_path):
+    """"Cal-DPO (Calibrated DPO 校准DPO)" under calibrated direct preference optimization ·
+    校准直接偏好优化: the note is its name again, with DPO left short (reviewers: clutter, four
+    rounds); a note that says more than a name stays ("MAB问题是一个…优化问题")."""
+    from papercards.items.glossary import _names_it_again
+    exp = {"dpo": "Direct Preference Optimisation"}
+    assert _names_it_again("Calibrated DPO 校准DPO", "calibrated direct preference optimization", exp)
+    assert not _names_it_again("MAB问题是一个exploration vs. exploitation优化问题", "multi-armed bandit",
+                               {"mab": "multi-armed bandit"})
+    assert not _names_it_again("Calibrated DPO 校准DPO，让隐式奖励和真实奖励尺度一致",
+                               "calibrated direct preference optimization", exp)

@@ -144,6 +144,12 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx,
     left out; a side that is not a clean name (`clean_name`) is dropped.
     """
     items = []
+    expansions = {}                 # DPO → direct preference optimization: to read "Calibrated DPO"
+    for entry in entries:
+        a, _ = entry.best("abbr")
+        e, _ = entry.best("english")
+        if a and e:
+            expansions.setdefault(a.casefold(), e)
     for entry in entries:
         abbr, _ = entry.best("abbr")
         english, _ = entry.best("english")
@@ -178,6 +184,8 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx,
         if spelled and not chinese:
             chinese = translation_in(spelled[0], (abbr, english))
         notes = [n for n in notes if n not in spelled]
+        # "Calibrated DPO 校准DPO" under calibrated direct preference optimization: its name again
+        notes = [n for n in notes if not _names_it_again(n, english, expansions)]
         notes = [n for n in notes if not about_the_notes(n)]
         # "critic model 价值模型(GRPO直接不要了，用组内平均当baseline)": what the paper does with
         # the term, not what it means (the paper's own cards say it)
@@ -315,6 +323,22 @@ def _says_what_it_means(note: str) -> bool:
     # "critic" under value network 价值网络: another name
     other_translation = bool(re.fullmatch(rf"[{CJK_CLASS}]{{1,6}}|[A-Za-z][A-Za-z0-9-]*(?: [A-Za-z][A-Za-z0-9-]*)?", note.strip()))
     return not pair and not other_translation
+
+
+def _names_it_again(note: str, english: str, expansions: dict[str, str]) -> bool:
+    """A note that is the term's own expansion with an acronym left in it, and its Chinese
+    (``Calibrated DPO 校准DPO`` for calibrated direct preference optimization): a name the
+    card shows already, not what the term means."""
+    latin = CJK_RE.split(note)[0] if english else ""
+    rest = note[len(latin):].strip()
+    if len(latin.split()) < 2 or len(rest) > 10 or re.search(r"[\s，,。；;：:]", rest):
+        return False            # "MAB问题是一个exploration vs. exploitation优化问题" says more than a name
+
+    def plain(text: str) -> str:
+        return " ".join(re.sub(r"[-_/]", " ", text).casefold().replace("isation", "ization").split())
+
+    spelled = " ".join(expansions.get(w.casefold(), w) for w in latin.split())
+    return plain(spelled) == plain(english) or plain(latin) == plain(english)
 
 
 def _names_its_paper(note: str, papers: list[str], own_names: dict[str, list[str]]) -> bool:
