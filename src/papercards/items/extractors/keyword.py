@@ -47,14 +47,14 @@ def informative(word: str, pc: PaperContext, marked: list[str]) -> bool:
 
 
 def _result_everywhere(text: str, number: str, n: int) -> str | None:
-    """A result the line says twice (``7% → 33%…控制了回答长度之后也是33%``) or lets the learner
-    compute (``7% → 33%，绝对提升26%``): one blank hides it wherever it stands. The gain that
-    computes it stays shown: a second blank on it was "redundant, arithmetic from the
-    first" to six reviewed cards, and a blank on the model's name instead was weak to three."""
+    """``text`` with one blank on a result wherever the line says it (``7% → {{c1::33%}}…控制了
+    回答长度之后也是{{c1::33%}}``), or None when the number is not in it as a whole. The gain
+    that computes it (``绝对提升26%``) stays shown: a second blank on it was "redundant,
+    arithmetic from the first" to six reviewed cards, and a blank on the model's name
+    instead was weak to three."""
     at = re.compile(r"(?<![\d.])" + re.escape(number) + r"(?![\d.])")
-    if len(at.findall(text)) < 2 and not derivable(number, at.sub(" ", strip_marks(text))):
-        return None
-    return at.sub(lambda m: "{{c%d::%s}}" % (n, m.group(0)), text)
+    made = at.sub(lambda m: "{{c%d::%s}}" % (n, m.group(0)), text)
+    return made if made != text else None
 
 
 def _labels_a_list(made: str, n: int) -> bool:
@@ -93,12 +93,7 @@ def keyword_blank(pc: PaperContext):
         shown = strip_marks(" ".join(visible))
         # a result line asks its number (72.4%, 6.4 points), not the benchmark it was measured on
         for number in result_numbers(plain):
-            if number in shown:
-                continue
-            if text.count(number) == 1 and not derivable(number, plain.replace(number, " ", 1)):
-                at = text.index(number)
-                return text[:at] + "{{c%d::%s}}" % (n, number) + text[at + len(number):]
-            made = _result_everywhere(text, number, n)
+            made = None if number in shown else _result_everywhere(text, number, n)
             if made:
                 return made
         def fits(made: str) -> str | None:
