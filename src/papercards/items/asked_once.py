@@ -101,14 +101,11 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
         if again:
             # a baseline ("from {{c1::55.6%}} to 81.6%") goes with the result it leads to
             again |= baselines(text)
-            item.fields[kind.blanks] = _unwrap(text, again)
-        if text != item.fields[kind.blanks] and not again:
-            item.fields[kind.blanks] = text
+            text = _unwrap(text, again)
+        item.fields[kind.blanks] = text
         asked.update(k for n, keys in answers.items() if n not in again for k in keys)
-        results_asked.update(_result_of(a) for n, found in cloze_answers(item.fields[kind.blanks]).items()
-                             for a in found)
-        results_asked.discard("")
-        results_shown.update(_results_shown(item.fields[kind.blanks]))
+        results_asked.update(filter(None, (_result_of(a) for found in cloze_answers(text).values() for a in found)))
+        results_shown.update(_results_shown(text))
         out.append(item)
     return out
 

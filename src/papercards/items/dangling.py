@@ -14,6 +14,11 @@ from ..notes import strip_marks
 from .context import PaperContext
 from .model import Item
 
+# a participle that goes on from the clause before it ("…, beating the previous best (47)"):
+# cut from that clause, it has no subject
+GOES_ON_FROM_BEFORE = (r"(?:giving|reaching|achieving|yielding|resulting in|leading to|beating|outperforming|"
+                       r"surpassing|exceeding|matching|improving|reducing|raising|cutting)\b")
+
 # a referent the sentence does not carry
 DANGLING_EN = re.compile(
     r"\b(?:this|these|those|such|the above|the aforementioned)\s+(?:\w+\s+)?"
@@ -22,8 +27,7 @@ DANGLING_EN = re.compile(
     # a sentence opening on a pronoun: "It is trained on…", "They reach…"
     r"|(?:^|\.\s+)(?:It|They|This|These)\s+(?:is|are|was|were|has|have|can|does|do|reaches|reach|uses?)\b"
     # a clause cut from its sentence: "giving 1.9× throughput…", "when it stays below 0.2…"
-    r"|^\s*(?:giving|reaching|achieving|yielding|resulting in|leading to|beating|outperforming|surpassing|"
-    r"exceeding|matching|improving|reducing|raising|cutting)\b|\b(?:when|if|while|until|once)\s+it\b",
+    r"|^\s*" + GOES_ON_FROM_BEFORE + r"|\b(?:when|if|while|until|once)\s+it\b",
     re.I)
 DANGLING_ZH = re.compile(
     r"(?:这些|这一|这种|这三个|这两个|(?<![因如彼从由就借据对为于])此|上述|该)[\u4e00-\u9fff]{0,2}?"

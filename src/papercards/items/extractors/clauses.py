@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ...notes import strip_marks
+from ..dangling import GOES_ON_FROM_BEFORE
 from ..context import PaperContext
 
 # a number worth asking: with its unit, a percentage, a factor or a count of things
@@ -26,9 +27,7 @@ _MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
 _CLAUSE_END = re.compile(r"(?<=[，；;：:])|(?<=,)\s|(?<=;)\s")
 # a clause that points back ("这就是…", "This is why…") needs the clause before it
 _POINTS_BACK = re.compile(r"^\s*(?:这|那|该|其|它|此|而|但|并|且|也|同时|从而|因此|结果|which\b|this\b|it\b|these\b|and\b|but\b|so\b|"
-                          # a participle goes on from the clause before: "…, beating the previous best (47)"
-                          r"(?:beating|outperforming|surpassing|exceeding|matching|reaching|achieving|yielding|"
-                          r"giving|improving|reducing|raising|cutting|resulting|leading)\b)", re.I)
+                          + GOES_ON_FROM_BEFORE + ")", re.I)
 # a clause whose subject is the one before: "…, it collapses quickly", "…，它就会崩掉"
 _GOES_ON = re.compile(r"(?:it|they|which)\s+\w|[它其]", re.I)
 SHORT_CLAUSE = 14        # characters: a clause shorter than this takes its neighbour
