@@ -34,6 +34,9 @@ _ATOMS = st.one_of(
     _MATH.map(lambda t: f"$${t}$$"),
     _MATH.map(lambda t: f"\\({t}\\)"),
     st.sampled_from(["<br>", "&amp;", "&lt;", r"\*", "a<b", "<!-- note -->", "x_y", "~~DPO~~"]),
+    # dollars that are not math by the renderer's rules: a space inside a single pair's
+    # edges, a digit before the opener or after the closer
+    st.sampled_from(["$ x $", "$x $", "$ x$", "costs $5 and $10", "1$x$", "$x$2"]),
 )
 # Emphasis holds words at its edges and no emphasis inside, as notes write it:
 # commonmark's rules for runs of marks (``****x****``, ``**a **b** c**``) are not

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_RE, cjk_ratio, has_cjk
+from ..text.markup import replace_math
 from .blanks import gloss_after, hinted, labels_a_list, narrow_bold, result_numbers
 from .fronts import is_setup_detail
 
@@ -205,13 +206,10 @@ def typed_blanks_as_bold(text: str) -> str:
     return CLOZE_BLANK.sub(lambda m: f"**{m.group(2)}**" if m.group(2) else m.group(0), text)
 
 
-_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]*\$|\\\(.*?\\\)|\\\[.*?\\\]", re.S)
-
-
 def has_braces(text: str) -> bool:
     """``{{``/``}}`` left in an item (outside its math, where ``\frac{a}{b}}`` is TeX and
     is written safely later) would end or open a blank where Anki reads it."""
-    prose = _MATH.sub(" ", text)
+    prose = replace_math(text, lambda formula: " ")
     return "{{" in prose or "}}" in prose
 
 

@@ -14,21 +14,20 @@ from dataclasses import replace
 
 from ..kinds import kind_of
 from ..text import CLOZE_BLANK
+from ..text.markup import display_formulas
 from .model import Item
 
-# $$…$$ or \[…\], as the notes write display math
-DISPLAY_MATH = re.compile(r"\$\$.+?\$\$|\\\[.+?\\\]", re.S)
 
 
 def formula_off_front(text: str) -> tuple[str, list[str]]:
     """(``text`` without its display formulas that hold no blank, the formulas taken off)."""
     taken: list[str] = []
     while True:
-        m = next((m for m in DISPLAY_MATH.finditer(text) if not CLOZE_BLANK.search(m.group(0))), None)
-        if not m:
+        span = next(((s, e) for s, e in display_formulas(text) if not CLOZE_BLANK.search(text[s:e])), None)
+        if not span:
             return text, taken
-        taken.append(m.group(0))
-        before, after = text[:m.start()].rstrip(), text[m.end():].strip()
+        taken.append(text[span[0]:span[1]])
+        before, after = text[:span[0]].rstrip(), text[span[1]:].strip()
         lead_in = before.endswith(("：", ":"))
         if lead_in:
             before = before[:-1].rstrip()     # "就罚：" led into the formula, not into what follows it

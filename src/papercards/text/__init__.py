@@ -9,7 +9,8 @@ HTML, and cloze deletions on whole words.
 
 from .abstract import align_sentences, split_abstract
 from .cloze import CLOZE_BLANK, cloze_answers, make_cloze
-from .inline import cloze_safe, plain_inline, render_inline
+from .inline import plain_inline, render_inline
+from .markup import cloze_safe
 from .lang import cjk_ratio, has_cjk, is_cjk_char, normalize
 from .segment import Segmenter, words
 from .sentences import split_sentences

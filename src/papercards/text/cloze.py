@@ -40,9 +40,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .inline import cloze_safe
 from .lang import CJK_RE, has_cjk, normalize
-from .markup import ATOM_COUNT, ATOM_FIRST, Markup, scan
+from .markup import ATOM_COUNT, ATOM_FIRST, Markup, cloze_safe, scan
 from .segment import Segmenter, dictionary_total, is_word, term_regex, word_frequency
 from .stopwords import ZH_STOPWORDS, is_stopword
 from .termfind import loose_key

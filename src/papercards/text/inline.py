@@ -333,17 +333,3 @@ def plain_inline(md: str) -> str:
         elif tok.type == "image":
             out.append(html.unescape(tok.content))     # its alt text, as written
     return "".join(out)                          # text tokens come with entities decoded, once
-
-
-# Math spans in inline Markdown ($…$, $$…$$) or in rendered text (\(…\), \[…\]).
-_MATH_SPAN = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?=\S)(?:\\.|[^$\\])+?\$|\\\(.+?\\\)|\\\[.+?\\\]", re.S)
-
-
-def cloze_safe(text: str) -> str:
-    """Rewrite ``}}`` inside math as ``} }`` so it cannot end an Anki cloze early."""
-    def fix(m: re.Match[str]) -> str:
-        span = m.group()
-        while "}}" in span:
-            span = span.replace("}}", "} }")
-        return span
-    return _MATH_SPAN.sub(fix, text)

@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .inline import _matching_brace, find_next
 from .markup_rules import DROPPED_TAGS, KNOWN_TAGS, TEXT_MACROS
@@ -69,6 +71,54 @@ def scan(source: str) -> Markup:
     out = Markup(source)
     _Scanner(source, out).run(0, len(source))
     return out
+
+
+@lru_cache(maxsize=8192)
+def math_spans(source: str) -> tuple[tuple[int, int], ...]:
+    """Source ranges of the formulas in ``source`` (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``).
+
+    The one description of where math is: the scanner's, which follows the
+    renderer's dollarmath rules (``$5 and $10`` is no formula, a ``$`` in code
+    is a dollar). Every rule that must not read inside TeX asks this.
+    """
+    if "$" not in source and "\\(" not in source and "\\[" not in source:
+        return ()
+    return tuple((a.src_start, a.src_end) for a in scan(source).atoms if a.kind == "math")
+
+
+def is_display(formula: str) -> bool:
+    """``$$…$$`` or ``\\[…\\]``: a formula set on its own line."""
+    return formula.startswith(("$$", "\\["))
+
+
+def display_formulas(source: str) -> list[tuple[int, int]]:
+    """Source ranges of the display formulas (``$$…$$``, ``\\[…\\]``) in ``source``."""
+    return [(s, e) for s, e in math_spans(source) if is_display(source[s:e])]
+
+
+def is_one_display_formula(source: str) -> bool:
+    """``source`` is one display formula and nothing else (a paragraph that is a formula)."""
+    text = source.strip()
+    return display_formulas(text) == [(0, len(text))]
+
+
+def replace_math(source: str, fill: Callable[[str], str]) -> str:
+    """``source`` with each formula replaced by ``fill(formula)``."""
+    out: list[str] = []
+    at = 0
+    for s, e in math_spans(source):
+        out += [source[at:s], fill(source[s:e])]
+        at = e
+    return "".join(out) + source[at:] if out else source
+
+
+def cloze_safe(text: str) -> str:
+    """Rewrite ``}}`` inside math as ``} }`` so it cannot end an Anki cloze early."""
+    def fix(span: str) -> str:
+        while "}}" in span:
+            span = span.replace("}}", "} }")
+        return span
+    return replace_math(text, fix)
 
 
 class _Scanner:
@@ -158,11 +208,14 @@ class _Scanner:
         return None
 
     def dollar(self, i: int, end: int) -> int | None:
-        """Math by dollarmath's rules (allow_space, no digit before ``$`` or after the closer)."""
+        """Math by the renderer's dollarmath rules: no digit before ``$`` or after the closer,
+        and no space inside a single ``$`` pair's edges (``$ 5 and $``)."""
         src = self.src
         if i > 0 and src[i - 1].isdigit():
             return None
         double = src.startswith("$$", i)
+        if not double and (i + 1 >= end or src[i + 1].isspace()):
+            return None
         k = i + (2 if double else 1)
         while True:
             k = src.find("$", k, end)
@@ -177,6 +230,8 @@ class _Scanner:
                     continue
                 close = k + 2
             else:
+                if src[k - 1].isspace():
+                    return None
                 close = k + 1
             break
         if close < len(src) and src[close].isdigit():

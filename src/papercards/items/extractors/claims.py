@@ -15,6 +15,7 @@ import re
 from ...notes import OTHER, Block, Subsection, strip_marks
 from ...text import CLOZE_BLANK, split_sentences
 from ...text.lang import CJK_CLASS, CJK_RE
+from ...text.markup import is_one_display_formula, replace_math
 from ..blanks import NAME
 from ..context import PaperContext
 from ..dangling import without_notes_asides
@@ -66,7 +67,7 @@ def answer_units(blocks: list[Block], consumed: set[int]) -> list[Unit]:
             continue
         if block.kind == "paragraph" and not block.text.strip().startswith("!["):
             text = without_notes_asides(_join(block.text))
-            if units and _DISPLAY_MATH.fullmatch(text.strip()) and units[-1].text.rstrip().endswith(("：", ":")):
+            if units and is_one_display_formula(text) and units[-1].text.rstrip().endswith(("：", ":")):
                 units[-1].text = f"{units[-1].text.rstrip()} {text.strip()}"   # "…的交叉熵：" then its formula
             elif has_list and is_lead_in(text):
                 units.append(Unit(text, context=True))
@@ -102,7 +103,6 @@ def list_lines(block: Block):
             yield (0, item, True) if item is top and leads else (depth - leads, item, False)
 
 
-_DISPLAY_MATH = re.compile(r"\$\$.+\$\$", re.S)
 # "但是人工逐步标注扩展不了…" after the sentence it turns from: its own card, without the turn
 _TURN = re.compile(r"^(?:但是|但|然而|不过|可是)\s*[，,]?\s*(?=[^，,])|^(?:However|But),?\s+")
 
@@ -465,7 +465,7 @@ SHORT_ITEM = 30           # weight (a CJK character 1, a Latin word 2): an item 
 
 def item_weight(text: str) -> int:
     """How long an item reads: CJK characters plus two per Latin word, math as one word."""
-    prose = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", " x ", strip_marks(text), flags=re.S)
+    prose = replace_math(strip_marks(text), lambda formula: " x ")
     return sum(len(run) for run in CJK_RE.findall(prose)) + 2 * len(re.findall(r"[A-Za-z0-9][\w.+-]*", prose))
 
 
@@ -475,7 +475,7 @@ _CLAUSE_BREAK = re.compile(r"[，,；;。：:](?=.)")
 
 def is_phrase(text: str) -> bool:
     """A short item with no clause break: a name or a phrase, not a sentence."""
-    plain = re.sub(r"\$[^$\n]*\$|[(（][^()（）]*[)）]", "x", strip_marks(text)).strip()
+    plain = re.sub(r"[(（][^()（）]*[)）]", "x", replace_math(strip_marks(text), lambda formula: "x")).strip()
     return item_weight(text) <= SHORT_ITEM and not _CLAUSE_BREAK.search(plain)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ...notes import strip_marks
+from ...text.markup import replace_math
 from ..dangling import GOES_ON_FROM_BEFORE
 from ..context import PaperContext
 
@@ -23,7 +24,6 @@ NUMBER = re.compile(r"(?<![\w.$\\^_{])(?:约|超过|近)?\d{1,3}(?:,\d{3})+(?:\.
                     r"|points?\b|pp\b|轮|步|条|个|次|层|秒|毫秒|分(?![钟之类布]))")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
-_MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
 _CLAUSE_END = re.compile(r"(?<=[，；;：:])|(?<=,)\s|(?<=;)\s")
 # a clause that points back ("这就是…", "This is why…") needs the clause before it
 _POINTS_BACK = re.compile(r"^\s*(?:这|那|该|其|它|此|而|但|并|且|也|同时|从而|因此|结果|which\b|this\b|it\b|these\b|and\b|but\b|so\b|"
@@ -42,7 +42,7 @@ def paper_name(pc: PaperContext) -> str:
 
 def outside_math(text: str) -> str:
     """``text`` with its formulas blanked out (same length): a number in `$m_{\\max} = 2.0$` is TeX."""
-    return _MATH.sub(lambda m: " " * len(m.group(0)), text)
+    return replace_math(text, lambda formula: " " * len(formula))
 
 
 def numbers_in(text: str) -> list[re.Match]:
