@@ -41,9 +41,10 @@ def _results_shown(text: str) -> set[str]:
 
 
 def _result_of(answer: str) -> str:
-    """The value a blank asks when it is a result (``51.7%``, ``0.98``, ``50 points``), else ''."""
+    """The value a blank asks when it is a result (``51.7%``, ``0.98``, ``50 points``, or a
+    table cell's ``87`` under a ``(%)`` header), else ''."""
     plain = strip_marks(answer).strip()
-    m = _RESULT_VALUE.fullmatch(plain)
+    m = _RESULT_VALUE.fullmatch(plain) or _WHOLE.fullmatch(plain)
     if m:
         return m.group(0).rstrip("%")
     m = _SCORE.fullmatch(plain)
@@ -62,7 +63,7 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
     out: list[Item] = []
     for item in items:
         kind = kind_of(item)
-        if kind.question:
+        if kind.answer:
             answered.append((sentence_key(item.fields.get(kind.answer, "")), item))
         if not kind.blanks:
             out.append(item)
@@ -75,9 +76,11 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
             if len(said) >= 20 and len(key) >= 20 and key in said and claim in out:
                 out.remove(claim)
                 file, _, line = claim.source.rpartition(":")
-                question = claim.fields.get(kind_of(claim).question, "")
+                asks = kind_of(claim)
+                question = claim.fields.get(asks.question or asks.defines, "")
+                what = f"'{question}'" if question else asks.about
                 pc.ctx.note(file or claim.source, int(line) if line.isdigit() else 0,
-                            f"'{question}' is asked by a cloze of the same sentence: one card")
+                            f"{what} is asked by a cloze of the same sentence: one card")
         # "[排序损失]让 p_i 的顺序…" then the abstract's "…through [ranking loss]": one term, asked
         # in either of its languages (the glossary's names for it)
         answers = {n: {answer_key(name) for a in found for name in (a, *_other_names(a, pc))}
