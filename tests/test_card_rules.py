@@ -956,8 +956,9 @@ def test_a_result_is_asked_once_and_shown_on_no_other_card(tmp_path):
 def test_a_result_said_twice_or_computed_beside_it_is_hidden_wherever_it_stands(tmp_path):
     """"7% → 33%，绝对提升26%，控制长度之后也是33%": the line says 33% twice and 7 + 26 computes it;
     the blank was the model's name instead (reviewers: weak blank). One blank hides the
-    result wherever it stands; the gain stays shown (a second blank on it was "redundant,
-    arithmetic from the first" to reviewers), and so does the baseline."""
+    result wherever it stands; the baseline stays shown, and the gain is on the back (a
+    second blank on it was "redundant, arithmetic from the first" to reviewers, and shown on
+    the front it computes the answer: `items.gains`)."""
     from papercards.items.blanks import result_numbers
     # a Chinese label right after the arrow is the reached number's, not a verb of change
     assert result_numbers("第一次 52.6% → 第二次 41.4%(Δ = −11.2%)")[0] == "41.4%"
@@ -969,8 +970,10 @@ def test_a_result_said_twice_or_computed_beside_it_is_hidden_wherever_it_stands(
     mine = [t for t in texts(items) if t.startswith("NashPO")]
     assert sorted(answers(t) for t in mine) == [["33%", "33%"], ["41.4%"]], mine
     orca, base = sorted(mine, key=lambda t: "Orca" not in t)
-    assert "Orca-2.5" in orca and "7% →" in orca and "绝对提升26%" in orca, mine
-    assert "52.6% →" in base and "−11.2%" in base, mine
+    assert "Orca-2.5" in orca and "7% →" in orca and "绝对提升26%" not in orca, mine
+    assert "52.6% →" in base and "−11.2%" not in base, mine
+    backs = [i.fields["hint"] for i in items if i.kind == "cloze" and i.fields["text"].startswith("NashPO")]
+    assert any("绝对提升26%" in h for h in backs) and any("Δ = −11.2%" in h for h in backs), backs
 
 
 def test_a_one_line_summary_that_strings_phrases_together_is_no_card(tmp_path):
@@ -1205,3 +1208,29 @@ def test_a_table_cell_a_summary_cloze_shows_as_a_percentage_is_not_asked_again(t
     asked = [a for t in texts(items) for a in answers(t)]
     assert any("15" in a for a in asked), texts(items)
     assert "87" not in asked and "90.3" in asked, texts(items)
+
+
+def test_a_gain_that_computes_the_blank_is_on_the_back():
+    """"52.6% → [41.4%]，改完反而更差(Δ = −11.2%)" asks a subtraction: the gain goes to the
+    back, the finding beside it stays; a change that computes nothing stays on the front."""
+    from papercards.items.gains import gain_off_front
+    front, gain = gain_off_front("base模型：第一次 52.6% → 第二次 {{c1::41.4%}}，改完反而更差(Δ = −11.2%)")
+    assert (front, gain) == ("base模型：第一次 52.6% → 第二次 {{c1::41.4%}}，改完反而更差", "Δ = −11.2%")
+    front, gain = gain_off_front("胜率 7% → {{c1::33%}}，绝对提升26%，控制了回答长度之后也是{{c1::33%}}")
+    assert (front, gain) == ("胜率 7% → {{c1::33%}}，控制了回答长度之后也是{{c1::33%}}", "绝对提升26%")
+    front, gain = gain_off_front("accuracy rises from 55% to {{c1::72%}}, while length drops by 30%")
+    assert gain == "" and front.endswith("drops by 30%")
+    front, gain = gain_off_front("从 55% 提升到 {{c1::72%}}（提升 17 个点）")
+    assert front == "从 55% 提升到 {{c1::72%}}" and gain == "提升 17 个点"
+
+
+def test_a_result_line_with_its_gain_asks_the_number_reached_with_the_gain_on_the_back(tmp_path):
+    body = ("#### 实验结论(MATH)\n* base模型：第一次 52.6% → 第二次 41.4%，改完反而更差(Δ = −11.2%)\n"
+            "* SCoRe：第一次 60.0% → 第二次 64.4%(Δ = +4.4%)")
+    _, items = items_of(tmp_path, notes(paper(1, "SCoRe", "Training Models to Self-Correct", "训练模型自我纠错", body),
+                                        *others()))
+    clozes = [i for i in items if i.kind == "cloze" and "第二次" in i.fields["text"]]
+    assert clozes, texts(items)
+    for item in clozes:
+        assert "Δ" not in item.fields["text"] and "Δ" in item.fields["hint"], item.fields
+        assert {"41.4%", "64.4%"} & set(answers(item.fields["text"])), item.fields

@@ -22,6 +22,7 @@ from .context import Context, PaperContext
 from .asked_once import asked_once
 from .dangling import without_dangling
 from .formulas import formulas_to_back
+from .gains import gains_to_back
 from .extractors import rules_for
 from .glossary import glossary_items
 from .judge import Doubt, review, translation_disagreements
@@ -205,7 +206,7 @@ def run_rules(pc: PaperContext, config: Config) -> tuple[list[Item], list[Diagno
         items = list(rule(pc))     # a kind switched off still claims its lines
         found.extend(item for item in items if config.cards.get(item.kind, True))
         pc.earlier = found
-    found = formulas_to_back(without_dangling(asked_once(found, pc), pc))
+    found = gains_to_back(formulas_to_back(without_dangling(asked_once(found, pc), pc)))
     diagnostics = ctx.diagnostics[before:]
     del ctx.diagnostics[before:]
     return found, diagnostics
