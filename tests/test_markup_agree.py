@@ -34,9 +34,6 @@ _ATOMS = st.one_of(
     _MATH.map(lambda t: f"$${t}$$"),
     _MATH.map(lambda t: f"\\({t}\\)"),
     st.sampled_from(["<br>", "&amp;", "&lt;", r"\*", "a<b", "<!-- note -->", "x_y", "~~DPO~~"]),
-    # dollars that are not math by the renderer's rules: a space inside a single pair's
-    # edges, a digit before the opener or after the closer
-    st.sampled_from(["$ x $", "$x $", "$ x$", "costs $5 and $10", "1$x$", "$x$2"]),
 )
 # Emphasis holds words at its edges and no emphasis inside, as notes write it:
 # commonmark's rules for runs of marks (``****x****``, ``**a **b** c**``) are not
@@ -106,3 +103,17 @@ def test_tags_that_keep_their_text_keep_it_everywhere():
         md = f"偏好<{tag}>优化</{tag}>方法"
         assert tag in STRIPPED_TAGS and tag not in DROPPED_TAGS
         assert _card_text(md) == plain_inline(md) == scan(md).plain == "偏好优化方法"
+
+
+def test_the_scanner_finds_the_formulas_the_card_typesets():
+    """`markup.math_spans` is what every rule asks before reading inside TeX: it must find
+    exactly the formulas the renderer typesets (dollarmath's rules: no space inside a single
+    pair's edges, no digit before the opener or after the closer, a `$` in code is a dollar)."""
+    from papercards.text.markup import math_spans
+    cases = ["a $x$ b", "$x$ 设为0.1", "a $$ x $$ b", r"a \(x\) and \[y\]", "a $ x $ b", "a $x $ b",
+             "a $ x$ b", "costs $5 and $ 10", "costs 5$ or 10$", "1$x$", "$x$2", "`$x$` code", r"\$x\$",
+             "价格$5，$x^2$ 是公式"]
+    for md in cases:
+        typeset = re.findall(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", render_inline(md), re.S)
+        found = [md[s:e] for s, e in math_spans(md)]
+        assert len(found) == len(typeset), (md, found, typeset)
