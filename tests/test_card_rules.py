@@ -1234,3 +1234,35 @@ def test_a_result_line_with_its_gain_asks_the_number_reached_with_the_gain_on_th
     for item in clozes:
         assert "Δ" not in item.fields["text"] and "Δ" in item.fields["hint"], item.fields
         assert {"41.4%", "64.4%"} & set(answers(item.fields["text"])), item.fields
+
+
+def test_a_blank_the_papers_own_name_stands_for_is_not_asked():
+    """SCoRe = Self-Correction via RL: "[自我纠错]是很想要的能力" is answered by the name on
+    the front (reviewers, three rounds); so is Cal-DPO's "[校准项]" (校准DPO). Half a name
+    (偏好偏移 under 偏好漂移) or one word of it (Nash-MD under "Nash learning…") is not."""
+    from papercards.items.blanks import expands_own_name
+    long_names = ["Self-Correction via Reinforcement Learning", "校准直接偏好优化", "偏好漂移下的非平稳直接偏好优化",
+                  "Nash learning from human feedback"]
+    others_ = {"自我纠错": {"self-correction"}}
+    assert expands_own_name("自我纠错", long_names, others_)
+    assert expands_own_name("校准项", long_names, others_)
+    assert expands_own_name("reinforcement learning", long_names, others_)
+    assert not expands_own_name("偏好偏移", long_names, others_)
+    assert not expands_own_name("Nash-MD", long_names, others_)
+    assert not expands_own_name("多个模型", long_names, others_)
+
+
+def test_a_line_whose_blank_the_name_answers_is_asked_by_its_heading(tmp_path):
+    """No other word to blank: the heading asks the sentence ("FixPO 针对的问题？"), not a
+    definition read off "自我纠错是很想要的能力，但是…" (a claim with a turn, no definition)."""
+    from papercards.items.extractors.claims import copula_question
+    assert copula_question("自我纠错是很想要的能力，但是现在的LLM基本纠不了", "FixPO") is None
+    assert copula_question("最优的数据应该是每个token权重相同的数据", "TIS-DPO")
+    body = "#### 问题\n自我纠错是很想要的能力，但是现在的LLM基本纠不了；已有的训练方法要么要多个模型，要么要更强的模型"
+    _, items = items_of(tmp_path, notes(paper(1, "FixPO", "Self-Correcting Preference Optimization", "自我纠错偏好优化",
+                                              body, keywords="* FixPO (Self-Correcting Preference Optimization)\n"
+                                                             "* self-correction 自我纠错"), *others()))
+    mine = [i for i in items if i.paper == "forum0001x"]
+    assert not any("自我纠错" in answers(t) for t in texts(mine)), texts(mine)
+    qa = [i.fields for i in mine if i.kind == "claim"]
+    assert any(f["question"] == "FixPO 针对的问题？" and f["answer"].startswith("自我纠错是很想要的能力") for f in qa), qa

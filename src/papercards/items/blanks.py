@@ -10,7 +10,7 @@ result (the result is what was reached).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from ..text import CLOZE_BLANK
 from ..text.lang import CJK_CLASS, CJK_RE, CJK_RUN
@@ -205,6 +205,29 @@ def hinted(answer: str, rest: str, names: list[str] = ()) -> bool:
         if any(a + b in rest or b + a in rest for i, a in enumerate(word) for b in word[i + 1:]):
             return True
     return _spelled_by_initials(answer, names)
+
+
+def expands_own_name(answer: str, long_names: Sequence[str], other_names: Mapping[str, set[str]]) -> bool:
+    """The blank is what the paper's own name stands for, in either language: ``SCoRe：
+    [自我纠错]是很想要的能力`` (SCoRe = Self-Correction via RL; self-correction = 自我纠错),
+    ``Cal-DPO：…[校准项]`` (Cal-DPO = 校准DPO). The name is on the front: it answers.
+    ``long_names`` are the long forms of the paper's names and their Chinese names; a
+    Chinese answer counts when two thirds of it are words of one of them, an English one
+    (or the English name of a Chinese one) when all of its two words or more are."""
+    cjk = sum(len(run) for run in CJK_RUN.findall(answer))
+    english = [n for n in (answer, *other_names.get(answer.casefold(), ())) if len(_en_words(n)) >= 2]
+    for long in long_names:
+        if CJK_RUN.search(long) and cjk >= 2:
+            if 3 * sum(len(w) for w in _zh_words(answer) if w in long) >= 2 * cjk:
+                return True
+        elif any(_stems(n) <= _stems(long) for n in english):
+            return True
+    return False
+
+
+def _stems(text: str) -> set[str]:
+    """English content words cut to seven letters: self-correction and Self-Correcting meet."""
+    return {w[:7] for w in _en_words(text)}
 
 
 def named_in_other_words(answer: str, names: list[str], other_names: Mapping[str, set[str]]) -> bool:

@@ -96,6 +96,9 @@ class PaperContext:
     # its keyword acronyms the title spells out (DPOP under "…with DPO-Positive"): its own
     # method's name, which a blank on the paper's card asks nothing about
     title_acronyms: list[str] = field(default_factory=list)
+    # what its own names (short name, methods) stand for, in English and 中文: a blank on one
+    # is answered by the name on the front (`blanks.expands_own_name`)
+    long_names: list[str] = field(default_factory=list)
     abstract_en: list[tuple[str, int]] = field(default_factory=list)   # (sentence, line)
     abstract_zh: list[tuple[str, int]] = field(default_factory=list)
     # the sentences of its sections (sentence, line): found once, in the first pass, which

@@ -117,6 +117,10 @@ def survey(notes: list[NotesFile], ctx: Context, each=None) -> tuple[list[PaperC
         pc.title_acronyms = [abbr for abbr, english in own_terms.get(pc.info.key, {}).items()
                              if re.search(rf"(?<!\w){re.escape(english.casefold())}(?!\w)", title)]
         pc.info.short = short_title(pc.paper, pc.methods, expansions, own_terms.get(pc.info.key))
+        own = [n for n in pc.own_names() if n]
+        pc.long_names = [n for n in dict.fromkeys(
+            [*(m.long_form for m in pc.methods), *(own_terms.get(pc.info.key, {}).get(n, "") for n in own),
+             *(ctx.chinese_of.get(n, "") for n in own)]) if n]
         for m in pc.methods:
             ctx.glossary.words.add(m.name)
     return pcs, entries

@@ -230,7 +230,8 @@ def _blanked(sentence: str, pc: PaperContext) -> str | None:
                           max_blanks=pc.ctx.config.max_cloze_blanks)
         if not text:
             break
-        kept = keep_good_blanks(text, wanted, names=avoid)
+        kept = keep_good_blanks(text, wanted, names=avoid, other_names=pc.ctx.other_names,
+                                long_names=pc.long_names)
         asked = _answers(kept)
         if kept and (best is None or len(asked) > len(_answers(best))):
             best = kept

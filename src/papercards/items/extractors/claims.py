@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 
 from ...notes import OTHER, Block, Subsection, strip_marks
-from ...text import CLOZE_BLANK, split_sentences
+from ...text import CLOZE_BLANK, cloze_answers, split_sentences
 from ...text.lang import CJK_CLASS, CJK_RE
 from ...text.markup import is_one_display_formula, replace_math
-from ..blanks import NAME
+from ..blanks import NAME, expands_own_name
 from ..context import PaperContext
 from ..dangling import without_notes_asides
 from ..enumeration import (MAX_ITEMS, Unit, enumeration_text, has_braces, is_lead_in, is_remark, split_bilingual,
@@ -286,6 +286,7 @@ def several_facts(pc: PaperContext, heading: str, question: str, parts: list[Uni
     lead-in. An item with nothing to blank asks its subject, or is reported as a cue."""
     groups = fact_groups(parts)
     lists = 0
+    by_heading = False        # the heading asked one sentence whose blank the paper's name gives away
     for chunk, is_list in groups:
         separate = not is_list
         stem = question.rstrip("？?：: ")
@@ -317,12 +318,25 @@ def several_facts(pc: PaperContext, heading: str, question: str, parts: list[Uni
                        fields={"text": text, "hint": hint}, source=pc.where(at))
         for unit in unasked:
             asked = own_method_question(question, unit.text, pc) or subject_question(question, unit.text, pc, heading)
+            if not asked and not by_heading and len(unit.text) <= MAX_ANSWER \
+                    and _answered_by_name(pc, unit.text, question):
+                # "Cal-DPO 的核心思路：…加一个[校准项]": the name on the front answers the blank;
+                # the heading asks the sentence instead ("Cal-DPO 的核心思路？"), once
+                by_heading = True
+                asked = question.rstrip("：:") + ("" if question.endswith(("？", "?")) else "？"), unit.text
             if asked:
                 pc.claim_answers.add(unit.text)
                 yield _qa(pc, *asked, line)
             else:
                 pc.ctx.note(pc.paper.file, unit.line or line, f"'{_short(unit.text)}' under '{heading}' has no "
                             "word worth a blank (a term, a number, a name, the author's bold): a cue, not asked")
+
+
+def _answered_by_name(pc: PaperContext, text: str, question: str) -> bool:
+    """``text``'s one blank is what the paper's own name stands for (`blanks.expands_own_name`)."""
+    made = keyword_blank(pc, by_name=True)(text, 1, [question])
+    return bool(made) and any(expands_own_name(strip_marks(a), pc.long_names, pc.ctx.other_names)
+                              for a in cloze_answers(made).get(1, []))
 
 
 # a heading that counts what follows: "两个设计", "三个关键属性", "3点发现"
@@ -386,6 +400,8 @@ _NAME_IN_A_NOUN = re.compile(r"^[^，,。；;]{1,6}的|^(?![^，,。；;]*在)[^
 # "最优的数据应该是X", "关键在于X": a subject, its copula, what it is
 _COPULA = re.compile(r"^(?P<subject>[^，,。；;：:（()）]{2,14}?)(?P<copula>应该是|就是|在于|是)(?P<rest>[^是].{5,})$", re.S)
 _NO_SUBJECT = re.compile(r"^(?:这|那|它|其|此|该|因为|所以|但|而|如果|虽然|不|没有|也|都|还)")
+# "自我纠错是很想要的能力，但是现在的LLM基本纠不了": what it is worth, then a turn: a claim, no definition
+_TURNS = re.compile(r"[，,；;]\s*(?:但是|但|然而|不过|可是|却)")
 
 
 def copula_question(answer: str, short: str, knows=lambda name: False) -> tuple[str, str] | None:
@@ -396,6 +412,7 @@ def copula_question(answer: str, short: str, knows=lambda name: False) -> tuple[
     paper, not what it is)."""
     m = _COPULA.match(strip_marks(answer).strip())
     if not m or not short or _NO_SUBJECT.match(m.group("subject")) or "$" in m.group("subject") \
+            or _TURNS.search(m.group("rest")) \
             or sum(len(run) for run in CJK_RE.findall(m.group("subject"))) < 2 or knows(m.group("subject").strip()):
         return None                   # "DPO是把整个回答当成…" describes DPO, it does not define it
     return f"{short}：{m.group('subject')}{m.group('copula')}什么？", m.group("rest").strip()

@@ -9,7 +9,7 @@ are the whole answer of a Q&A card are not carded twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Sequence
 from types import MappingProxyType
 
 from ...notes import strip_marks
@@ -17,7 +17,7 @@ from ...text import CLOZE_BLANK, make_cloze, split_sentences
 from ...text.lang import CJK_CLASS
 from ...text.markup import scan
 from ..blanks import (acronym_after, around, bracket_depth, derivable, hinted, labels_a_list, named_in_other_words,
-                      narrow_bold, one_of_a_list)
+                      narrow_bold, one_of_a_list, expands_own_name)
 from ..context import PaperContext
 from ..model import Item, short_hash
 from .walk import content_texts
@@ -64,12 +64,14 @@ class _Either:
 
 
 def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str] = frozenset(),
-                     names: list[str] = (), other_names: Mapping[str, set[str]] = MappingProxyType({})) -> str | None:
+                     names: list[str] = (), other_names: Mapping[str, set[str]] = MappingProxyType({}),
+                     long_names: Sequence[str] = ()) -> str | None:
     """Unwrap every blank that is not a word the author marked, a specific term
     or a number, every blank whose translation stands right beside it
     ("隐形奖励({{c1::implicit reward}})", "{{c1::离线偏好数据集}}的(offline …)"), every
     blank the rest of the card half-spells (`blanks.hinted`, with the paper's ``names``),
-    computes (`blanks.derivable`) or lists (`blanks.labels_a_list`), and a version after a name ("AlpacaEval {{c1::2.0}}");
+    computes (`blanks.derivable`) or lists (`blanks.labels_a_list`), that spells out what the
+    paper's own name stands for (``long_names``, `blanks.expands_own_name`), and a version after a name ("AlpacaEval {{c1::2.0}}");
     renumber what is left from c1. An unwrapped blank leaves its answer, not its hint
     (``{{c2::hint::提示}}`` typed in the notes → ``hint``). None when no blank is left."""
     kept: list[str] = []
@@ -80,7 +82,7 @@ def keep_good_blanks(text: str, wanted: Container[str], listed_ok: Container[str
             or _shown_elsewhere(value, text, m) or bracket_depth(text, m.start()) > 0 \
             or acronym_after(value, around(text, m)[1]) or hinted(value, " ".join(around(text, m)), names) \
             or derivable(value, " ".join(around(text, m))) or labels_a_list(*around(text, m)) \
-            or named_in_other_words(value, names, other_names) \
+            or named_in_other_words(value, names, other_names) or expands_own_name(value, long_names, other_names) \
             or (one_of_a_list(*around(text, m)) and value.casefold() not in listed_ok and not _NUMBER.search(value))
         version = re.fullmatch(r"\d+(?:\.\d+)?", value) and re.search(r"[A-Za-z][\w-]*[\s-]?$", text[: m.start()])
         good = value in wanted or _NUMBER.search(value) or (re.fullmatch(r"\d+(?:\.\d+)?%?", value) and not version)
@@ -156,7 +158,7 @@ def extract(pc: PaperContext):
                           max_blanks=pc.ctx.config.max_cloze_blanks)
         # one name of a list is asked only when the author marked it: any of them fits the gap
         text = keep_good_blanks(text, _Either(set(marked), terms), {w.casefold() for w in marked}, avoid,
-                                pc.ctx.other_names) if text else None
+                                pc.ctx.other_names, pc.long_names) if text else None
         if not text:
             continue
         anchor = short_hash(strip_marks(sentence))

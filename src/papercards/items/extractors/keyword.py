@@ -12,6 +12,7 @@ language on the front).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from ...notes import strip_marks
 from ...text import CLOZE_BLANK, cloze_answers, make_cloze
@@ -19,7 +20,8 @@ from ...text.lang import CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
 from ..blanks import (NAME, NUMBER_BLANK, PHRASE_NAME, acronym_after, around, derivable, gloss_after, hinted, in_brackets,
-                      labels_a_list, named_in_other_words, narrow_bold, one_of_a_list, result_numbers)
+                      labels_a_list, named_in_other_words, narrow_bold, one_of_a_list, result_numbers,
+                      expands_own_name)
 from ..context import PaperContext
 from ..fronts import is_setup_detail
 from .cloze import _not_a_term
@@ -74,9 +76,13 @@ def furniture(name: str, pc: PaperContext) -> bool:
     return name.casefold() in pc.ctx.furniture
 
 
-def keyword_blank(pc: PaperContext):
+def keyword_blank(pc: PaperContext, by_name: bool = False):
     """``keyword(text, n, visible)``: ``text`` with one blank ``{{cN::…}}`` on its most
-    informative word that ``visible`` (the rest of the card) does not show, or None."""
+    informative word that ``visible`` (the rest of the card) does not show, or None.
+    ``by_name``: also a blank the paper's own name answers (`blanks.expands_own_name`),
+    to tell a sentence that has nothing to ask from one its name gives away."""
+    def answered_by_name(answer: str) -> bool:
+        return not by_name and expands_own_name(answer, pc.long_names, pc.ctx.other_names)
 
     def keyword(text: str, n: int, visible: list[str]) -> str | None:
         if is_setup_detail(text):
@@ -104,7 +110,8 @@ def keyword_blank(pc: PaperContext):
             good = informative(answer, pc, marked) and answer not in shown and answer.casefold() not in rest \
                 and not hinted(answer, f"{rest} {shown}", names) and not translated_beside(made) \
                 and not in_brackets(made) and not named_in_other_words(answer, names, pc.ctx.other_names) \
-                and not _ends_a_name(made, n) and not derivable(answer, rest) and not _labels_a_list(made, n)
+                and not _ends_a_name(made, n) and not derivable(answer, rest) and not _labels_a_list(made, n) \
+                and not answered_by_name(answer)
             return answer if good else None
 
         def weak(made: str, answer: str) -> bool:
@@ -126,7 +133,7 @@ def keyword_blank(pc: PaperContext):
                     return made
                 fallback = fallback or made
             avoid.append(strip_marks(cloze_answers(made)[n][0]))
-        return object_blank(text, n, pc, shown) or without_blank(text, n, shown) or fallback
+        return object_blank(text, n, pc, shown, answered_by_name) or without_blank(text, n, shown) or fallback
     return keyword
 
 
@@ -142,7 +149,8 @@ _QUANTIFIER = re.compile(r"^(?:一个|一种|一套|一类|一项|一些|两个|
 _OBJECT_OPENS = re.compile(r"^(?:[的了一这那个种些其该此]|a |an |the )", re.I)
 
 
-def object_blank(text: str, n: int, pc: PaperContext, shown: str) -> str | None:
+def object_blank(text: str, n: int, pc: PaperContext, shown: str,
+                 by_name: Callable[[str], bool] = lambda answer: False) -> str | None:
     """``text`` with a blank on what a verb of bringing-in names (the first such object
     that is a name or a compound: Latin letters, or three CJK characters or more), or None."""
     for m in _BRINGS.finditer(text):
@@ -165,7 +173,8 @@ def object_blank(text: str, n: int, pc: PaperContext, shown: str) -> str | None:
         if len(plain.split()) > 4 or len(plain) > 20:
             continue
         rest = (text[:start] + text[start + len(obj):]).casefold()
-        if plain.casefold() in rest or hinted(plain, f"{rest} {shown}", pc.own_names()):
+        if plain.casefold() in rest or hinted(plain, f"{rest} {shown}", pc.own_names()) \
+                or by_name(plain):
             continue
         # its gloss in the other language goes into the blank ("加一个{{c1::探索奖励(exploration bonus)}}")
         end = start + len(obj)
