@@ -1266,19 +1266,3 @@ def test_a_line_whose_blank_the_name_answers_is_asked_by_its_heading(tmp_path):
     assert not any("自我纠错" in answers(t) for t in texts(mine)), texts(mine)
     qa = [i.fields for i in mine if i.kind == "claim"]
     assert any(f["question"] == "FixPO 针对的问题？" and f["answer"].startswith("自我纠错是很想要的能力") for f in qa), qa
-
-
-def test_a_term_one_papers_glossary_only_defines_is_asked_under_that_paper(tmp_path):
-    """"Reward shift — constant subtracted from the implicit reward…" in one paper's glossary
-    says what the term is to that paper: a term card without the paper fit any paper
-    (reviewers, three rounds). It is the paper's definition card; a term with two names
-    stays in the glossary."""
-    text = ("# KTO follow-up: Binary Classifier Optimization (BCO)\n\narXiv 2404.04656\n\n"
-            "## Method\n\n- BCO trains a binary classifier whose logit is the implicit reward\n\n## Glossary\n\n"
-            "- **Reward shift** — constant subtracted from the implicit reward to tighten the BCE-vs-DPO bound\n"
-            "- **UDM** (underlying distribution matching) — reweights examples so both prompt sets match\n")
-    _, items = items_of(tmp_path, text)
-    defs = [(i.paper, i.fields) for i in items if i.kind == "definition"]
-    assert any(f["term"] == "Reward shift" and "BCE-vs-DPO" in f["definition"] and paper for paper, f in defs), defs
-    terms = [i.fields["term"] for i in items if i.kind == "term"]
-    assert "UDM" in terms and "Reward shift" not in terms, terms

@@ -212,15 +212,6 @@ def glossary_items(entries: list[Entry], where: dict[str, str], ctx,
                 (not abbr and is_dictionary_word(english, chinese) and not vocabulary):
             continue      # vocabulary (or a name with a description: MT-Bench 常用评测): a dictionary does as well
         label = abbr or english or chinese
-        if sum(bool(x) for x in (abbr, english, chinese)) < 2 and len(entry.papers) == 1:
-            # "Reward shift — constant subtracted from the implicit reward…" in one paper's own
-            # glossary: what the term is to that paper, asked under its name ("BCO：what is
-            # Reward shift?"); alone on a term card it fit any paper (reviewers, three rounds)
-            key = entry.papers[0]
-            items.append(Item(id=f"{key}/definition/{slugify(label)}", kind="definition", paper=key,
-                              fields={"term": label, "definition": "；".join(notes)},
-                              source=f"{where[paper]}:{line}"))
-            continue
         anchor = abbr.replace(" ", "") if abbr else slugify(english or chinese)
         shown = [chinese, *variants] if variants else [chinese]
         fields = {"term": label, "english": english if abbr else "",
