@@ -1215,13 +1215,13 @@ def test_a_gain_that_computes_the_blank_is_on_the_back():
     back, the finding beside it stays; a change that computes nothing stays on the front."""
     from papercards.items.gains import gain_off_front
     front, gain = gain_off_front("base模型：第一次 52.6% → 第二次 {{c1::41.4%}}，改完反而更差(Δ = −11.2%)")
-    assert (front, gain) == ("base模型：第一次 52.6% → 第二次 {{c1::41.4%}}，改完反而更差", "Δ = −11.2%")
+    assert (front, gain) == ("base模型：第一次 52.6% → 第二次 {{c1::41.4%}}，改完反而更差", ["Δ = −11.2%"])
     front, gain = gain_off_front("胜率 7% → {{c1::33%}}，绝对提升26%，控制了回答长度之后也是{{c1::33%}}")
-    assert (front, gain) == ("胜率 7% → {{c1::33%}}，控制了回答长度之后也是{{c1::33%}}", "绝对提升26%")
+    assert (front, gain) == ("胜率 7% → {{c1::33%}}，控制了回答长度之后也是{{c1::33%}}", ["绝对提升26%"])
     front, gain = gain_off_front("accuracy rises from 55% to {{c1::72%}}, while length drops by 30%")
-    assert gain == "" and front.endswith("drops by 30%")
+    assert gain == [] and front.endswith("drops by 30%")
     front, gain = gain_off_front("从 55% 提升到 {{c1::72%}}（提升 17 个点）")
-    assert front == "从 55% 提升到 {{c1::72%}}" and gain == "提升 17 个点"
+    assert front == "从 55% 提升到 {{c1::72%}}" and gain == ["提升 17 个点"]
 
 
 def test_a_result_line_with_its_gain_asks_the_number_reached_with_the_gain_on_the_back(tmp_path):

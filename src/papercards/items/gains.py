@@ -10,11 +10,10 @@ answer, where the learner checks it, and the front asks the number reached.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
-from ..kinds import kind_of
 from ..text import CLOZE_BLANK, cloze_answers
 from .blanks import derivable
+from .formulas import moved_to_back
 from .model import Item
 
 _GAIN_WORD = (r"Δ|∆|提升|提高|增加|增长|上涨|下降|降低|减少|高出|低了|多了|少了|绝对|相对"
@@ -25,8 +24,8 @@ _GAIN_CLAUSE = re.compile(r"[，,；;]\s*(?=[^，,；;。]*(?:" + _GAIN_WORD + r
                           re.I)
 
 
-def gain_off_front(text: str) -> tuple[str, str]:
-    """(``text`` without the gain that computes a number it asks, that gain) or (``text``, '')."""
+def gain_off_front(text: str) -> tuple[str, list[str]]:
+    """(``text`` without the gain that computes a number it asks, [that gain]) or (``text``, [])."""
     for answers in cloze_answers(text).values():
         for answer in answers:
             rest = CLOZE_BLANK.sub(" ", text)
@@ -38,22 +37,10 @@ def gain_off_front(text: str) -> tuple[str, str]:
                     continue
                 cut = text[:m.start()] + text[m.end():]
                 if not derivable(answer, CLOZE_BLANK.sub(" ", cut)):
-                    return cut, m.group(0).strip(" ，,；;()（）")
-    return text, ""
+                    return cut, [m.group(0).strip(" ，,；;()（）")]
+    return text, []
 
 
 def gains_to_back(items: list[Item]) -> list[Item]:
     """Each cloze whose front computes its blank, with the gain that does it moved to its back."""
-    out = []
-    for item in items:
-        kind = kind_of(item)
-        if not kind.blanks or "hint" not in kind.fields:
-            out.append(item)
-            continue
-        text, gain = gain_off_front(item.fields.get(kind.blanks, ""))
-        if not gain:
-            out.append(item)
-            continue
-        back = "\n\n".join(filter(None, [item.fields.get("hint", ""), gain]))
-        out.append(replace(item, fields={**item.fields, kind.blanks: text, "hint": back}))
-    return out
+    return moved_to_back(items, gain_off_front)
