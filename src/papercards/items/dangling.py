@@ -11,6 +11,7 @@ import re
 
 from ..kinds import kind_of
 from ..notes import strip_marks
+from ..text.lang import CJK_CLASS
 from .context import PaperContext
 from .model import Item
 
@@ -30,7 +31,7 @@ DANGLING_EN = re.compile(
     r"|^\s*" + GOES_ON_FROM_BEFORE + r"|\b(?:when|if|while|until|once)\s+it\b",
     re.I)
 DANGLING_ZH = re.compile(
-    r"(?:这些|这一|这种|这三个|这两个|(?<![因如彼从由就借据对为于])此|上述|该)[\u4e00-\u9fff]{0,2}?"
+    r"(?:这些|这一|这种|这三个|这两个|(?<![因如彼从由就借据对为于])此|上述|该)[" + CJK_CLASS + r"]{0,2}?"
     r"(?:问题|框架|限制|局限|现象|能力|挑战|发现|差距|结果|属性|偏差|近似|假设)"
     r"|其中(?:的)?(?:一个|之一|一种|一点)"
     r"|(?:第[一二三四五]|[两三四五])个(?:近似|问题|假设|限制|挑战|缺点|方面)"

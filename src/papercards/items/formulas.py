@@ -9,12 +9,11 @@ the learner checks it. A formula that holds the blank is what is asked and stays
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
 from ..kinds import kind_of
-from ..text import CLOZE_BLANK
+from ..text import CLOZE_BLANK, has_cjk
 from ..text.markup import display_formulas
 from .model import Item
 
@@ -33,7 +32,7 @@ def formula_off_front(text: str) -> tuple[str, list[str]]:
         if lead_in:
             before = before[:-1].rstrip()     # "就罚：" led into the formula, not into what follows it
         if after and before and not before.endswith(("，", "。", "；", ",", ";", "\n")):
-            before += "，" if lead_in or re.search(r"[\u4e00-\u9fff]", after[:1]) else ", "
+            before += "，" if lead_in or has_cjk(after[:1]) else ", "
         text = before + after
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ...notes import SUMMARY, strip_marks
-from ...text import split_sentences
+from ...text import has_cjk, split_sentences
 from ..context import PaperContext
 from ..judge import MAX_ANSWER
 from ..model import Item
@@ -55,7 +55,7 @@ def lists_phrases(text: str) -> bool:
     short are sentences (``用组内平均代替critic，省显存``)."""
     plain = re.sub(r"[(（][^()（）]*[)）]", "", strip_marks(text)).strip().rstrip(".。")
     parts = [p for p in _PHRASE_BREAK.split(plain) if p.strip()]
-    if re.search(r"[\u4e00-\u9fff]", plain):
+    if has_cjk(plain):
         return False        # "用组内平均代替critic，省显存，效果更好": Chinese clauses are short sentences
     return len(parts) >= 3 and all(len(p.split()) <= 4 and len(p) <= 40 for p in parts)
 
