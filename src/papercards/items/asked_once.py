@@ -83,12 +83,13 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
                             f"{what} is asked by a cloze of the same sentence: one card")
         # "[排序损失]让 p_i 的顺序…" then the abstract's "…through [ranking loss]": one term, asked
         # in either of its languages (the glossary's names for it)
-        answers = {n: {answer_key(name) for a in found for name in (a, *_other_names(a, pc))}
-                   for n, found in cloze_answers(text).items()}
+        found = cloze_answers(text)
+        answers = {n: {answer_key(name) for a in blank for name in (a, *_other_names(a, pc))}
+                   for n, blank in found.items()}
         # "MATH [51.7%]是不用外部工具…" after "GSM8K 82.9% → [88.2%]，MATH 46.8% → 51.7%": the
         # learner has read the answer on the other card
         again = {n for n, keys in answers.items() if keys & asked or
-                 any(_result_of(a) in results_shown for a in cloze_answers(text)[n] if _result_of(a))}
+                 any(value and value in results_shown for value in map(_result_of, found[n]))}
         text, gives = _without_results_asked(text, results_asked)
         if gives:
             file, _, line = item.source.rpartition(":")
@@ -96,7 +97,7 @@ def asked_once(items: list[Item], pc: PaperContext) -> list[Item]:
                         f"a sentence that shows '{gives}', which another card of this paper asks: not carded twice")
             continue
         if again and (len(again) == len(answers) or _only_baselines_left(text, again)):
-            shown = "、".join(sorted({strip_marks(a) for n in again for a in cloze_answers(text)[n]}))
+            shown = "、".join(sorted({strip_marks(a) for n in again for a in found[n]}))
             file, _, line = item.source.rpartition(":")
             pc.ctx.note(file or item.source, int(line) if line.isdigit() else 0,
                         f"a sentence that asks '{shown}' again, which another card of this paper asks: not carded twice")

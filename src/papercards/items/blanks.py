@@ -215,10 +215,11 @@ def expands_own_name(answer: str, long_names: Sequence[str], other_names: Mappin
     Chinese answer counts when two thirds of it are words of one of them, an English one
     (or the English name of a Chinese one) when all of its two words or more are."""
     cjk = sum(len(run) for run in CJK_RUN.findall(answer))
+    zh = _zh_words(answer) if cjk >= 2 else []
     english = [n for n in (answer, *other_names.get(answer.casefold(), ())) if len(_en_words(n)) >= 2]
     for long in long_names:
-        if CJK_RUN.search(long) and cjk >= 2:
-            if 3 * sum(len(w) for w in _zh_words(answer) if w in long) >= 2 * cjk:
+        if CJK_RUN.search(long) and zh:
+            if 3 * sum(len(w) for w in zh if w in long) >= 2 * cjk:
                 return True
         elif any(_stems(n) <= _stems(long) for n in english):
             return True

@@ -9,14 +9,10 @@ the learner checks it. A formula that holds the blank is what is asked and stays
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-
-from ..kinds import kind_of
 from ..text import CLOZE_BLANK, has_cjk
 from ..text.markup import display_formulas
+from .backs import moved_to_back
 from .model import Item
-
 
 
 def formula_off_front(text: str) -> tuple[str, list[str]]:
@@ -39,21 +35,3 @@ def formula_off_front(text: str) -> tuple[str, list[str]]:
 def formulas_to_back(items: list[Item]) -> list[Item]:
     """Each cloze with its display formulas (outside its blanks) moved to its back."""
     return moved_to_back(items, formula_off_front)
-
-
-def moved_to_back(items: list[Item], off_front: Callable[[str], tuple[str, list[str]]]) -> list[Item]:
-    """Each cloze with what ``off_front`` takes off its front (a formula, a gain) shown under
-    its answer instead (its ``hint``), as long as a blank is left on the front."""
-    out = []
-    for item in items:
-        kind = kind_of(item)
-        if not kind.blanks or "hint" not in kind.fields:
-            out.append(item)
-            continue
-        text, taken = off_front(item.fields.get(kind.blanks, ""))
-        if not taken or not CLOZE_BLANK.search(text):
-            out.append(item)
-            continue
-        back = "\n\n".join(filter(None, [item.fields.get("hint", ""), *taken]))
-        out.append(replace(item, fields={**item.fields, kind.blanks: text, "hint": back}))
-    return out

@@ -13,7 +13,7 @@ import re
 
 from ..text import CLOZE_BLANK, cloze_answers
 from .blanks import derivable
-from .formulas import moved_to_back
+from .backs import moved_to_back
 from .model import Item
 
 _GAIN_WORD = (r"Δ|∆|提升|提高|增加|增长|上涨|下降|降低|减少|高出|低了|多了|少了|绝对|相对"
@@ -26,9 +26,9 @@ _GAIN_CLAUSE = re.compile(r"[，,；;]\s*(?=[^，,；;。]*(?:" + _GAIN_WORD + r
 
 def gain_off_front(text: str) -> tuple[str, list[str]]:
     """(``text`` without the gain that computes a number it asks, [that gain]) or (``text``, [])."""
+    rest = CLOZE_BLANK.sub(" ", text)
     for answers in cloze_answers(text).values():
         for answer in answers:
-            rest = CLOZE_BLANK.sub(" ", text)
             if not re.search(r"\d", answer) or not derivable(answer, rest):
                 continue
             # the brackets alone before a whole clause ("改完反而更差(Δ = −11.2%)" keeps its finding)

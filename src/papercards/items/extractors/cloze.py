@@ -16,8 +16,8 @@ from ...notes import strip_marks
 from ...text import CLOZE_BLANK, make_cloze, split_sentences
 from ...text.lang import CJK_CLASS
 from ...text.markup import scan
-from ..blanks import (acronym_after, around, bracket_depth, derivable, hinted, labels_a_list, named_in_other_words,
-                      narrow_bold, one_of_a_list, expands_own_name)
+from ..blanks import (acronym_after, around, bracket_depth, derivable, expands_own_name, hinted, labels_a_list,
+                      named_in_other_words, narrow_bold, one_of_a_list)
 from ..context import PaperContext
 from ..model import Item, short_hash
 from .walk import content_texts

@@ -19,9 +19,9 @@ from ...text import CLOZE_BLANK, cloze_answers, make_cloze
 from ...text.lang import CJK_RE
 from ...text.markup import scan
 from ...text.stopwords import is_stopword
-from ..blanks import (NAME, NUMBER_BLANK, PHRASE_NAME, acronym_after, around, derivable, gloss_after, hinted, in_brackets,
-                      labels_a_list, named_in_other_words, narrow_bold, one_of_a_list, result_numbers,
-                      expands_own_name)
+from ..blanks import (NAME, NUMBER_BLANK, PHRASE_NAME, acronym_after, around, derivable, expands_own_name, gloss_after,
+                      hinted, in_brackets, labels_a_list, named_in_other_words, narrow_bold, one_of_a_list,
+                      result_numbers)
 from ..context import PaperContext
 from ..fronts import is_setup_detail
 from .cloze import _not_a_term
@@ -150,7 +150,7 @@ _OBJECT_OPENS = re.compile(r"^(?:[的了一这那个种些其该此]|a |an |the 
 
 
 def object_blank(text: str, n: int, pc: PaperContext, shown: str,
-                 by_name: Callable[[str], bool] = lambda answer: False) -> str | None:
+                 answered_by_name: Callable[[str], bool] = lambda answer: False) -> str | None:
     """``text`` with a blank on what a verb of bringing-in names (the first such object
     that is a name or a compound: Latin letters, or three CJK characters or more), or None."""
     for m in _BRINGS.finditer(text):
@@ -174,7 +174,7 @@ def object_blank(text: str, n: int, pc: PaperContext, shown: str,
             continue
         rest = (text[:start] + text[start + len(obj):]).casefold()
         if plain.casefold() in rest or hinted(plain, f"{rest} {shown}", pc.own_names()) \
-                or by_name(plain):
+                or answered_by_name(plain):
             continue
         # its gloss in the other language goes into the blank ("加一个{{c1::探索奖励(exploration bonus)}}")
         end = start + len(obj)
